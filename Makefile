@@ -1,0 +1,57 @@
+# Narwhal's front door. `make run` and `make test` are the two commands in the README.
+#   make run        install, build, load the demo county and serve http://127.0.0.1:8080
+#   make test       install, build with ASan+UBSan, run every test (unit, API, fuzz, browser)
+#   make bench      build optimised and run the benchmarks (long; see docs/benchmarks.md)
+#   make build      optimised build only        make asan   sanitizer build only
+#   make format     clang-format in place       make tidy   clang-tidy over src/
+
+SHELL := /bin/bash
+JOBS ?= $(shell nproc)
+DATA ?= var/demo
+LISTEN ?= 127.0.0.1:8080
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_DIR ?= $(HOME)/.cache/ccache
+
+WEB_DIST := $(CURDIR)/web/dist
+CMAKE_COMMON := -G Ninja -DNARWHAL_WEB_DIST=$(WEB_DIST)
+
+.PHONY: deps web build asan run demo test unit fuzz browser bench format format-check tidy clean
+
+deps:
+	@scripts/install-deps.sh
+
+web: deps
+	@cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
+
+build: web
+	cmake -S . -B build/release $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake --build build/release -j $(JOBS)
+
+asan: web
+	cmake -S . -B build/asan $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DNARWHAL_SANITIZE=ON -DNARWHAL_BENCH=OFF >/dev/null
+	cmake --build build/asan -j $(JOBS)
+
+demo: build
+	@if [ ! -f $(DATA)/narwhal.db ]; then build/release/narwhal demo --data $(DATA); fi
+
+run: demo
+	@echo "Narwhal is serving the demo county at http://$(LISTEN)/ (Ctrl-C stops it)"
+	build/release/narwhal serve --data $(DATA) --listen $(LISTEN)
+
+test: asan
+	scripts/test.sh
+
+bench: build
+	scripts/bench.sh
+
+format:
+	git ls-files '*.cc' '*.h' | xargs clang-format -i
+
+format-check:
+	git ls-files '*.cc' '*.h' | xargs clang-format --dry-run --Werror
+
+tidy: asan
+	git ls-files 'src/*.cc' | xargs clang-tidy -p build/asan --quiet
+
+clean:
+	rm -rf build web/dist
