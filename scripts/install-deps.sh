@@ -12,7 +12,7 @@ packages=(
   libsqlite3-dev sqlite3 libpq-dev libsodium-dev libfmt-dev libcli11-dev
   libcairo2-dev libpango1.0-dev libgtest-dev libgmock-dev libbenchmark-dev
   # servers and tools the tests and benchmarks start for real
-  postgresql-15 postgresql-contrib poppler-utils nginx-light wrk
+  postgresql-15 postgresql-contrib poppler-utils nginx-light wrk curl bc
   # browser tests
   chromium nodejs npm
   # fonts for the PDFs

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Import benchmark: a ROWS-row NC ncvoter file (67 columns, quoted, tab, CRLF, Latin-1)
+# into the embedded store with all its indexes, against the anchor: the sqlite3 shell's
+# `.import` of the same file into one plain table, then the same indexes. Same file, same
+# machine, same run. Prints both times and the ratio.
+#   bench/import_vs_sqlite3.sh [ROWS]     (default 1000000; needs build/release)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-1000000}
+narwhal=${NARWHAL_BIN:-build/release/src/cli/narwhal}
+work=${BENCH_DIR:-build/bench/import}
+rm -rf "$work"
+mkdir -p "$work/files" "$work/ours"
+
+echo "generating $rows rows ..."
+"$narwhal" demo --files-only "$work/files" --voters "$rows" --dirty 0 >/dev/null
+file="$work/files/demo_ncvoter.txt"
+size_mb=$(( $(stat -c %s "$file") / 1048576 ))
+sync
+
+now() { date +%s.%N; }
+
+# --- ours -------------------------------------------------------------------------
+t0=$(now)
+"$narwhal" import voters --format ncsbe --quiet --data "$work/ours" "$file" > "$work/ours.json"
+t1=$(now)
+ours=$(echo "$t1 - $t0" | bc -l)
+
+# --- anchor: sqlite3 .import into one plain table, then the same indexes -----------
+header=$(head -1 "$file" | tr -d '\r"' | tr '\t' ',')
+t0=$(now)
+sqlite3 "$work/anchor.db" <<SQL
+PRAGMA journal_mode=WAL;
+PRAGMA synchronous=FULL;
+CREATE TABLE ncvoter($header);
+.mode tabs
+.import --skip 1 $file ncvoter
+CREATE UNIQUE INDEX anchor_ncid ON ncvoter(ncid);
+CREATE INDEX anchor_name ON ncvoter(last_name, first_name, ncid);
+CREATE INDEX anchor_precinct ON ncvoter(county_id, precinct_abbrv, last_name, first_name);
+CREATE INDEX anchor_regnum ON ncvoter(county_id, voter_reg_num);
+SQL
+t1=$(now)
+anchor=$(echo "$t1 - $t0" | bc -l)
+anchor_rows=$(sqlite3 "$work/anchor.db" 'SELECT count(*) FROM ncvoter')
+
+ratio=$(echo "$anchor / $ours" | bc -l)
+printf 'file: %s rows, %s MiB\n' "$rows" "$size_mb"
+printf 'narwhal import (store + indexes):   %7.2f s  %9.0f rows/s\n' "$ours" "$(echo "$rows / $ours" | bc -l)"
+printf 'sqlite3 .import + same indexes:     %7.2f s  %9.0f rows/s  (%s rows)\n' "$anchor" "$(echo "$rows / $anchor" | bc -l)" "$anchor_rows"
+printf 'ratio (anchor time / narwhal time): %7.2fx  (target >= 3x)\n' "$ratio"
+cat "$work/ours.json"

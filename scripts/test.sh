@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The whole test suite, run by `make test` after the sanitizer build (build/asan):
+#   1. unit, store-conformance, import, API and CLI tests (ctest, under ASan+UBSan)
+#   2. the CSV fuzzer, briefly (libFuzzer, clang)
+#   3. the browser test: a real `narwhal serve` over a demo county, driven by Chromium
+# Ends with one line "tests: N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+build=${NARWHAL_BUILD:-build/asan}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+passed=0
+failed=0
+failures=()
+step() {  # step NAME COMMAND...: runs a step, counts it
+  local name=$1
+  shift
+  echo "=== $name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    failures+=("$name")
+  fi
+}
+
+# 1. ctest: every test counts on its own.
+echo "=== ctest ($build)"
+ctest_log=$(mktemp)
+(cd "$build" && ctest --output-on-failure -j 2 --timeout 600) 2>&1 | tee "$ctest_log"
+ctest_pass=$(grep -oE '[0-9]+% tests passed, [0-9]+ tests failed out of [0-9]+' "$ctest_log" | tail -1)
+if [ -n "$ctest_pass" ]; then
+  total=$(echo "$ctest_pass" | awk '{print $NF}')
+  nfail=$(echo "$ctest_pass" | awk '{print $4}')
+  passed=$((passed + total - nfail))
+  failed=$((failed + nfail))
+  [ "$nfail" -gt 0 ] && failures+=("ctest: $nfail tests")
+else
+  failed=$((failed + 1))
+  failures+=("ctest did not run")
+fi
+rm -f "$ctest_log"
+
+# 2. fuzz the CSV reader and mappers for a short while.
+step "fuzz: csv reader (${NARWHAL_FUZZ_SECONDS:-30}s)" scripts/fuzz.sh "${NARWHAL_FUZZ_SECONDS:-30}"
+
+# 3. browser test against a real server over a demo county.
+browser() {
+  local dir url pid rc
+  dir=$(mktemp -d)
+  "$build/src/cli/narwhal" demo --data "$dir" --voters 5000 --precincts 12 >/dev/null || return 1
+  # Port 0: the kernel picks a free port; the server logs the address it bound.
+  "$build/src/cli/narwhal" serve --data "$dir" --listen 127.0.0.1:0 2>"$dir/serve.log" &
+  pid=$!
+  url=""
+  for _ in $(seq 1 200); do
+    url=$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$dir/serve.log" | head -1)
+    [ -n "$url" ] && curl -sf "$url/readyz" >/dev/null && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || { echo "narwhal serve did not start:"; cat "$dir/serve.log"; kill "$pid"; return 1; }
+  NARWHAL_URL="$url" node --test tests/browser/
+  rc=$?
+  kill -TERM "$pid"
+  wait "$pid" || { echo "narwhal serve exited badly:"; cat "$dir/serve.log"; rc=1; }
+  rm -rf "$dir"
+  return $rc
+}
+step "browser: voter search in Chromium" browser
+
+echo
+if [ ${#failures[@]} -gt 0 ]; then
+  printf 'failed: %s\n' "${failures[@]}"
+fi
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,158 @@
+#include "cli/commands.h"
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <system_error>
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "import/progress.h"
+#include "storage/sqlite/sqlite_store.h"
+
+namespace narwhal {
+namespace {
+
+constexpr const char* kDatabaseFile = "narwhal.db";
+
+Result<std::unique_ptr<Store>> OpenStore(const CommonArgs& common) {
+  std::error_code ec;
+  std::filesystem::create_directories(common.data_dir, ec);
+  if (ec) {
+    return Unavailable(
+        fmt::format("cannot create data directory '{}': {}", common.data_dir, ec.message()));
+  }
+  SqliteOptions options;
+  options.path = (std::filesystem::path(common.data_dir) / kDatabaseFile).string();
+  return OpenSqliteStore(options);
+}
+
+bool ParseListen(const std::string& listen, ServerOptions& out) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  std::string host = listen.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  long long port = 0;
+  try {
+    size_t used = 0;
+    port = std::stoll(listen.substr(colon + 1), &used);
+    if (used != listen.size() - colon - 1) return false;
+  } catch (const std::exception&) {
+    return false;
+  }
+  if (port < 0 || port > 65535) return false;
+  out.host = host;
+  out.port = static_cast<uint16_t>(port);
+  return true;
+}
+
+int ReportImport(const Result<ImportSummary>& result) {
+  if (!result.ok()) {
+    fmt::print(stderr, "narwhal import: {}\n", result.status().message());
+    switch (result.status().code()) {
+      case ErrorCode::kInvalidArgument: return kExitBadInput;
+      case ErrorCode::kNotFound: return kExitBadInput;
+      case ErrorCode::kUnavailable: return kExitUnavailable;
+      default: return kExitFailure;
+    }
+  }
+  const ImportSummary& s = *result;
+  fmt::print(stderr,
+             "imported {} of {} rows in {:.1f}s: {} new, {} changed ({} moved), {} unchanged, "
+             "{} removed, {} history rows, {} rejected{}\n",
+             s.imported, s.rows, s.seconds, s.voters.added, s.voters.changed, s.voters.moved,
+             s.voters.unchanged, s.removed, s.history_rows, s.rejected,
+             s.rejected > 0 ? fmt::format(" (see {})", s.rejects_path) : std::string());
+  fmt::print("{}\n", s.ToJson());
+  return kExitOk;
+}
+
+}  // namespace
+
+std::string DefaultDataDir() {
+  const char* env = std::getenv("NARWHAL_DATA");
+  if (env != nullptr && *env != '\0') return env;
+  return "narwhal-data";
+}
+
+int RunServe(ServeArgs args) {
+  if (!ParseListen(args.listen, args.server)) {
+    fmt::print(stderr, "narwhal serve: --listen wants HOST:PORT, got '{}'\n", args.listen);
+    return kExitUsage;
+  }
+  auto store = OpenStore(args.common);
+  if (!store.ok()) {
+    fmt::print(stderr, "narwhal serve: {}\n", store.status().message());
+    return kExitUnavailable;
+  }
+  SystemClock clock;
+  auto server = Server::Start(args.server, **store, clock);
+  if (!server.ok()) {
+    fmt::print(stderr, "narwhal serve: {}\n", server.status().message());
+    return kExitUnavailable;
+  }
+  LogInfo(fmt::format("serving {} on http://{}:{}/", args.common.data_dir, args.server.host,
+                      (*server)->port()));
+  (*server)->WaitForSignal();
+  LogInfo("stopped");
+  return kExitOk;
+}
+
+int RunImportVoters(const ImportArgs& args) {
+  auto store = OpenStore(args.common);
+  if (!store.ok()) {
+    fmt::print(stderr, "narwhal import: {}\n", store.status().message());
+    return kExitUnavailable;
+  }
+  std::unique_ptr<ProgressSink> progress;
+  if (!args.quiet) progress = MakeTerminalProgress();
+  return ReportImport(RunImport(**store, args.import, progress.get()));
+}
+
+int RunDemo(const DemoArgs& args) {
+  namespace fs = std::filesystem;
+  std::string dir = args.files_only_dir.empty() ? args.common.data_dir : args.files_only_dir;
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) {
+    fmt::print(stderr, "narwhal demo: cannot create '{}': {}\n", dir, ec.message());
+    return kExitUnavailable;
+  }
+  fs::path db = fs::path(args.common.data_dir) / kDatabaseFile;
+  if (args.files_only_dir.empty() && fs::exists(db)) {
+    if (!args.force) {
+      fmt::print(stderr,
+                 "narwhal demo: {} already holds a database; use --force to replace it\n",
+                 args.common.data_dir);
+      return kExitUsage;
+    }
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix, ec);
+  }
+  std::string voter_path = (fs::path(dir) / "demo_ncvoter.txt").string();
+  std::string history_path = (fs::path(dir) / "demo_ncvhis.txt").string();
+  auto files = WriteDemoFiles(args.demo, voter_path, history_path);
+  if (!files.ok()) {
+    fmt::print(stderr, "narwhal demo: {}\n", files.status().message());
+    return kExitFailure;
+  }
+  fmt::print(stderr, "wrote {} voters ({} deliberately bad rows) and {} history rows to {}\n",
+             files->voter_rows, files->dirty_rows, files->history_rows, dir);
+  if (!args.files_only_dir.empty()) return kExitOk;
+
+  ImportArgs voters;
+  voters.common = args.common;
+  voters.import.format = VoterFormat::kNcsbe;
+  voters.import.path = voter_path;
+  int rc = RunImportVoters(voters);
+  if (rc != kExitOk) return rc;
+  ImportArgs history = voters;
+  history.import.format = VoterFormat::kNcvhis;
+  history.import.path = history_path;
+  return RunImportVoters(history);
+}
+
+}  // namespace narwhal
