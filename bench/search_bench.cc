@@ -70,14 +70,17 @@ int Main(int argc, char** argv) {
   std::sort(micros.begin(), micros.end());
   auto pct = [&](double p) { return micros[static_cast<size_t>(p * (micros.size() - 1))]; };
   auto stats = (*store)->Stats();
-  fmt::print("name search over {} voters: {} queries, p50 {:.0f} us, p99 {:.0f} us, max {:.0f} us, "
-             "{:.1f} results/query\n",
-             stats.ok() ? stats->voters : -1, queries, pct(0.5), pct(0.99), micros.back(),
-             static_cast<double>(hits) / queries);
+  fmt::print(
+      "name search over {} voters: {} queries, p50 {:.0f} us, p99 {:.0f} us, max {:.0f} us, "
+      "{:.1f} results/query\n",
+      stats.ok() ? stats->voters : -1, queries, pct(0.5), pct(0.99), micros.back(),
+      static_cast<double>(hits) / queries);
   return 0;
 }
 
 }  // namespace
 }  // namespace narwhal
 
-int main(int argc, char** argv) { return narwhal::Main(argc, argv); }
+int main(int argc, char** argv) {
+  return narwhal::Main(argc, argv);
+}

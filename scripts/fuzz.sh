@@ -13,6 +13,6 @@ for f in src/import/*.cc; do
   case "$f" in */importer.cc|*/progress.cc) ;; *) srcs+=("$f") ;; esac
 done
 ccache clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined \
-  -fno-sanitize-recover=undefined -Isrc "${srcs[@]}" -o "$out/csv_fuzz"
+  -fno-sanitize-recover=undefined -Isrc "${srcs[@]}" -lfmt -lboost_json -o "$out/csv_fuzz"
 cd "$out"
 ./csv_fuzz -max_total_time="$seconds" -print_final_stats=0 corpus ../../fuzz/corpus/csv 2>&1 | tail -5

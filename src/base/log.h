@@ -14,9 +14,15 @@ enum class LogLevel { kDebug, kInfo, kWarning, kError };
 void SetLogLevel(LogLevel level);
 void Log(LogLevel level, std::string_view message);
 
-inline void LogInfo(std::string_view m) { Log(LogLevel::kInfo, m); }
-inline void LogWarning(std::string_view m) { Log(LogLevel::kWarning, m); }
-inline void LogError(std::string_view m) { Log(LogLevel::kError, m); }
+inline void LogInfo(std::string_view m) {
+  Log(LogLevel::kInfo, m);
+}
+inline void LogWarning(std::string_view m) {
+  Log(LogLevel::kWarning, m);
+}
+inline void LogError(std::string_view m) {
+  Log(LogLevel::kError, m);
+}
 
 }  // namespace narwhal
 

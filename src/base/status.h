@@ -87,7 +87,7 @@ inline Status DataLoss(std::string message) {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}  // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::move(value)) {}        // NOLINT(google-explicit-constructor)
   Result(Status status) : data_(std::move(status)) {  // NOLINT(google-explicit-constructor)
     assert(!std::get<Status>(data_).ok() && "Result constructed from an OK Status");
   }
@@ -120,9 +120,9 @@ class [[nodiscard]] Result {
 }  // namespace narwhal
 
 // Evaluates `expr` (a Status); returns it from the enclosing function when not OK.
-#define NARWHAL_RETURN_IF_ERROR(expr)          \
-  do {                                         \
-    ::narwhal::Status narwhal_status_ = (expr); \
+#define NARWHAL_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::narwhal::Status narwhal_status_ = (expr);        \
     if (!narwhal_status_.ok()) return narwhal_status_; \
   } while (0)
 
@@ -131,10 +131,10 @@ class [[nodiscard]] Result {
 
 // `NARWHAL_ASSIGN_OR_RETURN(auto x, Fn())`: evaluates a Result, returns its Status from the
 // enclosing function on error, otherwise moves the value into the declaration.
-#define NARWHAL_ASSIGN_OR_RETURN(decl, expr)                                   \
-  auto NARWHAL_CONCAT_(narwhal_result_, __LINE__) = (expr);                    \
-  if (!NARWHAL_CONCAT_(narwhal_result_, __LINE__).ok())                        \
-    return NARWHAL_CONCAT_(narwhal_result_, __LINE__).status();                \
+#define NARWHAL_ASSIGN_OR_RETURN(decl, expr)                    \
+  auto NARWHAL_CONCAT_(narwhal_result_, __LINE__) = (expr);     \
+  if (!NARWHAL_CONCAT_(narwhal_result_, __LINE__).ok())         \
+    return NARWHAL_CONCAT_(narwhal_result_, __LINE__).status(); \
   decl = std::move(NARWHAL_CONCAT_(narwhal_result_, __LINE__)).value()
 
 #endif  // NARWHAL_BASE_STATUS_H_

@@ -125,8 +125,7 @@ int RunDemo(const DemoArgs& args) {
   fs::path db = fs::path(args.common.data_dir) / kDatabaseFile;
   if (args.files_only_dir.empty() && fs::exists(db)) {
     if (!args.force) {
-      fmt::print(stderr,
-                 "narwhal demo: {} already holds a database; use --force to replace it\n",
+      fmt::print(stderr, "narwhal demo: {} already holds a database; use --force to replace it\n",
                  args.common.data_dir);
       return kExitUsage;
     }

@@ -17,10 +17,10 @@ namespace narwhal {
 // Exit codes scripts can rely on.
 enum ExitCode : int {
   kExitOk = 0,
-  kExitFailure = 1,     // the command ran and failed (store unavailable, I/O error, ...)
-  kExitUsage = 2,       // bad command line
-  kExitBadInput = 3,    // the input file is not what was asked for (wrong format/header)
-  kExitUnavailable = 4, // the data directory or database cannot be opened
+  kExitFailure = 1,      // the command ran and failed (store unavailable, I/O error, ...)
+  kExitUsage = 2,        // bad command line
+  kExitBadInput = 3,     // the input file is not what was asked for (wrong format/header)
+  kExitUnavailable = 4,  // the data directory or database cannot be opened
 };
 
 struct CommonArgs {
@@ -35,7 +35,7 @@ std::string DefaultDataDir();
 struct ServeArgs {
   CommonArgs common;
   std::string listen = "127.0.0.1:8080";  // HOST:PORT
-  ServerOptions server;                    // host/port filled from `listen`
+  ServerOptions server;                   // host/port filled from `listen`
 };
 int RunServe(ServeArgs args);
 

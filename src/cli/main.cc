@@ -22,8 +22,7 @@ int Main(int argc, char** argv) {
   ServeArgs serve;
   CLI::App* serve_cmd = app.add_subcommand("serve", "serve the API and web pages over HTTP");
   AddDataOption(*serve_cmd, serve.common);
-  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on")
-      ->capture_default_str();
+  serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on")->capture_default_str();
   serve_cmd->add_option("--threads", serve.server.threads, "I/O threads")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
@@ -33,10 +32,10 @@ int Main(int argc, char** argv) {
   std::string encoding = "auto";
   CLI::App* import_cmd = app.add_subcommand("import", "import data files");
   import_cmd->require_subcommand(1);
-  CLI::App* voters_cmd = import_cmd->add_subcommand("voters", "import a voter file or vote history");
+  CLI::App* voters_cmd =
+      import_cmd->add_subcommand("voters", "import a voter file or vote history");
   AddDataOption(*voters_cmd, import.common);
-  voters_cmd->add_option("--format", format,
-                         "ncsbe | ncvhis | ohio | florida | washington | csv")
+  voters_cmd->add_option("--format", format, "ncsbe | ncvhis | ohio | florida | washington | csv")
       ->required();
   voters_cmd->add_option("file", import.import.path, "the file to import")->required();
   voters_cmd->add_option("--mapping", import.import.mapping_path,
@@ -52,8 +51,7 @@ int Main(int argc, char** argv) {
   voters_cmd->add_flag("--quiet", import.quiet, "no progress line");
 
   DemoArgs demo;
-  CLI::App* demo_cmd =
-      app.add_subcommand("demo", "generate a synthetic NC county and import it");
+  CLI::App* demo_cmd = app.add_subcommand("demo", "generate a synthetic NC county and import it");
   AddDataOption(*demo_cmd, demo.common);
   demo_cmd->add_option("--voters", demo.demo.voters, "voters to generate")
       ->check(CLI::Range(int64_t{1}, int64_t{20000000}))
@@ -103,4 +101,6 @@ int Main(int argc, char** argv) {
 }  // namespace
 }  // namespace narwhal
 
-int main(int argc, char** argv) { return narwhal::Main(argc, argv); }
+int main(int argc, char** argv) {
+  return narwhal::Main(argc, argv);
+}

@@ -31,9 +31,13 @@ std::vector<Role> RoleSet::roles() const {
   return out;
 }
 
-bool SeesPersonalData(Role role) { return role != Role::kAnalyst; }
+bool SeesPersonalData(Role role) {
+  return role != Role::kAnalyst;
+}
 
-bool SeesAllVoters(const Principal& principal) { return principal.role == Role::kAdmin; }
+bool SeesAllVoters(const Principal& principal) {
+  return principal.role == Role::kAdmin;
+}
 
 bool MaySeePrecinct(const Principal& principal, const PrecinctKey& precinct) {
   const Scope& s = principal.scope;

@@ -28,7 +28,7 @@ enum class Role : uint8_t {
 inline constexpr Role kAllRoles[] = {Role::kAdmin,       Role::kOrganizer, Role::kAnalyst,
                                      Role::kPollWatcher, Role::kCanvasser, Role::kPhoneBanker};
 
-std::string_view RoleName(Role role);                      // "poll_watcher"
+std::string_view RoleName(Role role);                     // "poll_watcher"
 std::optional<Role> RoleFromName(std::string_view name);  // nullopt when unknown
 
 // A set of roles as a bit mask, for route requirements.

@@ -8,8 +8,8 @@
 namespace narwhal {
 namespace {
 
-constexpr std::string_view kUnitWords[] = {"APT", "UNIT", "STE", "SUITE", "LOT", "RM", "ROOM",
-                                           "BLDG", "FL", "TRLR", "SPC"};
+constexpr std::string_view kUnitWords[] = {"APT",  "UNIT", "STE", "SUITE", "LOT", "RM",
+                                           "ROOM", "BLDG", "FL",  "TRLR",  "SPC"};
 
 bool IsDigits(std::string_view s) {
   if (s.empty()) return false;
@@ -84,8 +84,9 @@ bool WalkOrderLess(const ParsedStreetAddress& a, const ParsedStreetAddress& b) {
 std::string WalkOrderKey(const ParsedStreetAddress& a) {
   int side = a.house_number < 0 ? 2 : static_cast<int>(a.house_number % 2 == 0);
   // Even side walks back down: store (10^9 - n) so ascending keys give descending numbers.
-  int64_t position = a.house_number < 0 ? 0 : (side == 0 ? a.house_number : 1000000000 - a.house_number);
-  char buf[32];
+  int64_t position =
+      a.house_number < 0 ? 0 : (side == 0 ? a.house_number : 1000000000 - a.house_number);
+  char buf[64];
   std::snprintf(buf, sizeof buf, "\x1f%d\x1f%010lld\x1f", side, static_cast<long long>(position));
   return a.street + buf + a.house_suffix + "\x1f" + a.unit;
 }

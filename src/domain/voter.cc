@@ -27,7 +27,9 @@ class Fnv64 {
   uint64_t h_ = 0xcbf29ce484222325ULL;
 };
 
-bool IsLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool IsLeap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 bool ValidDate(int y, int m, int d) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -72,18 +74,42 @@ VoterStatus VoterStatusFromName(std::string_view name) {
   return VoterStatus::kUnknown;
 }
 
-std::string LastNameKey(const Voter& v) { return FoldForSearch(v.last_name); }
-std::string FirstNameKey(const Voter& v) { return FoldForSearch(v.first_name); }
+std::string LastNameKey(const Voter& v) {
+  return FoldForSearch(v.last_name);
+}
+std::string FirstNameKey(const Voter& v) {
+  return FoldForSearch(v.first_name);
+}
 
 uint64_t Fingerprint(const Voter& v) {
   Fnv64 h;
-  for (const std::string* s :
-       {&v.voter_id, &v.state, &v.county, &v.county_name, &v.precinct, &v.precinct_name,
-        &v.registration_number, &v.last_name, &v.first_name, &v.middle_name, &v.name_suffix,
-        &v.residence.street, &v.residence.city, &v.residence.state, &v.residence.zip,
-        &v.mailing_address, &v.mailing.street, &v.mailing.city, &v.mailing.state,
-        &v.mailing.zip, &v.party, &v.status_reason, &v.registration_date, &v.phone,
-        &v.gender, &v.race, &v.ethnicity}) {
+  for (const std::string* s : {&v.voter_id,
+                               &v.state,
+                               &v.county,
+                               &v.county_name,
+                               &v.precinct,
+                               &v.precinct_name,
+                               &v.registration_number,
+                               &v.last_name,
+                               &v.first_name,
+                               &v.middle_name,
+                               &v.name_suffix,
+                               &v.residence.street,
+                               &v.residence.city,
+                               &v.residence.state,
+                               &v.residence.zip,
+                               &v.mailing_address,
+                               &v.mailing.street,
+                               &v.mailing.city,
+                               &v.mailing.state,
+                               &v.mailing.zip,
+                               &v.party,
+                               &v.status_reason,
+                               &v.registration_date,
+                               &v.phone,
+                               &v.gender,
+                               &v.race,
+                               &v.ethnicity}) {
     h.Add(*s);
   }
   h.Add(static_cast<int64_t>(v.status));
@@ -135,7 +161,7 @@ bool ParseDate(std::string_view text, std::string& iso_out) {
     y = ToInt(ys);
   }
   if (!ValidDate(y, m, d)) return false;
-  char buf[16];
+  char buf[48];  // ints are range-checked above; the size silences -Wformat-truncation
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
   iso_out.assign(buf, 10);
   return true;

@@ -45,7 +45,7 @@ enum class VoterStatus {
   kRemoved,  // removed by the state, or absent from a full-refresh import
   kUnknown,
 };
-std::string_view VoterStatusName(VoterStatus status);  // "active", ...
+std::string_view VoterStatusName(VoterStatus status);    // "active", ...
 VoterStatus VoterStatusFromName(std::string_view name);  // kUnknown when not a name
 
 // One registered voter. Every string is UTF-8 and trimmed; an empty string is "unknown".

@@ -1,10 +1,12 @@
 // Voter-file import: streams a state file into a Store.
 //
-// The pipeline (see docs/architecture.md): a reader thread decodes the file (UTF-8 or
-// Latin-1) and splits records; the calling thread maps each record to a Voter (or
-// history rows) through the format's mapper, writes bad rows to the rejects file, and
-// hands batches to Store::UpsertVoters. Memory is bounded by the batch size and the
-// queue between the two, never by the file.
+// The pipeline (see docs/import.md): a decode thread reads the file, splits records,
+// converts Latin-1 to UTF-8, maps each record to a Voter (or history rows) through the
+// format's mapper and drops repeated voter ids; the calling thread writes bad rows to the
+// rejects file and hands each batch to Store::UpsertVoters / UpsertHistory. Mapping sits
+// on the decode thread because store calls are synchronous: decoding the next batch then
+// overlaps with storing the last. Memory is bounded by the batch size (three batches in
+// flight) and the set of voter ids seen, never by the rest of the file.
 //
 // Thread-safety: RunImport may run concurrently with reads of the same store; two imports
 // into one store at once are serialised by the store's writer.
@@ -40,7 +42,7 @@ struct ImportOptions {
   std::string path;          // the file to import
   std::string mapping_path;  // kCsv only: the column-mapping file (docs/import.md)
   std::string rejects_path;  // where bad rows go; empty = "<path>.rejects.tsv"
-  // kAuto: each line that is valid UTF-8 is taken as UTF-8, otherwise as Latin-1.
+  // kAuto: each field that is valid UTF-8 is taken as UTF-8, otherwise as Latin-1.
   Encoding encoding = Encoding::kAuto;
   // Voters of the counties in the file that the file does not contain are marked removed.
   bool full_refresh = false;
@@ -48,10 +50,11 @@ struct ImportOptions {
 };
 
 struct ImportProgress {
-  int64_t rows = 0;          // records read so far
-  int64_t bytes = 0;         // bytes read so far
-  int64_t total_bytes = 0;   // size of the file, 0 when unknown (a pipe)
+  int64_t rows = 0;         // records read so far
+  int64_t bytes = 0;        // bytes read so far
+  int64_t total_bytes = 0;  // size of the file, 0 when unknown (a pipe)
   double elapsed_seconds = 0;
+  bool done = false;  // the last update of the import: the input is exhausted
 };
 
 // Receives progress about every quarter second, on the importing thread.
@@ -63,11 +66,11 @@ class ProgressSink {
 
 struct ImportSummary {
   std::string format;
-  int64_t rows = 0;      // data records read (header excluded)
-  int64_t imported = 0;  // records stored
-  int64_t rejected = 0;  // records written to the rejects file
-  UpsertCounts voters;   // added / changed / moved / unchanged / restored
-  int64_t removed = 0;   // marked removed by a full refresh
+  int64_t rows = 0;          // data records read (header excluded)
+  int64_t imported = 0;      // records stored
+  int64_t rejected = 0;      // records written to the rejects file
+  UpsertCounts voters;       // added / changed / moved / unchanged / restored
+  int64_t removed = 0;       // marked removed by a full refresh
   int64_t history_rows = 0;  // vote-history rows stored (ncvhis, ohio)
   double seconds = 0;
   std::string rejects_path;  // empty when nothing was rejected
@@ -80,8 +83,7 @@ struct ImportSummary {
 // kInvalidArgument and changes nothing; kNotFound when the file cannot be opened.
 // Bad rows never stop the import: each goes to the rejects file with its line number,
 // column and reason. `progress` may be null.
-Result<ImportSummary> RunImport(Store& store, const ImportOptions& options,
-                                ProgressSink* progress);
+Result<ImportSummary> RunImport(Store& store, const ImportOptions& options, ProgressSink* progress);
 
 }  // namespace narwhal
 

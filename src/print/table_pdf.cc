@@ -53,8 +53,8 @@ class TextPainter {
               bool align_right = false, double scale = 1.0) {
     FontPtr font(pango_font_description_copy(bold ? bold_.get() : regular_.get()));
     if (scale != 1.0) {
-      pango_font_description_set_absolute_size(
-          font.get(), pango_font_description_get_size(font.get()) * scale);
+      pango_font_description_set_absolute_size(font.get(),
+                                               pango_font_description_get_size(font.get()) * scale);
     }
     pango_layout_set_font_description(layout_.get(), font.get());
     pango_layout_set_width(layout_.get(), static_cast<int>(width * PANGO_SCALE));
@@ -82,8 +82,8 @@ Status Validate(const TableDocument& doc) {
     for (size_t i = 0; i < section.rows.size(); ++i) {
       if (section.rows[i].size() != doc.columns.size()) {
         return InvalidArgument("row " + std::to_string(i + 1) + " of '" + section.heading +
-                               "' has " + std::to_string(section.rows[i].size()) +
-                               " cells for " + std::to_string(doc.columns.size()) + " columns");
+                               "' has " + std::to_string(section.rows[i].size()) + " cells for " +
+                               std::to_string(doc.columns.size()) + " columns");
       }
     }
   }
@@ -131,7 +131,8 @@ Result<std::string> RenderTablePdf(const TableDocument& doc) {
       std::max<size_t>(1, static_cast<size_t>((body_bottom - body_top) / row_h));
 
   for (const auto& section : doc.sections) {
-    const size_t pages = std::max<size_t>(1, (section.rows.size() + rows_per_page - 1) / rows_per_page);
+    const size_t pages =
+        std::max<size_t>(1, (section.rows.size() + rows_per_page - 1) / rows_per_page);
     for (size_t page = 0; page < pages; ++page) {
       cairo_set_source_rgb(cr.get(), 0, 0, 0);
       double y = kMargin;
@@ -171,8 +172,8 @@ Result<std::string> RenderTablePdf(const TableDocument& doc) {
       }
       char page_label[64];
       std::snprintf(page_label, sizeof page_label, "page %zu of %zu", page + 1, pages);
-      text.Draw(doc.footer_note, kMargin, footer_y - doc.font_size, usable_w * 0.7, false,
-                false, 0.85);
+      text.Draw(doc.footer_note, kMargin, footer_y - doc.font_size, usable_w * 0.7, false, false,
+                0.85);
       text.Draw(page_label, kMargin, footer_y - doc.font_size, usable_w, false, true, 0.85);
       cairo_show_page(cr.get());
     }

@@ -1,7 +1,7 @@
 // Store: the narrow, domain-shaped interface to Narwhal's durable data.
 //
 // Every backend (SQLite now, PostgreSQL next) honours all of it; the conformance suite in
-// tests/store_conformance_test.cc proves that against each. Nothing backend-specific
+// tests/storage/store_conformance_test.cc proves that against each. Nothing backend-specific
 // (SQL, file paths, connection strings) crosses this interface.
 //
 // Thread-safety: every method may be called from any thread at any time. Writes are

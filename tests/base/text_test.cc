@@ -7,7 +7,10 @@ namespace {
 
 TEST(TextTest, Latin1ToUtf8) {
   std::string out;
-  AppendLatin1AsUtf8("Jos\xE9 Pe\xF1" "a \x93q\x94", out);
+  AppendLatin1AsUtf8(
+      "Jos\xE9 Pe\xF1"
+      "a \x93q\x94",
+      out);
   EXPECT_EQ(out, "José Peña “q”");
   EXPECT_TRUE(IsValidUtf8(out));
 }

@@ -29,21 +29,20 @@ TEST(AddressTest, Parses) {
 }
 
 TEST(AddressTest, WalkOrderIsUpOneSideDownTheOther) {
-  std::vector<std::string> lines = {"4 Main St", "1 Main St", "3 Main St", "2 Main St",
-                                    "5 Main St", "10 Elm St", "6 Main St Apt 2",
-                                    "6 Main St Apt 1"};
+  std::vector<std::string> lines = {"4 Main St", "1 Main St", "3 Main St",       "2 Main St",
+                                    "5 Main St", "10 Elm St", "6 Main St Apt 2", "6 Main St Apt 1"};
   std::vector<ParsedStreetAddress> parsed;
   for (const auto& l : lines) parsed.push_back(ParseStreetAddress(l));
   std::vector<ParsedStreetAddress> by_key = parsed;
   std::sort(parsed.begin(), parsed.end(), WalkOrderLess);
-  std::sort(by_key.begin(), by_key.end(), [](const auto& x, const auto& y) {
-    return WalkOrderKey(x) < WalkOrderKey(y);
-  });
+  std::sort(by_key.begin(), by_key.end(),
+            [](const auto& x, const auto& y) { return WalkOrderKey(x) < WalkOrderKey(y); });
   std::vector<std::string> got;
-  for (const auto& p : parsed) got.push_back(std::to_string(p.house_number) + " " + p.street + (p.unit.empty() ? "" : " " + p.unit));
-  std::vector<std::string> want = {"10 ELM ST",  "1 MAIN ST",        "3 MAIN ST",
-                                   "5 MAIN ST",  "6 MAIN ST APT 1",  "6 MAIN ST APT 2",
-                                   "4 MAIN ST",  "2 MAIN ST"};
+  for (const auto& p : parsed)
+    got.push_back(std::to_string(p.house_number) + " " + p.street +
+                  (p.unit.empty() ? "" : " " + p.unit));
+  std::vector<std::string> want = {"10 ELM ST",       "1 MAIN ST",       "3 MAIN ST", "5 MAIN ST",
+                                   "6 MAIN ST APT 1", "6 MAIN ST APT 2", "4 MAIN ST", "2 MAIN ST"};
   EXPECT_EQ(got, want);
   for (size_t i = 0; i < parsed.size(); ++i) {
     EXPECT_EQ(WalkOrderKey(parsed[i]), WalkOrderKey(by_key[i])) << i;

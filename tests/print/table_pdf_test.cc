@@ -30,7 +30,9 @@ class TablePdfTest : public ::testing::Test {
     dir_ = std::filesystem::temp_directory_path() / ("narwhal_pdf_" + std::to_string(getpid()));
     std::filesystem::create_directories(dir_);
   }
-  void TearDown() override { if (!getenv("KEEP_PDF")) std::filesystem::remove_all(dir_); }
+  void TearDown() override {
+    if (!getenv("KEEP_PDF")) std::filesystem::remove_all(dir_);
+  }
   std::filesystem::path dir_;
 };
 

@@ -1,0 +1,59 @@
+// Plain request and response values that the router, the handlers and the tests share.
+// The Beast transport (server.cc) converts to and from them, so nothing above the
+// transport includes Beast or Asio, and handlers can be called without a socket.
+//
+// Thread-safety: plain values.
+#ifndef NARWHAL_HTTP_HTTP_TYPES_H_
+#define NARWHAL_HTTP_HTTP_TYPES_H_
+
+#include <string>
+#include <string_view>
+
+#include "domain/voter.h"
+
+namespace narwhal {
+
+struct HttpRequest {
+  std::string method;   // as sent, "GET"
+  std::string target;   // as sent, "/api/v1/voters?q=smith"
+  NamedValues headers;  // names lower-cased, in arrival order
+  std::string body;
+
+  // The first header named `lower_name`, or "" when absent.
+  std::string_view Header(std::string_view lower_name) const {
+    for (const auto& [name, value] : headers) {
+      if (name == lower_name) return value;
+    }
+    return {};
+  }
+};
+
+struct HttpResponse {
+  int status = 200;
+  std::string content_type;  // empty only when there is no body
+  NamedValues headers;       // extra headers ("Retry-After", "Allow", "Cache-Control", ...)
+  std::string body;
+
+  std::string_view Header(std::string_view name) const {
+    for (const auto& [n, value] : headers) {
+      if (n == name) return value;
+    }
+    return {};
+  }
+};
+
+inline constexpr std::string_view kJsonContentType = "application/json; charset=utf-8";
+inline constexpr std::string_view kProblemContentType = "application/problem+json";
+
+// A 200-style response with a JSON body already serialised.
+inline HttpResponse JsonResponse(std::string body, int status = 200) {
+  HttpResponse r;
+  r.status = status;
+  r.content_type = std::string(kJsonContentType);
+  r.body = std::move(body);
+  return r;
+}
+
+}  // namespace narwhal
+
+#endif  // NARWHAL_HTTP_HTTP_TYPES_H_

@@ -1,0 +1,223 @@
+#include "http/router.h"
+
+#include <boost/url/parse.hpp>
+#include <boost/url/url_view.hpp>
+#include <exception>
+#include <random>
+#include <set>
+
+#include "base/log.h"
+#include "http/problem.h"
+
+namespace narwhal {
+namespace {
+
+constexpr std::string_view kRequestsTotal = "narwhal_http_requests_total";
+constexpr std::string_view kRequestDuration = "narwhal_http_request_duration_seconds";
+
+std::string RandomPrefix() {
+  std::random_device rd;
+  std::uniform_int_distribution<uint32_t> dist;
+  char buf[9];
+  static constexpr char kHex[] = "0123456789abcdef";
+  uint32_t v = dist(rd);
+  for (int i = 7; i >= 0; --i, v >>= 4) buf[i] = kHex[v & 0xF];
+  buf[8] = '\0';
+  return buf;
+}
+
+// A client's request id is echoed only when it cannot break a log line or a header.
+bool IsSaneRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.' || c == ':';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Arbitrary method strings must not become metric label values.
+std::string_view MethodLabel(std::string_view method) {
+  for (std::string_view m : {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}) {
+    if (method == m) return m;
+  }
+  return "OTHER";
+}
+
+std::vector<std::string_view> SplitPattern(std::string_view pattern) {
+  std::vector<std::string_view> out;
+  size_t start = 1;  // patterns begin with '/'
+  while (start <= pattern.size()) {
+    size_t end = pattern.find('/', start);
+    if (end == std::string_view::npos) end = pattern.size();
+    out.push_back(pattern.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+// Matches decoded path segments against a pattern, filling `params`.
+bool Match(std::string_view pattern, const std::vector<std::string>& segments,
+           NamedValues& params) {
+  params.clear();
+  const std::vector<std::string_view> parts = SplitPattern(pattern);
+  for (size_t i = 0; i < parts.size(); ++i) {
+    std::string_view part = parts[i];
+    if (part.starts_with("{*") && part.ends_with("}")) {
+      std::string rest;
+      for (size_t j = i; j < segments.size(); ++j) {
+        if (j > i) rest += '/';
+        rest += segments[j];
+      }
+      params.emplace_back(std::string(part.substr(2, part.size() - 3)), std::move(rest));
+      return true;
+    }
+    if (i >= segments.size()) return false;
+    if (part.starts_with("{") && part.ends_with("}")) {
+      if (segments[i].empty()) return false;
+      params.emplace_back(std::string(part.substr(1, part.size() - 2)), segments[i]);
+    } else if (part != segments[i]) {
+      return false;
+    }
+  }
+  return parts.size() == segments.size();
+}
+
+}  // namespace
+
+std::string_view RequestContext::PathParam(std::string_view name) const {
+  for (const auto& [n, v] : path_params) {
+    if (n == name) return v;
+  }
+  return {};
+}
+
+Router::Router(std::vector<Route> routes, Authenticator& authenticator, MetricsRegistry& metrics,
+               const Clock& clock)
+    : routes_(std::move(routes)),
+      authenticator_(authenticator),
+      metrics_(metrics),
+      clock_(clock),
+      in_flight_(metrics.GetGauge("narwhal_http_requests_in_flight",
+                                  "HTTP requests being handled right now.")),
+      id_prefix_(RandomPrefix()) {}
+
+std::string Router::RequestId(const HttpRequest& request) {
+  std::string_view given = request.Header("x-request-id");
+  if (IsSaneRequestId(given)) return std::string(given);
+  return id_prefix_ + "-" + std::to_string(next_id_.fetch_add(1, std::memory_order_relaxed));
+}
+
+void Router::Record(std::string_view route, std::string_view method, int status, double seconds) {
+  const MetricLabels labels = {{"route", std::string(route)},
+                               {"method", std::string(MethodLabel(method))},
+                               {"status", std::to_string(status)}};
+  metrics_
+      .GetCounter(kRequestsTotal, "HTTP requests answered, by route, method and status.", labels)
+      .Increment();
+  metrics_
+      .GetHistogram(kRequestDuration,
+                    "Time from a parsed request to its response, by route, method and status.",
+                    labels)
+      .Observe(seconds);
+}
+
+HttpResponse Router::Handle(const HttpRequest& request) {
+  const auto start = clock_.Monotonic();
+  in_flight_.Add(1);
+  RequestContext context;
+  context.request_id = RequestId(request);
+  std::string route_name = "unmatched";
+  HttpResponse response;
+  try {
+    response = Dispatch(request, context, route_name);
+  } catch (const std::exception& e) {
+    response = ProblemResponse(Internal(std::string("handler threw: ") + e.what()), context.path,
+                               context.request_id);
+  } catch (...) {
+    response = ProblemResponse(Internal("handler threw a non-standard exception"), context.path,
+                               context.request_id);
+  }
+  response.headers.emplace_back("X-Request-Id", context.request_id);
+  const std::chrono::duration<double> elapsed = clock_.Monotonic() - start;
+  Record(route_name, request.method, response.status, elapsed.count());
+  in_flight_.Add(-1);
+  return response;
+}
+
+HttpResponse Router::Dispatch(const HttpRequest& request, RequestContext& context,
+                              std::string& route_name) {
+  boost::system::result<boost::urls::url_view> url = boost::urls::parse_origin_form(request.target);
+  if (!url) {
+    context.path = "";
+    return TransportProblemResponse(400, "bad_request", "Bad request",
+                                    "the request target is not a valid path and query", "",
+                                    context.request_id);
+  }
+  context.path = url->path();
+  std::vector<std::string> segments;
+  for (auto segment : url->segments()) segments.push_back(segment);
+  // "/" has no segments; patterns count "/" as one empty segment.
+  if (segments.empty()) segments.emplace_back();
+  for (auto param : url->params()) {
+    context.query.emplace_back(param.key, param.has_value ? param.value : std::string());
+  }
+
+  const Route* matched = nullptr;
+  std::set<std::string> allowed;
+  NamedValues params;
+  for (const Route& route : routes_) {
+    if (!Match(route.pattern, segments, params)) continue;
+    if (route.method == request.method) {
+      matched = &route;
+      context.path_params = std::move(params);
+      break;
+    }
+    allowed.insert(route.method);
+  }
+  if (matched == nullptr) {
+    if (allowed.empty()) {
+      return ProblemResponse(NotFound("no resource at this path"), context.path,
+                             context.request_id);
+    }
+    std::string allow;
+    for (const std::string& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+    HttpResponse r = TransportProblemResponse(405, "method_not_allowed", "Method not allowed",
+                                              "this path does not accept " +
+                                                  std::string(MethodLabel(request.method)) +
+                                                  "; allowed: " + allow,
+                                              context.path, context.request_id);
+    r.headers.emplace_back("Allow", allow);
+    return r;
+  }
+  route_name = matched->name;
+
+  Result<Principal> principal = authenticator_.Authenticate(request);
+  if (!principal.ok()) return ProblemResponse(principal.status(), context.path, context.request_id);
+  context.principal = std::move(*principal);
+  Status allowed_status = Authorize(matched->auth, context.principal);
+  if (!allowed_status.ok()) {
+    HttpResponse r = ProblemResponse(allowed_status, context.path, context.request_id);
+    if (allowed_status.code() == ErrorCode::kUnauthenticated) {
+      r.headers.emplace_back("WWW-Authenticate", "Bearer");
+    }
+    return r;
+  }
+
+  Result<HttpResponse> result = matched->handler(request, context);
+  if (!result.ok()) return ProblemResponse(result.status(), context.path, context.request_id);
+  return std::move(result).value();
+}
+
+HttpResponse Router::Reject(const HttpRequest& partial, int http_status, std::string_view code,
+                            std::string_view title, std::string_view detail) {
+  const std::string id = RequestId(partial);
+  std::string path = partial.target.substr(0, partial.target.find('?'));
+  HttpResponse r = TransportProblemResponse(http_status, code, title, detail, path, id);
+  r.headers.emplace_back("X-Request-Id", id);
+  Record("transport", partial.method, http_status, 0);
+  return r;
+}
+
+}  // namespace narwhal

@@ -1,0 +1,432 @@
+// The Beast/Asio transport. The only translation unit that includes Beast or Asio, so
+// editing a handler or the router never recompiles it.
+#include "http/server.h"
+
+#include <array>
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <csignal>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "base/guarded.h"
+#include "base/log.h"
+#include "base/metrics.h"
+#include "base/text.h"
+#include "http/api.h"
+#include "http/auth.h"
+#include "http/router.h"
+
+namespace narwhal {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+// After a response that ends a connection, unread request bytes are drained for this long
+// so that closing does not reset the connection before the client has read the answer.
+constexpr std::chrono::seconds kLingerTime{2};
+
+class ServerImpl;
+
+// One connection. Lives as long as an asynchronous operation holds it; every member is
+// touched only on the connection's strand, except where noted.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  using Executor = beast::tcp_stream::executor_type;
+
+  Session(tcp::socket socket, ServerImpl& server, uint64_t id)
+      : server_(server), id_(id), stream_(std::move(socket)) {}
+  ~Session();
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
+  }
+
+  // Posted by Shutdown: a connection waiting for a request that has not begun (or
+  // lingering) is closed; one with a request in flight finishes it first.
+  void CloseIfIdle() {
+    // Before its first read a session has no parser yet; DoRead will see stopping().
+    const bool waiting = state_ == State::kReading && parser_ && !parser_->got_some();
+    if (waiting || state_ == State::kLingering) {
+      stream_.close();
+    }
+  }
+
+  // Constant after construction; safe from any thread.
+  Executor executor() { return stream_.get_executor(); }
+
+ private:
+  enum class State { kReading, kHandling, kWriting, kLingering };
+
+  void DoRead();
+  void OnRead(beast::error_code ec);
+  void Respond(const HttpResponse& response, bool keep_alive);
+  void OnWrite(bool close, beast::error_code ec);
+  void Linger();
+  void Drain();
+  HttpRequest PartialRequest() const;
+
+  ServerImpl& server_;
+  const uint64_t id_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::response<http::string_body>> response_;
+  unsigned version_ = 11;
+  State state_ = State::kReading;
+  std::array<char, 4096> drain_buffer_;
+};
+
+class ServerImpl final : public Server {
+ public:
+  ServerImpl(const ServerOptions& options, Store& store, const Clock& clock,
+             std::unique_ptr<Authenticator> owned_authenticator,
+             std::unique_ptr<MetricsRegistry> owned_metrics, Authenticator* authenticator,
+             MetricsRegistry* metrics)
+      : options_(options),
+        owned_authenticator_(std::move(owned_authenticator)),
+        owned_metrics_(std::move(owned_metrics)),
+        router_(ApiRoutes(store, metrics ? *metrics : *owned_metrics_),
+                authenticator ? *authenticator : *owned_authenticator_,
+                metrics ? *metrics : *owned_metrics_, clock),
+        work_guard_(asio::make_work_guard(ioc_)),
+        acceptor_(asio::make_strand(ioc_)),
+        handler_pool_(static_cast<size_t>(options.handler_threads)) {}
+
+  ~ServerImpl() override { Shutdown(); }
+
+  Status Listen() {
+    beast::error_code ec;
+    const asio::ip::address address = asio::ip::make_address(options_.host, ec);
+    if (ec) return InvalidArgument("listen address '" + options_.host + "': " + ec.message());
+    const tcp::endpoint endpoint(address, options_.port);
+    const std::string where = options_.host + ":" + std::to_string(options_.port);
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor_.bind(endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) return Unavailable("cannot listen on " + where + ": " + ec.message());
+    port_ = acceptor_.local_endpoint(ec).port();
+    if (ec) return Unavailable("cannot read the bound port: " + ec.message());
+    return Status::Ok();
+  }
+
+  void Run() {
+    DoAccept();
+    for (int i = 0; i < options_.threads; ++i) io_threads_.emplace_back([this] { RunIo(); });
+  }
+
+  uint16_t port() const override { return port_; }
+
+  void Shutdown() override {
+    std::lock_guard<std::mutex> once(shutdown_mu_);
+    if (shut_down_) return;
+    stopping_.store(true);
+    wake_.With([](bool& w) { w = true; });
+    wake_cv_.notify_all();
+
+    asio::post(acceptor_.get_executor(), [this] {
+      beast::error_code ignored;
+      acceptor_.close(ignored);
+    });
+    std::vector<std::shared_ptr<Session>> live;
+    sessions_.With([&](auto& sessions) {
+      for (auto& [id, weak] : sessions) {
+        if (auto s = weak.lock()) live.push_back(std::move(s));
+      }
+    });
+    for (auto& s : live) asio::post(s->executor(), [s] { s->CloseIfIdle(); });
+    live.clear();  // our references must not keep connections open
+
+    const auto deadline = std::chrono::steady_clock::now() + options_.shutdown_grace;
+    {
+      auto sessions = sessions_.Lock();
+      if (!sessions_cv_.wait_until(sessions.lock(), deadline, [&] { return sessions->empty(); })) {
+        LogWarning("http: " + std::to_string(sessions->size()) +
+                   " connections still open after the shutdown grace period; closing them");
+      }
+    }
+    work_guard_.reset();
+    ioc_.stop();
+    for (std::thread& t : io_threads_) t.join();
+    io_threads_.clear();
+    handler_pool_.join();
+    shut_down_ = true;
+  }
+
+  void WaitForSignal() override {
+    asio::signal_set signals(ioc_, SIGINT, SIGTERM);
+    signals.async_wait([this](const beast::error_code& ec, int signal_number) {
+      if (ec) return;
+      LogInfo("http: signal " + std::to_string(signal_number) + ", shutting down");
+      wake_.With([](bool& w) { w = true; });
+      wake_cv_.notify_all();
+    });
+    {
+      auto wake = wake_.Lock();
+      wake_cv_.wait(wake.lock(), [&] { return *wake; });
+    }
+    Shutdown();
+  }
+
+  // --- for sessions ---
+  const ServerOptions& options() const { return options_; }
+  Router& router() { return router_; }
+  asio::thread_pool& handler_pool() { return handler_pool_; }
+  bool stopping() const { return stopping_.load(); }
+  void Unregister(uint64_t id) {
+    sessions_.With([&](auto& sessions) { sessions.erase(id); });
+    sessions_cv_.notify_all();
+  }
+
+ private:
+  void RunIo() {
+    for (;;) {
+      try {
+        ioc_.run();
+        return;
+      } catch (const std::exception& e) {
+        // A handler threw; the connection it served is gone, the server goes on.
+        LogError(std::string("http: I/O thread caught: ") + e.what());
+      }
+    }
+  }
+
+  void DoAccept() {
+    acceptor_.async_accept(
+        asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+          if (ec == asio::error::operation_aborted || stopping()) return;
+          if (ec) {
+            LogWarning("http: accept failed: " + ec.message());
+          } else {
+            const uint64_t id = next_session_id_++;
+            auto session = std::make_shared<Session>(std::move(socket), *this, id);
+            sessions_.With([&](auto& sessions) { sessions.emplace(id, session); });
+            session->Start();
+          }
+          DoAccept();
+        });
+  }
+
+  // Constant after construction. Declared before the io_context: pending handlers that
+  // the io_context destroys last may still reach them.
+  const ServerOptions options_;
+  const std::unique_ptr<Authenticator> owned_authenticator_;
+  const std::unique_ptr<MetricsRegistry> owned_metrics_;
+  Router router_;
+  uint16_t port_ = 0;
+
+  std::atomic<bool> stopping_{false};
+  Guarded<std::map<uint64_t, std::weak_ptr<Session>>> sessions_;
+  std::condition_variable sessions_cv_;  // signalled when a session ends
+  Guarded<bool> wake_{false};            // WaitForSignal returns when set
+  std::condition_variable wake_cv_;
+
+  std::mutex shutdown_mu_;
+  bool shut_down_ = false;  // guarded by shutdown_mu_
+
+  asio::io_context ioc_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_guard_;
+  tcp::acceptor acceptor_;        // touched only on its strand after Run
+  uint64_t next_session_id_ = 0;  // touched only on the acceptor's strand
+  asio::thread_pool handler_pool_;
+  std::vector<std::thread> io_threads_;  // guarded by shutdown_mu_ after Run
+};
+
+Session::~Session() {
+  server_.Unregister(id_);
+}
+
+void Session::DoRead() {
+  if (server_.stopping()) {
+    Linger();
+    return;
+  }
+  state_ = State::kReading;
+  parser_.emplace();
+  parser_->header_limit(static_cast<uint32_t>(server_.options().max_header_bytes));
+  parser_->body_limit(server_.options().max_body_bytes);
+  stream_.expires_after(server_.options().request_timeout);
+  http::async_read(stream_, buffer_, *parser_,
+                   [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+}
+
+HttpRequest Session::PartialRequest() const {
+  HttpRequest r;
+  if (parser_ && parser_->is_header_done()) {
+    const auto& header = parser_->get();
+    r.method = std::string(header.method_string());
+    r.target = std::string(header.target());
+    if (auto id = header.find("x-request-id"); id != header.end()) {
+      r.headers.emplace_back("x-request-id", std::string(id->value()));
+    }
+  }
+  return r;
+}
+
+void Session::OnRead(beast::error_code ec) {
+  if (ec == http::error::end_of_stream) {
+    Linger();
+    return;
+  }
+  if (ec == beast::error::timeout || ec == asio::error::operation_aborted) return;
+  if (ec == http::error::body_limit) {
+    Respond(
+        server_.router().Reject(PartialRequest(), 413, "payload_too_large", "Payload too large",
+                                "the body is larger than " +
+                                    std::to_string(server_.options().max_body_bytes) + " bytes"),
+        false);
+    return;
+  }
+  if (ec == http::error::header_limit) {
+    Respond(server_.router().Reject(
+                PartialRequest(), 431, "header_too_large", "Request header fields too large",
+                "the request line and headers are larger than " +
+                    std::to_string(server_.options().max_header_bytes) + " bytes"),
+            false);
+    return;
+  }
+  if (ec && ec.category() == http::make_error_code(http::error::bad_method).category()) {
+    Respond(server_.router().Reject(PartialRequest(), 400, "bad_request", "Bad request",
+                                    "the request is not valid HTTP/1.1: " + ec.message()),
+            false);
+    return;
+  }
+  if (ec) {
+    stream_.close();  // reset by peer and the like: nobody to answer
+    return;
+  }
+
+  http::request<http::string_body> message = parser_->release();
+  version_ = message.version();
+  const bool keep_alive = message.keep_alive();
+  HttpRequest request;
+  request.method = std::string(message.method_string());
+  request.target = std::string(message.target());
+  for (const auto& field : message) {
+    request.headers.emplace_back(AsciiLower(field.name_string()), std::string(field.value()));
+  }
+  request.body = std::move(message.body());
+
+  state_ = State::kHandling;
+  stream_.expires_never();
+  asio::post(server_.handler_pool(),
+             [self = shared_from_this(), request = std::move(request), keep_alive]() mutable {
+               HttpResponse response = self->server_.router().Handle(request);
+               asio::post(self->executor(), [self, response = std::move(response), keep_alive] {
+                 self->Respond(response, keep_alive);
+               });
+             });
+}
+
+void Session::Respond(const HttpResponse& response, bool keep_alive) {
+  const bool close = !keep_alive || server_.stopping();
+  response_.emplace();
+  try {
+    response_->version(version_);
+    response_->result(static_cast<unsigned>(response.status));
+    if (!response.content_type.empty()) {
+      response_->set(http::field::content_type, response.content_type);
+    }
+    for (const auto& [name, value] : response.headers) response_->set(name, value);
+    response_->body() = response.body;
+    response_->keep_alive(!close);
+    response_->prepare_payload();
+  } catch (const std::exception& e) {
+    LogError(std::string("http: cannot build a response: ") + e.what());
+    stream_.close();
+    return;
+  }
+  state_ = State::kWriting;
+  stream_.expires_after(server_.options().request_timeout);
+  http::async_write(stream_, *response_,
+                    [self = shared_from_this(), close](beast::error_code ec, size_t) {
+                      self->OnWrite(close, ec);
+                    });
+}
+
+void Session::OnWrite(bool close, beast::error_code ec) {
+  response_.reset();
+  if (ec) {
+    stream_.close();
+    return;
+  }
+  if (close) {
+    Linger();
+    return;
+  }
+  DoRead();
+}
+
+void Session::Linger() {
+  state_ = State::kLingering;
+  beast::error_code ignored;
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  stream_.expires_after(kLingerTime);
+  Drain();
+}
+
+void Session::Drain() {
+  stream_.async_read_some(asio::buffer(drain_buffer_),
+                          [self = shared_from_this()](beast::error_code ec, size_t) {
+                            if (ec) {
+                              self->stream_.close();
+                              return;
+                            }
+                            self->Drain();
+                          });
+}
+
+Result<std::unique_ptr<Server>> StartServer(const ServerOptions& options, Store& store,
+                                            const Clock& clock, Authenticator* authenticator,
+                                            MetricsRegistry* metrics) {
+  if (options.threads < 1) return InvalidArgument("threads must be at least 1");
+  if (options.handler_threads < 1) return InvalidArgument("handler_threads must be at least 1");
+  if (options.max_body_bytes == 0 || options.max_header_bytes == 0 ||
+      options.max_header_bytes > UINT32_MAX) {
+    return InvalidArgument("max_body_bytes and max_header_bytes must be positive");
+  }
+  try {
+    auto impl = std::make_unique<ServerImpl>(
+        options, store, clock,
+        authenticator ? nullptr : std::make_unique<OpenAccessAuthenticator>(),
+        metrics ? nullptr : std::make_unique<MetricsRegistry>(), authenticator, metrics);
+    NARWHAL_RETURN_IF_ERROR(impl->Listen());
+    impl->Run();
+    LogInfo("http: listening on " + options.host + ":" + std::to_string(impl->port()));
+    return std::unique_ptr<Server>(std::move(impl));
+  } catch (const std::exception& e) {
+    return Internal(std::string("cannot start the HTTP server: ") + e.what());
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Store& store,
+                                              const Clock& clock) {
+  return StartServer(options, store, clock, nullptr, nullptr);
+}
+
+Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Store& store,
+                                              const Clock& clock, Authenticator& authenticator,
+                                              MetricsRegistry& metrics) {
+  return StartServer(options, store, clock, &authenticator, &metrics);
+}
+
+}  // namespace narwhal

@@ -1,0 +1,227 @@
+#include "storage/sqlite/schema.h"
+
+#include <array>
+#include <string>
+
+namespace narwhal::sqlite {
+namespace {
+
+// Version 1: the voter file, vote history, precinct counts and the import log. Empty
+// strings are stored as '' (not NULL) so that a voter reads back exactly as written;
+// removed_at and last_import are NULL when not set.
+constexpr std::string_view kSchemaV1 = R"sql(
+CREATE TABLE voters(
+  voter_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  county TEXT NOT NULL,
+  county_name TEXT NOT NULL,
+  precinct TEXT NOT NULL,
+  precinct_name TEXT NOT NULL,
+  registration_number TEXT NOT NULL,
+  last_name TEXT NOT NULL,
+  first_name TEXT NOT NULL,
+  middle_name TEXT NOT NULL,
+  name_suffix TEXT NOT NULL,
+  last_key TEXT NOT NULL,
+  first_key TEXT NOT NULL,
+  res_street TEXT NOT NULL,
+  res_city TEXT NOT NULL,
+  res_state TEXT NOT NULL,
+  res_zip TEXT NOT NULL,
+  mailing_address TEXT NOT NULL,
+  mail_street TEXT NOT NULL,
+  mail_city TEXT NOT NULL,
+  mail_state TEXT NOT NULL,
+  mail_zip TEXT NOT NULL,
+  party TEXT NOT NULL,
+  status TEXT NOT NULL,
+  status_reason TEXT NOT NULL,
+  birth_year INTEGER NOT NULL,
+  registration_date TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  gender TEXT NOT NULL,
+  race TEXT NOT NULL,
+  ethnicity TEXT NOT NULL,
+  districts TEXT NOT NULL,
+  extra TEXT NOT NULL,
+  fingerprint INTEGER NOT NULL,
+  last_import INTEGER,
+  removed_at TEXT,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE vote_history(
+  voter_id TEXT NOT NULL,
+  election_date TEXT NOT NULL,
+  election_desc TEXT NOT NULL,
+  voting_method TEXT NOT NULL,
+  party TEXT NOT NULL,
+  county TEXT NOT NULL,
+  precinct TEXT NOT NULL,
+  PRIMARY KEY(voter_id, election_date)
+) WITHOUT ROWID;
+CREATE TABLE precincts(
+  county TEXT NOT NULL,
+  precinct TEXT NOT NULL,
+  county_name TEXT NOT NULL,
+  precinct_name TEXT NOT NULL,
+  voters INTEGER NOT NULL,
+  PRIMARY KEY(county, precinct)
+) WITHOUT ROWID;
+CREATE TABLE imports(
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  format TEXT NOT NULL,
+  source TEXT NOT NULL,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  bulk INTEGER NOT NULL DEFAULT 0,
+  added INTEGER NOT NULL DEFAULT 0,
+  changed INTEGER NOT NULL DEFAULT 0,
+  moved INTEGER NOT NULL DEFAULT 0,
+  unchanged INTEGER NOT NULL DEFAULT 0,
+  restored INTEGER NOT NULL DEFAULT 0,
+  removed INTEGER NOT NULL DEFAULT 0,
+  history_rows INTEGER NOT NULL DEFAULT 0
+);
+)sql";
+
+// Version 2: unchanged voters of a re-import are recorded in import_seen instead of
+// having their row rewritten (a full refresh needs to know who was seen; rewriting every
+// row of the voter file to say so cost as much as loading it). The removed-voter index
+// gains the precinct so that precinct counts come from indexes alone.
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE import_seen(
+  import_id INTEGER NOT NULL,
+  voter_rowid INTEGER NOT NULL,
+  PRIMARY KEY(import_id, voter_rowid)
+) WITHOUT ROWID;
+DROP INDEX IF EXISTS voters_removed;
+CREATE INDEX voters_removed ON voters(county, precinct) WHERE removed_at IS NOT NULL;
+)sql";
+
+// Version 3: "first last" name searches get their own index. Without it they scanned
+// the whole range of a short last-name prefix looking for one first name (p99 77 ms on
+// 1M voters).
+constexpr std::string_view kSchemaV3 = R"sql(
+CREATE INDEX IF NOT EXISTS voters_first ON voters(first_key, last_key, voter_id);
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations = {{
+    {1, kSchemaV1},
+    {2, kSchemaV2},
+    {3, kSchemaV3},
+}};
+
+// Name search walks voters_name ("first last" searches voters_first) in order; precinct lists and
+// searches inside a precinct walk voters_precinct; registration numbers are unique only inside a
+// county but are looked up with or without it, so the number leads; the partial index makes
+// counting removed voters (per precinct) cheap.
+constexpr std::array<IndexDef, 6> kVoterIndexes = {{
+    {"voters_id", "CREATE UNIQUE INDEX IF NOT EXISTS voters_id ON voters(voter_id)"},
+    {"voters_name",
+     "CREATE INDEX IF NOT EXISTS voters_name ON voters(last_key, first_key, voter_id)"},
+    {"voters_first",
+     "CREATE INDEX IF NOT EXISTS voters_first ON voters(first_key, last_key, voter_id)"},
+    {"voters_precinct",
+     "CREATE INDEX IF NOT EXISTS voters_precinct "
+     "ON voters(county, precinct, last_key, first_key, voter_id)"},
+    {"voters_registration",
+     "CREATE INDEX IF NOT EXISTS voters_registration ON voters(registration_number, county)"},
+    {"voters_removed",
+     "CREATE INDEX IF NOT EXISTS voters_removed ON voters(county, precinct) "
+     "WHERE removed_at IS NOT NULL",
+     false},
+}};
+
+}  // namespace
+
+std::span<const Migration> Migrations() {
+  return kMigrations;
+}
+
+int LatestSchemaVersion() {
+  return kMigrations.back().version;
+}
+
+Status Migrate(Connection& db) {
+  NARWHAL_ASSIGN_OR_RETURN(int64_t version, db.QueryInt64("PRAGMA user_version"));
+  NARWHAL_ASSIGN_OR_RETURN(int64_t app_id, db.QueryInt64("PRAGMA application_id"));
+  if (version > LatestSchemaVersion()) {
+    return FailedPrecondition("database schema version " + std::to_string(version) +
+                              " is newer than this binary's " +
+                              std::to_string(LatestSchemaVersion()) + "; upgrade narwhal");
+  }
+  if (version == 0) {
+    NARWHAL_ASSIGN_OR_RETURN(int64_t objects, db.QueryInt64("SELECT count(*) FROM sqlite_master"));
+    if (objects > 0 || app_id != 0) return DataLoss("the file is not a Narwhal database");
+  } else if (app_id != kApplicationId) {
+    return DataLoss("the file is not a Narwhal database");
+  }
+  for (const Migration& m : kMigrations) {
+    if (m.version <= version) continue;
+    NARWHAL_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+    Status s = db.Exec(m.sql);
+    if (m.version == 1) {
+      // The first migration also stamps the file and creates the voter indexes, which
+      // live in VoterIndexes() because the bulk path drops and rebuilds them.
+      if (s.ok()) s = db.Exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+      for (const IndexDef& index : kVoterIndexes) {
+        if (s.ok()) s = db.Exec(index.create_sql);
+      }
+    }
+    // PRAGMA takes no bound parameters; the version is our own integer.
+    if (s.ok()) s = db.Exec("PRAGMA user_version = " + std::to_string(m.version));
+    if (s.ok()) s = db.Exec("COMMIT");
+    if (!s.ok()) {
+      (void)db.Exec("ROLLBACK");
+      return s.WithContext("applying schema migration " + std::to_string(m.version));
+    }
+  }
+  return Status::Ok();
+}
+
+std::span<const IndexDef> VoterIndexes() {
+  return kVoterIndexes;
+}
+
+Status DropVoterIndexes(Connection& db) {
+  for (const IndexDef& index : kVoterIndexes) {
+    if (!index.dropped_for_bulk) continue;
+    NARWHAL_RETURN_IF_ERROR(db.Exec("DROP INDEX IF EXISTS " + std::string(index.name)));
+  }
+  return Status::Ok();
+}
+
+Status EnsureVoterIndexes(Connection& db, int64_t& duplicates_dropped) {
+  duplicates_dropped = 0;
+  Status unique = db.Exec(kVoterIndexes[0].create_sql);
+  if (unique.code() == ErrorCode::kInvalidArgument) {
+    // A bulk load stored some voter id twice (two batches of one file). The later row
+    // is the newer word of the file, as an upsert would have made it.
+    NARWHAL_RETURN_IF_ERROR(db.Exec(
+        "DELETE FROM voters WHERE rowid NOT IN (SELECT max(rowid) FROM voters GROUP BY voter_id)"));
+    duplicates_dropped = db.Changes();
+    unique = db.Exec(kVoterIndexes[0].create_sql);
+  }
+  NARWHAL_RETURN_IF_ERROR(unique);
+  for (size_t i = 1; i < kVoterIndexes.size(); ++i) {
+    NARWHAL_RETURN_IF_ERROR(db.Exec(kVoterIndexes[i].create_sql));
+  }
+  return Status::Ok();
+}
+
+Result<bool> VoterIndexesComplete(Connection& db) {
+  NARWHAL_ASSIGN_OR_RETURN(
+      ScopedStatement stmt,
+      db.Prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?1"));
+  for (const IndexDef& index : kVoterIndexes) {
+    stmt->BindText(1, index.name);
+    Result<bool> found = stmt->Step();
+    stmt->Reset();
+    if (!found.ok()) return found.status();
+    if (!*found) return false;
+  }
+  return true;
+}
+
+}  // namespace narwhal::sqlite

@@ -1,0 +1,66 @@
+// SqliteStore: the class behind OpenSqliteStore. Internal to the storage module and its
+// tests, which reach the write statistics (group commit) through it; everything else
+// uses Store.
+//
+// Thread-safety: as Store. Write methods run as jobs on the WriteQueue's thread; the
+// bulk-load state lives in the database itself (voter indexes missing), so it commits
+// and rolls back with the jobs that change it.
+#ifndef NARWHAL_STORAGE_SQLITE_SQLITE_STORE_IMPL_H_
+#define NARWHAL_STORAGE_SQLITE_SQLITE_STORE_IMPL_H_
+
+#include <memory>
+#include <string>
+
+#include "base/clock.h"
+#include "storage/sqlite/reader_pool.h"
+#include "storage/sqlite/sqlite_db.h"
+#include "storage/sqlite/sqlite_store.h"
+#include "storage/sqlite/write_queue.h"
+#include "storage/store.h"
+
+namespace narwhal::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  static Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
+  ~SqliteStore() override;
+
+  Result<ImportId> BeginImport(const ImportInfo& info) override;
+  Result<UpsertCounts> UpsertVoters(ImportId import, std::span<const Voter> voters) override;
+  Result<int64_t> UpsertHistory(ImportId import, std::span<const VoteHistoryEntry> rows) override;
+  Result<FinishImportResult> FinishImport(ImportId import,
+                                          const FinishImportOptions& options) override;
+  Result<VoterRecord> GetVoter(const std::string& voter_id) override;
+  Result<VoterPage> SearchVoters(const VoterQuery& query) override;
+  Result<std::vector<PrecinctSummary>> ListPrecincts(const std::string& county) override;
+  Result<StoreStats> Stats() override;
+  Status Ping() override;
+
+  // Group-commit counters of the writer.
+  WriteQueueStats write_stats() { return writer_->stats(); }
+
+ private:
+  SqliteStore(const SqliteOptions& options, std::unique_ptr<WriteQueue> writer,
+              std::unique_ptr<ReaderPool> readers);
+
+  std::string NowText() const;
+
+  // Writer-thread helpers (run inside jobs).
+  Status CheckOpenImport(Connection& db, ImportId import);
+  Status InsertVoters(Connection& db, ImportId import, std::span<const Voter> voters,
+                      const std::string& now, UpsertCounts& counts);
+  Status MergeVoters(Connection& db, ImportId import, std::span<const Voter> voters,
+                     const std::string& now, UpsertCounts& counts);
+
+  // Constant after construction.
+  const Clock* clock_;
+  SystemClock system_clock_;
+  std::unique_ptr<ReaderPool> readers_;
+
+  // Last: destroyed first, so its thread is joined before the state its jobs use.
+  std::unique_ptr<WriteQueue> writer_;
+};
+
+}  // namespace narwhal::sqlite
+
+#endif  // NARWHAL_STORAGE_SQLITE_SQLITE_STORE_IMPL_H_

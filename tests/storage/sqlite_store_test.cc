@@ -1,0 +1,440 @@
+// Tests of what is particular to the SQLite backend: schema migrations, the single
+// writer with group commit, recovery of an unfinished bulk load, and durability of every
+// acknowledged write across kill -9.
+#include "storage/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <future>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/sqlite/schema.h"
+#include "storage/sqlite/sqlite_db.h"
+#include "storage/sqlite/sqlite_store_impl.h"
+#include "storage/sqlite/write_queue.h"
+#include "temp_dir.h"
+
+namespace narwhal {
+namespace {
+
+using sqlite::Connection;
+using sqlite::OpenMode;
+using sqlite::WriteQueue;
+using testing::TempDir;
+
+Voter MakeVoter(const std::string& id, const std::string& last = "DURABLE") {
+  Voter v;
+  v.voter_id = id;
+  v.state = "NC";
+  v.county = "92";
+  v.precinct = "01";
+  v.last_name = last;
+  v.first_name = "V" + id;
+  v.status = VoterStatus::kActive;
+  return v;
+}
+
+std::unique_ptr<Store> MustOpen(const std::string& path) {
+  SqliteOptions options;
+  options.path = path;
+  options.read_connections = 2;
+  Result<std::unique_ptr<Store>> store = OpenSqliteStore(options);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+std::unique_ptr<Connection> MustConnect(const std::string& path, OpenMode mode) {
+  Result<std::unique_ptr<Connection>> db = Connection::Open(path, mode);
+  EXPECT_TRUE(db.ok()) << db.status().ToString();
+  return db.ok() ? std::move(db).value() : nullptr;
+}
+
+// --- migrations ---------------------------------------------------------------------
+
+TEST(SqliteSchema, FreshFileGetsTheWholeSchema) {
+  TempDir dir;
+  ASSERT_TRUE(MustOpen(dir.File("n.db")) != nullptr);
+  auto db = MustConnect(dir.File("n.db"), OpenMode::kReadOnly);
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(*db->QueryInt64("PRAGMA user_version"), sqlite::LatestSchemaVersion());
+  EXPECT_EQ(*db->QueryInt64("PRAGMA application_id"), sqlite::kApplicationId);
+  EXPECT_EQ(*db->QueryInt64("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                            "('voters', 'vote_history', 'precincts', 'imports')"),
+            4);
+  Result<bool> indexed = sqlite::VoterIndexesComplete(*db);
+  ASSERT_TRUE(indexed.ok());
+  EXPECT_TRUE(*indexed);
+  Result<sqlite::ScopedStatement> mode = db->Prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(mode.ok());
+  ASSERT_TRUE(*(*mode)->Step());
+  EXPECT_EQ((*mode)->ColumnText(0), "wal");
+}
+
+TEST(SqliteSchema, MigrationsAreNumberedInOrder) {
+  int expected = 1;
+  for (const sqlite::Migration& m : sqlite::Migrations()) EXPECT_EQ(m.version, expected++);
+}
+
+TEST(SqliteSchema, RefusesANewerSchema) {
+  TempDir dir;
+  const std::string path = dir.File("n.db");
+  ASSERT_TRUE(MustOpen(path) != nullptr);
+  {
+    auto db = MustConnect(path, OpenMode::kReadWriteCreate);
+    ASSERT_TRUE(
+        db->Exec("PRAGMA user_version = " + std::to_string(sqlite::LatestSchemaVersion() + 1))
+            .ok());
+  }
+  SqliteOptions options;
+  options.path = path;
+  Result<std::unique_ptr<Store>> store = OpenSqliteStore(options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), ErrorCode::kFailedPrecondition) << store.status().ToString();
+}
+
+TEST(SqliteSchema, RefusesAForeignDatabaseAndGarbage) {
+  TempDir dir;
+  {
+    auto db = MustConnect(dir.File("other.db"), OpenMode::kReadWriteCreate);
+    ASSERT_TRUE(db->Exec("CREATE TABLE t(x)").ok());
+  }
+  SqliteOptions options;
+  options.path = dir.File("other.db");
+  Result<std::unique_ptr<Store>> store = OpenSqliteStore(options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), ErrorCode::kDataLoss) << store.status().ToString();
+
+  {
+    std::ofstream garbage(dir.File("garbage.db"));
+    for (int i = 0; i < 100; ++i) garbage << "this is not an SQLite database at all\n";
+  }
+  options.path = dir.File("garbage.db");
+  store = OpenSqliteStore(options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), ErrorCode::kDataLoss) << store.status().ToString();
+}
+
+TEST(SqliteSchema, UnopenablePathIsUnavailable) {
+  SqliteOptions options;
+  options.path = "/nonexistent-dir/narwhal.db";
+  Result<std::unique_ptr<Store>> store = OpenSqliteStore(options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), ErrorCode::kUnavailable) << store.status().ToString();
+}
+
+// --- the writer ---------------------------------------------------------------------
+
+class WriteQueueTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto db = MustConnect(dir_.File("q.db"), OpenMode::kReadWriteCreate);
+    ASSERT_NE(db, nullptr);
+    ASSERT_TRUE(db->Exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                         "CREATE TABLE t(x INTEGER)")
+                    .ok());
+    sqlite::WriteQueueOptions options;
+    options.max_queued_jobs = 64;
+    options.enqueue_timeout = std::chrono::milliseconds(50);
+    queue_ = std::make_unique<WriteQueue>(std::move(db), options);
+  }
+
+  static WriteQueue::Job Insert(int x, bool fail_after = false) {
+    return [x, fail_after](Connection& db) -> Status {
+      Result<sqlite::ScopedStatement> s = db.Prepare("INSERT INTO t(x) VALUES(?1)");
+      if (!s.ok()) return s.status();
+      (*s)->BindInt64(1, x);
+      NARWHAL_RETURN_IF_ERROR((*s)->Run());
+      if (fail_after) return InvalidArgument("job " + std::to_string(x) + " fails");
+      return Status::Ok();
+    };
+  }
+
+  // Occupies the writer until `release` is fulfilled; returns once the job is running.
+  std::thread BlockWriter(std::shared_future<void> release) {
+    std::promise<void> started;
+    std::future<void> running = started.get_future();
+    std::thread t([this, release, &started]() mutable {
+      EXPECT_TRUE(queue_
+                      ->Submit([&](Connection&) {
+                        started.set_value();
+                        release.wait();
+                        return Status::Ok();
+                      })
+                      .ok());
+    });
+    running.wait();
+    return t;
+  }
+
+  void WaitQueued(int64_t n) {
+    while (queue_->stats().queued < n) std::this_thread::yield();
+  }
+
+  int64_t Rows() {
+    auto db = MustConnect(dir_.File("q.db"), OpenMode::kReadOnly);
+    return *db->QueryInt64("SELECT count(*) FROM t");
+  }
+
+  TempDir dir_;
+  std::unique_ptr<WriteQueue> queue_;
+};
+
+TEST_F(WriteQueueTest, WaitingWritesCommitAsOneGroup) {
+  std::promise<void> release;
+  std::thread blocker = BlockWriter(release.get_future().share());
+  constexpr int kWriters = 16;
+  std::vector<std::thread> writers;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      if (queue_->Submit(Insert(i)).ok()) ++ok;
+    });
+  }
+  WaitQueued(kWriters);
+  release.set_value();
+  blocker.join();
+  for (std::thread& t : writers) t.join();
+  EXPECT_EQ(ok.load(), kWriters);
+  sqlite::WriteQueueStats stats = queue_->stats();
+  EXPECT_EQ(stats.jobs, kWriters + 1);
+  EXPECT_EQ(stats.transactions, 2) << "the blocker, then every waiting write in one commit";
+  EXPECT_EQ(Rows(), kWriters);
+}
+
+TEST_F(WriteQueueTest, AFailingJobDoesNotFailItsGroup) {
+  std::promise<void> release;
+  std::thread blocker = BlockWriter(release.get_future().share());
+  std::vector<std::thread> writers;
+  std::vector<Status> results(6);
+  for (int i = 0; i < 6; ++i) {
+    writers.emplace_back([&, i] { results[i] = queue_->Submit(Insert(i, /*fail_after=*/i == 3)); });
+  }
+  WaitQueued(6);
+  release.set_value();
+  blocker.join();
+  for (std::thread& t : writers) t.join();
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(results[i].ok(), i != 3) << i << ": " << results[i].ToString();
+  }
+  EXPECT_EQ(results[3].code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(queue_->stats().transactions, 2);
+  EXPECT_EQ(queue_->stats().failed_jobs, 1);
+  EXPECT_EQ(Rows(), 5) << "the failed job's insert was rolled back, the others committed";
+}
+
+TEST_F(WriteQueueTest, ALoneFailingJobRollsBack) {
+  EXPECT_FALSE(queue_->Submit(Insert(1, /*fail_after=*/true)).ok());
+  EXPECT_TRUE(queue_->Submit(Insert(2)).ok());
+  EXPECT_EQ(Rows(), 1);
+}
+
+TEST(WriteQueueBound, AFullQueueIsResourceExhausted) {
+  TempDir dir;
+  auto db = MustConnect(dir.File("q.db"), OpenMode::kReadWriteCreate);
+  ASSERT_NE(db, nullptr);
+  sqlite::WriteQueueOptions options;
+  options.max_queued_jobs = 1;
+  options.enqueue_timeout = std::chrono::milliseconds(20);
+  WriteQueue queue(std::move(db), options);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> started;
+  std::thread blocker([&] {
+    EXPECT_TRUE(queue
+                    .Submit([&](Connection&) {
+                      started.set_value();
+                      released.wait();
+                      return Status::Ok();
+                    })
+                    .ok());
+  });
+  started.get_future().wait();
+  std::thread queued(
+      [&] { EXPECT_TRUE(queue.Submit([](Connection&) { return Status::Ok(); }).ok()); });
+  while (queue.stats().queued < 1) std::this_thread::yield();
+  Status full = queue.Submit([](Connection&) { return Status::Ok(); });
+  EXPECT_EQ(full.code(), ErrorCode::kResourceExhausted) << full.ToString();
+  release.set_value();
+  blocker.join();
+  queued.join();
+  EXPECT_TRUE(queue.Submit([](Connection&) { return Status::Ok(); }).ok());
+}
+
+TEST(SqliteStoreGroupCommit, ConcurrentWritersShareTransactions) {
+  TempDir dir;
+  SqliteOptions options;
+  options.path = dir.File("g.db");
+  Result<std::unique_ptr<sqlite::SqliteStore>> opened = sqlite::SqliteStore::Open(options);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  sqlite::SqliteStore& store = **opened;
+  Result<ImportId> seed = store.BeginImport({"voters", "test", "seed"});
+  ASSERT_TRUE(seed.ok());
+  ASSERT_TRUE(store.UpsertVoters(*seed, std::vector<Voter>{MakeVoter("SEED")}).ok());
+  ASSERT_TRUE(store.FinishImport(*seed, {}).ok());
+  Result<ImportId> id = store.BeginImport({"voters", "test", "many"});
+  ASSERT_TRUE(id.ok());
+  const sqlite::WriteQueueStats before = store.write_stats();
+  constexpr int kThreads = 16;
+  constexpr int kWrites = 20;
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kWrites; ++i) {
+        std::vector<Voter> one = {MakeVoter("G" + std::to_string(t * kWrites + i))};
+        if (store.UpsertVoters(*id, one).ok()) ++ok;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  const sqlite::WriteQueueStats after = store.write_stats();
+  EXPECT_EQ(ok.load(), kThreads * kWrites);
+  EXPECT_EQ(after.jobs - before.jobs, kThreads * kWrites);
+  EXPECT_LT(after.transactions - before.transactions, kThreads * kWrites)
+      << "writes that wait together commit together";
+}
+
+// --- recovery -----------------------------------------------------------------------
+
+TEST(SqliteRecovery, UnfinishedBulkImportIsIndexedOnReopen) {
+  TempDir dir;
+  const std::string path = dir.File("b.db");
+  {
+    auto store = MustOpen(path);
+    Result<ImportId> id = store->BeginImport({"voters", "test", "bulk"});
+    ASSERT_TRUE(id.ok());
+    ASSERT_TRUE(
+        store->UpsertVoters(*id, std::vector<Voter>{MakeVoter("B1", "OLD"), MakeVoter("B2")}).ok());
+    ASSERT_TRUE(store->UpsertVoters(*id, std::vector<Voter>{MakeVoter("B1", "NEW")}).ok());
+    auto db = MustConnect(path, OpenMode::kReadOnly);
+    EXPECT_FALSE(*sqlite::VoterIndexesComplete(*db)) << "bulk path loads without indexes";
+    // Closed without FinishImport, as a crashed importer would leave it.
+  }
+  auto store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  auto db = MustConnect(path, OpenMode::kReadOnly);
+  EXPECT_TRUE(*sqlite::VoterIndexesComplete(*db));
+  Result<VoterRecord> b1 = store->GetVoter("B1");
+  ASSERT_TRUE(b1.ok());
+  EXPECT_EQ(b1->voter.last_name, "NEW");
+  EXPECT_EQ(store->Stats()->voters, 2);
+}
+
+TEST(SqliteBulkPath, OnlyAnEmptyStoreLoadsInBulk) {
+  TempDir dir;
+  const std::string path = dir.File("p.db");
+  auto store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  auto db = MustConnect(path, OpenMode::kReadOnly);
+  EXPECT_TRUE(*sqlite::VoterIndexesComplete(*db)) << "a fresh store has every index";
+  Result<ImportId> first = store->BeginImport({"voters", "test", "first"});
+  ASSERT_TRUE(first.ok());
+  EXPECT_FALSE(*sqlite::VoterIndexesComplete(*db)) << "empty store: indexes wait for the end";
+  ASSERT_TRUE(store->UpsertVoters(*first, std::vector<Voter>{MakeVoter("P1")}).ok());
+  ASSERT_TRUE(store->FinishImport(*first, {}).ok());
+  EXPECT_TRUE(*sqlite::VoterIndexesComplete(*db));
+  Result<ImportId> second = store->BeginImport({"voters", "test", "second"});
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(*sqlite::VoterIndexesComplete(*db)) << "a store with voters merges row by row";
+  EXPECT_EQ(*db->QueryInt64("SELECT sum(bulk) FROM imports"), 1);
+  ASSERT_TRUE(store->FinishImport(*second, {}).ok());
+}
+
+// The child writes voters one durable call at a time from several threads and reports
+// each acknowledged id on `fd`; it never returns.
+[[noreturn]] void WriteUntilKilled(const std::string& path, int fd) {
+  SqliteOptions options;
+  options.path = path;
+  Result<std::unique_ptr<Store>> store = OpenSqliteStore(options);
+  if (!store.ok()) _exit(3);
+  Result<ImportId> id = (*store)->BeginImport({"voters", "test", "kill"});
+  if (!id.ok()) _exit(4);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0;; ++i) {
+        std::string voter = "K" + std::to_string(t) + "-" + std::to_string(i);
+        if (!(*store)->UpsertVoters(*id, std::vector<Voter>{MakeVoter(voter)}).ok()) _exit(5);
+        std::string line = voter + "\n";
+        // Under PIPE_BUF, so lines from different threads never interleave.
+        if (write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(6);
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  _exit(0);
+}
+
+void KillMidStreamAndCheck(bool seeded) {
+  TempDir dir;
+  const std::string path = dir.File("k.db");
+  if (seeded) {
+    // A store with data takes the per-row merge path, as on election day.
+    auto store = MustOpen(path);
+    Result<ImportId> id = store->BeginImport({"voters", "test", "seed"});
+    ASSERT_TRUE(id.ok());
+    ASSERT_TRUE(store->UpsertVoters(*id, std::vector<Voter>{MakeVoter("SEED")}).ok());
+    ASSERT_TRUE(store->FinishImport(*id, {}).ok());
+  }
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(fds[0]);
+    WriteUntilKilled(path, fds[1]);
+  }
+  close(fds[1]);
+  std::set<std::string> acknowledged;
+  std::string buffer;
+  char chunk[4096];
+  bool killed = false;
+  for (;;) {
+    ssize_t n = read(fds[0], chunk, sizeof chunk);
+    if (n <= 0) break;
+    buffer.append(chunk, static_cast<size_t>(n));
+    size_t newline;
+    while ((newline = buffer.find('\n')) != std::string::npos) {
+      acknowledged.insert(buffer.substr(0, newline));
+      buffer.erase(0, newline + 1);
+    }
+    if (!killed && acknowledged.size() >= 150) {
+      kill(child, SIGKILL);  // mid-stream: writes are in flight in the child right now
+      killed = true;
+    }
+  }
+  close(fds[0]);
+  int wstatus = 0;
+  ASSERT_EQ(waitpid(child, &wstatus, 0), child);
+  ASSERT_TRUE(killed) << "child exited early, status " << wstatus;
+  ASSERT_TRUE(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL) << wstatus;
+
+  auto store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  int missing = 0;
+  for (const std::string& id : acknowledged) {
+    if (!store->GetVoter(id).ok()) ++missing;
+  }
+  EXPECT_EQ(missing, 0) << "of " << acknowledged.size() << " acknowledged writes";
+  EXPECT_GE(store->Stats()->voters, static_cast<int64_t>(acknowledged.size()));
+}
+
+TEST(SqliteDurability, Kill9LosesNoAcknowledgedWrite) {
+  KillMidStreamAndCheck(true);
+}
+
+TEST(SqliteDurability, Kill9DuringBulkLoadLosesNoAcknowledgedWrite) {
+  KillMidStreamAndCheck(false);
+}
+
+}  // namespace
+}  // namespace narwhal

@@ -1,0 +1,39 @@
+// StoreFactory: how the store conformance suite gets a fresh, empty store of one backend,
+// and reopens the same data after closing it. The suite is value-parameterised by
+// factories, so every backend runs the same test bodies.
+//
+// Thread-safety: a factory is used by one test thread; the stores it opens follow Store.
+#ifndef NARWHAL_TESTS_STORAGE_STORE_FACTORY_H_
+#define NARWHAL_TESTS_STORAGE_STORE_FACTORY_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "base/status.h"
+#include "storage/store.h"
+
+namespace narwhal::testing {
+
+// One backend's storage for the length of one test: created empty, removed when the
+// factory is destroyed (after every store it opened has been destroyed).
+class StoreFactory {
+ public:
+  virtual ~StoreFactory() = default;
+  // Opens a store on this factory's storage (the same storage every time, so a second
+  // Open after destroying the first store is a reopen).
+  virtual Result<std::unique_ptr<Store>> Open() = 0;
+};
+
+// A named way to make factories; the name shows in the test names.
+struct StoreBackend {
+  std::string name;
+  std::function<std::unique_ptr<StoreFactory>()> make;
+};
+
+// The SQLite backend, in a fresh temporary directory per factory.
+StoreBackend SqliteBackend();
+
+}  // namespace narwhal::testing
+
+#endif  // NARWHAL_TESTS_STORAGE_STORE_FACTORY_H_
