@@ -73,6 +73,30 @@ struct Principal {
   bool anonymous() const { return user_id == 0; }
 };
 
+// A staff member or volunteer, as organizers manage her.
+struct NewUser {
+  std::string name;
+  std::string phone;
+  std::string email;
+  Role role = Role::kPollWatcher;
+  Scope scope;
+  std::string field_office;  // groups credential sheets and readiness lists; free text
+};
+
+struct User {
+  int64_t id = 0;
+  std::string name;
+  std::string phone;
+  std::string email;
+  Role role = Role::kPollWatcher;
+  Scope scope;
+  std::string field_office;
+  std::string created_at;      // ISO 8601 UTC
+  std::string first_login_at;  // empty until she first logs in
+  std::string last_seen_at;    // last authenticated request, to the minute; or empty
+  bool disabled = false;
+};
+
 // True when the role may see names, addresses and histories of voters at all.
 bool SeesPersonalData(Role role);
 

@@ -16,6 +16,7 @@
 #ifndef NARWHAL_STORAGE_STORE_H_
 #define NARWHAL_STORAGE_STORE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "domain/access.h"
 #include "domain/voter.h"
 
 namespace narwhal {
@@ -60,6 +62,9 @@ struct FinishImportOptions {
   // removed (status kRemoved, removed_at set). Never deleted.
   bool full_refresh = false;
   std::vector<std::string> covered_counties;
+  // Voter ids whose rows this import read but rejected (a bad date, say). A full refresh
+  // must not mark them removed: the state still lists them.
+  std::vector<std::string> rejected_voter_ids;
 };
 
 struct FinishImportResult {
@@ -75,6 +80,10 @@ struct VoterQuery {
   std::string county;               // county code, empty for all
   std::string precinct;             // precinct code (needs county), empty for all
   bool include_removed = false;
+  // When set, only voters inside this scope are returned: a voter matches when her county
+  // is in scope->counties or her (county, precinct) is in scope->precincts. An empty scope
+  // matches nobody. Unset: no restriction (admins, the command line).
+  std::optional<Scope> scope;
   int limit = 50;      // 1..1000
   std::string cursor;  // opaque, from VoterPage::next_cursor; empty for the first page
 };
@@ -114,6 +123,89 @@ struct PrecinctSummary {
   std::string precinct;
   std::string precinct_name;
   int64_t voters = 0;  // registered voters not removed
+};
+
+// When expiry, use and lockout times are kept. All times are UTC.
+using TimePoint = std::chrono::system_clock::time_point;
+
+// A login code as stored: never the code itself, only its selector and the hash of its
+// secret (auth/secrets.h).
+struct LoginCodeRecord {
+  std::string selector;     // unique among all codes ever stored
+  int64_t user_id = 0;
+  std::string secret_hash;  // Argon2id, from HashCodeSecret
+  TimePoint issued_at;
+  TimePoint expires_at;
+  std::optional<TimePoint> used_at;       // set once, when redeemed
+  std::optional<TimePoint> replaced_at;   // set when a newer code was issued to the user
+  int failed_attempts = 0;
+  std::optional<TimePoint> locked_until;  // wrong guesses lock the code for a while
+};
+
+struct NewSession {
+  int64_t user_id = 0;
+  std::string token_hash;  // HashSessionToken of the bearer token; never the token
+  TimePoint created_at;
+  TimePoint expires_at;
+  std::string created_from;  // remote address, for the audit log
+};
+
+struct SessionRecord {
+  int64_t id = 0;
+  int64_t user_id = 0;
+  TimePoint created_at;
+  TimePoint expires_at;
+  std::optional<TimePoint> revoked_at;
+};
+
+// One entry of the append-only audit log.
+struct AuditEvent {
+  int64_t id = 0;  // assigned by the store, increasing
+  TimePoint at;
+  int64_t user_id = 0;       // 0 for the command line and the system
+  std::string action;        // "voter.read", "voter.search", "user.create", "session.revoke", ...
+  std::string target;        // the voter id(s), user id or query acted on
+  std::string detail;        // JSON object text with anything else worth keeping, or empty
+  std::string request_id;    // correlates with the server log
+  std::string remote_addr;
+};
+
+struct AuditQuery {
+  int64_t user_id = 0;      // 0 = everyone
+  std::string action;       // exact, or empty
+  std::string target;       // exact, or empty
+  std::optional<TimePoint> since;
+  std::optional<TimePoint> until;
+  int limit = 100;          // 1..1000
+  std::string cursor;       // newest first
+};
+
+struct AuditPage {
+  std::vector<AuditEvent> events;  // newest first
+  std::string next_cursor;
+};
+
+struct UserFilter {
+  std::string county;    // users with this county, or a precinct in it, in scope; empty = all
+  std::string precinct;  // with county: users assigned this precinct
+  std::optional<Role> role;
+  std::string field_office;
+  int limit = 100;       // 1..1000
+  std::string cursor;    // ordered by id
+};
+
+struct UserPage {
+  std::vector<User> users;
+  std::string next_cursor;
+};
+
+// Poll-watcher coverage of one precinct, for the readiness view.
+struct ReadinessRow {
+  PrecinctKey precinct;
+  std::string precinct_name;
+  int64_t assigned = 0;   // poll watchers assigned to it (not disabled)
+  int64_t logged_in = 0;  // of whom have logged in at least once
+  std::vector<User> not_logged_in;
 };
 
 struct StoreStats {
@@ -161,6 +253,46 @@ class Store {
 
   // OK when the store can serve reads and writes right now.
   virtual Status Ping() = 0;
+
+  // --- volunteers, credentials and access -------------------------------------------
+  // kInvalidArgument for an empty name. The new user has no login code yet.
+  virtual Result<User> CreateUser(const NewUser& user) = 0;
+  virtual Result<User> GetUser(int64_t user_id) = 0;  // kNotFound
+  virtual Result<UserPage> ListUsers(const UserFilter& filter) = 0;
+  // A disabled user cannot log in, and her sessions stop working.
+  virtual Status SetUserDisabled(int64_t user_id, bool disabled) = 0;
+
+  // Stores a new code for code.user_id and marks every earlier unused code of that user
+  // replaced. kAlreadyExists when the selector was ever used (the caller draws a new
+  // code); kNotFound for an unknown user.
+  virtual Status PutLoginCode(const LoginCodeRecord& code) = 0;
+  virtual Result<LoginCodeRecord> GetLoginCode(const std::string& selector) = 0;  // kNotFound
+  // Counts a wrong secret against the code; once failed_attempts reaches max_attempts the
+  // code is locked until `lock_until`. Returns the updated record.
+  virtual Result<LoginCodeRecord> RecordLoginFailure(const std::string& selector,
+                                                     int max_attempts, TimePoint lock_until) = 0;
+  // In one transaction: checks the code is still unused, unreplaced, unexpired and
+  // unlocked at session.created_at (else kFailedPrecondition, nothing changes), marks it
+  // used, creates the session and records the user's first login. Exactly one of two
+  // concurrent redemptions of one code succeeds.
+  virtual Result<SessionRecord> RedeemLoginCode(const std::string& selector,
+                                                const NewSession& session) = 0;
+
+  virtual Result<SessionRecord> GetSessionByTokenHash(const std::string& token_hash) = 0;
+  virtual Status RevokeSession(int64_t session_id, TimePoint at) = 0;  // kNotFound
+  // Revokes every live session of the user; returns how many.
+  virtual Result<int64_t> RevokeUserSessions(int64_t user_id, TimePoint at) = 0;
+  // Sets last_seen_at of each user (later times win). Cheap enough for every minute of
+  // every user; callers coalesce.
+  virtual Status RecordActivity(std::span<const std::pair<int64_t, TimePoint>> seen) = 0;
+
+  // Appends to the audit log; there is no way to change or delete an entry.
+  virtual Status AppendAudit(std::span<const AuditEvent> events) = 0;
+  virtual Result<AuditPage> ListAudit(const AuditQuery& query) = 0;
+
+  // Poll-watcher coverage per precinct of `county` (empty = all), ordered by county and
+  // precinct; precincts with nobody assigned are included (assigned = 0).
+  virtual Result<std::vector<ReadinessRow>> GetReadiness(const std::string& county) = 0;
 };
 
 }  // namespace narwhal
