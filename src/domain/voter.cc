@@ -7,24 +7,39 @@
 namespace narwhal {
 namespace {
 
-// FNV-1a, 64 bit: stable across platforms and runs, fast, good enough to detect change.
-class Fnv64 {
+// A 64-bit hash that is stable across platforms, runs and library versions (it is
+// stored): 8 bytes at a time, each word mixed with a multiply and a rotate, finished
+// with a strong avalanche. Not cryptographic; it only detects change.
+class StableHash {
  public:
   void Add(std::string_view s) {
-    for (char c : s) Byte(static_cast<unsigned char>(c));
-    Byte(0x1F);  // field separator, so ("ab","c") != ("a","bc")
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) Word(Load(s.data() + i, 8));
+    Word(Load(s.data() + i, s.size() - i) ^ (uint64_t{0x1F} << 56) ^ s.size());
   }
-  void Add(int64_t v) {
-    for (int i = 0; i < 8; ++i) Byte(static_cast<unsigned char>(v >> (8 * i)));
+  void Add(int64_t v) { Word(static_cast<uint64_t>(v)); }
+  uint64_t value() const {
+    uint64_t x = h_;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
   }
-  uint64_t value() const { return h_; }
 
  private:
-  void Byte(unsigned char b) {
-    h_ ^= b;
-    h_ *= 0x100000001b3ULL;
+  // Little-endian load of n <= 8 bytes, byte by byte so the result is the same everywhere.
+  static uint64_t Load(const char* p, size_t n) {
+    uint64_t w = 0;
+    for (size_t k = 0; k < n; ++k) w |= uint64_t{static_cast<unsigned char>(p[k])} << (8 * k);
+    return w;
   }
-  uint64_t h_ = 0xcbf29ce484222325ULL;
+  void Word(uint64_t w) {
+    h_ ^= w * 0x9E3779B97F4A7C15ULL;
+    h_ = ((h_ << 31) | (h_ >> 33)) * 0x87C37B91114253D5ULL;
+  }
+  uint64_t h_ = 0x6A09E667F3BCC908ULL;
 };
 
 bool IsLeap(int y) {
@@ -82,36 +97,8 @@ std::string FirstNameKey(const Voter& v) {
 }
 
 uint64_t Fingerprint(const Voter& v) {
-  Fnv64 h;
-  for (const std::string* s : {&v.voter_id,
-                               &v.state,
-                               &v.county,
-                               &v.county_name,
-                               &v.precinct,
-                               &v.precinct_name,
-                               &v.registration_number,
-                               &v.last_name,
-                               &v.first_name,
-                               &v.middle_name,
-                               &v.name_suffix,
-                               &v.residence.street,
-                               &v.residence.city,
-                               &v.residence.state,
-                               &v.residence.zip,
-                               &v.mailing_address,
-                               &v.mailing.street,
-                               &v.mailing.city,
-                               &v.mailing.state,
-                               &v.mailing.zip,
-                               &v.party,
-                               &v.status_reason,
-                               &v.registration_date,
-                               &v.phone,
-                               &v.gender,
-                               &v.race,
-                               &v.ethnicity}) {
-    h.Add(*s);
-  }
+  StableHash h;
+  ForEachTextField(v, [&h](const std::string& s) { h.Add(s); });
   h.Add(static_cast<int64_t>(v.status));
   h.Add(static_cast<int64_t>(v.birth_year));
   for (const NamedValues* list : {&v.districts, &v.extra}) {

@@ -100,6 +100,41 @@ struct VoteHistoryEntry {
   friend bool operator==(const VoteHistoryEntry&, const VoteHistoryEntry&) = default;
 };
 
+// Calls fn(field) for each single-valued text field of `v` (every std::string member,
+// the address parts included), always in the same order. V is Voter or const Voter.
+template <typename V, typename Fn>
+void ForEachTextField(V& v, Fn&& fn) {
+  for (auto* s : {&v.voter_id,
+                  &v.state,
+                  &v.county,
+                  &v.county_name,
+                  &v.precinct,
+                  &v.precinct_name,
+                  &v.registration_number,
+                  &v.last_name,
+                  &v.first_name,
+                  &v.middle_name,
+                  &v.name_suffix,
+                  &v.residence.street,
+                  &v.residence.city,
+                  &v.residence.state,
+                  &v.residence.zip,
+                  &v.mailing_address,
+                  &v.mailing.street,
+                  &v.mailing.city,
+                  &v.mailing.state,
+                  &v.mailing.zip,
+                  &v.party,
+                  &v.status_reason,
+                  &v.registration_date,
+                  &v.phone,
+                  &v.gender,
+                  &v.race,
+                  &v.ethnicity}) {
+    fn(*s);
+  }
+}
+
 // The search keys of a voter's names (see FoldForSearch).
 std::string LastNameKey(const Voter& v);
 std::string FirstNameKey(const Voter& v);

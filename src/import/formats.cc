@@ -500,35 +500,7 @@ std::string* HistoryField(VoteHistoryEntry& e, Target t) {
 }
 
 void ClearVoter(Voter& v) {
-  for (std::string* s : {&v.voter_id,
-                         &v.state,
-                         &v.county,
-                         &v.county_name,
-                         &v.precinct,
-                         &v.precinct_name,
-                         &v.registration_number,
-                         &v.last_name,
-                         &v.first_name,
-                         &v.middle_name,
-                         &v.name_suffix,
-                         &v.residence.street,
-                         &v.residence.city,
-                         &v.residence.state,
-                         &v.residence.zip,
-                         &v.mailing_address,
-                         &v.mailing.street,
-                         &v.mailing.city,
-                         &v.mailing.state,
-                         &v.mailing.zip,
-                         &v.party,
-                         &v.status_reason,
-                         &v.registration_date,
-                         &v.phone,
-                         &v.gender,
-                         &v.race,
-                         &v.ethnicity}) {
-    s->clear();
-  }
+  ForEachTextField(v, [](std::string& s) { s.clear(); });
   v.status = VoterStatus::kUnknown;
   v.birth_year = 0;
 }
