@@ -24,7 +24,7 @@ web: deps
 	@cd web && npm ci --no-audit --no-fund --loglevel=error && npm run build --silent
 
 build: web
-	cmake -S . -B build/release $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release >/dev/null
+	cmake -S . -B build/release $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Release -DNARWHAL_TESTS=OFF >/dev/null
 	cmake --build build/release -j $(JOBS)
 
 asan: web
@@ -32,11 +32,13 @@ asan: web
 	cmake --build build/asan -j $(JOBS)
 
 demo: build
-	@if [ ! -f $(DATA)/narwhal.db ]; then build/release/narwhal demo --data $(DATA); fi
+	@if [ ! -f $(DATA)/narwhal.db ]; then build/release/src/cli/narwhal demo --data $(DATA); fi
 
 run: demo
-	@echo "Narwhal is serving the demo county at http://$(LISTEN)/ (Ctrl-C stops it)"
-	build/release/narwhal serve --data $(DATA) --listen $(LISTEN)
+	@code=$$(build/release/src/cli/narwhal users reissue 1 --data $(DATA) 2>/dev/null | grep -o '"code":"[^"]*"' | cut -d'"' -f4); \
+	  echo; echo "Narwhal is serving the demo county at http://$(LISTEN)/ (Ctrl-C stops it)."; \
+	  echo "Log in as the demo admin with the code $$code (it works once; run 'make run' again for a new one)."; echo
+	build/release/src/cli/narwhal serve --data $(DATA) --listen $(LISTEN)
 
 test: asan
 	scripts/test.sh

@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer target for the CSV reader and the format mappers with clang, and
-# runs it for SECONDS (default 30) over the seed corpus. Crashes land in build/fuzz/.
+# Builds the libFuzzer targets with clang (plus ASan and UBSan) and runs each for SECONDS
+# (default 30, split between them) over its seed corpus:
+#   csv_fuzz   the CSV reader and every format mapper (fuzz/csv_reader_fuzz.cc)
+#   json_fuzz  the strict JSON request-body validation (fuzz/json_request_fuzz.cc)
+# Crashes land in build/fuzz/; add the input to the corpus and a regression test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 out=build/fuzz
-mkdir -p "$out/corpus"
-cp -n fuzz/corpus/csv/* "$out/corpus/" 2>/dev/null || true
-srcs=(fuzz/csv_reader_fuzz.cc src/base/status.cc src/base/text.cc src/base/clock.cc
-      src/base/log.cc src/domain/voter.cc)
-for f in src/import/*.cc; do
-  case "$f" in */importer.cc|*/progress.cc) ;; *) srcs+=("$f") ;; esac
-done
-ccache clang++-14 -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined \
-  -fno-sanitize-recover=undefined -Isrc "${srcs[@]}" -lfmt -lboost_json -o "$out/csv_fuzz"
-cd "$out"
-./csv_fuzz -max_total_time="$seconds" -print_final_stats=0 corpus ../../fuzz/corpus/csv 2>&1 | tail -5
+mkdir -p "$out/corpus-csv" "$out/corpus-json"
+flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc)
+base=(src/base/status.cc src/base/text.cc src/base/clock.cc src/base/log.cc)
+
+csv_srcs=(fuzz/csv_reader_fuzz.cc src/domain/voter.cc src/import/csv_reader.cc src/import/formats.cc)
+ccache clang++-14 "${flags[@]}" "${csv_srcs[@]}" "${base[@]}" -lfmt -lboost_json -o "$out/csv_fuzz"
+ccache clang++-14 "${flags[@]}" fuzz/json_request_fuzz.cc src/http/json_body.cc "${base[@]}" \
+  -lboost_json -o "$out/json_fuzz"
+
+half=$(( (seconds + 1) / 2 ))
+run() {  # run NAME CORPUS
+  (cd "$out" && "./$1" -max_total_time="$half" -print_final_stats=0 "corpus-$2" "../../fuzz/corpus/$2" 2>&1 | tail -2)
+}
+run csv_fuzz csv
+run json_fuzz json

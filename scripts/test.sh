@@ -44,13 +44,16 @@ fi
 rm -f "$ctest_log"
 
 # 2. fuzz the CSV reader and mappers for a short while.
-step "fuzz: csv reader (${NARWHAL_FUZZ_SECONDS:-30}s)" scripts/fuzz.sh "${NARWHAL_FUZZ_SECONDS:-30}"
+step "fuzz: csv reader and JSON bodies (${NARWHAL_FUZZ_SECONDS:-30}s)" scripts/fuzz.sh "${NARWHAL_FUZZ_SECONDS:-30}"
 
 # 3. browser test against a real server over a demo county.
 browser() {
   local dir url pid rc
   dir=$(mktemp -d)
   "$build/src/cli/narwhal" demo --data "$dir" --voters 5000 --precincts 12 >/dev/null || return 1
+  # An admin, an organizer and a poll watcher with fresh login codes (NARWHAL_*_CODE).
+  fixture=$(scripts/browser_fixture.sh "$build/src/cli/narwhal" "$dir") || return 1
+  eval "$fixture"
   # Port 0: the kernel picks a free port; the server logs the address it bound.
   "$build/src/cli/narwhal" serve --data "$dir" --listen 127.0.0.1:0 2>"$dir/serve.log" &
   pid=$!
@@ -68,7 +71,7 @@ browser() {
   rm -rf "$dir"
   return $rc
 }
-step "browser: voter search in Chromium" browser
+step "browser: login, scope and voter search in Chromium" browser
 
 echo
 if [ ${#failures[@]} -gt 0 ]; then

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "auth/auth_service.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "import/progress.h"
@@ -16,18 +17,6 @@ namespace narwhal {
 namespace {
 
 constexpr const char* kDatabaseFile = "narwhal.db";
-
-Result<std::unique_ptr<Store>> OpenStore(const CommonArgs& common) {
-  std::error_code ec;
-  std::filesystem::create_directories(common.data_dir, ec);
-  if (ec) {
-    return Unavailable(
-        fmt::format("cannot create data directory '{}': {}", common.data_dir, ec.message()));
-  }
-  SqliteOptions options;
-  options.path = (std::filesystem::path(common.data_dir) / kDatabaseFile).string();
-  return OpenSqliteStore(options);
-}
 
 bool ParseListen(const std::string& listen, ServerOptions& out) {
   size_t colon = listen.rfind(':');
@@ -73,6 +62,18 @@ int ReportImport(const Result<ImportSummary>& result) {
 
 }  // namespace
 
+Result<std::unique_ptr<Store>> OpenStore(const CommonArgs& common) {
+  std::error_code ec;
+  std::filesystem::create_directories(common.data_dir, ec);
+  if (ec) {
+    return Unavailable(
+        fmt::format("cannot create data directory '{}': {}", common.data_dir, ec.message()));
+  }
+  SqliteOptions options;
+  options.path = (std::filesystem::path(common.data_dir) / kDatabaseFile).string();
+  return OpenSqliteStore(options);
+}
+
 std::string DefaultDataDir() {
   const char* env = std::getenv("NARWHAL_DATA");
   if (env != nullptr && *env != '\0') return env;
@@ -90,7 +91,11 @@ int RunServe(ServeArgs args) {
     return kExitUnavailable;
   }
   SystemClock clock;
-  auto server = Server::Start(args.server, **store, clock);
+  // The same AuthService the `users` commands issue codes with checks them at login.
+  AuthService auth(**store, clock, args.server.auth);
+  ServerDeps deps;
+  deps.auth = &auth;
+  auto server = Server::Start(args.server, **store, clock, deps);
   if (!server.ok()) {
     fmt::print(stderr, "narwhal serve: {}\n", server.status().message());
     return kExitUnavailable;
@@ -151,7 +156,14 @@ int RunDemo(const DemoArgs& args) {
   ImportArgs history = voters;
   history.import.format = VoterFormat::kNcvhis;
   history.import.path = history_path;
-  return RunImportVoters(history);
+  rc = RunImportVoters(history);
+  if (rc != kExitOk) return rc;
+  // Someone has to be able to log in to the demo: an admin, user 1, with a fresh code.
+  UsersAddArgs admin;
+  admin.common = args.common;
+  admin.name = "Demo admin";
+  admin.role = "admin";
+  return RunUsersAdd(admin);
 }
 
 }  // namespace narwhal

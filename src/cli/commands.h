@@ -2,15 +2,19 @@
 //
 // Each returns the process exit code (see ExitCode) and writes human messages to stderr,
 // machine-readable results to stdout. Not thread-safe: one command per process.
+// InitSecrets() (auth/secrets.h) must have succeeded before any of them runs.
 #ifndef NARWHAL_CLI_COMMANDS_H_
 #define NARWHAL_CLI_COMMANDS_H_
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "demo/generator.h"
 #include "http/server.h"
 #include "import/importer.h"
+#include "storage/store.h"
 
 namespace narwhal {
 
@@ -31,6 +35,9 @@ struct CommonArgs {
 
 // Default data directory as documented in CommonArgs.
 std::string DefaultDataDir();
+
+// Opens (creating when needed) the store of `common`. kUnavailable when it cannot.
+Result<std::unique_ptr<Store>> OpenStore(const CommonArgs& common);
 
 struct ServeArgs {
   CommonArgs common;
@@ -54,6 +61,54 @@ struct DemoArgs {
   bool force = false;  // replace an existing demo database
 };
 int RunDemo(const DemoArgs& args);
+
+// --- volunteers and their login codes (docs/volunteers.md) ------------------------------
+// Codes are printed once, on stderr for a person and as JSON on stdout for a script, and
+// never stored: the store keeps only their hashes.
+
+struct UsersAddArgs {
+  CommonArgs common;
+  std::string name;
+  std::string role;  // RoleName: admin, organizer, analyst, poll_watcher, ...
+  std::string county;
+  std::string precinct;  // needs county
+  std::string phone;
+  std::string email;
+  std::string office;  // field office
+};
+// Creates the user, issues her login code and prints it:
+// {"user_id":7,"name":"..","role":"poll_watcher","code":"K7QM-9XMR-T2PW",
+//  "expires_at":"2026-11-17T10:00:00Z"}.
+int RunUsersAdd(const UsersAddArgs& args);
+
+struct UsersImportArgs {
+  CommonArgs common;
+  std::string path;     // CSV: name,phone,email,role,county,precinct,field_office
+  std::string out_dir;  // credentials.csv, credentials-<office>.pdf, rejects.tsv
+  std::string url;      // the address printed on the sheets; default $NARWHAL_PUBLIC_URL
+};
+// Validates every row, creates a user and a code for each good one, and writes the codes
+// to OUT/credentials.csv and one credential sheet per field office. Bad rows are reported
+// (line and reason, on stderr and in OUT/rejects.tsv) and the rest are imported, as the
+// voter import does. Prints a JSON summary on stdout.
+int RunUsersImport(const UsersImportArgs& args);
+
+struct UsersListArgs {
+  CommonArgs common;
+  std::string county;
+  std::string role;
+  bool json = false;  // one JSON object per line instead of a table
+};
+int RunUsersList(const UsersListArgs& args);
+
+struct UserIdArgs {
+  CommonArgs common;
+  int64_t user_id = 0;
+};
+// A new code for a user; her earlier code stops working at once. Sessions stay.
+int RunUsersReissue(const UserIdArgs& args);
+// Ends every session of a user (a lost phone); her code, if unused, still works.
+int RunUsersRevoke(const UserIdArgs& args);
 
 }  // namespace narwhal
 

@@ -1,8 +1,9 @@
-// narwhal: the one binary. Subcommands: serve, import, demo, version.
+// narwhal: the one binary. Subcommands: serve, import, demo, users, version.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string>
 
+#include "auth/secrets.h"
 #include "cli/commands.h"
 
 namespace narwhal {
@@ -23,6 +24,11 @@ int Main(int argc, char** argv) {
   CLI::App* serve_cmd = app.add_subcommand("serve", "serve the API and web pages over HTTP");
   AddDataOption(*serve_cmd, serve.common);
   serve_cmd->add_option("--listen", serve.listen, "HOST:PORT to listen on")->capture_default_str();
+  serve_cmd->add_option("--tls-cert", serve.server.tls_cert_file,
+                        "PEM certificate chain: serve HTTPS (with --tls-key)");
+  serve_cmd->add_option("--tls-key", serve.server.tls_key_file, "PEM private key for --tls-cert");
+  serve_cmd->add_flag("--trust-forwarded-for", serve.server.trust_forwarded_for,
+                      "take the client address from X-Forwarded-For (only behind a proxy)");
   serve_cmd->add_option("--threads", serve.server.threads, "I/O threads")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
@@ -67,6 +73,59 @@ int Main(int argc, char** argv) {
                        "only write the NC-layout files into this directory");
   demo_cmd->add_flag("--force", demo.force, "replace an existing database in --data");
 
+  CLI::App* users_cmd = app.add_subcommand("users", "volunteers, staff and their login codes");
+  users_cmd->require_subcommand(1);
+
+  UsersAddArgs users_add;
+  CLI::App* add_cmd =
+      users_cmd->add_subcommand("add", "add one user and print her login code (once)");
+  AddDataOption(*add_cmd, users_add.common);
+  add_cmd->add_option("--name", users_add.name, "her name as she will recognise it")->required();
+  add_cmd
+      ->add_option("--role", users_add.role,
+                   "admin | organizer | analyst | poll_watcher | canvasser | phone_banker")
+      ->required();
+  add_cmd->add_option("--county", users_add.county, "county code (organizers, poll watchers)");
+  add_cmd->add_option("--precinct", users_add.precinct, "precinct code (poll watchers)");
+  add_cmd->add_option("--phone", users_add.phone, "phone number");
+  add_cmd->add_option("--email", users_add.email, "email address");
+  add_cmd->add_option("--office", users_add.office, "field office");
+
+  UsersImportArgs users_import;
+  CLI::App* users_import_cmd = users_cmd->add_subcommand(
+      "import", "add users from a CSV and write their codes and credential sheets");
+  AddDataOption(*users_import_cmd, users_import.common);
+  users_import_cmd
+      ->add_option("file", users_import.path,
+                   "CSV with header name,phone,email,role,county,precinct,field_office")
+      ->required();
+  users_import_cmd
+      ->add_option("--out", users_import.out_dir,
+                   "directory for credentials.csv, credentials-<office>.pdf and rejects.tsv")
+      ->required();
+  users_import_cmd->add_option(
+      "--url", users_import.url,
+      "address volunteers open, printed on the sheets; default $NARWHAL_PUBLIC_URL");
+
+  UsersListArgs users_list;
+  CLI::App* list_cmd = users_cmd->add_subcommand("list", "list users and whether they logged in");
+  AddDataOption(*list_cmd, users_list.common);
+  list_cmd->add_option("--county", users_list.county, "only users assigned in this county");
+  list_cmd->add_option("--role", users_list.role, "only users with this role");
+  list_cmd->add_flag("--json", users_list.json, "one JSON object per line");
+
+  UserIdArgs users_reissue;
+  CLI::App* reissue_cmd = users_cmd->add_subcommand(
+      "reissue", "print a new login code for a user; her earlier code stops working");
+  AddDataOption(*reissue_cmd, users_reissue.common);
+  reissue_cmd->add_option("id", users_reissue.user_id, "user id (see `users list`)")->required();
+
+  UserIdArgs users_revoke;
+  CLI::App* revoke_cmd =
+      users_cmd->add_subcommand("revoke", "end every session of a user (a lost phone)");
+  AddDataOption(*revoke_cmd, users_revoke.common);
+  revoke_cmd->add_option("id", users_revoke.user_id, "user id (see `users list`)")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -74,6 +133,11 @@ int Main(int argc, char** argv) {
     return rc == 0 ? kExitOk : kExitUsage;
   }
 
+  // Login codes and session tokens need libsodium, for serving and for issuing codes.
+  if (Status s = InitSecrets(); !s.ok()) {
+    std::fprintf(stderr, "narwhal: %s\n", s.message().c_str());
+    return kExitFailure;
+  }
   if (*serve_cmd) return RunServe(serve);
   if (*voters_cmd) {
     auto parsed = ParseVoterFormat(format);
@@ -95,6 +159,11 @@ int Main(int argc, char** argv) {
     return RunImportVoters(import);
   }
   if (*demo_cmd) return RunDemo(demo);
+  if (*add_cmd) return RunUsersAdd(users_add);
+  if (*users_import_cmd) return RunUsersImport(users_import);
+  if (*list_cmd) return RunUsersList(users_list);
+  if (*reissue_cmd) return RunUsersReissue(users_reissue);
+  if (*revoke_cmd) return RunUsersRevoke(users_revoke);
   return kExitUsage;
 }
 

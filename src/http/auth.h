@@ -1,10 +1,12 @@
 // The authentication seam: who is calling (Authenticator), what each route demands
 // (AuthRequirement), and the one check between them (Authorize), run by the router for
-// every request before any handler. Handlers never check credentials or roles themselves.
+// every request before any handler. Handlers never check credentials or roles themselves;
+// they only narrow what a permitted caller sees to her scope (access_policy.h).
 //
-// Today the server runs with OpenAccessAuthenticator: no credentials are configured, so
-// every caller is the anonymous principal and is let through. Bearer tokens and roles plug
-// in by implementing Authenticator; no route or handler changes.
+// Production servers use BearerAuthenticator: `Authorization: Bearer nw_...` is checked by
+// the AuthService; a request without the header is the anonymous principal, so public
+// routes stay reachable. OpenAccessAuthenticator exists for tests and demos only: every
+// request acts as one fixed principal. Server::Start never picks it on its own.
 //
 // Thread-safety: Authenticate is called concurrently from the handler threads;
 // implementations must be thread-safe. Authorize is a pure function.
@@ -13,57 +15,64 @@
 
 #include <string>
 #include <utility>
-#include <vector>
 
 #include "base/status.h"
+#include "domain/access.h"
 #include "http/http_types.h"
 
 namespace narwhal {
 
-struct Principal {
-  std::string subject = "anonymous";  // user id, or "anonymous"
-  std::vector<std::string> roles;     // "admin", "organizer", "poll_watcher", ...
-  bool authenticated = false;         // credentials were presented and verified
-  // No authentication is configured (OpenAccessAuthenticator): every route is allowed.
-  // Real authenticators never set it.
-  bool open_access = false;
-};
+class AuthService;
 
 // What a route demands of its caller.
 struct AuthRequirement {
   enum class Level { kPublic, kAuthenticated, kAnyRole };
   Level level = Level::kAuthenticated;
-  std::vector<std::string> roles;  // kAnyRole: the caller needs at least one of these
+  RoleSet roles;  // kAnyRole: the caller's role must be one of these
 
   static AuthRequirement Public() { return {Level::kPublic, {}}; }
-  static AuthRequirement Authenticated() { return {Level::kAuthenticated, {}}; }
-  static AuthRequirement AnyRole(std::vector<std::string> roles) {
-    return {Level::kAnyRole, std::move(roles)};
-  }
+  // Any signed-in caller, whatever her role.
+  static AuthRequirement Authenticated() { return {Level::kAuthenticated, RoleSet::All()}; }
+  static AuthRequirement AnyRole(RoleSet roles) { return {Level::kAnyRole, roles}; }
+
+  // True when a signed-in caller with `role` passes (public routes: everyone passes).
+  bool Admits(Role role) const { return level != Level::kAnyRole || roles.Contains(role); }
 };
 
 class Authenticator {
  public:
   virtual ~Authenticator() = default;
-  // The caller of `request`. kUnauthenticated for credentials that are present but bad;
-  // a request without credentials is the anonymous principal (not an error), so public
-  // routes stay reachable.
+  // The caller of `request`. kUnauthenticated for credentials that are present but bad
+  // (unknown, expired or revoked token, a scheme other than Bearer); a request without
+  // credentials is the anonymous principal (not an error).
   virtual Result<Principal> Authenticate(const HttpRequest& request) = 0;
 };
 
-// Lets everyone through as the anonymous principal with open_access set.
+// Bearer tokens checked by an AuthService, which must outlive it.
+class BearerAuthenticator final : public Authenticator {
+ public:
+  explicit BearerAuthenticator(AuthService& auth) : auth_(auth) {}
+  Result<Principal> Authenticate(const HttpRequest& request) override;
+
+ private:
+  AuthService& auth_;
+};
+
+// For tests and demos only: every request, with or without credentials, acts as
+// `principal` (by default an administrator with user id -1 and no scope limits).
 class OpenAccessAuthenticator final : public Authenticator {
  public:
-  Result<Principal> Authenticate(const HttpRequest&) override {
-    Principal p;
-    p.open_access = true;
-    return p;
-  }
+  OpenAccessAuthenticator();
+  explicit OpenAccessAuthenticator(Principal principal) : principal_(std::move(principal)) {}
+  Result<Principal> Authenticate(const HttpRequest&) override { return principal_; }
+
+ private:
+  const Principal principal_;
 };
 
 // OK when `principal` may call a route demanding `requirement`; kUnauthenticated when the
-// route needs a signed-in caller and there is none, kPermissionDenied when the caller
-// lacks every listed role.
+// route needs a signed-in caller and there is none, kPermissionDenied when the caller's
+// role is not among the route's roles.
 Status Authorize(const AuthRequirement& requirement, const Principal& principal);
 
 }  // namespace narwhal

@@ -18,6 +18,9 @@ struct HttpRequest {
   std::string target;   // as sent, "/api/v1/voters?q=smith"
   NamedValues headers;  // names lower-cased, in arrival order
   std::string body;
+  // The client's IP address as text (the last X-Forwarded-For hop when the server is
+  // told to trust a reverse proxy); "" when unknown, as in tests that call the router.
+  std::string remote_addr;
 
   // The first header named `lower_name`, or "" when absent.
   std::string_view Header(std::string_view lower_name) const {

@@ -1,5 +1,6 @@
 #include "http/problem.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <string>
 
@@ -9,17 +10,17 @@ namespace narwhal {
 namespace {
 
 constexpr ProblemKind kKinds[] = {
-    {ErrorCode::kInvalidArgument, 400, "Invalid argument", false},
-    {ErrorCode::kUnauthenticated, 401, "Authentication required", false},
-    {ErrorCode::kPermissionDenied, 403, "Permission denied", false},
-    {ErrorCode::kNotFound, 404, "Not found", false},
-    {ErrorCode::kAlreadyExists, 409, "Already exists", false},
-    {ErrorCode::kFailedPrecondition, 409, "Failed precondition", false},
-    {ErrorCode::kResourceExhausted, 429, "Too many requests", true},
-    {ErrorCode::kUnavailable, 503, "Service unavailable", true},
-    {ErrorCode::kDeadlineExceeded, 504, "Deadline exceeded", false},
-    {ErrorCode::kDataLoss, 500, "Internal error", false},
-    {ErrorCode::kInternal, 500, "Internal error", false},
+    {ErrorCode::kInvalidArgument, 400, "Invalid argument", false, false},
+    {ErrorCode::kUnauthenticated, 401, "Authentication required", false, true},
+    {ErrorCode::kPermissionDenied, 403, "Permission denied", false, false},
+    {ErrorCode::kNotFound, 404, "Not found", false, false},
+    {ErrorCode::kAlreadyExists, 409, "Already exists", false, false},
+    {ErrorCode::kFailedPrecondition, 409, "Failed precondition", false, false},
+    {ErrorCode::kResourceExhausted, 429, "Too many requests", true, false},
+    {ErrorCode::kUnavailable, 503, "Service unavailable", true, false},
+    {ErrorCode::kDeadlineExceeded, 504, "Deadline exceeded", false, false},
+    {ErrorCode::kDataLoss, 500, "Internal error", false, false},
+    {ErrorCode::kInternal, 500, "Internal error", false, false},
 };
 
 HttpResponse Build(int http_status, std::string_view code, std::string_view title,
@@ -54,7 +55,7 @@ const ProblemKind& ProblemKindFor(ErrorCode code) {
 }
 
 HttpResponse ProblemResponse(const Status& status, std::string_view instance,
-                             std::string_view request_id) {
+                             std::string_view request_id, int retry_after_seconds) {
   const ErrorCode code = status.ok() ? ErrorCode::kInternal : status.code();
   const ProblemKind& kind = ProblemKindFor(code);
   std::string_view detail = status.message();
@@ -68,7 +69,10 @@ HttpResponse ProblemResponse(const Status& status, std::string_view instance,
   }
   HttpResponse r =
       Build(kind.http_status, ErrorCodeName(code), kind.title, detail, instance, request_id);
-  if (kind.retry_after) r.headers.emplace_back("Retry-After", std::to_string(kRetryAfterSeconds));
+  if (kind.retry_after) {
+    r.headers.emplace_back("Retry-After", std::to_string(std::max(1, retry_after_seconds)));
+  }
+  if (kind.www_authenticate) r.headers.emplace_back("WWW-Authenticate", "Bearer");
   return r;
 }
 

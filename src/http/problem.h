@@ -22,7 +22,8 @@ struct ProblemKind {
   ErrorCode code;
   int http_status;
   std::string_view title;
-  bool retry_after;  // the response carries Retry-After
+  bool retry_after;       // the response carries Retry-After
+  bool www_authenticate;  // the response carries WWW-Authenticate: Bearer
 };
 
 // The whole table, for documentation and tests.
@@ -33,8 +34,12 @@ const ProblemKind& ProblemKindFor(ErrorCode code);
 inline constexpr int kRetryAfterSeconds = 1;
 
 // The problem response for a non-OK `status` of a request to `instance` (the path).
+// Codes whose row says so carry Retry-After: `retry_after_seconds` (rate limits and
+// lockouts know how long; others use kRetryAfterSeconds). kUnauthenticated carries
+// WWW-Authenticate: Bearer.
 HttpResponse ProblemResponse(const Status& status, std::string_view instance,
-                             std::string_view request_id);
+                             std::string_view request_id,
+                             int retry_after_seconds = kRetryAfterSeconds);
 
 // A problem that no ErrorCode names, raised by the transport or the router itself
 // (405 method_not_allowed, 413 payload_too_large, 431 header_too_large, 400 bad_request).

@@ -1,7 +1,9 @@
 #include "http/router.h"
 
+#include <algorithm>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
+#include <cmath>
 #include <exception>
 #include <random>
 #include <set>
@@ -93,15 +95,81 @@ std::string_view RequestContext::PathParam(std::string_view name) const {
   return {};
 }
 
+void RequestContext::AuditRead(std::string action, std::string target, std::string detail) {
+  audit.push_back({std::move(action), std::move(target), std::move(detail), false, 0});
+}
+
+void RequestContext::AuditChange(std::string action, std::string target, std::string detail,
+                                 int64_t user_id) {
+  audit.push_back({std::move(action), std::move(target), std::move(detail), true, user_id});
+}
+
+namespace {
+
+void SetIfAbsent(HttpResponse& r, std::string_view name, std::string_view value) {
+  if (r.Header(name).empty()) r.headers.emplace_back(std::string(name), std::string(value));
+}
+
+// Every response: no sniffing, no framing, no referrer. API answers (personal data, tokens,
+// codes) are never stored by a browser or a proxy, and never run as a page.
+void AddSecurityHeaders(std::string_view path, HttpResponse& r) {
+  SetIfAbsent(r, "X-Content-Type-Options", "nosniff");
+  SetIfAbsent(r, "X-Frame-Options", "DENY");
+  SetIfAbsent(r, "Referrer-Policy", "no-referrer");
+  if (!path.starts_with("/assets/") && (path.starts_with("/api/") || r.status >= 400 ||
+                                        r.content_type.starts_with("application/json"))) {
+    SetIfAbsent(r, "Cache-Control", "no-store");
+    SetIfAbsent(r, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  }
+}
+
+}  // namespace
+
 Router::Router(std::vector<Route> routes, Authenticator& authenticator, MetricsRegistry& metrics,
-               const Clock& clock)
+               const Clock& clock, AuditSink& audit, RateLimits limits)
     : routes_(std::move(routes)),
       authenticator_(authenticator),
       metrics_(metrics),
       clock_(clock),
+      audit_(audit),
       in_flight_(metrics.GetGauge("narwhal_http_requests_in_flight",
                                   "HTTP requests being handled right now.")),
-      id_prefix_(RandomPrefix()) {}
+      id_prefix_(RandomPrefix()),
+      per_address_(clock, limits.per_address),
+      per_session_(clock, limits.per_session),
+      login_(clock, limits.login) {}
+
+std::optional<HttpResponse> Router::Throttled(RateLimiter& limiter, const std::string& key,
+                                              std::string_view what,
+                                              const RequestContext& context) {
+  const std::chrono::milliseconds wait = limiter.Acquire(key);
+  if (wait.count() == 0) return std::nullopt;
+  const int seconds = std::max(1, static_cast<int>(std::ceil(wait.count() / 1000.0)));
+  return ProblemResponse(ResourceExhausted("too many requests " + std::string(what) +
+                                           "; try again in " + std::to_string(seconds) + " s"),
+                         context.path, context.request_id, seconds);
+}
+
+Status Router::RecordAudit(const RequestContext& context) {
+  if (context.audit.empty()) return Status::Ok();
+  std::vector<AuditEvent> events;
+  events.reserve(context.audit.size());
+  bool change = false;
+  const auto now = clock_.Now();
+  for (const AuditNote& note : context.audit) {
+    AuditEvent e;
+    e.at = now;
+    e.user_id = note.user_id != 0 ? note.user_id : context.principal.user_id;
+    e.action = note.action;
+    e.target = note.target;
+    e.detail = note.detail;
+    e.request_id = context.request_id;
+    e.remote_addr = context.remote_addr;
+    events.push_back(std::move(e));
+    change |= note.change;
+  }
+  return audit_.Record(std::move(events), change);
+}
 
 std::string Router::RequestId(const HttpRequest& request) {
   std::string_view given = request.Header("x-request-id");
@@ -128,6 +196,7 @@ HttpResponse Router::Handle(const HttpRequest& request) {
   in_flight_.Add(1);
   RequestContext context;
   context.request_id = RequestId(request);
+  context.remote_addr = request.remote_addr;
   std::string route_name = "unmatched";
   HttpResponse response;
   try {
@@ -139,6 +208,7 @@ HttpResponse Router::Handle(const HttpRequest& request) {
     response = ProblemResponse(Internal("handler threw a non-standard exception"), context.path,
                                context.request_id);
   }
+  AddSecurityHeaders(context.path, response);
   response.headers.emplace_back("X-Request-Id", context.request_id);
   const std::chrono::duration<double> elapsed = clock_.Monotonic() - start;
   Record(route_name, request.method, response.status, elapsed.count());
@@ -148,6 +218,10 @@ HttpResponse Router::Handle(const HttpRequest& request) {
 
 HttpResponse Router::Dispatch(const HttpRequest& request, RequestContext& context,
                               std::string& route_name) {
+  if (auto limited =
+          Throttled(per_address_, "a:" + request.remote_addr, "from your address", context)) {
+    return *std::move(limited);
+  }
   boost::system::result<boost::urls::url_view> url = boost::urls::parse_origin_form(request.target);
   if (!url) {
     context.path = "";
@@ -192,20 +266,48 @@ HttpResponse Router::Dispatch(const HttpRequest& request, RequestContext& contex
     return r;
   }
   route_name = matched->name;
-
-  Result<Principal> principal = authenticator_.Authenticate(request);
-  if (!principal.ok()) return ProblemResponse(principal.status(), context.path, context.request_id);
-  context.principal = std::move(*principal);
-  Status allowed_status = Authorize(matched->auth, context.principal);
-  if (!allowed_status.ok()) {
-    HttpResponse r = ProblemResponse(allowed_status, context.path, context.request_id);
-    if (allowed_status.code() == ErrorCode::kUnauthenticated) {
-      r.headers.emplace_back("WWW-Authenticate", "Bearer");
+  if (matched->throttle == Throttle::kLogin) {
+    if (auto limited =
+            Throttled(login_, "l:" + request.remote_addr, "to log in from your address", context)) {
+      return *std::move(limited);
     }
-    return r;
+  }
+
+  // Public routes never look at credentials: a stale token must not keep anyone from
+  // logging in again, and liveness must not depend on the store that tokens live in.
+  if (matched->auth.level != AuthRequirement::Level::kPublic) {
+    Result<Principal> principal = authenticator_.Authenticate(request);
+    if (!principal.ok())
+      return ProblemResponse(principal.status(), context.path, context.request_id);
+    context.principal = std::move(*principal);
+  }
+  Status authorized = Authorize(matched->auth, context.principal);
+  if (!authorized.ok()) {
+    if (!context.principal.anonymous()) {
+      context.AuditRead("access.denied", matched->name, "");
+      Status ignored = RecordAudit(context);  // a refusal hands out nothing
+      (void)ignored;
+    }
+    return ProblemResponse(authorized, context.path, context.request_id);
+  }
+  if (!context.principal.anonymous()) {
+    const std::string key = context.principal.session_id != 0
+                                ? "s:" + std::to_string(context.principal.session_id)
+                                : "u:" + std::to_string(context.principal.user_id);
+    if (auto limited = Throttled(per_session_, key, "in this session", context)) {
+      return *std::move(limited);
+    }
   }
 
   Result<HttpResponse> result = matched->handler(request, context);
+  Status audited = RecordAudit(context);
+  if (!audited.ok()) {
+    const bool change = std::any_of(context.audit.begin(), context.audit.end(),
+                                    [](const AuditNote& n) { return n.change; });
+    LogError("audit: " + audited.ToString() + " request_id=" + context.request_id);
+    // A read is not answered unaudited; a change already happened and is reported.
+    if (!change) return ProblemResponse(audited, context.path, context.request_id);
+  }
   if (!result.ok()) return ProblemResponse(result.status(), context.path, context.request_id);
   return std::move(result).value();
 }

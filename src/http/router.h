@@ -1,12 +1,17 @@
 // Router: the route table and the one middleware chain every request passes.
 //
 // For each request, in this order: request id (X-Request-Id echoed when sane, otherwise
-// generated), in-flight gauge, target parsing (Boost.URL; 400 when malformed), route
-// match (404 for unknown paths, 405 with Allow for a known path and a wrong method),
-// authentication and the route's requirement (Authorize), the handler, errors mapped to
-// application/problem+json (problem.h), and the request count and latency histogram by
-// route, method and status. Handlers only parse their input, call a plain function and
-// build a response; a handler that throws becomes a 500, never a crash.
+// generated), in-flight gauge, the per-address rate limit (429), target parsing
+// (Boost.URL; 400 when malformed), route match (404 for unknown paths, 405 with Allow for
+// a known path and a wrong method), the login rate limit for login routes, authentication
+// and the route's requirement (Authorize; public routes skip authentication, so bad
+// credentials do not matter there),
+// the per-session rate limit, the handler, the audit events the handler noted (to the
+// AuditSink, with the caller, time, request id and address filled in), errors mapped to
+// application/problem+json (problem.h), security headers on every response, and the
+// request count and latency histogram by route, method and status. Handlers only parse
+// their input, call a plain function and build a response; a handler that throws becomes
+// a 500, never a crash.
 //
 // Thread-safety: Handle and Reject may be called concurrently from any thread; the route
 // table is constant after construction.
@@ -16,17 +21,30 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/clock.h"
 #include "base/metrics.h"
+#include "base/rate_limiter.h"
 #include "base/status.h"
+#include "http/audit_sink.h"
 #include "http/auth.h"
 #include "http/http_types.h"
 
 namespace narwhal {
+
+// Something a handler read or changed, for the audit log. The router adds the time, the
+// caller, the request id and the remote address.
+struct AuditNote {
+  std::string action;   // "voter.read", "voter.search", "session.create", ...
+  std::string target;   // the voter id, the user id, ...
+  std::string detail;   // JSON object text, or empty
+  bool change = false;  // the response waits until the note is committed
+  int64_t user_id = 0;  // who acted; 0 = the request's principal
+};
 
 // What the router learned about a request, handed to its handler.
 struct RequestContext {
@@ -35,11 +53,33 @@ struct RequestContext {
   NamedValues path_params;  // {name} segments of the route pattern, decoded
   NamedValues query;        // query parameters, decoded, in order (repeats kept)
   Principal principal;
+  std::string remote_addr;       // the client's address (HttpRequest::remote_addr)
+  std::vector<AuditNote> audit;  // appended by the handler, recorded by the router
 
   std::string_view PathParam(std::string_view name) const;
+  // Notes a read of personal data (recorded without waiting for the commit).
+  void AuditRead(std::string action, std::string target, std::string detail = "");
+  // Notes a change (the response waits until the audit row is committed).
+  void AuditChange(std::string action, std::string target, std::string detail = "",
+                   int64_t user_id = 0);
 };
 
-using Handler = std::function<Result<HttpResponse>(const HttpRequest&, const RequestContext&)>;
+using Handler = std::function<Result<HttpResponse>(const HttpRequest&, RequestContext&)>;
+
+// Extra rate limits a route opts into on top of the per-address and per-session ones.
+enum class Throttle {
+  kNormal,
+  kLogin,  // guessing codes: a much tighter per-address bucket
+};
+
+// Request rates, per client. Defaults suit a campaign whose volunteers share carrier-grade
+// NAT addresses on election day: the per-address limit is generous, the per-session one
+// catches a runaway client, the login one makes guessing codes hopeless.
+struct RateLimits {
+  RateLimit per_address{200, 400};  // every request, by remote address
+  RateLimit per_session{20, 60};    // authenticated requests, by session
+  RateLimit login{0.5, 10};         // Throttle::kLogin routes, by remote address
+};
 
 struct Route {
   std::string method;  // "GET"
@@ -53,15 +93,16 @@ struct Route {
   // is `name`). The document at /api/v1/openapi.json is generated from the table, so it
   // cannot leave a route out.
   std::string openapi;
+  Throttle throttle = Throttle::kNormal;
 };
 
 class Router {
  public:
   // Routes are tried in order; the first whose pattern and method match wins, so
-  // catch-all patterns go last. `authenticator`, `metrics` and `clock` must outlive the
-  // router.
+  // catch-all patterns go last. `authenticator`, `metrics`, `clock` and `audit` must
+  // outlive the router.
   Router(std::vector<Route> routes, Authenticator& authenticator, MetricsRegistry& metrics,
-         const Clock& clock);
+         const Clock& clock, AuditSink& audit, RateLimits limits = {});
 
   // Runs the middleware chain and the matched handler. Never throws.
   HttpResponse Handle(const HttpRequest& request);
@@ -77,6 +118,11 @@ class Router {
   std::string RequestId(const HttpRequest& request);
   HttpResponse Dispatch(const HttpRequest& request, RequestContext& context,
                         std::string& route_name);
+  // A 429 when `limiter` has no token left for `key`, else nullopt.
+  std::optional<HttpResponse> Throttled(RateLimiter& limiter, const std::string& key,
+                                        std::string_view what, const RequestContext& context);
+  // Sends the handler's notes to the audit sink. kUnavailable when it refused them.
+  Status RecordAudit(const RequestContext& context);
   void Record(std::string_view route, std::string_view method, int status, double seconds);
 
   // Constant after construction.
@@ -84,8 +130,12 @@ class Router {
   Authenticator& authenticator_;
   MetricsRegistry& metrics_;
   const Clock& clock_;
+  AuditSink& audit_;
   Gauge& in_flight_;
-  const std::string id_prefix_;  // random per process, so ids from restarts do not collide
+  const std::string id_prefix_;
+  RateLimiter per_address_;  // thread-safe
+  RateLimiter per_session_;  // thread-safe
+  RateLimiter login_;  // thread-safe  // random per process, so ids from restarts do not collide
 
   std::atomic<uint64_t> next_id_{1};
 };

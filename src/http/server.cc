@@ -10,18 +10,22 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <condition_variable>
 #include <csignal>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
+#include "auth/secrets.h"
 #include "base/guarded.h"
 #include "base/log.h"
 #include "base/metrics.h"
@@ -44,47 +48,74 @@ constexpr std::chrono::seconds kLingerTime{2};
 
 class ServerImpl;
 
-// One connection. Lives as long as an asynchronous operation holds it; every member is
-// touched only on the connection's strand, except where noted.
-class Session : public std::enable_shared_from_this<Session> {
+// One connection, as the server sees it: closable on shutdown, unregistered when it ends.
+class SessionBase {
  public:
-  using Executor = beast::tcp_stream::executor_type;
-
-  Session(tcp::socket socket, ServerImpl& server, uint64_t id)
-      : server_(server), id_(id), stream_(std::move(socket)) {}
-  ~Session();
-
-  void Start() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->DoRead(); });
-  }
+  SessionBase(ServerImpl& server, uint64_t id) : server_(server), id_(id) {}
+  virtual ~SessionBase();
 
   // Posted by Shutdown: a connection waiting for a request that has not begun (or
   // lingering) is closed; one with a request in flight finishes it first.
-  void CloseIfIdle() {
+  virtual void CloseIfIdle() = 0;
+  // Constant after construction; safe from any thread.
+  virtual asio::any_io_executor executor() = 0;
+
+ protected:
+  ServerImpl& server_;
+  const uint64_t id_;
+};
+
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+// One connection over a plain or a TLS stream. Lives as long as an asynchronous operation
+// holds it; every member is touched only on the connection's strand, except where noted.
+template <class Stream>
+class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  Session(tcp::socket socket, ServerImpl& server, uint64_t id) requires(!kTls)
+      : SessionBase(server, id), stream_(std::move(socket)) {}
+  Session(tcp::socket socket, ServerImpl& server, uint64_t id,
+          asio::ssl::context& tls) requires kTls : SessionBase(server, id),
+                                                   stream_(std::move(socket), tls) {}
+
+  void Start() {
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kTls) {
+        self->Handshake();
+      } else {
+        self->DoRead();
+      }
+    });
+  }
+
+  void CloseIfIdle() override {
     // Before its first read a session has no parser yet; DoRead will see stopping().
     const bool waiting = state_ == State::kReading && parser_ && !parser_->got_some();
     if (waiting || state_ == State::kLingering) {
-      stream_.close();
+      Lowest().close();
     }
   }
 
-  // Constant after construction; safe from any thread.
-  Executor executor() { return stream_.get_executor(); }
+  asio::any_io_executor executor() override { return stream_.get_executor(); }
 
  private:
   enum class State { kReading, kHandling, kWriting, kLingering };
 
+  beast::tcp_stream& Lowest() { return beast::get_lowest_layer(stream_); }
+  void Handshake();
   void DoRead();
   void OnRead(beast::error_code ec);
   void Respond(const HttpResponse& response, bool keep_alive);
   void OnWrite(bool close, beast::error_code ec);
   void Linger();
   void Drain();
-  HttpRequest PartialRequest() const;
+  HttpRequest PartialRequest();
+  std::string RemoteAddress(const HttpRequest& request);
 
-  ServerImpl& server_;
-  const uint64_t id_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::string_body>> response_;
@@ -95,21 +126,45 @@ class Session : public std::enable_shared_from_this<Session> {
 
 class ServerImpl final : public Server {
  public:
-  ServerImpl(const ServerOptions& options, Store& store, const Clock& clock,
-             std::unique_ptr<Authenticator> owned_authenticator,
-             std::unique_ptr<MetricsRegistry> owned_metrics, Authenticator* authenticator,
-             MetricsRegistry* metrics)
+  ServerImpl(const ServerOptions& options, Store& store, const Clock& clock, const ServerDeps& deps)
       : options_(options),
-        owned_authenticator_(std::move(owned_authenticator)),
-        owned_metrics_(std::move(owned_metrics)),
-        router_(ApiRoutes(store, metrics ? *metrics : *owned_metrics_),
-                authenticator ? *authenticator : *owned_authenticator_,
-                metrics ? *metrics : *owned_metrics_, clock),
+        owned_auth_(deps.auth ? nullptr
+                              : std::make_unique<AuthService>(store, clock, options.auth)),
+        auth_(deps.auth ? *deps.auth : *owned_auth_),
+        owned_authenticator_(deps.authenticator ? nullptr
+                                                : std::make_unique<BearerAuthenticator>(auth_)),
+        owned_metrics_(deps.metrics ? nullptr : std::make_unique<MetricsRegistry>()),
+        metrics_(deps.metrics ? *deps.metrics : *owned_metrics_),
+        audit_(store, options.audit),
+        router_(ApiRoutes({store, metrics_, auth_, clock}),
+                deps.authenticator ? *deps.authenticator : *owned_authenticator_, metrics_, clock,
+                audit_, options.rate_limits),
         work_guard_(asio::make_work_guard(ioc_)),
         acceptor_(asio::make_strand(ioc_)),
         handler_pool_(static_cast<size_t>(options.handler_threads)) {}
 
   ~ServerImpl() override { Shutdown(); }
+
+  // Loads the certificate chain and key when both are configured; without them the
+  // listener speaks plain HTTP.
+  Status LoadTls() {
+    if (options_.tls_cert_file.empty() && options_.tls_key_file.empty()) return Status::Ok();
+    if (options_.tls_cert_file.empty() || options_.tls_key_file.empty()) {
+      return InvalidArgument("TLS needs both a certificate file and a key file");
+    }
+    try {
+      tls_.emplace(asio::ssl::context::tls_server);
+      tls_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                        asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+      tls_->use_certificate_chain_file(options_.tls_cert_file);
+      tls_->use_private_key_file(options_.tls_key_file, asio::ssl::context::pem);
+    } catch (const std::exception& e) {
+      tls_.reset();
+      return InvalidArgument("cannot load the TLS certificate or key: " + std::string(e.what()));
+    }
+    return Status::Ok();
+  }
 
   Status Listen() {
     beast::error_code ec;
@@ -145,7 +200,7 @@ class ServerImpl final : public Server {
       beast::error_code ignored;
       acceptor_.close(ignored);
     });
-    std::vector<std::shared_ptr<Session>> live;
+    std::vector<std::shared_ptr<SessionBase>> live;
     sessions_.With([&](auto& sessions) {
       for (auto& [id, weak] : sessions) {
         if (auto s = weak.lock()) live.push_back(std::move(s));
@@ -167,6 +222,8 @@ class ServerImpl final : public Server {
     for (std::thread& t : io_threads_) t.join();
     io_threads_.clear();
     handler_pool_.join();
+    Status flushed = audit_.Flush();
+    if (!flushed.ok()) LogError("http: audit log on shutdown: " + flushed.ToString());
     shut_down_ = true;
   }
 
@@ -208,6 +265,12 @@ class ServerImpl final : public Server {
     }
   }
 
+  template <class S>
+  void Begin(std::shared_ptr<S> session, uint64_t id) {
+    sessions_.With([&](auto& sessions) { sessions.emplace(id, session); });
+    session->Start();
+  }
+
   void DoAccept() {
     acceptor_.async_accept(
         asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
@@ -216,9 +279,11 @@ class ServerImpl final : public Server {
             LogWarning("http: accept failed: " + ec.message());
           } else {
             const uint64_t id = next_session_id_++;
-            auto session = std::make_shared<Session>(std::move(socket), *this, id);
-            sessions_.With([&](auto& sessions) { sessions.emplace(id, session); });
-            session->Start();
+            if (tls_) {
+              Begin(std::make_shared<Session<TlsStream>>(std::move(socket), *this, id, *tls_), id);
+            } else {
+              Begin(std::make_shared<Session<PlainStream>>(std::move(socket), *this, id), id);
+            }
           }
           DoAccept();
         });
@@ -227,13 +292,18 @@ class ServerImpl final : public Server {
   // Constant after construction. Declared before the io_context: pending handlers that
   // the io_context destroys last may still reach them.
   const ServerOptions options_;
+  const std::unique_ptr<AuthService> owned_auth_;
+  AuthService& auth_;
   const std::unique_ptr<Authenticator> owned_authenticator_;
   const std::unique_ptr<MetricsRegistry> owned_metrics_;
+  MetricsRegistry& metrics_;
+  StoreAuditSink audit_;  // outlives the router and the handler threads
   Router router_;
   uint16_t port_ = 0;
+  std::optional<asio::ssl::context> tls_;  // set by LoadTls before Run
 
   std::atomic<bool> stopping_{false};
-  Guarded<std::map<uint64_t, std::weak_ptr<Session>>> sessions_;
+  Guarded<std::map<uint64_t, std::weak_ptr<SessionBase>>> sessions_;
   std::condition_variable sessions_cv_;  // signalled when a session ends
   Guarded<bool> wake_{false};            // WaitForSignal returns when set
   std::condition_variable wake_cv_;
@@ -249,11 +319,25 @@ class ServerImpl final : public Server {
   std::vector<std::thread> io_threads_;  // guarded by shutdown_mu_ after Run
 };
 
-Session::~Session() {
+SessionBase::~SessionBase() {
   server_.Unregister(id_);
 }
 
-void Session::DoRead() {
+template <class Stream>
+void Session<Stream>::Handshake() {
+  Lowest().expires_after(server_.options().request_timeout);
+  stream_.async_handshake(asio::ssl::stream_base::server,
+                          [self = this->shared_from_this()](beast::error_code ec) {
+                            if (ec) {
+                              self->Lowest().close();  // not TLS, or a bad client: no answer
+                              return;
+                            }
+                            self->DoRead();
+                          });
+}
+
+template <class Stream>
+void Session<Stream>::DoRead() {
   if (server_.stopping()) {
     Linger();
     return;
@@ -262,17 +346,22 @@ void Session::DoRead() {
   parser_.emplace();
   parser_->header_limit(static_cast<uint32_t>(server_.options().max_header_bytes));
   parser_->body_limit(server_.options().max_body_bytes);
-  stream_.expires_after(server_.options().request_timeout);
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
+  Lowest().expires_after(server_.options().request_timeout);
+  http::async_read(
+      stream_, buffer_, *parser_,
+      [self = this->shared_from_this()](beast::error_code ec, size_t) { self->OnRead(ec); });
 }
 
-HttpRequest Session::PartialRequest() const {
+template <class Stream>
+HttpRequest Session<Stream>::PartialRequest() {
   HttpRequest r;
   if (parser_ && parser_->is_header_done()) {
     const auto& header = parser_->get();
     r.method = std::string(header.method_string());
     r.target = std::string(header.target());
+    beast::error_code ignored;
+    const tcp::endpoint peer = Lowest().socket().remote_endpoint(ignored);
+    if (!ignored) r.remote_addr = peer.address().to_string();
     if (auto id = header.find("x-request-id"); id != header.end()) {
       r.headers.emplace_back("x-request-id", std::string(id->value()));
     }
@@ -280,7 +369,26 @@ HttpRequest Session::PartialRequest() const {
   return r;
 }
 
-void Session::OnRead(beast::error_code ec) {
+template <class Stream>
+std::string Session<Stream>::RemoteAddress(const HttpRequest& request) {
+  if (server_.options().trust_forwarded_for) {
+    std::string_view forwarded = request.Header("x-forwarded-for");
+    if (!forwarded.empty()) {
+      const size_t comma = forwarded.rfind(',');
+      std::string_view last =
+          TrimAscii(comma == std::string_view::npos ? forwarded : forwarded.substr(comma + 1));
+      beast::error_code ec;
+      const asio::ip::address parsed = asio::ip::make_address(std::string(last), ec);
+      if (!ec) return parsed.to_string();
+    }
+  }
+  beast::error_code ec;
+  const tcp::endpoint peer = Lowest().socket().remote_endpoint(ec);
+  return ec ? std::string() : peer.address().to_string();
+}
+
+template <class Stream>
+void Session<Stream>::OnRead(beast::error_code ec) {
   if (ec == http::error::end_of_stream) {
     Linger();
     return;
@@ -309,7 +417,7 @@ void Session::OnRead(beast::error_code ec) {
     return;
   }
   if (ec) {
-    stream_.close();  // reset by peer and the like: nobody to answer
+    Lowest().close();  // reset by peer and the like: nobody to answer
     return;
   }
 
@@ -323,11 +431,12 @@ void Session::OnRead(beast::error_code ec) {
     request.headers.emplace_back(AsciiLower(field.name_string()), std::string(field.value()));
   }
   request.body = std::move(message.body());
+  request.remote_addr = RemoteAddress(request);
 
   state_ = State::kHandling;
-  stream_.expires_never();
+  Lowest().expires_never();
   asio::post(server_.handler_pool(),
-             [self = shared_from_this(), request = std::move(request), keep_alive]() mutable {
+             [self = this->shared_from_this(), request = std::move(request), keep_alive]() mutable {
                HttpResponse response = self->server_.router().Handle(request);
                asio::post(self->executor(), [self, response = std::move(response), keep_alive] {
                  self->Respond(response, keep_alive);
@@ -335,7 +444,8 @@ void Session::OnRead(beast::error_code ec) {
              });
 }
 
-void Session::Respond(const HttpResponse& response, bool keep_alive) {
+template <class Stream>
+void Session<Stream>::Respond(const HttpResponse& response, bool keep_alive) {
   const bool close = !keep_alive || server_.stopping();
   response_.emplace();
   try {
@@ -350,21 +460,22 @@ void Session::Respond(const HttpResponse& response, bool keep_alive) {
     response_->prepare_payload();
   } catch (const std::exception& e) {
     LogError(std::string("http: cannot build a response: ") + e.what());
-    stream_.close();
+    Lowest().close();
     return;
   }
   state_ = State::kWriting;
-  stream_.expires_after(server_.options().request_timeout);
+  Lowest().expires_after(server_.options().request_timeout);
   http::async_write(stream_, *response_,
-                    [self = shared_from_this(), close](beast::error_code ec, size_t) {
+                    [self = this->shared_from_this(), close](beast::error_code ec, size_t) {
                       self->OnWrite(close, ec);
                     });
 }
 
-void Session::OnWrite(bool close, beast::error_code ec) {
+template <class Stream>
+void Session<Stream>::OnWrite(bool close, beast::error_code ec) {
   response_.reset();
   if (ec) {
-    stream_.close();
+    Lowest().close();
     return;
   }
   if (close) {
@@ -374,19 +485,27 @@ void Session::OnWrite(bool close, beast::error_code ec) {
   DoRead();
 }
 
-void Session::Linger() {
+template <class Stream>
+void Session<Stream>::Linger() {
   state_ = State::kLingering;
-  beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream_.expires_after(kLingerTime);
-  Drain();
+  Lowest().expires_after(kLingerTime);
+  if constexpr (kTls) {
+    // close_notify, then the peer's; the timeout bounds a peer that never answers.
+    stream_.async_shutdown(
+        [self = this->shared_from_this()](beast::error_code) { self->Lowest().close(); });
+  } else {
+    beast::error_code ignored;
+    Lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    Drain();
+  }
 }
 
-void Session::Drain() {
+template <class Stream>
+void Session<Stream>::Drain() {
   stream_.async_read_some(asio::buffer(drain_buffer_),
-                          [self = shared_from_this()](beast::error_code ec, size_t) {
+                          [self = this->shared_from_this()](beast::error_code ec, size_t) {
                             if (ec) {
-                              self->stream_.close();
+                              self->Lowest().close();
                               return;
                             }
                             self->Drain();
@@ -394,22 +513,22 @@ void Session::Drain() {
 }
 
 Result<std::unique_ptr<Server>> StartServer(const ServerOptions& options, Store& store,
-                                            const Clock& clock, Authenticator* authenticator,
-                                            MetricsRegistry* metrics) {
+                                            const Clock& clock, const ServerDeps& deps) {
   if (options.threads < 1) return InvalidArgument("threads must be at least 1");
   if (options.handler_threads < 1) return InvalidArgument("handler_threads must be at least 1");
   if (options.max_body_bytes == 0 || options.max_header_bytes == 0 ||
       options.max_header_bytes > UINT32_MAX) {
     return InvalidArgument("max_body_bytes and max_header_bytes must be positive");
   }
+  NARWHAL_RETURN_IF_ERROR(InitSecrets());
   try {
-    auto impl = std::make_unique<ServerImpl>(
-        options, store, clock,
-        authenticator ? nullptr : std::make_unique<OpenAccessAuthenticator>(),
-        metrics ? nullptr : std::make_unique<MetricsRegistry>(), authenticator, metrics);
+    auto impl = std::make_unique<ServerImpl>(options, store, clock, deps);
+    NARWHAL_RETURN_IF_ERROR(impl->LoadTls());
     NARWHAL_RETURN_IF_ERROR(impl->Listen());
     impl->Run();
-    LogInfo("http: listening on " + options.host + ":" + std::to_string(impl->port()));
+    LogInfo(std::string("http: listening on ") +
+            (options.tls_cert_file.empty() ? "http://" : "https://") + options.host + ":" +
+            std::to_string(impl->port()));
     return std::unique_ptr<Server>(std::move(impl));
   } catch (const std::exception& e) {
     return Internal(std::string("cannot start the HTTP server: ") + e.what());
@@ -419,14 +538,8 @@ Result<std::unique_ptr<Server>> StartServer(const ServerOptions& options, Store&
 }  // namespace
 
 Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Store& store,
-                                              const Clock& clock) {
-  return StartServer(options, store, clock, nullptr, nullptr);
-}
-
-Result<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Store& store,
-                                              const Clock& clock, Authenticator& authenticator,
-                                              MetricsRegistry& metrics) {
-  return StartServer(options, store, clock, &authenticator, &metrics);
+                                              const Clock& clock, const ServerDeps& deps) {
+  return StartServer(options, store, clock, deps);
 }
 
 }  // namespace narwhal

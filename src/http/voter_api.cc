@@ -4,79 +4,13 @@
 #include <vector>
 
 #include "base/text.h"
+#include "http/access_policy.h"
+#include "http/params.h"
 
 namespace narwhal {
 namespace {
 
 namespace json = boost::json;
-
-size_t CodePoints(std::string_view utf8) {
-  size_t n = 0;
-  for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
-Status BadParam(std::string_view name, std::string_view why) {
-  return InvalidArgument(std::string(name) + ": " + std::string(why));
-}
-
-// Every value of a known parameter, checked for duplicates, UTF-8 and length.
-class QueryReader {
- public:
-  QueryReader(const NamedValues& query, std::vector<std::string_view> known)
-      : query_(query), known_(std::move(known)) {}
-
-  Status CheckNames() const {
-    for (size_t i = 0; i < query_.size(); ++i) {
-      const std::string& name = query_[i].first;
-      bool is_known = false;
-      for (std::string_view k : known_) is_known |= (k == name);
-      if (!is_known) {
-        std::string shown = IsValidUtf8(name) && CodePoints(name) <= 40 ? name : "?";
-        return BadParam(shown, "unknown parameter");
-      }
-      for (size_t j = 0; j < i; ++j) {
-        if (query_[j].first == name) return BadParam(name, "given more than once");
-      }
-    }
-    return Status::Ok();
-  }
-
-  // The trimmed value of `name`, "" when absent.
-  Result<std::string> Get(std::string_view name, size_t max_chars) const {
-    for (const auto& [n, v] : query_) {
-      if (n != name) continue;
-      if (!IsValidUtf8(v)) return BadParam(name, "is not valid UTF-8");
-      std::string_view trimmed = TrimAscii(v);
-      if (CodePoints(trimmed) > max_chars) {
-        return BadParam(name, "longer than " + std::to_string(max_chars) + " characters");
-      }
-      return std::string(trimmed);
-    }
-    return std::string();
-  }
-
- private:
-  const NamedValues& query_;
-  const std::vector<std::string_view> known_;
-};
-
-// States code precincts freely ("01-07", "1/7", "PR 12A"), so codes are only kept free of
-// control characters; the store binds them as parameters.
-bool IsCode(std::string_view s) {
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7F) return false;
-  }
-  return true;
-}
-
-bool IsDigits(std::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
 
 json::value StringOrNull(const std::string& s) {
   if (s.empty()) return nullptr;
@@ -100,25 +34,14 @@ Result<SearchParams> ParseSearchParams(const NamedValues& query) {
   NARWHAL_RETURN_IF_ERROR(reader.CheckNames());
   SearchParams p;
   NARWHAL_ASSIGN_OR_RETURN(p.q, reader.Get("q", kMaxQueryChars));
-  NARWHAL_ASSIGN_OR_RETURN(p.county, reader.Get("county", kMaxCodeChars));
-  NARWHAL_ASSIGN_OR_RETURN(p.precinct, reader.Get("precinct", kMaxCodeChars));
-  NARWHAL_ASSIGN_OR_RETURN(p.registration_number, reader.Get("registration_number", kMaxCodeChars));
+  NARWHAL_ASSIGN_OR_RETURN(p.county, reader.GetCode("county", kMaxCodeChars));
+  NARWHAL_ASSIGN_OR_RETURN(p.precinct, reader.GetCode("precinct", kMaxCodeChars));
+  NARWHAL_ASSIGN_OR_RETURN(p.registration_number,
+                           reader.GetCode("registration_number", kMaxCodeChars));
   NARWHAL_ASSIGN_OR_RETURN(p.cursor, reader.Get("cursor", kMaxCursorChars));
-  NARWHAL_ASSIGN_OR_RETURN(std::string limit, reader.Get("limit", 8));
-
-  if (!IsCode(p.county)) return BadParam("county", "may not hold control characters");
-  if (!IsCode(p.precinct)) return BadParam("precinct", "may not hold control characters");
-  if (!IsCode(p.registration_number)) {
-    return BadParam("registration_number", "may not hold control characters");
-  }
-  if (!limit.empty()) {
-    long long n = 0;
-    if (!ParseInt64(limit, n) || n < 1 || n > kMaxSearchLimit) {
-      return BadParam("limit",
-                      "must be a whole number from 1 to " + std::to_string(kMaxSearchLimit));
-    }
-    p.limit = static_cast<int>(n);
-  }
+  NARWHAL_ASSIGN_OR_RETURN(int64_t limit,
+                           reader.GetInt("limit", 1, kMaxSearchLimit, kDefaultSearchLimit));
+  p.limit = static_cast<int>(limit);
   if (!p.precinct.empty() && p.county.empty()) {
     return BadParam("precinct", "needs county (precinct codes repeat across counties)");
   }
@@ -206,30 +129,53 @@ json::object VoterRecordJson(const VoterRecord& record) {
           {"updated_at", StringOrNull(record.updated_at)}};
 }
 
-Result<json::value> SearchVotersJson(Store& store, const SearchParams& params) {
+Result<VoterPage> SearchVotersFor(Store& store, const SearchParams& params,
+                                  const Principal& principal) {
   NARWHAL_ASSIGN_OR_RETURN(VoterQuery query, ToVoterQuery(params));
-  NARWHAL_ASSIGN_OR_RETURN(VoterPage page, store.SearchVoters(query));
+  NARWHAL_ASSIGN_OR_RETURN(query.scope, SearchScope(principal, query));
+  return store.SearchVoters(query);
+}
+
+json::value VoterPageJson(const VoterPage& page) {
   json::array voters;
   voters.reserve(page.voters.size());
   for (const VoterSummary& v : page.voters) voters.push_back(VoterSummaryJson(v));
-  return json::value(
-      json::object{{"voters", std::move(voters)}, {"next_cursor", StringOrNull(page.next_cursor)}});
+  return json::object{{"voters", std::move(voters)},
+                      {"next_cursor", StringOrNull(page.next_cursor)}};
 }
 
-Result<json::value> GetVoterJson(Store& store, std::string_view voter_id) {
+std::string SearchAuditDetail(const SearchParams& params, const VoterPage& page) {
+  json::object query;
+  if (!params.q.empty()) query["q"] = params.q;
+  if (!params.county.empty()) query["county"] = params.county;
+  if (!params.precinct.empty()) query["precinct"] = params.precinct;
+  if (!params.registration_number.empty()) {
+    query["registration_number"] = params.registration_number;
+  }
+  if (!params.cursor.empty()) query["cursor"] = true;
+  json::array ids;
+  ids.reserve(page.voters.size());
+  for (const VoterSummary& v : page.voters) ids.push_back(json::value(v.voter_id));
+  return json::serialize(json::object{{"query", std::move(query)},
+                                      {"count", static_cast<int64_t>(page.voters.size())},
+                                      {"voter_ids", std::move(ids)}});
+}
+
+Result<VoterRecord> GetVoterFor(Store& store, std::string_view voter_id,
+                                const Principal& principal) {
   if (voter_id.empty() || !IsValidUtf8(voter_id) || CodePoints(voter_id) > kMaxVoterIdChars) {
     return BadParam("voter_id",
                     "must be 1 to " + std::to_string(kMaxVoterIdChars) + " characters of UTF-8");
   }
   NARWHAL_ASSIGN_OR_RETURN(VoterRecord record, store.GetVoter(std::string(voter_id)));
-  return json::value(VoterRecordJson(record));
+  NARWHAL_RETURN_IF_ERROR(CheckVoterAccess(principal, record.voter));
+  return record;
 }
 
 Result<json::value> ListPrecinctsJson(Store& store, const NamedValues& query) {
   QueryReader reader(query, {"county"});
   NARWHAL_RETURN_IF_ERROR(reader.CheckNames());
-  NARWHAL_ASSIGN_OR_RETURN(std::string county, reader.Get("county", kMaxCodeChars));
-  if (!IsCode(county)) return BadParam("county", "may not hold control characters");
+  NARWHAL_ASSIGN_OR_RETURN(std::string county, reader.GetCode("county", kMaxCodeChars));
   NARWHAL_ASSIGN_OR_RETURN(std::vector<PrecinctSummary> precincts, store.ListPrecincts(county));
   json::array out;
   out.reserve(precincts.size());

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "domain/access.h"
 #include "domain/voter.h"
 #include "storage/store.h"
 
@@ -44,18 +45,30 @@ Result<SearchParams> ParseSearchParams(const NamedValues& query);
 // The store query: q folded with FoldForSearch; a digits-only q is a registration number.
 Result<VoterQuery> ToVoterQuery(const SearchParams& params);
 
-// {"voters": [summary...], "next_cursor": "..." | null}
-Result<boost::json::value> SearchVotersJson(Store& store, const SearchParams& params);
+// The page of voters matching `params` that `principal` may see (SearchScope):
+// kPermissionDenied when the search names a county or precinct outside her scope.
+Result<VoterPage> SearchVotersFor(Store& store, const SearchParams& params,
+                                  const Principal& principal);
 
-// The full record: every voter field, districts and extra as objects, history (newest
-// first), removed_at and updated_at (null when empty). kNotFound for an unknown id.
-Result<boost::json::value> GetVoterJson(Store& store, std::string_view voter_id);
+// {"voters": [summary...], "next_cursor": "..." | null}
+boost::json::value VoterPageJson(const VoterPage& page);
+
+// The audit detail of a search: the query as given, how many voters the page returned and
+// their ids.
+std::string SearchAuditDetail(const SearchParams& params, const VoterPage& page);
+
+// The voter with history, when `principal` may see her (CheckVoterAccess). kNotFound for
+// an unknown id, kPermissionDenied for a voter outside the principal's scope.
+Result<VoterRecord> GetVoterFor(Store& store, std::string_view voter_id,
+                                const Principal& principal);
 
 // GET /api/v1/precincts?county=: {"precincts": [{county, county_name, precinct,
 // precinct_name, voters}]}. Query validated like ParseSearchParams.
 Result<boost::json::value> ListPrecinctsJson(Store& store, const NamedValues& query);
 
 boost::json::object VoterSummaryJson(const VoterSummary& v);
+// The full record: every voter field, districts and extra as objects, history (newest
+// first), removed_at and updated_at (null when empty).
 boost::json::object VoterRecordJson(const VoterRecord& record);
 
 }  // namespace narwhal

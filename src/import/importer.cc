@@ -30,6 +30,9 @@ struct MappedBatch {
     std::string column;
     std::string reason;
     std::string record;  // the raw record, not yet re-encoded or escaped
+    // The voter id of a rejected voter row, when it could be read: a full refresh must
+    // not mark a voter removed only because her row this week was bad.
+    std::string voter_id;
   };
 
   std::vector<Voter> voters;  // [0, voter_count) are filled; reused between batches
@@ -237,7 +240,11 @@ class DecodeThread {
     Voter& voter = batch.voters[batch.voter_count];
     size_t history_before = batch.history.size();
     if (!mapper_.MapVoter(record.fields, voter, batch.history, error_)) {
-      return Reject(batch, record, std::move(error_.column), std::move(error_.reason));
+      Reject(batch, record, std::move(error_.column), std::move(error_.reason));
+      if (mapper_.id_column() < record.fields.size()) {
+        batch.rejects.back().voter_id = TrimAscii(record.fields[mapper_.id_column()]);
+      }
+      return;
     }
     // A repeated id is rejected rather than silently overwriting the first one.
     if (std::optional<int64_t> first = seen_.Insert(voter.voter_id, record.line)) {
@@ -360,7 +367,8 @@ std::string ImportSummary::ToJson() const {
   o["restored"] = voters.restored;
   o["removed"] = removed;
   o["history_rows"] = history_rows;
-  o["seconds"] = seconds;
+  // Whole milliseconds: Boost.JSON would print a double as "5E-2".
+  o["milliseconds"] = static_cast<int64_t>(seconds * 1000 + 0.5);
   o["rejects_path"] = rejects_path;
   return boost::json::serialize(o);
 }
@@ -410,6 +418,7 @@ Result<ImportSummary> RunImport(Store& store, const ImportOptions& options,
 
   ImportSummary summary;
   summary.format = info.format;
+  std::vector<std::string> rejected_voter_ids;
   RejectsFile rejects(options.rejects_path.empty() ? options.path + ".rejects.tsv"
                                                    : options.rejects_path);
   const auto batch_rows = static_cast<size_t>(std::max(1, options.batch_rows));
@@ -423,6 +432,7 @@ Result<ImportSummary> RunImport(Store& store, const ImportOptions& options,
     bytes_read = batch.bytes_read;
     for (const MappedBatch::Reject& r : batch.rejects) {
       NARWHAL_RETURN_IF_ERROR(rejects.Add(r.line, r.column, r.reason, r.record));
+      if (!r.voter_id.empty()) rejected_voter_ids.push_back(r.voter_id);
     }
     if (batch.voter_count > 0) {
       auto counts = store.UpsertVoters(
@@ -452,6 +462,7 @@ Result<ImportSummary> RunImport(Store& store, const ImportOptions& options,
   finish.full_refresh = options.full_refresh && layout.kind == RecordKind::kVoters;
   if (finish.full_refresh) {
     finish.covered_counties.assign(decoder.counties().begin(), decoder.counties().end());
+    finish.rejected_voter_ids = std::move(rejected_voter_ids);
   }
   auto finished = store.FinishImport(import, finish);
   if (!finished.ok()) return finished.status().WithContext("finishing the import");

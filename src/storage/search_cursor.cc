@@ -10,6 +10,8 @@ namespace {
 
 // Bumped if the layout ever changes, so that old cursors are refused, not misread.
 constexpr char kCursorVersion = '1';
+// The first byte of an id cursor; differs from kCursorVersion so the kinds never mix.
+constexpr char kIdCursorVersion = 'i';
 constexpr size_t kMaxCursorBytes = 4096;
 
 void AppendField(std::string_view s, std::string& out) {
@@ -36,13 +38,7 @@ int HexValue(char c) {
   return -1;
 }
 
-}  // namespace
-
-std::string EncodeSearchCursor(const SearchCursor& cursor) {
-  std::string raw(1, kCursorVersion);
-  AppendField(cursor.last_key, raw);
-  AppendField(cursor.first_key, raw);
-  AppendField(cursor.voter_id, raw);
+std::string ToHex(std::string_view raw) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(raw.size() * 2);
@@ -54,18 +50,36 @@ std::string EncodeSearchCursor(const SearchCursor& cursor) {
   return out;
 }
 
-Result<SearchCursor> DecodeSearchCursor(std::string_view text) {
-  Status bad = InvalidArgument("malformed cursor");
-  if (text.empty() || text.size() % 2 != 0 || text.size() > 2 * kMaxCursorBytes) return bad;
+std::optional<std::string> FromHex(std::string_view text) {
+  if (text.empty() || text.size() % 2 != 0 || text.size() > 2 * kMaxCursorBytes) {
+    return std::nullopt;
+  }
   std::string raw;
   raw.reserve(text.size() / 2);
   for (size_t i = 0; i < text.size(); i += 2) {
     int hi = HexValue(text[i]);
     int lo = HexValue(text[i + 1]);
-    if (hi < 0 || lo < 0) return bad;
+    if (hi < 0 || lo < 0) return std::nullopt;
     raw += static_cast<char>(hi * 16 + lo);
   }
-  std::string_view in(raw);
+  return raw;
+}
+
+}  // namespace
+
+std::string EncodeSearchCursor(const SearchCursor& cursor) {
+  std::string raw(1, kCursorVersion);
+  AppendField(cursor.last_key, raw);
+  AppendField(cursor.first_key, raw);
+  AppendField(cursor.voter_id, raw);
+  return ToHex(raw);
+}
+
+Result<SearchCursor> DecodeSearchCursor(std::string_view text) {
+  Status bad = InvalidArgument("malformed cursor");
+  std::optional<std::string> raw = FromHex(text);
+  if (!raw) return bad;
+  std::string_view in(*raw);
   if (in.empty() || in[0] != kCursorVersion) return bad;
   in.remove_prefix(1);
   std::optional<std::string> last = TakeField(in);
@@ -75,6 +89,25 @@ Result<SearchCursor> DecodeSearchCursor(std::string_view text) {
   std::optional<std::string> id = TakeField(in);
   if (!id || !in.empty() || id->empty()) return bad;
   return SearchCursor{std::move(*last), std::move(*first), std::move(*id)};
+}
+
+std::string EncodeIdCursor(int64_t id) {
+  std::string raw(1, kIdCursorVersion);
+  AppendField(std::to_string(id), raw);
+  return ToHex(raw);
+}
+
+Result<int64_t> DecodeIdCursor(std::string_view text) {
+  Status bad = InvalidArgument("malformed cursor");
+  std::optional<std::string> raw = FromHex(text);
+  if (!raw) return bad;
+  std::string_view in(*raw);
+  if (in.empty() || in[0] != kIdCursorVersion) return bad;
+  in.remove_prefix(1);
+  std::optional<std::string> field = TakeField(in);
+  long long id = 0;
+  if (!field || !in.empty() || !ParseInt64(*field, id) || id <= 0) return bad;
+  return static_cast<int64_t>(id);
 }
 
 }  // namespace narwhal

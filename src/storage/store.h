@@ -125,19 +125,20 @@ struct PrecinctSummary {
   int64_t voters = 0;  // registered voters not removed
 };
 
-// When expiry, use and lockout times are kept. All times are UTC.
+// When expiry, use and lockout times are kept. All times are UTC; a backend keeps at least
+// whole milliseconds (finer parts may be dropped).
 using TimePoint = std::chrono::system_clock::time_point;
 
 // A login code as stored: never the code itself, only its selector and the hash of its
 // secret (auth/secrets.h).
 struct LoginCodeRecord {
-  std::string selector;     // unique among all codes ever stored
+  std::string selector;  // unique among all codes ever stored
   int64_t user_id = 0;
   std::string secret_hash;  // Argon2id, from HashCodeSecret
   TimePoint issued_at;
   TimePoint expires_at;
-  std::optional<TimePoint> used_at;       // set once, when redeemed
-  std::optional<TimePoint> replaced_at;   // set when a newer code was issued to the user
+  std::optional<TimePoint> used_at;      // set once, when redeemed
+  std::optional<TimePoint> replaced_at;  // set when a newer code was issued to the user
   int failed_attempts = 0;
   std::optional<TimePoint> locked_until;  // wrong guesses lock the code for a while
 };
@@ -162,22 +163,22 @@ struct SessionRecord {
 struct AuditEvent {
   int64_t id = 0;  // assigned by the store, increasing
   TimePoint at;
-  int64_t user_id = 0;       // 0 for the command line and the system
-  std::string action;        // "voter.read", "voter.search", "user.create", "session.revoke", ...
-  std::string target;        // the voter id(s), user id or query acted on
-  std::string detail;        // JSON object text with anything else worth keeping, or empty
-  std::string request_id;    // correlates with the server log
+  int64_t user_id = 0;     // 0 for the command line and the system
+  std::string action;      // "voter.read", "voter.search", "user.create", "session.revoke", ...
+  std::string target;      // the voter id(s), user id or query acted on
+  std::string detail;      // JSON object text with anything else worth keeping, or empty
+  std::string request_id;  // correlates with the server log
   std::string remote_addr;
 };
 
 struct AuditQuery {
-  int64_t user_id = 0;      // 0 = everyone
-  std::string action;       // exact, or empty
-  std::string target;       // exact, or empty
-  std::optional<TimePoint> since;
-  std::optional<TimePoint> until;
-  int limit = 100;          // 1..1000
-  std::string cursor;       // newest first
+  int64_t user_id = 0;             // 0 = everyone
+  std::string action;              // exact, or empty
+  std::string target;              // exact, or empty
+  std::optional<TimePoint> since;  // at >= since
+  std::optional<TimePoint> until;  // at < until
+  int limit = 100;                 // 1..1000
+  std::string cursor;              // newest first
 };
 
 struct AuditPage {
@@ -190,8 +191,8 @@ struct UserFilter {
   std::string precinct;  // with county: users assigned this precinct
   std::optional<Role> role;
   std::string field_office;
-  int limit = 100;       // 1..1000
-  std::string cursor;    // ordered by id
+  int limit = 100;     // 1..1000
+  std::string cursor;  // ordered by id
 };
 
 struct UserPage {
@@ -269,12 +270,13 @@ class Store {
   virtual Result<LoginCodeRecord> GetLoginCode(const std::string& selector) = 0;  // kNotFound
   // Counts a wrong secret against the code; once failed_attempts reaches max_attempts the
   // code is locked until `lock_until`. Returns the updated record.
-  virtual Result<LoginCodeRecord> RecordLoginFailure(const std::string& selector,
-                                                     int max_attempts, TimePoint lock_until) = 0;
+  virtual Result<LoginCodeRecord> RecordLoginFailure(const std::string& selector, int max_attempts,
+                                                     TimePoint lock_until) = 0;
   // In one transaction: checks the code is still unused, unreplaced, unexpired and
-  // unlocked at session.created_at (else kFailedPrecondition, nothing changes), marks it
-  // used, creates the session and records the user's first login. Exactly one of two
-  // concurrent redemptions of one code succeeds.
+  // unlocked at session.created_at, and its user enabled (else kFailedPrecondition saying
+  // which, nothing changes), marks it used, creates the session and records the user's
+  // first login. kNotFound for an unknown selector. Exactly one of two concurrent
+  // redemptions of one code succeeds.
   virtual Result<SessionRecord> RedeemLoginCode(const std::string& selector,
                                                 const NewSession& session) = 0;
 
@@ -291,7 +293,8 @@ class Store {
   virtual Result<AuditPage> ListAudit(const AuditQuery& query) = 0;
 
   // Poll-watcher coverage per precinct of `county` (empty = all), ordered by county and
-  // precinct; precincts with nobody assigned are included (assigned = 0).
+  // precinct; every precinct of the voter file (as of the last FinishImport) is included,
+  // those with nobody assigned with assigned = 0.
   virtual Result<std::vector<ReadinessRow>> GetReadiness(const std::string& county) = 0;
 };
 

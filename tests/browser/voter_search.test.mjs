@@ -1,59 +1,31 @@
 // Browser test of the voter search page in Debian's Chromium, against a running narwhal
-// server: `NARWHAL_URL=http://127.0.0.1:PORT node --test tests/browser/`.
+// server: `NARWHAL_URL=http://127.0.0.1:PORT NARWHAL_ADMIN_CODE=... node --test tests/browser/`.
 //
-// The server must hold data (the lead's script runs `narwhal demo --data DIR` and then
-// `narwhal serve`). The test finds its voter through the API itself, then acts as a poll
-// watcher on a phone would: types her name, opens her record, checks the vote history,
-// goes back. Screenshots land in build/browser/.
-//
-// playwright-core comes from web/node_modules (one `npm ci` in web/ installs it); no
-// browser is downloaded: it drives /usr/bin/chromium.
+// The server must hold data and an admin (scripts/test.sh runs `narwhal demo --data DIR`
+// and scripts/browser_fixture.sh, then `narwhal serve`). The test logs in as the admin
+// through the login screen, finds its voter through the API with that session, then
+// searches as a volunteer on a phone would: types her name, opens her record, checks the
+// vote history, goes back. Screenshots land in build/browser/.
 
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { fileURLToPath } from "node:url";
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const screenshotDir = path.join(repoRoot, "build", "browser");
-const baseUrl = (process.env.NARWHAL_URL ?? "").replace(/\/+$/, "");
-const chromiumPath = process.env.NARWHAL_CHROMIUM ?? "/usr/bin/chromium";
-const kPhone = { width: 375, height: 740 };
-const kTimeoutMs = 15000;
+import {
+  apiJson,
+  assertFitsWidth,
+  baseUrl,
+  kDesktop,
+  launchBrowser,
+  logInThroughPage,
+  openPage as openRecordedPage,
+  screenshot,
+  skipReason,
+} from "./support.mjs";
 
-function loadPlaywright() {
-  const require = createRequire(path.join(repoRoot, "web", "package.json"));
-  try {
-    return require("playwright-core");
-  } catch (error) {
-    throw new Error(
-      "playwright-core is not installed: run `npm ci` in web/ first " + `(${error.message})`,
-    );
-  }
-}
+let token = null; // the admin's session, from the login in before()
 
-async function getJson(pathAndQuery) {
-  const url = `${baseUrl}${pathAndQuery}`;
-  let response;
-  try {
-    response = await fetch(url, { headers: { Accept: "application/json" } });
-  } catch (error) {
-    throw new Error(
-      `cannot reach the narwhal server at ${url}: ${error.cause?.message ?? error.message}`,
-    );
-  }
-  const text = await response.text();
-  assert.ok(
-    response.ok,
-    `GET ${pathAndQuery} answered HTTP ${response.status}: ${text.slice(0, 300)}`,
-  );
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new Error(`GET ${pathAndQuery} did not answer JSON: ${text.slice(0, 300)}`);
-  }
+function getJson(pathAndQuery) {
+  return apiJson("GET", pathAndQuery, { token });
 }
 
 // A voter with a plain first and last name and some vote history, from the biggest
@@ -81,74 +53,33 @@ async function findVoter() {
   );
 }
 
-describe("voter search page", { skip: baseUrl ? false : "NARWHAL_URL is not set" }, () => {
+describe("voter search page", { skip: skipReason("NARWHAL_ADMIN_CODE") }, () => {
   let browser;
   let voter;
+  let session; // the logged-in browser storage, shared by every page of the suite
 
   before(async () => {
-    mkdirSync(screenshotDir, { recursive: true });
+    browser = await launchBrowser();
+    // A code works once: log in once, then every page starts with that session.
+    const { context, page } = await openRecordedPage(browser);
+    try {
+      token = await logInThroughPage(page, process.env.NARWHAL_ADMIN_CODE);
+      session = await context.storageState();
+    } finally {
+      await context.close();
+    }
     voter = await findVoter();
-    const { chromium } = loadPlaywright();
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-      ],
-    });
   });
 
   after(async () => {
     await browser?.close();
   });
 
-  // A phone-sized page that records what would otherwise fail silently: script errors,
-  // CSP refusals and failed requests.
-  async function openPage(viewport = kPhone) {
-    const context = await browser.newContext({
-      viewport,
-      deviceScaleFactor: 2,
-      isMobile: viewport.width < 600,
-      hasTouch: viewport.width < 600,
-    });
-    const page = await context.newPage();
-    page.setDefaultTimeout(kTimeoutMs);
-    const problems = [];
-    page.on("pageerror", (error) => problems.push(`script error: ${error.message}`));
-    page.on("console", (message) => {
-      if (
-        message.type() === "error" &&
-        !/Failed to load resource: the server responded with a status of 400/.test(message.text())
-      ) {
-        problems.push(`console error: ${message.text()}`);
-      }
-    });
-    page.on("requestfailed", (request) => {
-      const failure = request.failure()?.errorText ?? "";
-      if (!failure.includes("ERR_ABORTED"))
-        problems.push(`request failed: ${request.url()} ${failure}`);
-    });
-    return { context, page, problems };
+  function openPage(viewport) {
+    return openRecordedPage(browser, { viewport, storageState: session });
   }
 
-  async function assertFitsWidth(page, where) {
-    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      innerWidth: window.innerWidth,
-    }));
-    assert.ok(
-      scrollWidth <= innerWidth,
-      `${where}: the page is ${scrollWidth}px wide on a ${innerWidth}px screen (sideways scrolling)`,
-    );
-  }
-
-  test("a poll watcher finds a voter by name, opens her record and goes back", async () => {
+  test("a volunteer finds a voter by name, opens her record and goes back", async () => {
     const { summary, record } = voter;
     const { context, page, problems } = await openPage();
     try {
@@ -176,10 +107,7 @@ describe("voter search page", { skip: baseUrl ? false : "NARWHAL_URL is not set"
       assert.match(resultText, new RegExp(summary.last_name), "the result shows the last name");
       assert.match(resultText, new RegExp(summary.first_name), "the result shows the first name");
       await assertFitsWidth(page, "search results");
-      await page.screenshot({
-        path: path.join(screenshotDir, "search-results.png"),
-        fullPage: true,
-      });
+      await screenshot(page, "search-results.png");
 
       await result.getByRole("link").click();
       await page.waitForURL(
@@ -203,7 +131,7 @@ describe("voter search page", { skip: baseUrl ? false : "NARWHAL_URL is not set"
       const rows = await table.getByTestId("history-row").count();
       assert.equal(rows, record.history.length, "one history row per election the API lists");
       await assertFitsWidth(page, "voter record");
-      await page.screenshot({ path: path.join(screenshotDir, "voter-record.png"), fullPage: true });
+      await screenshot(page, "voter-record.png");
 
       await page.goBack();
       await page.getByTestId("search-view").waitFor({ state: "visible" });
@@ -217,7 +145,7 @@ describe("voter search page", { skip: baseUrl ? false : "NARWHAL_URL is not set"
         !(await page.getByTestId("voter-view").isVisible()),
         "the record is hidden after back",
       );
-      await page.screenshot({ path: path.join(screenshotDir, "after-back.png"), fullPage: true });
+      await screenshot(page, "after-back.png");
 
       // The page's own "Back to search" link does the same as the browser's button.
       await result.getByRole("link").click();
@@ -232,7 +160,7 @@ describe("voter search page", { skip: baseUrl ? false : "NARWHAL_URL is not set"
   });
 
   test("no matches and bad input are shown clearly", async () => {
-    const { context, page, problems } = await openPage({ width: 1280, height: 800 });
+    const { context, page, problems } = await openPage(kDesktop);
     try {
       await page.goto(`${baseUrl}/`);
       const input = page.getByLabel("Name or registration number");
@@ -246,10 +174,7 @@ describe("voter search page", { skip: baseUrl ? false : "NARWHAL_URL is not set"
       const title = await page.getByTestId("error-title").first().textContent();
       assert.ok(title && title.trim().length > 0, "the error box shows the problem's title");
       assert.equal(await page.getByTestId("voter-result").count(), 0, "no results beside an error");
-      await page.screenshot({
-        path: path.join(screenshotDir, "search-error-desktop.png"),
-        fullPage: true,
-      });
+      await screenshot(page, "search-error-desktop.png");
 
       // An unknown voter id in the address shows the server's 404 problem.
       await page.goto(`${baseUrl}/#/voters/NOSUCHVOTER0`);

@@ -6,6 +6,7 @@
 #include <boost/json.hpp>
 #include <stdexcept>
 
+#include "access_support.h"
 #include "http/api.h"
 #include "http/problem.h"
 #include "http/web_assets.h"
@@ -28,7 +29,7 @@ Route Ok(std::string method, std::string pattern, std::string name, AuthRequirem
           std::move(name),
           std::move(auth),
           [](const HttpRequest&, const RequestContext& c) -> Result<HttpResponse> {
-            json::object body{{"path", c.path}, {"subject", c.principal.subject}};
+            json::object body{{"path", c.path}, {"subject", c.principal.name}};
             for (const auto& [k, v] : c.path_params) body[k] = v;
             for (const auto& [k, v] : c.query) body["q_" + k] = v;
             return JsonResponse(json::serialize(body));
@@ -47,10 +48,12 @@ class FakeAuthenticator final : public Authenticator {
     }
     std::string_view token = h.substr(7);
     const size_t colon = token.find(':');
+    std::optional<Role> role = RoleFromName(token.substr(colon + 1));
+    if (!role) return Status(ErrorCode::kUnauthenticated, "bad role");
     Principal p;
-    p.subject = std::string(token.substr(0, colon));
-    p.roles = {std::string(token.substr(colon + 1))};
-    p.authenticated = true;
+    p.user_id = 1;
+    p.name = std::string(token.substr(0, colon));
+    p.role = *role;
     return p;
   }
 };
@@ -62,9 +65,10 @@ class RouterTest : public ::testing::Test {
             {
                 Ok("GET", "/public", "public", AuthRequirement::Public()),
                 Ok("GET", "/things/{id}", "get_thing", AuthRequirement::Authenticated()),
-                Ok("DELETE", "/things/{id}", "delete_thing", AuthRequirement::AnyRole({"admin"})),
+                Ok("DELETE", "/things/{id}", "delete_thing",
+                   AuthRequirement::AnyRole({Role::kAdmin})),
                 {"GET", "/boom", "boom", AuthRequirement::Public(),
-                 [](const HttpRequest&, const RequestContext&) -> Result<HttpResponse> {
+                 [](const HttpRequest&, RequestContext&) -> Result<HttpResponse> {
                    throw std::runtime_error("secret table xyz is corrupt");
                  },
                  "{}"},
@@ -75,13 +79,14 @@ class RouterTest : public ::testing::Test {
                  "{}"},
                 Ok("GET", "/files/{*rest}", "files", AuthRequirement::Public()),
             },
-            auth_, metrics_, clock_) {}
+            auth_, metrics_, clock_, sink_) {}
 
   json::value Body(const HttpResponse& r) { return json::parse(r.body); }
 
   FakeAuthenticator auth_;
   MetricsRegistry metrics_;
   ManualClock clock_;
+  testing::RecordingAuditSink sink_;
   Router router_;
 };
 
@@ -130,11 +135,27 @@ TEST_F(RouterTest, AuthRequirementCheckedBeforeTheHandler) {
   EXPECT_EQ(router_.Handle(del).status, 200);
 }
 
-TEST_F(RouterTest, OpenAccessLetsEveryoneThrough) {
+TEST_F(RouterTest, OpenAccessActsAsAnAdministrator) {
   OpenAccessAuthenticator open;
-  Router router({Ok("DELETE", "/x", "x", AuthRequirement::AnyRole({"admin"}))}, open, metrics_,
-                clock_);
+  Router router({Ok("DELETE", "/x", "x", AuthRequirement::AnyRole({Role::kAdmin}))}, open, metrics_,
+                clock_, sink_);
   EXPECT_EQ(router.Handle({"DELETE", "/x", {}, ""}).status, 200);
+}
+
+TEST_F(RouterTest, PublicRoutesTreatBadCredentialsAsNone) {
+  EXPECT_EQ(router_.Handle(Get("/public", {{"authorization", "garbage"}})).status, 200);
+}
+
+TEST_F(RouterTest, RefusalsOfSignedInCallersAreAudited) {
+  HttpRequest del{
+      "DELETE", "/things/7", {{"authorization", "Bearer ann:organizer"}}, "", "192.0.2.1"};
+  ASSERT_EQ(router_.Handle(del).status, 403);
+  std::vector<AuditEvent> events = sink_.events();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].action, "access.denied");
+  EXPECT_EQ(events[0].target, "delete_thing");
+  EXPECT_EQ(events[0].remote_addr, "192.0.2.1");
+  EXPECT_EQ(events[0].user_id, 1);
 }
 
 TEST_F(RouterTest, RequestIdEchoedWhenSaneElseGenerated) {
@@ -208,28 +229,8 @@ TEST(ProblemTest, EveryErrorCodeIsMappedOnce) {
 }
 
 TEST(ApiRoutesTest, OpenApiDocumentListsEveryRoute) {
-  // The table's handlers capture the store; the document needs only the metadata.
-  class NoStore final : public Store {
-    Result<ImportId> BeginImport(const ImportInfo&) override { return Internal("x"); }
-    Result<UpsertCounts> UpsertVoters(ImportId, std::span<const Voter>) override {
-      return Internal("x");
-    }
-    Result<int64_t> UpsertHistory(ImportId, std::span<const VoteHistoryEntry>) override {
-      return Internal("x");
-    }
-    Result<FinishImportResult> FinishImport(ImportId, const FinishImportOptions&) override {
-      return Internal("x");
-    }
-    Result<VoterRecord> GetVoter(const std::string&) override { return Internal("x"); }
-    Result<VoterPage> SearchVoters(const VoterQuery&) override { return Internal("x"); }
-    Result<std::vector<PrecinctSummary>> ListPrecincts(const std::string&) override {
-      return Internal("x");
-    }
-    Result<StoreStats> Stats() override { return Internal("x"); }
-    Status Ping() override { return Unavailable("x"); }
-  } store;
-  MetricsRegistry metrics;
-  std::vector<Route> routes = ApiRoutes(store, metrics);
+  testing::AccessWorld world;
+  const std::vector<Route>& routes = world.router().routes();
   Result<std::string> doc = OpenApiDocument(routes);
   ASSERT_TRUE(doc.ok()) << doc.status().ToString();
   json::value parsed = json::parse(*doc);
@@ -245,6 +246,13 @@ TEST(ApiRoutesTest, OpenApiDocumentListsEveryRoute) {
     for (char& c : method) c = static_cast<char>(std::tolower(c));
     ASSERT_TRUE(item.contains(method)) << route.name;
     EXPECT_EQ(Str(item.at(method).at("operationId")), route.name);
+    const json::object& op = item.at(method).as_object();
+    if (route.auth.level == AuthRequirement::Level::kPublic) {
+      EXPECT_TRUE(op.at("security").as_array().empty()) << route.name;
+    } else {
+      EXPECT_FALSE(op.contains("security")) << route.name << " needs the document's bearer";
+      EXPECT_EQ(op.at("x-narwhal-roles").as_array().size(), route.auth.roles.roles().size());
+    }
     ++operations;
   }
   size_t documented = 0;

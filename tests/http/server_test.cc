@@ -7,13 +7,18 @@
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/json.hpp>
+#include <cstdlib>
 #include <future>
 #include <thread>
 
+#include "auth/auth_service.h"
+#include "http/auth.h"
 #include "import/importer.h"
 #include "test_support.h"
 
@@ -215,7 +220,8 @@ class ServerTest : public ::testing::Test {
     options_.max_header_bytes = 2048;
     options_.request_timeout = std::chrono::seconds(1);
     options_.shutdown_grace = std::chrono::seconds(10);
-    Result<std::unique_ptr<Server>> server = Server::Start(options_, *store_, clock_);
+    Result<std::unique_ptr<Server>> server =
+        Server::Start(options_, *store_, clock_, {.authenticator = &open_});
     ASSERT_TRUE(server.ok()) << server.status().ToString();
     server_ = std::move(server).value();
   }
@@ -229,6 +235,7 @@ class ServerTest : public ::testing::Test {
   std::unique_ptr<testing::LoadedStore> loaded_;
   std::unique_ptr<testing::ControllableStore> store_;
   SystemClock clock_;
+  OpenAccessAuthenticator open_;  // these cases are about HTTP, not about who calls
   ServerOptions options_;
   std::unique_ptr<Server> server_;
 };
@@ -408,7 +415,9 @@ TEST(ImportedDataTest, BrowseSyntheticNorthCarolina) {
   SystemClock clock;
   ServerOptions options;
   options.port = 0;
-  Result<std::unique_ptr<Server>> server = Server::Start(options, **store, clock);
+  OpenAccessAuthenticator open;
+  Result<std::unique_ptr<Server>> server =
+      Server::Start(options, **store, clock, {.authenticator = &open});
   ASSERT_TRUE(server.ok()) << server.status().ToString();
   Client client((*server)->port());
 
@@ -456,6 +465,106 @@ TEST(ServerStartTest, BadAddressAndBusyPort) {
   ASSERT_TRUE(first.ok());
   options.port = (*first)->port();
   EXPECT_EQ(Server::Start(options, *loaded->store, clock).status().code(), ErrorCode::kUnavailable);
+}
+
+// A self-signed certificate for 127.0.0.1 in `dir`, made with the openssl command.
+bool MakeCertificate(const std::filesystem::path& dir) {
+  const std::string command =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+      "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout '" +
+      (dir / "key.pem").string() + "' -out '" + (dir / "cert.pem").string() + "' >/dev/null 2>&1";
+  return std::system(command.c_str()) == 0;
+}
+
+TEST(ServerTlsTest, ServesHttpsWithTheGivenCertificate) {
+  auto loaded = testing::OpenLoadedStore();
+  ASSERT_NE(loaded, nullptr);
+  ASSERT_TRUE(MakeCertificate(loaded->dir.path())) << "the openssl command is needed";
+  SystemClock clock;
+  ServerOptions options;
+  options.port = 0;
+  options.tls_cert_file = (loaded->dir.path() / "cert.pem").string();
+  options.tls_key_file = (loaded->dir.path() / "missing.pem").string();
+  EXPECT_EQ(Server::Start(options, *loaded->store, clock).status().code(),
+            ErrorCode::kInvalidArgument);
+  options.tls_key_file = (loaded->dir.path() / "key.pem").string();
+  Result<std::unique_ptr<Server>> server = Server::Start(options, *loaded->store, clock);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+
+  asio::io_context ioc;
+  asio::ssl::context tls(asio::ssl::context::tls_client);
+  tls.load_verify_file(options.tls_cert_file);
+  tls.set_verify_mode(asio::ssl::verify_peer);
+  beast::ssl_stream<beast::tcp_stream> stream(ioc, tls);
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
+  beast::error_code ec;
+  beast::get_lowest_layer(stream).connect(
+      tcp::endpoint(asio::ip::make_address("127.0.0.1"), (*server)->port()), ec);
+  ASSERT_FALSE(ec) << ec.message();
+  stream.handshake(asio::ssl::stream_base::client, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  http::request<http::string_body> request{http::verb::get, "/api/v1/me", 11};
+  request.set(http::field::host, "127.0.0.1");
+  http::write(stream, request, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  beast::flat_buffer buffer;
+  http::response<http::string_body> response;
+  http::read(stream, buffer, response, ec);
+  ASSERT_FALSE(ec) << ec.message();
+  EXPECT_EQ(response.result_int(), 401u) << "TLS or not, the API wants a token";
+
+  // Plain HTTP on the TLS port gets no answer.
+  Client plain((*server)->port());
+  EXPECT_EQ(plain.Send("GET", "/healthz").status, -1);
+  (*server)->Shutdown();
+}
+
+// The production configuration: no authenticator given, so bearer tokens are required.
+TEST(ServerAuthTest, ProductionServerRequiresBearerTokens) {
+  auto loaded = testing::OpenLoadedStore();
+  ASSERT_NE(loaded, nullptr);
+  SystemClock clock;
+  ServerOptions options;
+  options.port = 0;
+  Result<std::unique_ptr<Server>> server = Server::Start(options, *loaded->store, clock);
+  ASSERT_TRUE(server.ok()) << server.status().ToString();
+  Client client((*server)->port());
+
+  ClientResponse anonymous = client.Send("GET", "/api/v1/voters/NC100");
+  ASSERT_EQ(anonymous.status, 401) << anonymous.body();
+  EXPECT_EQ(anonymous.Header("WWW-Authenticate"), "Bearer");
+  EXPECT_EQ(client.Send("GET", "/healthz").status, 200);
+
+  NewUser admin;
+  admin.name = "Ada Admin";
+  admin.role = Role::kAdmin;
+  Result<User> user = loaded->store->CreateUser(admin);
+  ASSERT_TRUE(user.ok()) << user.status().ToString();
+  AuthOptions cheap;
+  cheap.hash_cost = {1, 8192};
+  AuthService issuer(*loaded->store, clock, cheap);
+  Result<IssuedCode> code = issuer.IssueCode(user->id);
+  ASSERT_TRUE(code.ok()) << code.status().ToString();
+
+  ClientResponse login =
+      client.Send("POST", "/api/v1/sessions", json::serialize(json::object{{"code", code->code}}),
+                  {{"Content-Type", "application/json"}});
+  ASSERT_EQ(login.status, 201) << login.body();
+  const std::string token = Str(json::parse(login.body()).at("token"));
+  ClientResponse voter =
+      client.Send("GET", "/api/v1/voters/NC100", "", {{"Authorization", "Bearer " + token}});
+  ASSERT_EQ(voter.status, 200) << voter.body();
+  EXPECT_EQ(voter.Header("Cache-Control"), "no-store");
+  (*server)->Shutdown();
+
+  // Shutdown wrote the audit log: the login and the read, with the client's address.
+  AuditQuery query;
+  query.action = "voter.read";
+  Result<AuditPage> audit = loaded->store->ListAudit(query);
+  ASSERT_TRUE(audit.ok()) << audit.status().ToString();
+  ASSERT_EQ(audit->events.size(), 1u);
+  EXPECT_EQ(audit->events[0].user_id, user->id);
+  EXPECT_EQ(audit->events[0].remote_addr, "127.0.0.1");
 }
 
 }  // namespace

@@ -166,12 +166,59 @@ class ControllableStore final : public Store {
     }
     return inner_.Ping();
   }
+  Result<User> CreateUser(const NewUser& user) override { return inner_.CreateUser(user); }
+  Result<User> GetUser(int64_t user_id) override { return inner_.GetUser(user_id); }
+  Result<UserPage> ListUsers(const UserFilter& filter) override { return inner_.ListUsers(filter); }
+  Status SetUserDisabled(int64_t user_id, bool disabled) override {
+    return inner_.SetUserDisabled(user_id, disabled);
+  }
+  Status PutLoginCode(const LoginCodeRecord& code) override { return inner_.PutLoginCode(code); }
+  Result<LoginCodeRecord> GetLoginCode(const std::string& selector) override {
+    return inner_.GetLoginCode(selector);
+  }
+  Result<LoginCodeRecord> RecordLoginFailure(const std::string& selector, int max_attempts,
+                                             TimePoint lock_until) override {
+    return inner_.RecordLoginFailure(selector, max_attempts, lock_until);
+  }
+  Result<SessionRecord> RedeemLoginCode(const std::string& selector,
+                                        const NewSession& session) override {
+    return inner_.RedeemLoginCode(selector, session);
+  }
+  Result<SessionRecord> GetSessionByTokenHash(const std::string& token_hash) override {
+    return inner_.GetSessionByTokenHash(token_hash);
+  }
+  Status RevokeSession(int64_t session_id, TimePoint at) override {
+    return inner_.RevokeSession(session_id, at);
+  }
+  Result<int64_t> RevokeUserSessions(int64_t user_id, TimePoint at) override {
+    return inner_.RevokeUserSessions(user_id, at);
+  }
+  Status RecordActivity(std::span<const std::pair<int64_t, TimePoint>> seen) override {
+    return inner_.RecordActivity(seen);
+  }
+  Status AppendAudit(std::span<const AuditEvent> events) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!audit_.ok()) return audit_;
+    }
+    return inner_.AppendAudit(events);
+  }
+  Result<AuditPage> ListAudit(const AuditQuery& query) override { return inner_.ListAudit(query); }
+  Result<std::vector<ReadinessRow>> GetReadiness(const std::string& county) override {
+    return inner_.GetReadiness(county);
+  }
+  // AppendAudit fails with `status` from now on (OK restores it).
+  void FailAudit(Status status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    audit_ = std::move(status);
+  }
 
  private:
   Store& inner_;
   std::mutex mu_;
   std::condition_variable cv_;
   Status ping_;        // guarded by mu_
+  Status audit_;       // guarded by mu_
   bool hold_ = false;  // guarded by mu_
   int held_ = 0;       // guarded by mu_
 };

@@ -14,6 +14,24 @@ using testing::Str;
 
 namespace json = boost::json;
 
+Principal Admin() {
+  Principal p;
+  p.user_id = 1;
+  p.role = Role::kAdmin;
+  return p;
+}
+
+// What the search handler answers an admin.
+Result<json::value> SearchVotersJson(Store& store, const SearchParams& params) {
+  NARWHAL_ASSIGN_OR_RETURN(VoterPage page, SearchVotersFor(store, params, Admin()));
+  return VoterPageJson(page);
+}
+
+Result<json::value> GetVoterJson(Store& store, std::string_view voter_id) {
+  NARWHAL_ASSIGN_OR_RETURN(VoterRecord record, GetVoterFor(store, voter_id, Admin()));
+  return json::value(VoterRecordJson(record));
+}
+
 class VoterApiTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <string>
 
+#include "../storage/unimplemented_store.h"
 #include "import/csv_reader.h"
 #include "import/formats.h"
 #include "import/importer.h"
@@ -19,7 +20,7 @@ namespace narwhal {
 namespace {
 
 // A Store that accepts and forgets; only the import methods are used.
-class DiscardStore final : public Store {
+class DiscardStore final : public testing::UnimplementedStore {
  public:
   Result<ImportId> BeginImport(const ImportInfo&) override { return ImportId{1}; }
   Result<UpsertCounts> UpsertVoters(ImportId, std::span<const Voter> voters) override {
@@ -33,13 +34,6 @@ class DiscardStore final : public Store {
   Result<FinishImportResult> FinishImport(ImportId, const FinishImportOptions&) override {
     return FinishImportResult{};
   }
-  Result<VoterRecord> GetVoter(const std::string&) override { return NotFound("discarded"); }
-  Result<VoterPage> SearchVoters(const VoterQuery&) override { return NotFound("discarded"); }
-  Result<std::vector<PrecinctSummary>> ListPrecincts(const std::string&) override {
-    return NotFound("discarded");
-  }
-  Result<StoreStats> Stats() override { return StoreStats{}; }
-  Status Ping() override { return Status::Ok(); }
 };
 
 double Seconds(std::chrono::steady_clock::time_point start) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "../storage/temp_dir.h"
+#include "../storage/unimplemented_store.h"
 #include "import/progress.h"
 #include "storage/sqlite/sqlite_store.h"
 
@@ -212,6 +213,23 @@ TEST_F(ImporterTest, FullRefreshMarksAbsentVotersOfCoveredCountiesRemoved) {
   EXPECT_NE(kept->voter.status, VoterStatus::kRemoved);
 }
 
+TEST_F(ImporterTest, FullRefreshKeepsVotersWhoseRowWasRejected) {
+  std::string week1 = std::string(kNcHeader) + NcRow("AA1", "92", "01", "SMITH", "1 MAIN ST") +
+                      NcRow("AA2", "92", "01", "JONES", "2 MAIN ST");
+  ASSERT_TRUE(Import(VoterFormat::kNcsbe, Write("w1.tsv", week1)).ok());
+  // AA2's row is bad this week (an impossible date), but the state still lists her.
+  std::string week2 = std::string(kNcHeader) + NcRow("AA1", "92", "01", "SMITH", "1 MAIN ST") +
+                      NcRow("AA2", "92", "01", "JONES", "2 MAIN ST", "02/30/2019");
+  auto summary = Import(VoterFormat::kNcsbe, Write("w2.tsv", week2), /*full_refresh=*/true);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->rejected, 1);
+  EXPECT_EQ(summary->removed, 0);
+  auto kept = store_->GetVoter("AA2");
+  ASSERT_TRUE(kept.ok());
+  EXPECT_NE(kept->voter.status, VoterStatus::kRemoved);
+  EXPECT_TRUE(kept->removed_at.empty());
+}
+
 TEST_F(ImporterTest, Latin1FileStoredAsUtf8) {
   std::string text =
       "\"ncid\"\t\"county_id\"\t\"last_name\"\t\"first_name\"\r\n"
@@ -282,7 +300,8 @@ TEST_F(ImporterTest, EveryOtherSampleImports) {
 
 // Forwards to a real store but fails the second voter batch, as a database that goes
 // away mid-import would.
-class FailingStore final : public Store {
+// The real store, except that the second batch fails as if the database went away.
+class FailingStore final : public testing::UnimplementedStore {
  public:
   explicit FailingStore(Store& inner) : inner_(inner) {}
   Result<ImportId> BeginImport(const ImportInfo& info) override { return inner_.BeginImport(info); }
@@ -297,13 +316,6 @@ class FailingStore final : public Store {
                                           const FinishImportOptions& options) override {
     return inner_.FinishImport(id, options);
   }
-  Result<VoterRecord> GetVoter(const std::string& id) override { return inner_.GetVoter(id); }
-  Result<VoterPage> SearchVoters(const VoterQuery& q) override { return inner_.SearchVoters(q); }
-  Result<std::vector<PrecinctSummary>> ListPrecincts(const std::string& county) override {
-    return inner_.ListPrecincts(county);
-  }
-  Result<StoreStats> Stats() override { return inner_.Stats(); }
-  Status Ping() override { return inner_.Ping(); }
 
  private:
   Store& inner_;

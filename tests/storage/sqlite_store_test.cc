@@ -303,6 +303,101 @@ TEST(SqliteStoreGroupCommit, ConcurrentWritersShareTransactions) {
       << "writes that wait together commit together";
 }
 
+// --- access ---------------------------------------------------------------------------
+
+TEST(SqliteSchema, Version4HoldsTheAccessTables) {
+  TempDir dir;
+  ASSERT_TRUE(MustOpen(dir.File("a.db")) != nullptr);
+  auto db = MustConnect(dir.File("a.db"), OpenMode::kReadOnly);
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(*db->QueryInt64("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
+                            "('users', 'user_scopes', 'login_codes', 'sessions', 'audit_log')"),
+            5);
+  EXPECT_EQ(*db->QueryInt64("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND "
+                            "tbl_name = 'audit_log'"),
+            2);
+}
+
+// The audit log is append-only below the store too: a statement that reaches the file by
+// some other way (a shell, a bug) cannot change or delete an entry.
+TEST(SqliteAudit, RowsCannotBeChangedEvenWithRawSql) {
+  TempDir dir;
+  const std::string path = dir.File("audit.db");
+  auto store = MustOpen(path);
+  ASSERT_NE(store, nullptr);
+  std::vector<AuditEvent> events(2);
+  events[0].action = "voter.read";
+  events[0].target = "V1";
+  events[1].action = "voter.search";
+  ASSERT_TRUE(store->AppendAudit(events).ok());
+
+  auto db = MustConnect(path, OpenMode::kReadWriteCreate);
+  ASSERT_NE(db, nullptr);
+  ASSERT_TRUE(db->Exec("PRAGMA busy_timeout = 5000").ok());
+  {
+    Result<sqlite::ScopedStatement> update = db->Prepare("UPDATE audit_log SET action = ?1");
+    ASSERT_TRUE(update.ok());
+    (*update)->BindText(1, "tampered");
+    Status s = (*update)->Run();
+    EXPECT_FALSE(s.ok());
+    EXPECT_NE(s.message().find("append-only"), std::string::npos) << s.ToString();
+  }
+  for (const char* sql : {"DELETE FROM audit_log", "DELETE FROM audit_log WHERE id = 1"}) {
+    Status s = db->Exec(sql);
+    EXPECT_FALSE(s.ok()) << sql;
+  }
+  EXPECT_EQ(*db->QueryInt64("SELECT count(*) FROM audit_log"), 2);
+  db.reset();
+
+  Result<AuditPage> page = store->ListAudit({});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->events.size(), 2u);
+  EXPECT_EQ(page->events[1].action, "voter.read");
+  EXPECT_EQ(page->events[1].target, "V1");
+}
+
+// A poll watcher's name search walks her precinct's slice of voters_precinct, in result
+// order; it neither scans the state's name range nor sorts.
+TEST(SqliteScopedSearch, PrecinctScopeUsesThePrecinctIndex) {
+  TempDir dir;
+  SqliteOptions options;
+  options.path = dir.File("scope.db");
+  options.read_connections = 1;
+  Result<std::unique_ptr<sqlite::SqliteStore>> opened = sqlite::SqliteStore::Open(options);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  sqlite::SqliteStore& store = **opened;
+  std::vector<Voter> voters;
+  const char* kLast[] = {"SMITH", "SMALL", "JONES", "BROWN", "LEE"};
+  for (int i = 0; i < 4000; ++i) {
+    Voter v = MakeVoter("P" + std::to_string(i), kLast[i % 5]);
+    v.county = std::to_string(10 + i % 7);
+    v.precinct = "PR" + std::to_string(i % 41);
+    voters.push_back(std::move(v));
+  }
+  Result<ImportId> id = store.BeginImport({"voters", "test", "scope"});
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(store.UpsertVoters(*id, voters).ok());
+  ASSERT_TRUE(store.FinishImport(*id, {}).ok());
+
+  VoterQuery q;
+  q.scope = Scope{};
+  q.scope->precincts = {{"10", "PR3"}, {"12", "PR7"}};
+  for (const char* name : {"SM", "SMITH V1"}) {
+    q.name = name;
+    Result<std::vector<std::string>> plan = store.ExplainSearch(q);
+    ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+    std::string all;
+    for (const std::string& line : *plan) all += line + "\n";
+    EXPECT_EQ(all.find("TEMP B-TREE"), std::string::npos) << all;
+    EXPECT_EQ(all.find("SCAN"), std::string::npos) << all;
+    EXPECT_EQ(all.find("voters_name"), std::string::npos) << all;
+    EXPECT_NE(all.find("voters_precinct (county=? AND precinct=? AND last_key"), std::string::npos)
+        << all;
+  }
+  Result<VoterPage> page = store.SearchVoters(q);
+  ASSERT_TRUE(page.ok());
+}
+
 // --- recovery -----------------------------------------------------------------------
 
 TEST(SqliteRecovery, UnfinishedBulkImportIsIndexedOnReopen) {

@@ -1,5 +1,9 @@
-// Tests of the backend-independent encodings: named values as JSON and search cursors.
+// Tests of the backend-independent encodings: named values as JSON and the paging
+// cursors.
 #include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
 
 #include "storage/named_values_json.h"
 #include "storage/search_cursor.h"
@@ -64,6 +68,28 @@ TEST(SearchCursor, RefusesGarbage) {
     ASSERT_FALSE(c.ok()) << bad;
     EXPECT_EQ(c.status().code(), ErrorCode::kInvalidArgument);
   }
+}
+
+TEST(IdCursor, RoundTrips) {
+  for (int64_t id : {int64_t{1}, int64_t{42}, INT64_MAX}) {
+    std::string text = EncodeIdCursor(id);
+    EXPECT_EQ(text.find_first_not_of("0123456789abcdef"), std::string::npos);
+    Result<int64_t> back = DecodeIdCursor(text);
+    ASSERT_TRUE(back.ok()) << id;
+    EXPECT_EQ(*back, id);
+  }
+}
+
+TEST(IdCursor, RefusesGarbageAndTheOtherKind) {
+  std::string good = EncodeIdCursor(7);
+  for (const std::string& bad :
+       {std::string(""), std::string("zz"), good.substr(0, good.size() - 2), good + "00",
+        EncodeIdCursor(0), EncodeIdCursor(-3), EncodeSearchCursor({"A", "B", "7"})}) {
+    Result<int64_t> c = DecodeIdCursor(bad);
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_EQ(c.status().code(), ErrorCode::kInvalidArgument);
+  }
+  EXPECT_FALSE(DecodeSearchCursor(good).ok());
 }
 
 }  // namespace

@@ -5,13 +5,18 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <optional>
 #include <ostream>
 #include <set>
+#include <span>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "base/text.h"
+#include "domain/access.h"
 #include "storage/store.h"
 #include "store_factory.h"
 
@@ -51,6 +56,15 @@ void PrintTo(const StoreBackend& backend, std::ostream* os) {
 }
 
 namespace {
+
+// Every backend the suite runs against; each instantiation below uses this list.
+std::vector<StoreBackend> Backends() {
+  return {SqliteBackend(), PostgresBackend()};
+}
+
+std::string BackendName(const ::testing::TestParamInfo<StoreBackend>& info) {
+  return info.param.name;
+}
 
 class StoreConformanceTest : public ::testing::TestWithParam<StoreBackend> {
  protected:
@@ -629,10 +643,630 @@ TEST_P(StoreConformanceTest, PingOnAFreshStore) {
   EXPECT_TRUE(store().Ping().ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest, ::testing::Values(SqliteBackend()),
-                         [](const ::testing::TestParamInfo<StoreBackend>& info) {
-                           return info.param.name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest, ::testing::ValuesIn(Backends()),
+                         BackendName);
+
+// --- volunteers, credentials and access ---------------------------------------------
+
+// Times the tests hand to the store are whole milliseconds: backends keep that much.
+constexpr TimePoint kT0 =
+    std::chrono::sys_days{std::chrono::November / 3 / 2026} + std::chrono::hours(8);
+
+NewUser MakeNewUser(std::string name, Role role, Scope scope = {}, std::string office = "") {
+  NewUser u;
+  u.name = std::move(name);
+  u.phone = "919-555-0100";
+  u.email = "someone@example.org";
+  u.role = role;
+  u.scope = std::move(scope);
+  u.field_office = std::move(office);
+  return u;
+}
+
+Scope PrecinctScope(std::string county, std::string precinct) {
+  Scope s;
+  s.precincts.push_back(PrecinctKey{std::move(county), std::move(precinct)});
+  return s;
+}
+
+Scope CountyScope(std::string county) {
+  Scope s;
+  s.counties.push_back(std::move(county));
+  return s;
+}
+
+LoginCodeRecord MakeCode(std::string selector, int64_t user_id, TimePoint issued = kT0) {
+  LoginCodeRecord c;
+  c.selector = std::move(selector);
+  c.user_id = user_id;
+  c.secret_hash = "$argon2id$v=19$m=8192,t=2,p=1$c2FsdA$aGFzaA";
+  c.issued_at = issued;
+  c.expires_at = issued + std::chrono::hours(24 * 21);
+  return c;
+}
+
+NewSession MakeSession(int64_t user_id, std::string token_hash, TimePoint at) {
+  NewSession s;
+  s.user_id = user_id;
+  s.token_hash = std::move(token_hash);
+  s.created_at = at;
+  s.expires_at = at + std::chrono::hours(72);
+  s.created_from = "192.0.2.7";
+  return s;
+}
+
+std::vector<int64_t> UserIds(const UserPage& page) {
+  std::vector<int64_t> ids;
+  for (const User& u : page.users) ids.push_back(u.id);
+  return ids;
+}
+
+class AccessTest : public StoreConformanceTest {
+ protected:
+  User Create(NewUser u) {
+    Result<User> user = store().CreateUser(u);
+    EXPECT_TRUE(user.ok()) << user.status().ToString();
+    return user.ok() ? *user : User{};
+  }
+
+  std::vector<int64_t> List(UserFilter f) {
+    Result<UserPage> page = store().ListUsers(f);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    return page.ok() ? UserIds(*page) : std::vector<int64_t>{};
+  }
+
+  User Get(int64_t id) {
+    Result<User> user = store().GetUser(id);
+    EXPECT_TRUE(user.ok()) << user.status().ToString();
+    return user.ok() ? *user : User{};
+  }
+
+  LoginCodeRecord Code(const std::string& selector) {
+    Result<LoginCodeRecord> code = store().GetLoginCode(selector);
+    EXPECT_TRUE(code.ok()) << code.status().ToString();
+    return code.ok() ? *code : LoginCodeRecord{};
+  }
+};
+
+TEST_P(AccessTest, CreateAndGetUser) {
+  Scope scope;
+  scope.counties = {"92", "32"};
+  scope.precincts = {{"92", "01-07"}, {"10", "PR1"}};
+  scope.turfs = {"T-17"};
+  NewUser n = MakeNewUser("Ann Organizer", Role::kOrganizer, scope, "Raleigh");
+  User created = Create(n);
+  EXPECT_GT(created.id, 0);
+  EXPECT_FALSE(created.created_at.empty());
+
+  User got = Get(created.id);
+  EXPECT_EQ(got.id, created.id);
+  EXPECT_EQ(got.name, "Ann Organizer");
+  EXPECT_EQ(got.phone, n.phone);
+  EXPECT_EQ(got.email, n.email);
+  EXPECT_EQ(got.role, Role::kOrganizer);
+  EXPECT_EQ(got.scope, scope) << "scope entries keep their order";
+  EXPECT_EQ(got.field_office, "Raleigh");
+  EXPECT_EQ(got.created_at, created.created_at);
+  EXPECT_TRUE(got.first_login_at.empty());
+  EXPECT_TRUE(got.last_seen_at.empty());
+  EXPECT_FALSE(got.disabled);
+
+  EXPECT_NE(Create(MakeNewUser("Bob", Role::kAnalyst)).id, created.id);
+  EXPECT_EQ(store().GetUser(created.id + 1000).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store().CreateUser(MakeNewUser("", Role::kAdmin)).status().code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store()
+                .CreateUser(MakeNewUser("Bad", Role::kPollWatcher, PrecinctScope("92", "")))
+                .status()
+                .code(),
+            ErrorCode::kInvalidArgument);
+}
+
+TEST_P(AccessTest, SetUserDisabled) {
+  User u = Create(MakeNewUser("Dee", Role::kCanvasser));
+  ASSERT_TRUE(store().SetUserDisabled(u.id, true).ok());
+  EXPECT_TRUE(Get(u.id).disabled);
+  ASSERT_TRUE(store().SetUserDisabled(u.id, false).ok());
+  EXPECT_FALSE(Get(u.id).disabled);
+  EXPECT_EQ(store().SetUserDisabled(u.id + 1000, true).code(), ErrorCode::kNotFound);
+}
+
+TEST_P(AccessTest, ListUsersFilters) {
+  User org = Create(MakeNewUser("Org", Role::kOrganizer, CountyScope("92"), "Raleigh"));
+  User pw1 =
+      Create(MakeNewUser("Pw1", Role::kPollWatcher, PrecinctScope("92", "01-01"), "Raleigh"));
+  User pw2 = Create(MakeNewUser("Pw2", Role::kPollWatcher, PrecinctScope("92", "01-02"), "Cary"));
+  User far = Create(MakeNewUser("Far", Role::kPollWatcher, PrecinctScope("10", "01-01"), "Cary"));
+  User admin = Create(MakeNewUser("Admin", Role::kAdmin));
+
+  EXPECT_EQ(List({}), (std::vector<int64_t>{org.id, pw1.id, pw2.id, far.id, admin.id}));
+  UserFilter county;
+  county.county = "92";
+  EXPECT_EQ(List(county), (std::vector<int64_t>{org.id, pw1.id, pw2.id}));
+  UserFilter precinct;
+  precinct.county = "92";
+  precinct.precinct = "01-01";
+  EXPECT_EQ(List(precinct), (std::vector<int64_t>{pw1.id}));
+  UserFilter role;
+  role.role = Role::kPollWatcher;
+  EXPECT_EQ(List(role), (std::vector<int64_t>{pw1.id, pw2.id, far.id}));
+  UserFilter office;
+  office.field_office = "Cary";
+  EXPECT_EQ(List(office), (std::vector<int64_t>{pw2.id, far.id}));
+  UserFilter both;
+  both.county = "92";
+  both.role = Role::kPollWatcher;
+  both.field_office = "Raleigh";
+  EXPECT_EQ(List(both), (std::vector<int64_t>{pw1.id}));
+
+  Result<UserPage> page = store().ListUsers(county);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->users.size(), 3u);
+  EXPECT_EQ(page->users[1].scope, PrecinctScope("92", "01-01")) << "listed users carry their scope";
+
+  UserFilter bad;
+  bad.precinct = "01-01";
+  EXPECT_EQ(store().ListUsers(bad).status().code(), ErrorCode::kInvalidArgument);
+  bad = {};
+  bad.limit = 0;
+  EXPECT_EQ(store().ListUsers(bad).status().code(), ErrorCode::kInvalidArgument);
+  bad = {};
+  bad.cursor = "zz";
+  EXPECT_EQ(store().ListUsers(bad).status().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_P(AccessTest, ListUsersPagination) {
+  std::vector<int64_t> all;
+  for (int i = 0; i < 7; ++i) {
+    all.push_back(Create(MakeNewUser("U" + std::to_string(i), Role::kPhoneBanker)).id);
+  }
+  Create(MakeNewUser("Other", Role::kAdmin));
+  UserFilter f;
+  f.role = Role::kPhoneBanker;
+  f.limit = 3;
+  std::vector<int64_t> seen;
+  int pages = 0;
+  for (;;) {
+    Result<UserPage> page = store().ListUsers(f);
+    ASSERT_TRUE(page.ok()) << page.status().ToString();
+    ++pages;
+    for (int64_t id : UserIds(*page)) seen.push_back(id);
+    if (page->next_cursor.empty()) break;
+    f.cursor = page->next_cursor;
+    ASSERT_LT(pages, 10);
+  }
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(seen, all);
+
+  // A page that ends exactly at the last match has no next page.
+  f = {};
+  f.role = Role::kPhoneBanker;
+  f.limit = 7;
+  Result<UserPage> exact = store().ListUsers(f);
+  ASSERT_TRUE(exact.ok());
+  EXPECT_EQ(exact->users.size(), 7u);
+  EXPECT_TRUE(exact->next_cursor.empty());
+}
+
+TEST_P(AccessTest, PutLoginCodeReplacesEarlierCodes) {
+  User u = Create(MakeNewUser("Eve", Role::kPollWatcher));
+  LoginCodeRecord first = MakeCode("AAAA", u.id);
+  ASSERT_TRUE(store().PutLoginCode(first).ok());
+  LoginCodeRecord got = Code("AAAA");
+  EXPECT_EQ(got.selector, "AAAA");
+  EXPECT_EQ(got.user_id, u.id);
+  EXPECT_EQ(got.secret_hash, first.secret_hash);
+  EXPECT_EQ(got.issued_at, first.issued_at);
+  EXPECT_EQ(got.expires_at, first.expires_at);
+  EXPECT_FALSE(got.used_at || got.replaced_at || got.locked_until);
+  EXPECT_EQ(got.failed_attempts, 0);
+
+  // Reissue: the earlier code is replaced, the new one is live.
+  const TimePoint later = kT0 + std::chrono::hours(1);
+  ASSERT_TRUE(store().PutLoginCode(MakeCode("BBBB", u.id, later)).ok());
+  EXPECT_EQ(Code("AAAA").replaced_at, later);
+  EXPECT_FALSE(Code("BBBB").replaced_at.has_value());
+
+  // Another user's codes are untouched.
+  User other = Create(MakeNewUser("Fay", Role::kPollWatcher));
+  ASSERT_TRUE(store().PutLoginCode(MakeCode("CCCC", other.id, later)).ok());
+  EXPECT_FALSE(Code("BBBB").replaced_at.has_value());
+
+  // A selector ever used is refused, whatever became of its code.
+  EXPECT_EQ(store().PutLoginCode(MakeCode("AAAA", u.id, later)).code(), ErrorCode::kAlreadyExists);
+  EXPECT_EQ(store().PutLoginCode(MakeCode("CCCC", u.id, later)).code(), ErrorCode::kAlreadyExists);
+  EXPECT_FALSE(Code("BBBB").replaced_at.has_value()) << "a refused code replaces nothing";
+
+  EXPECT_EQ(store().PutLoginCode(MakeCode("DDDD", other.id + 1000)).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store().GetLoginCode("ZZZZ").status().code(), ErrorCode::kNotFound);
+}
+
+TEST_P(AccessTest, LoginFailuresLockTheCode) {
+  User u = Create(MakeNewUser("Gus", Role::kPollWatcher));
+  ASSERT_TRUE(store().PutLoginCode(MakeCode("LOCK", u.id)).ok());
+  const TimePoint until = kT0 + std::chrono::minutes(15);
+  for (int i = 1; i <= 2; ++i) {
+    Result<LoginCodeRecord> r = store().RecordLoginFailure("LOCK", 3, until);
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    EXPECT_EQ(r->failed_attempts, i);
+    EXPECT_FALSE(r->locked_until.has_value());
+  }
+  Result<LoginCodeRecord> third = store().RecordLoginFailure("LOCK", 3, until);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->failed_attempts, 3);
+  EXPECT_EQ(third->locked_until, until);
+  EXPECT_EQ(Code("LOCK").locked_until, until);
+  EXPECT_EQ(store().RecordLoginFailure("NONE", 3, until).status().code(), ErrorCode::kNotFound);
+
+  // Locked: refused before `until`, redeemable after.
+  Result<SessionRecord> early =
+      store().RedeemLoginCode("LOCK", MakeSession(u.id, "h-early", kT0 + std::chrono::minutes(5)));
+  EXPECT_EQ(early.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(early.status().message().find("locked"), std::string::npos) << early.status().message();
+  Result<SessionRecord> late = store().RedeemLoginCode("LOCK", MakeSession(u.id, "h-late", until));
+  EXPECT_TRUE(late.ok()) << late.status().ToString();
+}
+
+TEST_P(AccessTest, RedeemLoginCodeOnce) {
+  User u = Create(MakeNewUser("Hal", Role::kPollWatcher, PrecinctScope("92", "01-01")));
+  ASSERT_TRUE(store().PutLoginCode(MakeCode("ONCE", u.id)).ok());
+  const TimePoint at = kT0 + std::chrono::hours(2);
+  Result<SessionRecord> s = store().RedeemLoginCode("ONCE", MakeSession(u.id, "hash-1", at));
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_GT(s->id, 0);
+  EXPECT_EQ(s->user_id, u.id);
+  EXPECT_EQ(s->created_at, at);
+  EXPECT_EQ(s->expires_at, at + std::chrono::hours(72));
+  EXPECT_FALSE(s->revoked_at.has_value());
+  EXPECT_EQ(Code("ONCE").used_at, at);
+  EXPECT_FALSE(Get(u.id).first_login_at.empty());
+
+  Result<SessionRecord> again =
+      store().RedeemLoginCode("ONCE", MakeSession(u.id, "hash-2", at + std::chrono::minutes(1)));
+  EXPECT_EQ(again.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(again.status().message().find("used"), std::string::npos) << again.status().message();
+  EXPECT_EQ(store().GetSessionByTokenHash("hash-2").status().code(), ErrorCode::kNotFound)
+      << "a refused redemption creates no session";
+
+  // The first login stays the first.
+  const std::string first_login = Get(u.id).first_login_at;
+  ASSERT_TRUE(store().PutLoginCode(MakeCode("TWO1", u.id, at)).ok());
+  ASSERT_TRUE(store()
+                  .RedeemLoginCode("TWO1", MakeSession(u.id, "hash-3", at + std::chrono::hours(30)))
+                  .ok());
+  EXPECT_EQ(Get(u.id).first_login_at, first_login);
+
+  EXPECT_EQ(store().RedeemLoginCode("NONE", MakeSession(u.id, "hash-4", at)).status().code(),
+            ErrorCode::kNotFound);
+}
+
+TEST_P(AccessTest, RedeemRefusesExpiredReplacedAndDisabled) {
+  User u = Create(MakeNewUser("Ida", Role::kPollWatcher));
+  LoginCodeRecord code = MakeCode("EXPD", u.id);
+  ASSERT_TRUE(store().PutLoginCode(code).ok());
+  Result<SessionRecord> expired =
+      store().RedeemLoginCode("EXPD", MakeSession(u.id, "h1", code.expires_at));
+  EXPECT_EQ(expired.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(expired.status().message().find("expired"), std::string::npos);
+  EXPECT_FALSE(Code("EXPD").used_at.has_value()) << "a refused redemption changes nothing";
+
+  ASSERT_TRUE(store().PutLoginCode(MakeCode("NEW1", u.id)).ok());
+  Result<SessionRecord> replaced =
+      store().RedeemLoginCode("EXPD", MakeSession(u.id, "h2", kT0 + std::chrono::minutes(1)));
+  EXPECT_EQ(replaced.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_NE(replaced.status().message().find("replaced"), std::string::npos);
+
+  ASSERT_TRUE(store().SetUserDisabled(u.id, true).ok());
+  Result<SessionRecord> disabled =
+      store().RedeemLoginCode("NEW1", MakeSession(u.id, "h3", kT0 + std::chrono::minutes(1)));
+  EXPECT_EQ(disabled.status().code(), ErrorCode::kFailedPrecondition);
+  EXPECT_FALSE(Code("NEW1").used_at.has_value());
+  EXPECT_TRUE(Get(u.id).first_login_at.empty());
+}
+
+TEST_P(AccessTest, ConcurrentRedemptionsExactlyOneWins) {
+  User u = Create(MakeNewUser("Jo", Role::kPollWatcher));
+  ASSERT_TRUE(store().PutLoginCode(MakeCode("RACE", u.id)).ok());
+  constexpr int kThreads = 8;
+  std::atomic<int> won{0};
+  std::atomic<int> refused{0};
+  std::atomic<int> other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      Result<SessionRecord> r = store().RedeemLoginCode(
+          "RACE", MakeSession(u.id, "race-" + std::to_string(i), kT0 + std::chrono::minutes(1)));
+      if (r.ok()) {
+        ++won;
+      } else if (r.status().code() == ErrorCode::kFailedPrecondition) {
+        ++refused;
+      } else {
+        ++other;
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(won.load(), 1);
+  EXPECT_EQ(refused.load(), kThreads - 1);
+  EXPECT_EQ(other.load(), 0);
+  int sessions = 0;
+  for (int i = 0; i < kThreads; ++i) {
+    if (store().GetSessionByTokenHash("race-" + std::to_string(i)).ok()) ++sessions;
+  }
+  EXPECT_EQ(sessions, 1);
+}
+
+TEST_P(AccessTest, SessionsLookupAndRevoke) {
+  User u = Create(MakeNewUser("Kim", Role::kPollWatcher));
+  User other = Create(MakeNewUser("Lou", Role::kPollWatcher));
+  std::vector<SessionRecord> made;
+  int n = 0;
+  for (const auto& [user, hash] : std::vector<std::pair<int64_t, std::string>>{
+           {u.id, "s-a"}, {u.id, "s-b"}, {u.id, "s-c"}, {other.id, "s-d"}}) {
+    const std::string selector = "SES" + std::to_string(n++);
+    ASSERT_TRUE(store().PutLoginCode(MakeCode(selector, user)).ok());
+    Result<SessionRecord> s =
+        store().RedeemLoginCode(selector, MakeSession(user, hash, kT0 + std::chrono::minutes(n)));
+    ASSERT_TRUE(s.ok()) << s.status().ToString();
+    made.push_back(*s);
+  }
+  Result<SessionRecord> found = store().GetSessionByTokenHash("s-b");
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->id, made[1].id);
+  EXPECT_EQ(found->user_id, u.id);
+  EXPECT_EQ(found->created_at, made[1].created_at);
+  EXPECT_EQ(found->expires_at, made[1].expires_at);
+  EXPECT_FALSE(found->revoked_at.has_value());
+  EXPECT_EQ(store().GetSessionByTokenHash("nope").status().code(), ErrorCode::kNotFound);
+
+  const TimePoint at = kT0 + std::chrono::hours(5);
+  ASSERT_TRUE(store().RevokeSession(made[0].id, at).ok());
+  EXPECT_EQ(store().GetSessionByTokenHash("s-a")->revoked_at, at);
+  EXPECT_EQ(store().RevokeSession(made.back().id + 1000, at).code(), ErrorCode::kNotFound);
+
+  // Every live session of the user: s-b and s-c, not the revoked s-a, not the other user's.
+  Result<int64_t> revoked = store().RevokeUserSessions(u.id, at + std::chrono::minutes(1));
+  ASSERT_TRUE(revoked.ok());
+  EXPECT_EQ(*revoked, 2);
+  EXPECT_EQ(store().GetSessionByTokenHash("s-a")->revoked_at, at) << "first revocation kept";
+  EXPECT_TRUE(store().GetSessionByTokenHash("s-c")->revoked_at.has_value());
+  EXPECT_FALSE(store().GetSessionByTokenHash("s-d")->revoked_at.has_value());
+  EXPECT_EQ(*store().RevokeUserSessions(u.id, at + std::chrono::minutes(2)), 0);
+}
+
+TEST_P(AccessTest, RecordActivityLaterTimesWin) {
+  User a = Create(MakeNewUser("Max", Role::kPollWatcher));
+  User b = Create(MakeNewUser("Ned", Role::kPollWatcher));
+  const std::vector<std::pair<int64_t, TimePoint>> first = {{a.id, kT0 + std::chrono::minutes(10)},
+                                                            {b.id, kT0 + std::chrono::minutes(5)}};
+  ASSERT_TRUE(store().RecordActivity(first).ok());
+  const std::string a_seen = Get(a.id).last_seen_at;
+  EXPECT_FALSE(a_seen.empty());
+  EXPECT_FALSE(Get(b.id).last_seen_at.empty());
+
+  const std::vector<std::pair<int64_t, TimePoint>> second = {
+      {a.id, kT0 + std::chrono::minutes(1)}, {b.id, kT0 + std::chrono::minutes(20)}};
+  ASSERT_TRUE(store().RecordActivity(second).ok());
+  EXPECT_EQ(Get(a.id).last_seen_at, a_seen) << "an earlier time does not win";
+  EXPECT_GT(Get(b.id).last_seen_at, a_seen);
+  EXPECT_TRUE(store().RecordActivity({}).ok());
+}
+
+TEST_P(AccessTest, AuditAppendAndList) {
+  auto event = [](int64_t user, std::string action, std::string target, int minute) {
+    AuditEvent e;
+    e.at = kT0 + std::chrono::minutes(minute);
+    e.user_id = user;
+    e.action = std::move(action);
+    e.target = std::move(target);
+    e.detail = R"({"n":1})";
+    e.request_id = "req-" + std::to_string(minute);
+    e.remote_addr = "198.51.100.4";
+    return e;
+  };
+  const std::vector<AuditEvent> batch = {
+      event(1, "voter.read", "V1", 0), event(1, "voter.search", "SMITH", 1),
+      event(2, "voter.read", "V2", 2), event(0, "user.create", "7", 3),
+      event(2, "voter.read", "V1", 4)};
+  ASSERT_TRUE(store().AppendAudit(std::span(batch).first(3)).ok());
+  ASSERT_TRUE(store().AppendAudit(std::span(batch).subspan(3)).ok());
+  EXPECT_TRUE(store().AppendAudit({}).ok());
+
+  auto list = [&](AuditQuery q) {
+    Result<AuditPage> page = store().ListAudit(q);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    std::vector<std::string> ids;
+    if (page.ok()) {
+      for (const AuditEvent& e : page->events) ids.push_back(e.request_id);
+    }
+    return ids;
+  };
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(list({}), (Ids{"req-4", "req-3", "req-2", "req-1", "req-0"})) << "newest first";
+
+  Result<AuditPage> all = store().ListAudit({});
+  ASSERT_TRUE(all.ok());
+  const AuditEvent& newest = all->events.front();
+  EXPECT_GT(newest.id, all->events.back().id);
+  EXPECT_EQ(newest.at, batch[4].at);
+  EXPECT_EQ(newest.user_id, 2);
+  EXPECT_EQ(newest.action, "voter.read");
+  EXPECT_EQ(newest.target, "V1");
+  EXPECT_EQ(newest.detail, R"({"n":1})");
+  EXPECT_EQ(newest.remote_addr, "198.51.100.4");
+
+  AuditQuery by_user;
+  by_user.user_id = 1;
+  EXPECT_EQ(list(by_user), (Ids{"req-1", "req-0"}));
+  AuditQuery by_action;
+  by_action.action = "voter.read";
+  EXPECT_EQ(list(by_action), (Ids{"req-4", "req-2", "req-0"}));
+  AuditQuery by_target;
+  by_target.target = "V1";
+  EXPECT_EQ(list(by_target), (Ids{"req-4", "req-0"}));
+  AuditQuery window;
+  window.since = kT0 + std::chrono::minutes(1);
+  window.until = kT0 + std::chrono::minutes(3);
+  EXPECT_EQ(list(window), (Ids{"req-2", "req-1"})) << "since inclusive, until exclusive";
+
+  AuditQuery paged;
+  paged.limit = 2;
+  Ids seen;
+  int pages = 0;
+  for (;;) {
+    Result<AuditPage> page = store().ListAudit(paged);
+    ASSERT_TRUE(page.ok());
+    ++pages;
+    for (const AuditEvent& e : page->events) seen.push_back(e.request_id);
+    if (page->next_cursor.empty()) break;
+    paged.cursor = page->next_cursor;
+    ASSERT_LT(pages, 10);
+  }
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(seen, (Ids{"req-4", "req-3", "req-2", "req-1", "req-0"}));
+
+  AuditQuery bad;
+  bad.limit = 1001;
+  EXPECT_EQ(store().ListAudit(bad).status().code(), ErrorCode::kInvalidArgument);
+  bad = {};
+  bad.cursor = "not-a-cursor";
+  EXPECT_EQ(store().ListAudit(bad).status().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_P(AccessTest, ReadinessCountsPollWatchersPerPrecinct) {
+  Import({MakeVoter("R1", "A", "A", "92", "01-01"), MakeVoter("R2", "B", "B", "92", "01-02"),
+          MakeVoter("R3", "C", "C", "10", "02-01")});
+  User in = Create(MakeNewUser("In", Role::kPollWatcher, PrecinctScope("92", "01-01")));
+  User out = Create(MakeNewUser("Out", Role::kPollWatcher, PrecinctScope("92", "01-01")));
+  User off = Create(MakeNewUser("Off", Role::kPollWatcher, PrecinctScope("92", "01-01")));
+  Create(MakeNewUser("Org", Role::kOrganizer, CountyScope("92")));
+  Create(MakeNewUser("Canvasser", Role::kCanvasser, PrecinctScope("92", "01-02")));
+  User far = Create(MakeNewUser("Far", Role::kPollWatcher, PrecinctScope("10", "02-01")));
+  ASSERT_TRUE(store().SetUserDisabled(off.id, true).ok());
+  ASSERT_TRUE(store().PutLoginCode(MakeCode("RDY1", in.id)).ok());
+  ASSERT_TRUE(
+      store().RedeemLoginCode("RDY1", MakeSession(in.id, "rdy", kT0 + std::chrono::hours(1))).ok());
+
+  Result<std::vector<ReadinessRow>> wake = store().GetReadiness("92");
+  ASSERT_TRUE(wake.ok()) << wake.status().ToString();
+  ASSERT_EQ(wake->size(), 2u);
+  const ReadinessRow& p1 = (*wake)[0];
+  EXPECT_EQ(p1.precinct, (PrecinctKey{"92", "01-01"}));
+  EXPECT_EQ(p1.precinct_name, "PRECINCT 01-01");
+  EXPECT_EQ(p1.assigned, 2) << "the disabled watcher does not count";
+  EXPECT_EQ(p1.logged_in, 1);
+  ASSERT_EQ(p1.not_logged_in.size(), 1u);
+  EXPECT_EQ(p1.not_logged_in[0].id, out.id);
+  EXPECT_EQ(p1.not_logged_in[0].scope, PrecinctScope("92", "01-01"));
+  const ReadinessRow& p2 = (*wake)[1];
+  EXPECT_EQ(p2.precinct, (PrecinctKey{"92", "01-02"}));
+  EXPECT_EQ(p2.assigned, 0) << "precincts nobody watches are listed";
+  EXPECT_EQ(p2.logged_in, 0);
+  EXPECT_TRUE(p2.not_logged_in.empty());
+
+  Result<std::vector<ReadinessRow>> all = store().GetReadiness("");
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_EQ((*all)[0].precinct, (PrecinctKey{"10", "02-01"}));
+  EXPECT_EQ((*all)[0].assigned, 1);
+  ASSERT_EQ((*all)[0].not_logged_in.size(), 1u);
+  EXPECT_EQ((*all)[0].not_logged_in[0].id, far.id);
+}
+
+TEST_P(AccessTest, ScopeRestrictsSearch) {
+  Import({MakeVoter("S1", "SMITH", "ANN", "92", "01-01"),
+          MakeVoter("S2", "SMITH", "BOB", "92", "01-02"),
+          MakeVoter("S3", "SMITH", "CAL", "10", "01-01"),
+          MakeVoter("S4", "SMITH", "DEE", "32", "05-05"),
+          MakeVoter("S5", "SMYTHE", "EVE", "92", "01-01")});
+  auto search = [&](std::optional<Scope> scope, std::string name = "SM") {
+    VoterQuery q;
+    q.name = FoldForSearch(name);
+    q.scope = std::move(scope);
+    return Ids(Search(q));
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(search(std::nullopt), (V{"S1", "S2", "S3", "S4", "S5"}));
+  // A poll watcher's precinct: 92/01-01 only, not 10/01-01 (same precinct code).
+  EXPECT_EQ(search(PrecinctScope("92", "01-01")), (V{"S1", "S5"}));
+  EXPECT_EQ(search(PrecinctScope("92", "01-01"), "SMITH ANN"), (V{"S1"}));
+  EXPECT_EQ(search(PrecinctScope("92", "01-01"), "ANN SMITH"), (V{"S1"}));
+  // An organizer's county.
+  EXPECT_EQ(search(CountyScope("92")), (V{"S1", "S2", "S5"}));
+  // Counties and precincts together; a voter in both parts is listed once.
+  Scope mixed = CountyScope("32");
+  mixed.precincts = {{"10", "01-01"}, {"92", "01-02"}, {"32", "05-05"}};
+  EXPECT_EQ(search(mixed), (V{"S2", "S3", "S4"}));
+  // An empty scope sees nobody.
+  EXPECT_TRUE(search(Scope{}).empty());
+
+  // Scope and explicit filters intersect.
+  VoterQuery q;
+  q.county = "92";
+  q.scope = PrecinctScope("92", "01-01");
+  EXPECT_EQ(Ids(Search(q)), (V{"S1", "S5"}));
+  q.county = "10";
+  EXPECT_TRUE(Search(q).voters.empty());
+  q = {};
+  q.registration_number = "RS3";
+  q.scope = CountyScope("92");
+  EXPECT_TRUE(Search(q).voters.empty());
+  q.scope = PrecinctScope("10", "01-01");
+  EXPECT_EQ(Ids(Search(q)), (V{"S3"}));
+
+  // Pages through a scope of several precincts visit every match once, in order.
+  VoterQuery paged;
+  paged.name = "SM";
+  paged.scope = mixed;
+  paged.scope->precincts.push_back({"92", "01-01"});
+  paged.limit = 2;
+  V seen;
+  for (int pages = 0; pages < 10; ++pages) {
+    VoterPage page = Search(paged);
+    for (const std::string& id : Ids(page)) seen.push_back(id);
+    if (page.next_cursor.empty()) break;
+    paged.cursor = page.next_cursor;
+  }
+  EXPECT_EQ(seen, (V{"S1", "S2", "S3", "S4", "S5"}));
+}
+
+TEST_P(AccessTest, FullRefreshKeepsRejectedVoters) {
+  Import({MakeVoter("K1", "KEEP", "A", "92"), MakeVoter("K2", "KEEP", "B", "92"),
+          MakeVoter("K3", "GONE", "C", "92")});
+  FinishImportOptions refresh;
+  refresh.full_refresh = true;
+  refresh.covered_counties = {"92"};
+  refresh.rejected_voter_ids = {"K2", "UNKNOWN"};
+  int64_t removed = -1;
+  Import({MakeVoter("K1", "KEEP", "A", "92")}, refresh, &removed);
+  EXPECT_EQ(removed, 1);
+  Result<VoterRecord> k2 = store().GetVoter("K2");
+  ASSERT_TRUE(k2.ok());
+  EXPECT_TRUE(k2->removed_at.empty()) << "a rejected row is not a removed voter";
+  Result<VoterRecord> k3 = store().GetVoter("K3");
+  ASSERT_TRUE(k3.ok());
+  EXPECT_FALSE(k3->removed_at.empty());
+}
+
+TEST_P(AccessTest, AccessDataSurvivesReopen) {
+  User u = Create(MakeNewUser("Ola", Role::kPollWatcher, PrecinctScope("92", "01-01")));
+  ASSERT_TRUE(store().PutLoginCode(MakeCode("KEEP", u.id)).ok());
+  ASSERT_TRUE(store().RedeemLoginCode("KEEP", MakeSession(u.id, "keep", kT0)).ok());
+  AuditEvent e;
+  e.at = kT0;
+  e.action = "session.create";
+  ASSERT_TRUE(store().AppendAudit(std::span(&e, 1)).ok());
+  Reopen();
+  ASSERT_NE(store_, nullptr);
+  EXPECT_EQ(Get(u.id).scope, PrecinctScope("92", "01-01"));
+  EXPECT_TRUE(Code("KEEP").used_at.has_value());
+  EXPECT_TRUE(store().GetSessionByTokenHash("keep").ok());
+  Result<AuditPage> audit = store().ListAudit({});
+  ASSERT_TRUE(audit.ok());
+  EXPECT_EQ(audit->events.size(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, AccessTest, ::testing::ValuesIn(Backends()), BackendName);
 
 }  // namespace
 }  // namespace narwhal::testing

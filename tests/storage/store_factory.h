@@ -34,6 +34,10 @@ struct StoreBackend {
 // The SQLite backend, in a fresh temporary directory per factory.
 StoreBackend SqliteBackend();
 
+// The PostgreSQL backend: a fresh schema (tables of its own) per factory on the test
+// binary's own server (tests/support/pg_server.h); fails, never skips, without one.
+StoreBackend PostgresBackend();
+
 }  // namespace narwhal::testing
 
 #endif  // NARWHAL_TESTS_STORAGE_STORE_FACTORY_H_

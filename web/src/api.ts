@@ -3,6 +3,9 @@
 // problem made up here when the network or the body failed), so views show one kind of
 // error. Aborted requests reject with the fetch AbortError, which views ignore.
 //
+// Every call carries the session's bearer token; a 401 drops the token and hands control
+// to the shell's login screen (setUnauthorizedHandler).
+//
 // Field types mirror docs/api.md; every field is optional on the reading side so that a
 // missing or null field shows as "unknown" instead of breaking a page.
 
@@ -96,27 +99,112 @@ export interface VoterSearch {
   cursor?: string | null;
 }
 
-type Params = Record<string, string | number | null | undefined>;
-
-// Set once a login screen exists; sent as a bearer token on every call.
-let bearerToken: string | null = null;
-export function setBearerToken(token: string | null): void {
-  bearerToken = token;
+export interface Scope {
+  counties?: string[];
+  precincts?: Array<{ county: string; precinct: string }>;
+  turfs?: string[];
 }
 
-async function getJson<T>(path: string, params: Params = {}, signal?: AbortSignal): Promise<T> {
+// The signed-in user, as GET /api/v1/me and POST /api/v1/sessions describe her.
+export interface Me {
+  id: number;
+  name: string;
+  role: string; // "admin", "organizer", "analyst", "poll_watcher", "canvasser", "phone_banker"
+  scope?: Scope;
+}
+
+export interface SessionInfo {
+  token: string;
+  expires_at?: string;
+  user: Me;
+}
+
+export interface ReadinessVolunteer {
+  id: number;
+  name: string;
+  phone?: string;
+  field_office?: string;
+}
+
+export interface ReadinessRow {
+  county: string;
+  precinct: string;
+  precinct_name?: string;
+  assigned?: number;
+  logged_in?: number;
+  not_logged_in_count?: number;
+  not_logged_in?: ReadinessVolunteer[]; // left out for analysts
+}
+
+type Params = Record<string, string | number | null | undefined>;
+
+// The session token: a bearer token in localStorage (docs/web.md says why), sent on every
+// call. A 401 from any call but the login itself drops it and tells the shell, which shows
+// the login screen.
+const kTokenKey = "narwhal.session";
+let bearerToken: string | null = readStoredToken();
+let onUnauthorized: (problem: Problem) => void = () => {};
+
+function readStoredToken(): string | null {
+  try {
+    return window.localStorage.getItem(kTokenKey);
+  } catch {
+    return null; // storage disabled: the session lasts as long as the page
+  }
+}
+
+export function hasSession(): boolean {
+  return bearerToken !== null;
+}
+
+export function setBearerToken(token: string | null): void {
+  bearerToken = token;
+  try {
+    if (token) window.localStorage.setItem(kTokenKey, token);
+    else window.localStorage.removeItem(kTokenKey);
+  } catch {
+    // Private browsing with storage off: keep the token in memory only.
+  }
+}
+
+// `handler` runs when the server answers 401 to a call made with a token.
+export function setUnauthorizedHandler(handler: (problem: Problem) => void): void {
+  onUnauthorized = handler;
+}
+
+interface RequestOptions {
+  method?: "GET" | "POST" | "DELETE";
+  params?: Params;
+  body?: unknown;
+  signal?: AbortSignal;
+  // The login call: no token is sent, and a 401 there is a wrong code, not an ended session.
+  anonymous?: boolean;
+  // Logging out: a 401 means the session had ended already, which is what was wanted.
+  quietUnauthorized?: boolean;
+}
+
+async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
   const url = new URL(path, window.location.origin);
-  for (const [name, value] of Object.entries(params)) {
+  for (const [name, value] of Object.entries(options.params ?? {})) {
     if (value !== undefined && value !== null && value !== "") {
       url.searchParams.set(name, String(value));
     }
   }
   const headers: Record<string, string> = { Accept: "application/json" };
-  if (bearerToken) headers.Authorization = `Bearer ${bearerToken}`;
+  const token = options.anonymous ? null : bearerToken;
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (options.body !== undefined) headers["Content-Type"] = "application/json";
 
   let response: Response;
   try {
-    response = await fetch(url, { headers, signal, credentials: "same-origin" });
+    response = await fetch(url, {
+      method: options.method ?? "GET",
+      headers,
+      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+      signal: options.signal,
+      credentials: "omit", // no cookies: the bearer token is the only credential
+      cache: "no-store",
+    });
   } catch (error) {
     if (isAbort(error)) throw error;
     throw new ApiError({
@@ -125,7 +213,16 @@ async function getJson<T>(path: string, params: Params = {}, signal?: AbortSigna
       detail: "Check the network connection and try again.",
     });
   }
-  if (!response.ok) throw new ApiError(await readProblem(response));
+  if (!response.ok) {
+    const problem = await readProblem(response);
+    if (response.status === 401 && !options.anonymous && !options.quietUnauthorized) {
+      // Only the token this call was made with is dropped: a newer login stays.
+      if (token !== null && bearerToken === token) setBearerToken(null);
+      onUnauthorized(problem);
+    }
+    throw new ApiError(problem);
+  }
+  if (response.status === 204) return undefined as T;
   try {
     return (await response.json()) as T;
   } catch (error) {
@@ -136,6 +233,10 @@ async function getJson<T>(path: string, params: Params = {}, signal?: AbortSigna
       detail: "The response was not valid JSON.",
     });
   }
+}
+
+function getJson<T>(path: string, params: Params = {}, signal?: AbortSignal): Promise<T> {
+  return request<T>(path, { params, signal });
 }
 
 async function readProblem(response: Response): Promise<Problem> {
@@ -182,4 +283,40 @@ export function searchVoters(search: VoterSearch, signal?: AbortSignal): Promise
 
 export function getVoter(voterId: string, signal?: AbortSignal): Promise<VoterRecord> {
   return getJson(`/api/v1/voters/${encodeURIComponent(voterId)}`, {}, signal);
+}
+
+// Exchanges a login code for a session and keeps its token.
+export async function logIn(code: string): Promise<SessionInfo> {
+  const session = await request<SessionInfo>("/api/v1/sessions", {
+    method: "POST",
+    body: { code },
+    anonymous: true,
+  });
+  setBearerToken(session.token);
+  return session;
+}
+
+// Ends the session on the server (best effort) and forgets the token either way.
+export async function logOut(): Promise<void> {
+  try {
+    if (bearerToken) {
+      await request<void>("/api/v1/sessions/current", {
+        method: "DELETE",
+        quietUnauthorized: true,
+      });
+    }
+  } finally {
+    setBearerToken(null);
+  }
+}
+
+export function getMe(signal?: AbortSignal): Promise<Me> {
+  return getJson("/api/v1/me", {}, signal);
+}
+
+export function getReadiness(
+  county: string,
+  signal?: AbortSignal,
+): Promise<{ precincts: ReadinessRow[] }> {
+  return getJson("/api/v1/readiness", { county }, signal);
 }

@@ -1,11 +1,20 @@
-// The shell: builds the views, routes the URL hash to them, and keeps focus and the
-// document title in step for keyboard and screen-reader users. New pages (login, the
-// poll watcher's strike list, headquarters turnout) are a view module plus a line in
+// The shell: signs the user in, builds the views, routes the URL hash to them, and keeps
+// focus and the document title in step for keyboard and screen-reader users. New pages
+// (the poll watcher's strike list, headquarters turnout) are a view module plus a line in
 // `routes` and in `createView`.
+//
+// Nothing but the login screen is shown without a session: with no token, or when any
+// call answers 401, the login screen replaces the page (the address stays, so the page
+// that was asked for comes back after the login). Views are built for one user and
+// dropped at logout, so nothing of hers stays in the page for the next one.
 
 import "./styles.css";
+import { getMe, hasSession, logOut, setUnauthorizedHandler, type Me } from "./api";
 import { Router, searchHash, type Route } from "./router";
+import { fixedFilter, roleName, seesReadiness } from "./session";
+import { LoginView } from "./views/login";
 import { NotFoundView } from "./views/not_found";
+import { ReadinessView } from "./views/readiness";
 import { SearchView } from "./views/search";
 import type { View } from "./views/view";
 import { VoterView } from "./views/voter";
@@ -13,40 +22,51 @@ import { VoterView } from "./views/voter";
 const routes = {
   search: "/",
   voter: "/voters/:id",
+  readiness: "/readiness",
 };
 
-const main = document.getElementById("main");
-if (!main) throw new Error("index.html has no #main element");
+function byId<T extends HTMLElement>(id: string): T {
+  const node = document.getElementById(id);
+  if (!node) throw new Error(`index.html has no #${id} element`);
+  return node as T;
+}
+
+const main = byId<HTMLElement>("main");
+const userBox = byId<HTMLElement>("app-user");
+const userName = byId<HTMLElement>("app-user-name");
+const logoutButton = byId<HTMLButtonElement>("logout");
+const nav = byId<HTMLElement>("app-nav");
+const readinessLink = byId<HTMLAnchorElement>("nav-readiness");
 
 const views = new Map<string, View>();
 let active: View | null = null;
 let firstRoute = true;
+let me: Me | null = null;
 
 const router = new Router(routes, (route) => showRoute(route));
+const login = new LoginView((session) => signedIn(session.user));
+login.element.hidden = true;
+main.appendChild(login.element);
 
-function createView(name: string): View {
+function createView(name: string, user: Me): View {
   switch (name) {
     case "search":
-      return new SearchView(router);
+      return new SearchView(router, user);
     case "voter":
       return new VoterView(() => {
         const previous = router.previousRoute();
         return previous?.name === "search"
           ? { href: previous.hash, useHistory: true }
-          : { href: searchHash({}), useHistory: false };
+          : { href: searchHash({ ...fixedFilter(user) }), useHistory: false };
       });
+    case "readiness":
+      return new ReadinessView(router);
     default:
       return new NotFoundView();
   }
 }
 
-function showRoute(route: Route): void {
-  let view = views.get(route.name);
-  if (!view) {
-    view = createView(route.name);
-    views.set(route.name, view);
-    main!.appendChild(view.element);
-  }
+function activate(view: View): void {
   if (active && active !== view) {
     active.hide();
     active.element.hidden = true;
@@ -54,10 +74,66 @@ function showRoute(route: Route): void {
   view.element.hidden = false;
   active = view;
   document.title = view.title();
+}
+
+function showRoute(route: Route): void {
+  if (!me) {
+    activate(login);
+    login.show();
+    markCurrentNav("");
+    return;
+  }
+  let view = views.get(route.name);
+  if (!view) {
+    view = createView(route.name, me);
+    views.set(route.name, view);
+    main.appendChild(view.element);
+  }
+  activate(view);
   markCurrentNav(route.name);
   view.show(route);
   if (view instanceof SearchView && (firstRoute || route.query.toString() === "")) view.focus();
   firstRoute = false;
+}
+
+function setUser(user: Me): void {
+  me = user;
+  userName.textContent = `${user.name} · ${roleName(user.role)}`;
+  userBox.hidden = false;
+  nav.hidden = false;
+  readinessLink.hidden = !seesReadiness(user);
+  firstRoute = true;
+}
+
+function signedIn(user: Me): void {
+  setUser(user);
+  // A poll watcher starts on her precinct's list; everyone else where the address says.
+  const fixed = fixedFilter(user);
+  if (fixed.precinct) {
+    const home = searchHash({ ...fixed });
+    if (window.location.hash !== home) {
+      window.location.hash = home; // the hashchange shows it
+      return;
+    }
+  }
+  router.refresh();
+}
+
+// Back to the login screen, dropping every view built for the user.
+function signedOut(notice: string): void {
+  me = null;
+  for (const view of views.values()) {
+    view.hide();
+    view.element.remove();
+  }
+  views.clear();
+  active = null;
+  userBox.hidden = true;
+  nav.hidden = true;
+  userName.textContent = "";
+  readinessLink.hidden = true;
+  login.setNotice(notice);
+  showRoute(router.match(window.location.hash));
 }
 
 function markCurrentNav(name: string): void {
@@ -67,6 +143,21 @@ function markCurrentNav(name: string): void {
   }
 }
 
+setUnauthorizedHandler(() => {
+  if (me) signedOut("Your session has ended. Enter your login code again.");
+});
+
+logoutButton.addEventListener("click", () => {
+  logoutButton.disabled = true;
+  void logOut()
+    .catch(() => {}) // the token is forgotten here whatever the server said
+    .finally(() => {
+      logoutButton.disabled = false;
+      window.location.hash = "#/";
+      signedOut("You are logged out.");
+    });
+});
+
 // The skip link points at #main, which the hash router would take for a page; move focus
 // by hand instead.
 document.querySelector(".skip-link")?.addEventListener("click", (event) => {
@@ -74,4 +165,24 @@ document.querySelector(".skip-link")?.addEventListener("click", (event) => {
   main.focus();
 });
 
-router.start();
+// A stored token is checked (and the user's assignment fetched) before any page shows, so
+// a reload neither flashes the login screen nor shows a page the user may not see.
+async function boot(): Promise<void> {
+  if (hasSession()) {
+    try {
+      setUser(await getMe());
+    } catch (error) {
+      // A 401 dropped the token; anything else (no network) is said on the login screen.
+      if (hasSession()) {
+        login.setNotice(
+          error instanceof Error
+            ? `${error.message}. Reload the page to try again.`
+            : "Reload the page to try again.",
+        );
+      }
+    }
+  }
+  router.start();
+}
+
+void boot();

@@ -34,6 +34,11 @@ export class Router {
     this.dispatch();
   }
 
+  // Shows the current address again (after a login, say).
+  refresh(): void {
+    this.dispatch();
+  }
+
   // The route shown before the current one, or null on the first page.
   previousRoute(): Route | null {
     return this.previous;

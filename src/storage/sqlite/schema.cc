@@ -106,10 +106,91 @@ constexpr std::string_view kSchemaV3 = R"sql(
 CREATE INDEX IF NOT EXISTS voters_first ON voters(first_key, last_key, voter_id);
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations = {{
+// Version 4: volunteers, their login codes and sessions, and the audit log. Times in
+// these tables are integer unix milliseconds (UTC), NULL when not set, so that expiry,
+// lockout and "later wins" are plain integer comparisons. Only hashes of secrets are
+// stored. user_scopes keeps a user's scope entries in the order given (rowid order).
+// The audit log is append-only: the store has no statement that changes it, and the
+// triggers refuse any UPDATE or DELETE that a stray statement might try.
+constexpr std::string_view kSchemaV4 = R"sql(
+CREATE TABLE users(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  email TEXT NOT NULL,
+  role TEXT NOT NULL,
+  field_office TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  first_login_at INTEGER,
+  last_seen_at INTEGER,
+  disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX users_role ON users(role, id);
+CREATE INDEX users_office ON users(field_office, id);
+CREATE TABLE user_scopes(
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  kind TEXT NOT NULL CHECK(kind IN ('county', 'precinct', 'turf')),
+  county TEXT NOT NULL,
+  precinct TEXT NOT NULL,
+  turf TEXT NOT NULL
+);
+CREATE INDEX user_scopes_user ON user_scopes(user_id);
+CREATE INDEX user_scopes_area ON user_scopes(county, precinct, kind, user_id);
+CREATE TABLE login_codes(
+  selector TEXT PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  secret_hash TEXT NOT NULL,
+  issued_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  used_at INTEGER,
+  replaced_at INTEGER,
+  failed_attempts INTEGER NOT NULL DEFAULT 0,
+  locked_until INTEGER
+) WITHOUT ROWID;
+CREATE INDEX login_codes_user ON login_codes(user_id) WHERE used_at IS NULL AND replaced_at IS NULL;
+CREATE TABLE sessions(
+  id INTEGER PRIMARY KEY,
+  user_id INTEGER NOT NULL REFERENCES users(id),
+  token_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  revoked_at INTEGER,
+  created_from TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id) WHERE revoked_at IS NULL;
+CREATE TABLE audit_log(
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  user_id INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  target TEXT NOT NULL,
+  detail TEXT NOT NULL,
+  request_id TEXT NOT NULL,
+  remote_addr TEXT NOT NULL
+);
+CREATE INDEX audit_log_user ON audit_log(user_id, id);
+CREATE INDEX audit_log_action ON audit_log(action, id);
+CREATE INDEX audit_log_target ON audit_log(target, id);
+CREATE INDEX audit_log_at ON audit_log(at);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+)sql";
+
+// Version 5: districts and state-specific columns are stored as compact blobs whose
+// names are numbered in field_names (field_dictionary.h); as JSON text the names made up
+// more than half of every voter row. Rows written as JSON text before still read back.
+constexpr std::string_view kSchemaV5 = R"sql(
+CREATE TABLE field_names(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
+    {4, kSchemaV4},
+    {5, kSchemaV5},
 }};
 
 // Name search walks voters_name ("first last" searches voters_first) in order; precinct lists and

@@ -49,6 +49,12 @@ void Statement::BindInt64(int index, int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
 }
 
+void Statement::BindBlob(int index, std::string_view bytes) {
+  // A zero-length blob, not NULL, when empty.
+  sqlite3_bind_blob(stmt_, index, bytes.empty() ? "" : bytes.data(), static_cast<int>(bytes.size()),
+                    SQLITE_STATIC);
+}
+
 void Statement::BindNull(int index) {
   sqlite3_bind_null(stmt_, index);
 }
@@ -84,6 +90,17 @@ std::string_view Statement::ColumnText(int index) const {
 
 int64_t Statement::ColumnInt64(int index) const {
   return sqlite3_column_int64(stmt_, index);
+}
+
+bool Statement::ColumnIsText(int index) const {
+  return sqlite3_column_type(stmt_, index) == SQLITE_TEXT;
+}
+
+std::string_view Statement::ColumnBlob(int index) const {
+  const void* data = sqlite3_column_blob(stmt_, index);
+  if (data == nullptr) return {};
+  return std::string_view(static_cast<const char*>(data),
+                          static_cast<size_t>(sqlite3_column_bytes(stmt_, index)));
 }
 
 bool Statement::ColumnIsNull(int index) const {

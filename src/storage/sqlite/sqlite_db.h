@@ -1,6 +1,6 @@
 // RAII wrappers around the SQLite C API: a connection (sqlite3*) that owns a cache of
-// prepared statements (sqlite3_stmt*), and a scoped handle that hands out one cached
-// statement and resets it when the caller is done.
+// prepared statements (sqlite3_stmt*), a scoped handle that hands out one cached
+// statement and resets it when the caller is done, and a scoped read transaction.
 //
 // Values only ever reach SQL through Bind*: there is no call that splices a value into
 // SQL text. Statements are cached by their SQL text, so a query is prepared once per
@@ -42,6 +42,8 @@ class Statement {
   void BindText(int index, std::string_view text);
   void BindInt64(int index, int64_t value);
   void BindNull(int index);
+  // Binds bytes as a BLOB; like BindText, the caller keeps them alive until Reset.
+  void BindBlob(int index, std::string_view bytes);
   // Binds NULL for an empty string, the text otherwise.
   void BindTextOrNull(int index, std::string_view text);
 
@@ -55,6 +57,9 @@ class Statement {
   std::string ColumnString(int index) const { return std::string(ColumnText(index)); }
   int64_t ColumnInt64(int index) const;
   bool ColumnIsNull(int index) const;
+  bool ColumnIsText(int index) const;
+  // The bytes of a BLOB (or TEXT) column, valid until the next Step or Reset.
+  std::string_view ColumnBlob(int index) const;
 
   // Resets the statement and clears its bindings, releasing any read snapshot it holds.
   void Reset();
@@ -118,6 +123,27 @@ class Connection {
   sqlite3* db_;
   // Keyed by SQL text; statements are finalized before the connection closes.
   std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+};
+
+// One read transaction on a reader connection, so that the statements of one call see
+// one snapshot; ends (COMMIT of a read: nothing to write) when it goes out of scope.
+class ReadTransaction {
+ public:
+  explicit ReadTransaction(Connection& db) : db_(db) {}
+  ~ReadTransaction() {
+    if (open_) (void)db_.Exec("COMMIT");
+  }
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+  Status Begin() {
+    NARWHAL_RETURN_IF_ERROR(db_.Exec("BEGIN"));
+    open_ = true;
+    return Status::Ok();
+  }
+
+ private:
+  Connection& db_;
+  bool open_ = false;
 };
 
 }  // namespace narwhal::sqlite

@@ -71,26 +71,29 @@ constexpr std::string_view kSelectVoter =
 
 #undef NARWHAL_VOTER_COLUMNS
 
-// The values of a voter that are computed rather than stored as given; kept alive while
-// their text is bound (binding does not copy).
+}  // namespace
+
+// The values of a voter that are computed rather than stored as given. Computed on the
+// calling thread, before the job reaches the writer, so the single writer thread only
+// binds and inserts; kept alive while their bytes are bound (binding does not copy).
 struct DerivedVoterFields {
   std::string last_key;
   std::string first_key;
-  std::string districts;
+  std::string districts;  // FieldDictionary blobs
   std::string extra;
   int64_t fingerprint = 0;
+  bool needs_writer = false;  // a name without an id yet: the writer encodes the blobs
 
-  void Compute(const Voter& v) {
+  void Compute(const Voter& v, const FieldDictionary& fields) {
     last_key = LastNameKey(v);
     first_key = FirstNameKey(v);
-    districts.clear();
-    EncodeNamedValues(v.districts, districts);
-    extra.clear();
-    EncodeNamedValues(v.extra, extra);
+    needs_writer = !fields.TryEncode(v.districts, districts) || !fields.TryEncode(v.extra, extra);
     // Stored as SQLite's signed 64-bit integer; the bits are what matter.
     fingerprint = static_cast<int64_t>(Fingerprint(v));
   }
 };
+
+namespace {
 
 void BindVoter(Statement& s, const Voter& v, const DerivedVoterFields& d, ImportId import,
                const std::string& now) {
@@ -125,14 +128,22 @@ void BindVoter(Statement& s, const Voter& v, const DerivedVoterFields& d, Import
   s.BindText(29, v.gender);
   s.BindText(30, v.race);
   s.BindText(31, v.ethnicity);
-  s.BindText(32, d.districts);
-  s.BindText(33, d.extra);
+  s.BindBlob(32, d.districts);
+  s.BindBlob(33, d.extra);
   s.BindInt64(34, d.fingerprint);
   s.BindInt64(35, import);
   s.BindText(36, now);
 }
 
-Result<Voter> ReadVoter(const Statement& s) {
+// Districts and extra: FieldDictionary blobs, or JSON text in rows written before schema
+// version 5.
+Result<NamedValues> ReadNamedValues(const Statement& s, int column, FieldDictionary& fields,
+                                    Connection& db) {
+  if (s.ColumnIsText(column)) return DecodeNamedValues(s.ColumnText(column));
+  return fields.Decode(db, s.ColumnBlob(column));
+}
+
+Result<Voter> ReadVoter(const Statement& s, FieldDictionary& fields, Connection& db) {
   Voter v;
   v.voter_id = s.ColumnString(0);
   v.state = s.ColumnString(1);
@@ -164,30 +175,10 @@ Result<Voter> ReadVoter(const Statement& s) {
   v.gender = s.ColumnString(28);
   v.race = s.ColumnString(29);
   v.ethnicity = s.ColumnString(30);
-  NARWHAL_ASSIGN_OR_RETURN(v.districts, DecodeNamedValues(s.ColumnText(31)));
-  NARWHAL_ASSIGN_OR_RETURN(v.extra, DecodeNamedValues(s.ColumnText(32)));
+  NARWHAL_ASSIGN_OR_RETURN(v.districts, ReadNamedValues(s, 31, fields, db));
+  NARWHAL_ASSIGN_OR_RETURN(v.extra, ReadNamedValues(s, 32, fields, db));
   return v;
 }
-
-// One read transaction, so that the statements of one call see one snapshot.
-class ReadTransaction {
- public:
-  explicit ReadTransaction(Connection& db) : db_(db) {}
-  ~ReadTransaction() {
-    if (open_) (void)db_.Exec("COMMIT");
-  }
-  ReadTransaction(const ReadTransaction&) = delete;
-  ReadTransaction& operator=(const ReadTransaction&) = delete;
-  Status Begin() {
-    NARWHAL_RETURN_IF_ERROR(db_.Exec("BEGIN"));
-    open_ = true;
-    return Status::Ok();
-  }
-
- private:
-  Connection& db_;
-  bool open_ = false;
-};
 
 Status ValidateVoter(const Voter& v) {
   if (v.voter_id.empty()) return InvalidArgument("voter with an empty voter id");
@@ -232,8 +223,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   queue_options.max_queued_jobs = static_cast<size_t>(options.max_queued_writes);
   queue_options.enqueue_timeout = std::chrono::milliseconds(options.write_queue_timeout_ms);
   auto writer = std::make_unique<WriteQueue>(std::move(db), queue_options);
-  return std::unique_ptr<SqliteStore>(
+  std::unique_ptr<SqliteStore> store(
       new SqliteStore(options, std::move(writer), std::move(readers)));  // private constructor
+  {
+    ReaderPool::Lease lease = store->readers_->Acquire();
+    NARWHAL_RETURN_IF_ERROR(store->fields_.Load(*lease).WithContext("loading field names"));
+  }
+  return store;
 }
 
 SqliteStore::SqliteStore(const SqliteOptions& options, std::unique_ptr<WriteQueue> writer,
@@ -293,12 +289,12 @@ Status SqliteStore::CheckOpenImport(Connection& db, ImportId import) {
 }
 
 Status SqliteStore::InsertVoters(Connection& db, ImportId import, std::span<const Voter> voters,
+                                 std::span<const DerivedVoterFields> derived,
                                  const std::string& now, UpsertCounts& counts) {
   NARWHAL_ASSIGN_OR_RETURN(ScopedStatement insert, db.Prepare(kInsertVoter));
-  DerivedVoterFields derived;
-  for (const Voter& v : voters) {
-    derived.Compute(v);
-    BindVoter(*insert, v, derived, import, now);
+  for (size_t i = 0; i < voters.size(); ++i) {
+    const Voter& v = voters[i];
+    BindVoter(*insert, v, derived[i], import, now);
     Status s = insert->Run();
     insert->Reset();
     if (!s.ok()) return s.WithContext("storing voter " + v.voter_id);
@@ -308,6 +304,7 @@ Status SqliteStore::InsertVoters(Connection& db, ImportId import, std::span<cons
 }
 
 Status SqliteStore::MergeVoters(Connection& db, ImportId import, std::span<const Voter> voters,
+                                std::span<const DerivedVoterFields> derived_fields,
                                 const std::string& now, UpsertCounts& counts) {
   NARWHAL_ASSIGN_OR_RETURN(
       ScopedStatement lookup,
@@ -320,10 +317,10 @@ Status SqliteStore::MergeVoters(Connection& db, ImportId import, std::span<const
   NARWHAL_ASSIGN_OR_RETURN(
       ScopedStatement touch,
       db.Prepare("INSERT OR IGNORE INTO import_seen(import_id, voter_rowid) VALUES(?1, ?2)"));
-  DerivedVoterFields derived;
   Voter before;
-  for (const Voter& v : voters) {
-    derived.Compute(v);
+  for (size_t i = 0; i < voters.size(); ++i) {
+    const Voter& v = voters[i];
+    const DerivedVoterFields& derived = derived_fields[i];
     lookup->BindText(1, v.voter_id);
     NARWHAL_ASSIGN_OR_RETURN(bool found, lookup->Step());
     if (!found) {
@@ -369,17 +366,25 @@ Status SqliteStore::MergeVoters(Connection& db, ImportId import, std::span<const
 Result<UpsertCounts> SqliteStore::UpsertVoters(ImportId import, std::span<const Voter> voters) {
   for (const Voter& v : voters) NARWHAL_RETURN_IF_ERROR(ValidateVoter(v));
   const std::string now = NowText();
+  std::vector<DerivedVoterFields> derived(voters.size());
+  for (size_t i = 0; i < voters.size(); ++i) derived[i].Compute(voters[i], fields_);
+  FieldDictionary::WriterSession new_fields(fields_);
   UpsertCounts counts;
   Status s = writer_->Submit([&](Connection& db) -> Status {
     counts = UpsertCounts();
     NARWHAL_RETURN_IF_ERROR(CheckOpenImport(db, import));
+    for (size_t i = 0; i < voters.size(); ++i) {
+      if (!derived[i].needs_writer) continue;
+      NARWHAL_RETURN_IF_ERROR(new_fields.Encode(db, voters[i].districts, derived[i].districts));
+      NARWHAL_RETURN_IF_ERROR(new_fields.Encode(db, voters[i].extra, derived[i].extra));
+    }
     // Missing voter indexes mean a bulk load of an empty store is running: plain
     // appends, no lookups (there is no index to look up by).
     NARWHAL_ASSIGN_OR_RETURN(bool indexed, VoterIndexesComplete(db));
     if (!indexed) {
-      NARWHAL_RETURN_IF_ERROR(InsertVoters(db, import, voters, now, counts));
+      NARWHAL_RETURN_IF_ERROR(InsertVoters(db, import, voters, derived, now, counts));
     } else {
-      NARWHAL_RETURN_IF_ERROR(MergeVoters(db, import, voters, now, counts));
+      NARWHAL_RETURN_IF_ERROR(MergeVoters(db, import, voters, derived, now, counts));
     }
     NARWHAL_ASSIGN_OR_RETURN(
         ScopedStatement record,
@@ -395,6 +400,7 @@ Result<UpsertCounts> SqliteStore::UpsertVoters(ImportId import, std::span<const 
     return record->Run();
   });
   if (!s.ok()) return s;
+  new_fields.Commit();  // only now are the new ids durable
   return counts;
 }
 
@@ -470,6 +476,19 @@ Result<FinishImportResult> SqliteStore::FinishImport(ImportId import,
       NARWHAL_RETURN_IF_ERROR(db.Exec("PRAGMA analysis_limit = 1000; ANALYZE;"));
     }
     if (options.full_refresh) {
+      // Rows the import read but rejected still stand in the state's file: they count as
+      // seen, so the refresh below leaves them alone.
+      NARWHAL_ASSIGN_OR_RETURN(
+          ScopedStatement seen,
+          db.Prepare("INSERT OR IGNORE INTO import_seen(import_id, voter_rowid) "
+                     "SELECT ?1, rowid FROM voters WHERE voter_id = ?2"));
+      for (const std::string& voter_id : options.rejected_voter_ids) {
+        seen->BindInt64(1, import);
+        seen->BindText(2, voter_id);
+        Status st = seen->Run();
+        seen->Reset();
+        NARWHAL_RETURN_IF_ERROR(st);
+      }
       NARWHAL_ASSIGN_OR_RETURN(
           ScopedStatement remove,
           db.Prepare("UPDATE voters SET status = 'removed', removed_at = ?3, updated_at = ?3 "
@@ -525,7 +544,7 @@ Result<VoterRecord> SqliteStore::GetVoter(const std::string& voter_id) {
     q->BindText(1, voter_id);
     NARWHAL_ASSIGN_OR_RETURN(bool found, q->Step());
     if (!found) return NotFound("voter '" + voter_id + "' does not exist");
-    NARWHAL_ASSIGN_OR_RETURN(record.voter, ReadVoter(*q));
+    NARWHAL_ASSIGN_OR_RETURN(record.voter, ReadVoter(*q, fields_, *db));
     record.updated_at = q->ColumnString(35);
     record.removed_at = q->ColumnString(36);
   }
@@ -565,6 +584,29 @@ enum class NameMatch {
   kFirstThenLast,  // first_key = ?3 and last_key starts with ?1
 };
 
+// Which part of a VoterQuery::scope one statement covers. The scope is searched as one
+// statement for its counties and one per precinct, whose rows are merged like name
+// branches, so that each keeps the plan that suits it: a county list filters the name
+// index walk; a precinct is a poll book, a narrow range of voters_precinct already in
+// result order. (One statement with "(county, precinct) IN (...)" let the planner walk the
+// name index across the whole state for two precincts.)
+enum class ScopePart {
+  kNone,      // no scope restriction
+  kCounties,  // county IN (?12, ...) for every county of the scope
+  kPrecinct,  // county = ?12 AND precinct = ?13 for one precinct of the scope
+};
+
+struct ScopeTerm {
+  ScopePart part = ScopePart::kNone;
+  size_t precinct = 0;  // index into scope->precincts, for kPrecinct
+};
+
+// The first parameter of the scope's values (after the fixed ?1..?11).
+constexpr int kFirstScopeParam = 12;
+// Scope entries one search takes at most: each precinct costs a statement, and a county
+// list a parameter; far beyond any real assignment.
+constexpr size_t kMaxScopeEntries = 2000;
+
 struct Branch {
   NameMatch match = NameMatch::kNone;
   std::string last;   // exact key or prefix
@@ -586,9 +628,12 @@ bool KeyLess(const Row& a, const Row& b) {
 // Builds the SQL of one branch from fixed fragments: only the shape varies with the
 // query, values are always bound. Parameters: ?1 last, ?2 last upper bound, ?3 first,
 // ?4 first upper bound, ?5 registration number, ?6 county, ?7 precinct, ?8-?10 cursor,
-// ?11 limit. With a name, the other filters carry a unary '+' so the planner walks a
-// name index (already in result order) instead of sorting another index's matches.
-std::string BranchSql(NameMatch match, const VoterQuery& q, bool has_cursor) {
+// ?11 limit, ?12... the scope part's values (ScopePart). With a name, the other filters
+// carry a unary '+' so the planner walks a name index (already in result order) instead
+// of sorting another index's matches; the one exception is a scope precinct, whose
+// voters_precinct range (county, precinct, name prefix) is far narrower than the name
+// range over the whole state.
+std::string BranchSql(NameMatch match, const VoterQuery& q, bool has_cursor, ScopePart part) {
   const bool name = match != NameMatch::kNone;
   std::string sql =
       "SELECT voter_id, last_name, first_name, middle_name, name_suffix, county, precinct, "
@@ -612,10 +657,39 @@ std::string BranchSql(NameMatch match, const VoterQuery& q, bool has_cursor) {
     sql += std::string(" AND ") + plus + "registration_number = ?5";
   if (!q.county.empty()) sql += std::string(" AND ") + area + "county = ?6";
   if (!q.precinct.empty()) sql += std::string(" AND ") + area + "precinct = ?7";
+  // Scope values only filter when another index is the better driver: a registration
+  // number, an explicit precinct, or a name walk for a list of counties.
+  const bool scope_filters = !q.registration_number.empty() || !q.precinct.empty() ||
+                             (name && part == ScopePart::kCounties);
+  const char* sp = scope_filters ? "+" : "";
+  if (part == ScopePart::kCounties) {
+    sql += std::string(" AND ") + sp + "county IN (";
+    for (size_t i = 0; i < q.scope->counties.size(); ++i) {
+      if (i > 0) sql += ", ";
+      sql += "?" + std::to_string(kFirstScopeParam + static_cast<int>(i));
+    }
+    sql += ")";
+  } else if (part == ScopePart::kPrecinct) {
+    sql += std::string(" AND ") + sp + "county = ?12 AND " + sp + "precinct = ?13";
+  }
   if (!q.include_removed) sql += " AND removed_at IS NULL";
   if (has_cursor) sql += " AND (last_key, first_key, voter_id) > (?8, ?9, ?10)";
   sql += " ORDER BY last_key, first_key, voter_id LIMIT ?11";
   return sql;
+}
+
+// Sorts rows into result order, drops duplicates and keeps the first `keep`. Branches
+// and scope parts overlap ("ANN LEE" is both last-first and first-last for someone; a
+// voter's county and her precinct may both be in scope); the sort key includes the voter
+// id, so duplicates end up next to each other.
+void MergeRows(std::vector<Row>& rows, size_t keep) {
+  std::sort(rows.begin(), rows.end(), KeyLess);
+  rows.erase(std::unique(rows.begin(), rows.end(),
+                         [](const Row& a, const Row& b) {
+                           return a.summary.voter_id == b.summary.voter_id;
+                         }),
+             rows.end());
+  if (rows.size() > keep) rows.resize(keep);
 }
 
 std::string JoinWords(std::span<const std::string_view> words) {
@@ -627,9 +701,16 @@ std::string JoinWords(std::span<const std::string_view> words) {
   return out;
 }
 
-}  // namespace
+// What SearchVoters will run for a query: its name branches, scope parts and cursor.
+struct SearchPlan {
+  std::vector<Branch> branches;
+  std::vector<ScopeTerm> parts;
+  std::optional<SearchCursor> cursor;
+  bool empty_scope = false;  // a scope that matches nobody: run nothing
+};
 
-Result<VoterPage> SqliteStore::SearchVoters(const VoterQuery& query) {
+// Validates the query (the kInvalidArgument cases of VoterQuery) and plans it.
+Result<SearchPlan> PlanSearch(const VoterQuery& query) {
   if (query.limit < 1 || query.limit > kMaxSearchLimit) {
     return InvalidArgument("limit must be between 1 and " + std::to_string(kMaxSearchLimit));
   }
@@ -641,82 +722,109 @@ Result<VoterPage> SqliteStore::SearchVoters(const VoterQuery& query) {
     return InvalidArgument("a search needs a name, a registration number or a county");
   }
   if (words.size() > kMaxNameWords) return InvalidArgument("too many words in the name");
-  std::optional<SearchCursor> cursor;
+  SearchPlan plan;
   if (!query.cursor.empty()) {
     NARWHAL_ASSIGN_OR_RETURN(SearchCursor c, DecodeSearchCursor(query.cursor));
-    cursor = std::move(c);
+    plan.cursor = std::move(c);
+  }
+  if (!query.scope) {
+    plan.parts.push_back(ScopeTerm{});
+  } else {
+    const Scope& scope = *query.scope;
+    if (scope.counties.size() + scope.precincts.size() > kMaxScopeEntries) {
+      return InvalidArgument("a search scope may hold at most " + std::to_string(kMaxScopeEntries) +
+                             " counties and precincts");
+    }
+    if (!scope.counties.empty()) plan.parts.push_back(ScopeTerm{ScopePart::kCounties, 0});
+    for (size_t i = 0; i < scope.precincts.size(); ++i) {
+      plan.parts.push_back(ScopeTerm{ScopePart::kPrecinct, i});
+    }
+    if (plan.parts.empty()) plan.empty_scope = true;  // an empty scope matches nobody
   }
 
-  std::vector<Branch> branches;
   if (words.empty()) {
-    branches.push_back(Branch{});
+    plan.branches.push_back(Branch{});
   } else if (words.size() == 1) {
-    branches.push_back(Branch{NameMatch::kLastPrefix, std::string(words[0]), ""});
+    plan.branches.push_back(Branch{NameMatch::kLastPrefix, std::string(words[0]), ""});
   } else {
     const std::span<const std::string_view> all(words);
     for (size_t k = 1; k < words.size(); ++k) {
-      branches.push_back(
+      plan.branches.push_back(
           Branch{NameMatch::kLastThenFirst, JoinWords(all.first(k)), JoinWords(all.subspan(k))});
-      branches.push_back(
+      plan.branches.push_back(
           Branch{NameMatch::kFirstThenLast, JoinWords(all.subspan(k)), JoinWords(all.first(k))});
     }
   }
 
+  return plan;
+}
+
+}  // namespace
+
+Result<VoterPage> SqliteStore::SearchVoters(const VoterQuery& query) {
+  NARWHAL_ASSIGN_OR_RETURN(SearchPlan plan, PlanSearch(query));
+  if (plan.empty_scope) return VoterPage{};
+  const std::optional<SearchCursor>& cursor = plan.cursor;
+  const size_t limit = static_cast<size_t>(query.limit);
   ReaderPool::Lease db = readers_->Acquire();
   ReadTransaction txn(*db);
   NARWHAL_RETURN_IF_ERROR(txn.Begin());
   std::vector<Row> rows;
-  for (const Branch& b : branches) {
+  for (const Branch& b : plan.branches) {
     const std::string last_bound = b.last + std::string(kAfterPrefix);
     const std::string first_bound = b.first + std::string(kAfterPrefix);
-    NARWHAL_ASSIGN_OR_RETURN(ScopedStatement q,
-                             db->Prepare(BranchSql(b.match, query, cursor.has_value())));
-    q->BindText(1, b.last);
-    q->BindText(2, last_bound);
-    q->BindText(3, b.first);
-    q->BindText(4, first_bound);
-    q->BindText(5, query.registration_number);
-    q->BindText(6, query.county);
-    q->BindText(7, query.precinct);
-    if (cursor) {
-      q->BindText(8, cursor->last_key);
-      q->BindText(9, cursor->first_key);
-      q->BindText(10, cursor->voter_id);
-    }
-    // One more than a page tells whether another page follows.
-    q->BindInt64(11, query.limit + 1);
-    for (;;) {
-      NARWHAL_ASSIGN_OR_RETURN(bool more, q->Step());
-      if (!more) break;
-      Row r;
-      r.summary.voter_id = q->ColumnString(0);
-      r.summary.last_name = q->ColumnString(1);
-      r.summary.first_name = q->ColumnString(2);
-      r.summary.middle_name = q->ColumnString(3);
-      r.summary.name_suffix = q->ColumnString(4);
-      r.summary.county = q->ColumnString(5);
-      r.summary.precinct = q->ColumnString(6);
-      r.summary.registration_number = q->ColumnString(7);
-      r.summary.street = q->ColumnString(8);
-      r.summary.city = q->ColumnString(9);
-      r.summary.birth_year = static_cast<int>(q->ColumnInt64(10));
-      r.summary.party = q->ColumnString(11);
-      r.summary.status = VoterStatusFromName(q->ColumnText(12));
-      r.last_key = q->ColumnString(13);
-      r.first_key = q->ColumnString(14);
-      rows.push_back(std::move(r));
+    for (const ScopeTerm& part : plan.parts) {
+      NARWHAL_ASSIGN_OR_RETURN(
+          ScopedStatement q, db->Prepare(BranchSql(b.match, query, cursor.has_value(), part.part)));
+      if (part.part == ScopePart::kCounties) {
+        int param = kFirstScopeParam;
+        for (const std::string& county : query.scope->counties) q->BindText(param++, county);
+      } else if (part.part == ScopePart::kPrecinct) {
+        const PrecinctKey& p = query.scope->precincts[part.precinct];
+        q->BindText(kFirstScopeParam, p.county);
+        q->BindText(kFirstScopeParam + 1, p.precinct);
+      }
+      q->BindText(1, b.last);
+      q->BindText(2, last_bound);
+      q->BindText(3, b.first);
+      q->BindText(4, first_bound);
+      q->BindText(5, query.registration_number);
+      q->BindText(6, query.county);
+      q->BindText(7, query.precinct);
+      if (cursor) {
+        q->BindText(8, cursor->last_key);
+        q->BindText(9, cursor->first_key);
+        q->BindText(10, cursor->voter_id);
+      }
+      // One more than a page tells whether another page follows.
+      q->BindInt64(11, query.limit + 1);
+      for (;;) {
+        NARWHAL_ASSIGN_OR_RETURN(bool more, q->Step());
+        if (!more) break;
+        Row r;
+        r.summary.voter_id = q->ColumnString(0);
+        r.summary.last_name = q->ColumnString(1);
+        r.summary.first_name = q->ColumnString(2);
+        r.summary.middle_name = q->ColumnString(3);
+        r.summary.name_suffix = q->ColumnString(4);
+        r.summary.county = q->ColumnString(5);
+        r.summary.precinct = q->ColumnString(6);
+        r.summary.registration_number = q->ColumnString(7);
+        r.summary.street = q->ColumnString(8);
+        r.summary.city = q->ColumnString(9);
+        r.summary.birth_year = static_cast<int>(q->ColumnInt64(10));
+        r.summary.party = q->ColumnString(11);
+        r.summary.status = VoterStatusFromName(q->ColumnText(12));
+        r.last_key = q->ColumnString(13);
+        r.first_key = q->ColumnString(14);
+        rows.push_back(std::move(r));
+      }
+      // Many scope precincts: keep only what can still make the page.
+      if (rows.size() > 4 * (limit + 1)) MergeRows(rows, limit + 1);
     }
   }
-  // Branches overlap ("ANN LEE" is both last-first and first-last for someone); the
-  // sort key includes the voter id, so duplicates end up next to each other.
-  std::sort(rows.begin(), rows.end(), KeyLess);
-  rows.erase(std::unique(rows.begin(), rows.end(),
-                         [](const Row& a, const Row& b) {
-                           return a.summary.voter_id == b.summary.voter_id;
-                         }),
-             rows.end());
+  MergeRows(rows, limit + 1);
   VoterPage page;
-  const size_t limit = static_cast<size_t>(query.limit);
   if (rows.size() > limit) {
     rows.resize(limit);
     const Row& last = rows.back();
@@ -726,6 +834,28 @@ Result<VoterPage> SqliteStore::SearchVoters(const VoterQuery& query) {
   page.voters.reserve(rows.size());
   for (Row& r : rows) page.voters.push_back(std::move(r.summary));
   return page;
+}
+
+Result<std::vector<std::string>> SqliteStore::ExplainSearch(const VoterQuery& query) {
+  NARWHAL_ASSIGN_OR_RETURN(SearchPlan plan, PlanSearch(query));
+  std::vector<std::string> lines;
+  if (plan.empty_scope) return lines;
+  ReaderPool::Lease db = readers_->Acquire();
+  for (const Branch& b : plan.branches) {
+    for (const ScopeTerm& part : plan.parts) {
+      lines.push_back("-- statement");
+      NARWHAL_ASSIGN_OR_RETURN(
+          ScopedStatement q,
+          db->Prepare("EXPLAIN QUERY PLAN " +
+                      BranchSql(b.match, query, plan.cursor.has_value(), part.part)));
+      for (;;) {
+        NARWHAL_ASSIGN_OR_RETURN(bool row, q->Step());
+        if (!row) break;
+        lines.push_back(q->ColumnString(3));
+      }
+    }
+  }
+  return lines;
 }
 
 Result<std::vector<PrecinctSummary>> SqliteStore::ListPrecincts(const std::string& county) {

@@ -10,8 +10,10 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/clock.h"
+#include "storage/sqlite/field_dictionary.h"
 #include "storage/sqlite/reader_pool.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/sqlite/sqlite_store.h"
@@ -19,6 +21,8 @@
 #include "storage/store.h"
 
 namespace narwhal::sqlite {
+
+struct DerivedVoterFields;
 
 class SqliteStore final : public Store {
  public:
@@ -36,8 +40,32 @@ class SqliteStore final : public Store {
   Result<StoreStats> Stats() override;
   Status Ping() override;
 
+  // Volunteers, credentials and access (sqlite_store_access.cc).
+  Result<User> CreateUser(const NewUser& user) override;
+  Result<User> GetUser(int64_t user_id) override;
+  Result<UserPage> ListUsers(const UserFilter& filter) override;
+  Status SetUserDisabled(int64_t user_id, bool disabled) override;
+  Status PutLoginCode(const LoginCodeRecord& code) override;
+  Result<LoginCodeRecord> GetLoginCode(const std::string& selector) override;
+  Result<LoginCodeRecord> RecordLoginFailure(const std::string& selector, int max_attempts,
+                                             TimePoint lock_until) override;
+  Result<SessionRecord> RedeemLoginCode(const std::string& selector,
+                                        const NewSession& session) override;
+  Result<SessionRecord> GetSessionByTokenHash(const std::string& token_hash) override;
+  Status RevokeSession(int64_t session_id, TimePoint at) override;
+  Result<int64_t> RevokeUserSessions(int64_t user_id, TimePoint at) override;
+  Status RecordActivity(std::span<const std::pair<int64_t, TimePoint>> seen) override;
+  Status AppendAudit(std::span<const AuditEvent> events) override;
+  Result<AuditPage> ListAudit(const AuditQuery& query) override;
+  Result<std::vector<ReadinessRow>> GetReadiness(const std::string& county) override;
+
   // Group-commit counters of the writer.
   WriteQueueStats write_stats() { return writer_->stats(); }
+
+  // The query plan of each statement SearchVoters would run for `query` (the "detail"
+  // lines of EXPLAIN QUERY PLAN, each statement introduced by "-- statement"), so tests
+  // can hold the search to its indexes. Same errors as SearchVoters.
+  Result<std::vector<std::string>> ExplainSearch(const VoterQuery& query);
 
  private:
   SqliteStore(const SqliteOptions& options, std::unique_ptr<WriteQueue> writer,
@@ -48,14 +76,19 @@ class SqliteStore final : public Store {
   // Writer-thread helpers (run inside jobs).
   Status CheckOpenImport(Connection& db, ImportId import);
   Status InsertVoters(Connection& db, ImportId import, std::span<const Voter> voters,
-                      const std::string& now, UpsertCounts& counts);
+                      std::span<const DerivedVoterFields> derived, const std::string& now,
+                      UpsertCounts& counts);
   Status MergeVoters(Connection& db, ImportId import, std::span<const Voter> voters,
-                     const std::string& now, UpsertCounts& counts);
+                     std::span<const DerivedVoterFields> derived, const std::string& now,
+                     UpsertCounts& counts);
 
   // Constant after construction.
   const Clock* clock_;
   SystemClock system_clock_;
   std::unique_ptr<ReaderPool> readers_;
+
+  // Internally synchronised; outlives the writer thread that uses it.
+  FieldDictionary fields_;
 
   // Last: destroyed first, so its thread is joined before the state its jobs use.
   std::unique_ptr<WriteQueue> writer_;

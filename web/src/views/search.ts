@@ -1,17 +1,20 @@
 // The voter search page (route "#/", state in the hash: "#/?q=smith+mary&county=92").
 // Search as you type (debounced), county and precinct filters from /api/v1/precincts,
-// 25 results a page with "Show more" following the server's cursor.
+// 25 results a page with "Show more" following the server's cursor. A user assigned to
+// one precinct (a poll watcher) or one county has those filters preset and fixed.
 
 import {
   isAbort,
   listPrecincts,
   searchVoters,
+  type Me,
   type PrecinctSummary,
   type VoterSummary,
 } from "../api";
 import { append, clear, el } from "../dom";
 import { listName, partyName, statusName, titleCase } from "../format";
 import { searchHash, voterHash, type Route, type Router } from "../router";
+import { fixedFilter, precinctsInScope, type FixedFilter } from "../session";
 import { showProblem } from "./problem";
 import type { View } from "./view";
 
@@ -43,9 +46,14 @@ export class SearchView implements View {
   private nextCursor: string | null = null;
   private resultCount = 0;
   private lastOpened: string | null = null; // voter id whose record was opened from here
+  private readonly me: Me;
+  private readonly fixed: FixedFilter;
 
-  constructor(router: Router) {
+  // A view serves one signed-in user; the shell builds new views after another login.
+  constructor(router: Router, me: Me) {
     this.router = router;
+    this.me = me;
+    this.fixed = fixedFilter(me);
     this.input = el("input", {
       id: "search-q",
       name: "q",
@@ -131,6 +139,18 @@ export class SearchView implements View {
       this.more,
     );
 
+    // A fixed assignment shows at once, before the precinct names arrive.
+    if (this.fixed.county) {
+      clear(this.county);
+      append(this.county, el("option", { value: this.fixed.county }, this.fixed.county));
+      this.county.disabled = true;
+    }
+    if (this.fixed.precinct) {
+      clear(this.precinct);
+      append(this.precinct, el("option", { value: this.fixed.precinct }, this.fixed.precinct));
+      this.precinct.disabled = true;
+    }
+
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       this.search();
@@ -155,8 +175,8 @@ export class SearchView implements View {
   show(route: Route): void {
     const wanted: SearchState = {
       q: route.query.get("q") ?? "",
-      county: route.query.get("county") ?? "",
-      precinct: route.query.get("precinct") ?? "",
+      county: this.fixed.county || (route.query.get("county") ?? ""),
+      precinct: this.fixed.precinct || (route.query.get("precinct") ?? ""),
     };
     const typedBefore = this.input.value;
     void this.ensurePrecincts().then(() => {
@@ -199,7 +219,10 @@ export class SearchView implements View {
     if (!this.precinctsLoaded) {
       this.precinctsLoaded = listPrecincts()
         .then((body) => {
-          this.precincts = Array.isArray(body.precincts) ? body.precincts : [];
+          this.precincts = precinctsInScope(
+            this.me,
+            Array.isArray(body.precincts) ? body.precincts : [],
+          );
           this.fillCounties();
         })
         .catch((error: unknown) => {
@@ -216,20 +239,21 @@ export class SearchView implements View {
       if (!seen.has(p.county)) seen.set(p.county, p.county_name ?? "");
     const selected = this.county.value;
     clear(this.county);
-    append(this.county, el("option", { value: "" }, "All counties"));
+    if (!this.fixed.county) append(this.county, el("option", { value: "" }, "All counties"));
     for (const [code, name] of seen) {
       append(
         this.county,
         el("option", { value: code }, name ? `${titleCase(name)} (${code})` : code),
       );
     }
-    this.county.value = seen.has(selected) ? selected : "";
+    this.county.value = this.fixed.county || (seen.has(selected) ? selected : "");
+    this.county.disabled = this.fixed.county !== "";
   }
 
   private fillPrecincts(county: string): void {
     clear(this.precinct);
-    append(this.precinct, el("option", { value: "" }, "All precincts"));
-    this.precinct.disabled = county === "";
+    if (!this.fixed.precinct) append(this.precinct, el("option", { value: "" }, "All precincts"));
+    this.precinct.disabled = county === "" || this.fixed.precinct !== "";
     for (const p of this.precincts) {
       if (p.county !== county) continue;
       const name =
@@ -242,13 +266,14 @@ export class SearchView implements View {
           : name;
       append(this.precinct, el("option", { value: p.precinct }, label));
     }
+    if (this.fixed.precinct) this.precinct.value = this.fixed.precinct;
   }
 
   private currentState(): SearchState {
     return {
       q: this.input.value.trim(),
-      county: this.county.value,
-      precinct: this.precinct.disabled ? "" : this.precinct.value,
+      county: this.fixed.county || this.county.value,
+      precinct: this.fixed.precinct || (this.county.value === "" ? "" : this.precinct.value),
     };
   }
 

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The users the browser tests log in as, created in a data directory before `narwhal serve`
+# starts there. Prints `export` lines (and nothing else) on stdout:
+#   NARWHAL_WATCHER_CODE, NARWHAL_WATCHER_COUNTY, NARWHAL_WATCHER_PRECINCT
+#       a poll watcher assigned to one precinct (tests/browser/login.test.mjs)
+#   NARWHAL_ADMIN_CODE      an admin (tests/browser/voter_search.test.mjs)
+#   NARWHAL_ORGANIZER_CODE  an organizer of the watcher's county, whose session the login
+#                           test uses to look at other precincts and at readiness
+# Each code works once, so every test file gets its own user.
+#
+#   fixture=$(scripts/browser_fixture.sh NARWHAL_BINARY DATA_DIR [COUNTY [PRECINCT]]) || exit 1
+#   eval "$fixture"
+#
+# COUNTY and PRECINCT default to the demo county's first precinct (92, 01-01); the binary
+# refuses a precinct the voter file does not have, so run `narwhal demo` first.
+set -euo pipefail
+if [ $# -lt 2 ]; then
+  echo "usage: $0 NARWHAL_BINARY DATA_DIR [COUNTY [PRECINCT]]" >&2
+  exit 2
+fi
+bin=$1
+data=$2
+county=${3:-92}
+precinct=${4:-01-01}
+
+err=$(mktemp)
+trap 'rm -f "$err"' EXIT
+
+# add_user ARGS...: runs `narwhal users add`, prints the code from its JSON line.
+add_user() {
+  local out code
+  if ! out=$("$bin" users add --data "$data" --office "Browser test" "$@" 2>"$err"); then
+    echo "browser_fixture: narwhal users add $* failed:" >&2
+    cat "$err" >&2
+    return 1
+  fi
+  code=$(printf '%s\n' "$out" | sed -n 's/.*"code":"\([^"]*\)".*/\1/p' | head -1)
+  if [ -z "$code" ]; then
+    echo "browser_fixture: no code in: $out" >&2
+    return 1
+  fi
+  printf '%s\n' "$code"
+}
+
+watcher=$(add_user --name "PAT WATCHER" --role poll_watcher --county "$county" --precinct "$precinct")
+admin=$(add_user --name "ALEX ADMIN" --role admin)
+organizer=$(add_user --name "ORA ORGANIZER" --role organizer --county "$county")
+
+printf 'export NARWHAL_WATCHER_CODE=%q\n' "$watcher"
+printf 'export NARWHAL_WATCHER_COUNTY=%q\n' "$county"
+printf 'export NARWHAL_WATCHER_PRECINCT=%q\n' "$precinct"
+printf 'export NARWHAL_ADMIN_CODE=%q\n' "$admin"
+printf 'export NARWHAL_ORGANIZER_CODE=%q\n' "$organizer"

@@ -1,0 +1,205 @@
+#include "auth/auth_service.h"
+
+#include <fmt/core.h>
+
+#include <ctime>
+
+namespace narwhal {
+namespace {
+
+std::string ClockTime(TimePoint t) {
+  std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%H:%M UTC", &tm);
+  return buf;
+}
+
+Status Unauthenticated(std::string message) {
+  return Status(ErrorCode::kUnauthenticated, std::move(message));
+}
+
+Principal PrincipalOf(const User& user, int64_t session_id) {
+  Principal p;
+  p.user_id = user.id;
+  p.name = user.name;
+  p.role = user.role;
+  p.scope = user.scope;
+  p.session_id = session_id;
+  return p;
+}
+
+}  // namespace
+
+AuthService::AuthService(Store& store, const Clock& clock, AuthOptions options)
+    : store_(store), clock_(clock), options_(std::move(options)) {}
+
+Result<IssuedCode> AuthService::IssueCode(int64_t user_id) {
+  NARWHAL_ASSIGN_OR_RETURN(User user, store_.GetUser(user_id));
+  if (user.disabled) {
+    return FailedPrecondition(fmt::format("user {} is disabled; enable her first", user_id));
+  }
+  // A selector collision is possible (31^4 selectors); draw again a few times.
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    LoginCode code = GenerateLoginCode();
+    NARWHAL_ASSIGN_OR_RETURN(std::string hash, HashCodeSecret(code.secret, options_.hash_cost));
+    LoginCodeRecord record;
+    record.selector = code.selector;
+    record.user_id = user_id;
+    record.secret_hash = std::move(hash);
+    record.issued_at = clock_.Now();
+    record.expires_at = record.issued_at + options_.code_lifetime;
+    Status put = store_.PutLoginCode(record);
+    if (put.code() == ErrorCode::kAlreadyExists) continue;
+    NARWHAL_RETURN_IF_ERROR(put);
+    return IssuedCode{std::move(user), code.display, record.expires_at};
+  }
+  return Internal("could not find a free login-code selector after 8 tries");
+}
+
+Result<LoginResult> AuthService::Login(std::string_view typed_code, std::string_view remote_addr) {
+  NARWHAL_ASSIGN_OR_RETURN(LoginCode typed, ParseLoginCode(typed_code));
+  const TimePoint now = clock_.Now();
+  auto record = store_.GetLoginCode(typed.selector);
+  if (!record.ok()) {
+    if (record.status().code() == ErrorCode::kNotFound) {
+      return Unauthenticated("that code is not right; check it against your sheet");
+    }
+    return record.status();
+  }
+  if (record->locked_until && *record->locked_until > now) {
+    return ResourceExhausted(fmt::format(
+        "too many wrong tries: this code is locked until {}; ask your organizer for a new one "
+        "if you need it sooner",
+        ClockTime(*record->locked_until)));
+  }
+  if (!VerifyCodeSecret(typed.secret, record->secret_hash)) {
+    auto failed = store_.RecordLoginFailure(typed.selector, options_.max_code_attempts,
+                                            now + options_.lockout);
+    if (failed.ok() && failed->locked_until && *failed->locked_until > now) {
+      return ResourceExhausted(fmt::format(
+          "too many wrong tries: this code is locked until {}; ask your organizer for a new "
+          "one if you need it sooner",
+          ClockTime(*failed->locked_until)));
+    }
+    return Unauthenticated("that code is not right; check it against your sheet");
+  }
+  if (record->used_at) {
+    return Unauthenticated(
+        "this code was already used to log in; ask your organizer for a new one");
+  }
+  if (record->replaced_at) {
+    return Unauthenticated("this code was replaced by a newer one; use the newest code you got");
+  }
+  if (record->expires_at <= now) {
+    return Unauthenticated("this code has expired; ask your organizer for a new one");
+  }
+  NARWHAL_ASSIGN_OR_RETURN(User user, store_.GetUser(record->user_id));
+  if (user.disabled) return Unauthenticated("this account is disabled; talk to your organizer");
+
+  std::string token = GenerateSessionToken();
+  NewSession session;
+  session.user_id = user.id;
+  session.token_hash = HashSessionToken(token);
+  session.created_at = now;
+  session.expires_at = now + options_.session_lifetime;
+  session.created_from = std::string(remote_addr);
+  auto redeemed = store_.RedeemLoginCode(typed.selector, session);
+  if (!redeemed.ok()) {
+    // Lost a race with another redemption, or the code expired in between.
+    if (redeemed.status().code() == ErrorCode::kFailedPrecondition) {
+      return Unauthenticated(redeemed.status().message());
+    }
+    return redeemed.status();
+  }
+  LoginResult result;
+  result.token = std::move(token);
+  result.session = *redeemed;
+  result.principal = PrincipalOf(user, redeemed->id);
+  return result;
+}
+
+Result<Principal> AuthService::Authenticate(std::string_view token) {
+  if (token.size() < 8 || token.size() > 128 || token.substr(0, 3) != "nw_") {
+    return Unauthenticated("the bearer token is not a Narwhal token");
+  }
+  const std::string hash = HashSessionToken(token);
+  const auto mono = clock_.Monotonic();
+  const TimePoint now = clock_.Now();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end()) {
+      if (mono - it->second.fetched < options_.cache_ttl && it->second.expires_at > now) {
+        return it->second.principal;
+      }
+      cache_.erase(it);
+    }
+  }
+  auto session = store_.GetSessionByTokenHash(hash);
+  if (!session.ok()) {
+    if (session.status().code() == ErrorCode::kNotFound) {
+      return Unauthenticated("this session is not known; log in again");
+    }
+    return session.status();
+  }
+  if (session->revoked_at) return Unauthenticated("this session was ended; log in again");
+  if (session->expires_at <= now) return Unauthenticated("this session expired; log in again");
+  NARWHAL_ASSIGN_OR_RETURN(User user, store_.GetUser(session->user_id));
+  if (user.disabled) return Unauthenticated("this account is disabled; talk to your organizer");
+  Principal principal = PrincipalOf(user, session->id);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (cache_.size() > 100000) cache_.clear();  // bound memory; the store is the truth
+    cache_[hash] = CachedSession{principal, session->expires_at, mono};
+  }
+  NoteActivity(user.id);
+  return principal;
+}
+
+void AuthService::NoteActivity(int64_t user_id) {
+  const auto mono = clock_.Monotonic();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = activity_.find(user_id);
+    if (it != activity_.end() && mono - it->second < options_.activity_interval) return;
+    activity_[user_id] = mono;
+  }
+  std::pair<int64_t, TimePoint> seen{user_id, clock_.Now()};
+  // Last-seen is advisory (readiness view); a failed write must not fail the request.
+  (void)store_.RecordActivity(std::span(&seen, 1));
+}
+
+void AuthService::Forget(int64_t session_id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto it = cache_.begin(); it != cache_.end();) {
+    if (it->second.principal.session_id == session_id) {
+      it = cache_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+}
+
+Status AuthService::Revoke(const Principal& principal) {
+  if (principal.session_id == 0) return Unauthenticated("no session to end");
+  NARWHAL_RETURN_IF_ERROR(store_.RevokeSession(principal.session_id, clock_.Now()));
+  Forget(principal.session_id);
+  return Status::Ok();
+}
+
+Result<int64_t> AuthService::RevokeUser(int64_t user_id) {
+  NARWHAL_ASSIGN_OR_RETURN(int64_t revoked, store_.RevokeUserSessions(user_id, clock_.Now()));
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto it = cache_.begin(); it != cache_.end();) {
+    if (it->second.principal.user_id == user_id) {
+      it = cache_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return revoked;
+}
+
+}  // namespace narwhal

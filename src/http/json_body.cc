@@ -1,0 +1,115 @@
+#include "http/json_body.h"
+
+#include <boost/json/parse.hpp>
+#include <string>
+
+#include "base/text.h"
+
+namespace narwhal {
+namespace {
+
+namespace json = boost::json;
+
+Status Bad(std::string_view field, std::string_view why) {
+  return InvalidArgument(std::string(field) + ": " + std::string(why));
+}
+
+size_t Chars(std::string_view utf8) {
+  size_t n = 0;
+  for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+Status CheckString(std::string_view name, const json::value& v, size_t max_chars) {
+  if (!v.is_string()) return Bad(name, "must be a string");
+  std::string_view s = v.as_string();
+  if (Chars(s) > max_chars) {
+    return Bad(name, "longer than " + std::to_string(max_chars) + " characters");
+  }
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == 0x7F) return Bad(name, "may not hold control characters");
+  }
+  return Status::Ok();
+}
+
+Status CheckField(const JsonField& f, const json::value& v) {
+  switch (f.kind) {
+    case JsonKind::kString: return CheckString(f.name, v, f.max_chars);
+    case JsonKind::kInteger:
+      if (!v.is_int64() && !v.is_uint64()) return Bad(f.name, "must be a whole number");
+      if (v.is_uint64() && v.as_uint64() > static_cast<uint64_t>(INT64_MAX)) {
+        return Bad(f.name, "is too large");
+      }
+      return Status::Ok();
+    case JsonKind::kBoolean:
+      if (!v.is_bool()) return Bad(f.name, "must be true or false");
+      return Status::Ok();
+    case JsonKind::kStringArray: {
+      if (!v.is_array()) return Bad(f.name, "must be an array of strings");
+      const json::array& a = v.as_array();
+      if (a.size() > f.max_items) {
+        return Bad(f.name, "has more than " + std::to_string(f.max_items) + " items");
+      }
+      for (const json::value& item : a)
+        NARWHAL_RETURN_IF_ERROR(CheckString(f.name, item, f.max_chars));
+      return Status::Ok();
+    }
+  }
+  return Bad(f.name, "has an unsupported type");
+}
+
+}  // namespace
+
+Result<json::object> ParseJsonBody(std::string_view body, std::span<const JsonField> fields) {
+  if (body.size() > kMaxJsonBodyBytes) {
+    return Bad("body", "larger than " + std::to_string(kMaxJsonBodyBytes) + " bytes");
+  }
+  if (TrimAscii(body).empty()) {
+    for (const JsonField& f : fields) {
+      if (f.required) return Bad(f.name, "is required");
+    }
+    return json::object();
+  }
+  json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
+  boost::system::error_code ec;
+  json::value v;
+  try {
+    v = json::parse(body, ec, {}, options);
+  } catch (const std::exception&) {
+    return Bad("body", "is not valid JSON");  // allocation failure and the like
+  }
+  if (ec) return Bad("body", "is not valid JSON (" + ec.message() + ")");
+  if (!v.is_object()) return Bad("body", "must be a JSON object");
+  json::object& object = v.as_object();
+  for (const auto& member : object) {
+    const JsonField* field = nullptr;
+    for (const JsonField& f : fields) {
+      if (f.name == member.key()) field = &f;
+    }
+    if (field == nullptr) {
+      std::string_view key = member.key();
+      bool printable = Chars(key) <= 40 && IsValidUtf8(key);
+      for (unsigned char c : key) printable &= c >= 0x20 && c != 0x7F;
+      return Bad(printable ? key : "?", "unknown field");
+    }
+    NARWHAL_RETURN_IF_ERROR(CheckField(*field, member.value()));
+  }
+  for (const JsonField& f : fields) {
+    if (f.required && !object.contains(f.name)) return Bad(f.name, "is required");
+  }
+  return std::move(object);
+}
+
+Result<json::object> ParseJsonRequest(std::string_view content_type, std::string_view body,
+                                      std::span<const JsonField> fields) {
+  if (!TrimAscii(body).empty()) {
+    std::string_view media = TrimAscii(content_type.substr(0, content_type.find(';')));
+    if (!EqualsIgnoreCase(media, "application/json")) {
+      return Bad("Content-Type", "must be application/json");
+    }
+  }
+  return ParseJsonBody(body, fields);
+}
+
+}  // namespace narwhal

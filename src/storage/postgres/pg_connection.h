@@ -1,0 +1,126 @@
+// Connection: one libpq connection (PGconn*) with its prepared statements, owned by the
+// PostgreSQL store's pool. Values always travel as bound parameters (text format) or
+// through COPY, never inside SQL text.
+//
+// Every failure becomes a Status: connection loss (SQLSTATE class 08, 57P01..57P03, a
+// read-only server after a failover, 25006) is kUnavailable and marks the connection
+// broken so that the pool discards it; a statement timeout (57014) is kDeadlineExceeded;
+// unique violations are kAlreadyExists; data exceptions (class 22) kInvalidArgument.
+//
+// Thread-safety: none. A connection is used by one thread at a time (the pool lends it).
+#ifndef NARWHAL_STORAGE_POSTGRES_PG_CONNECTION_H_
+#define NARWHAL_STORAGE_POSTGRES_PG_CONNECTION_H_
+
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "base/status.h"
+
+namespace narwhal::postgres {
+
+// How to reach the server, and the session settings every connection gets.
+struct ConnectionSettings {
+  std::string conninfo;  // libpq connection string or URI
+  std::chrono::milliseconds statement_timeout{30000};
+  std::chrono::seconds connect_timeout{5};
+};
+
+// The text parameters of one statement. Values are copied, so temporaries may be added.
+class Params {
+ public:
+  Params& Add(std::string_view text);
+  Params& Add(int64_t value);
+  Params& AddNull();
+  size_t size() const { return values_.size(); }
+
+ private:
+  friend class Connection;
+  std::vector<std::string> values_;
+  std::vector<bool> null_;
+};
+
+// The rows of one statement, owning its PGresult.
+class Rows {
+ public:
+  struct Clear {
+    void operator()(PGresult* r) const { PQclear(r); }
+  };
+  explicit Rows(std::unique_ptr<PGresult, Clear> result) : result_(std::move(result)) {}
+
+  int size() const { return PQntuples(result_.get()); }
+  bool empty() const { return size() == 0; }
+  bool IsNull(int row, int col) const { return PQgetisnull(result_.get(), row, col) != 0; }
+  std::string_view Text(int row, int col) const {
+    return std::string_view(PQgetvalue(result_.get(), row, col),
+                            static_cast<size_t>(PQgetlength(result_.get(), row, col)));
+  }
+  std::string String(int row, int col) const { return std::string(Text(row, col)); }
+  // 0 for NULL or text that is not an integer.
+  int64_t Int64(int row, int col) const;
+  bool Bool(int row, int col) const { return Text(row, col) == "t"; }
+  // Rows affected by an INSERT/UPDATE/DELETE.
+  int64_t Affected() const;
+
+ private:
+  std::unique_ptr<PGresult, Clear> result_;
+};
+
+class Connection {
+ public:
+  // Connects and applies the session settings: synchronous_commit on, the statement
+  // timeout, UTC. kUnavailable when the server cannot be reached or is read-only.
+  static Result<std::unique_ptr<Connection>> Open(const ConnectionSettings& settings);
+  ~Connection();
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // Runs one statement, prepared once per connection (cached by its text).
+  Result<Rows> Exec(std::string_view sql, const Params& params = Params());
+  // Runs fixed SQL without parameters (transaction control, DDL, several statements).
+  Status Run(std::string_view sql);
+  // Streams `data` (COPY text format) into `copy_sql` ("COPY t(cols) FROM STDIN").
+  Status CopyIn(std::string_view copy_sql, std::string_view data);
+
+  // True once the connection is lost or unusable; the pool then discards it.
+  bool broken() const { return broken_ || PQstatus(conn_.get()) != CONNECTION_OK; }
+  // Warnings the server sent since the last call (e.g. a commit whose synchronous
+  // replication wait was cancelled).
+  std::vector<std::string> TakeNotices();
+
+ private:
+  struct Finish {
+    void operator()(PGconn* c) const { PQfinish(c); }
+  };
+  explicit Connection(std::unique_ptr<PGconn, Finish> conn);
+  static void OnNotice(void* self, const PGresult* result);
+  // Maps a failed result (or a null one) to a Status and marks the connection broken
+  // when the failure means it is lost.
+  Status Failure(const PGresult* result, std::string_view context);
+
+  std::unique_ptr<PGconn, Finish> conn_;
+  std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+  std::vector<std::string> notices_;
+  bool broken_ = false;
+};
+
+// Appends `value` to `out` as one field of COPY text format (backslash escapes).
+void AppendCopyField(std::string_view value, std::string& out);
+
+// The text form of a one-dimensional text[] value ({"a","b\"c"}), to bind as a parameter.
+std::string TextArray(std::span<const std::string> values);
+
+// The smallest string greater than every string that starts with `prefix` (in byte
+// order, which is code point order for UTF-8), or empty when there is none.
+std::string PrefixUpperBound(std::string_view prefix);
+
+}  // namespace narwhal::postgres
+
+#endif  // NARWHAL_STORAGE_POSTGRES_PG_CONNECTION_H_

@@ -1,0 +1,55 @@
+// The multi-node store: Store on PostgreSQL, for stateless app nodes in front of a
+// primary with a synchronous standby (Patroni). Same semantics as the embedded SQLite
+// store; the conformance suite runs against both.
+//
+// Thread-safety: see Store; the returned store may be used from any thread.
+//
+// Durability: every session runs with synchronous_commit on, so an OK from a write means
+// COMMIT returned after the WAL was flushed (and, with synchronous replication, received
+// by the standby). When the connection drops while COMMIT is in flight, or the server
+// reports that it committed locally but the synchronous standby did not confirm, the
+// write answers kUnavailable with "outcome unknown" in the message: it may or may not
+// have happened, and is never reported as failed when it did not fail.
+//
+// Failover: connections that see the server go away (SQLSTATE class 08, 57P01..57P03) or
+// find it read-only (25006, a demoted primary) are dropped and reopened on the next use;
+// with a multi-host connection string and target_session_attrs=read-write, libpq finds
+// the new primary. A call whose connection broke before anything was committed is
+// retried once on a fresh connection.
+#ifndef NARWHAL_STORAGE_POSTGRES_POSTGRES_STORE_H_
+#define NARWHAL_STORAGE_POSTGRES_POSTGRES_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "storage/store.h"
+
+namespace narwhal {
+
+struct PostgresOptions {
+  // libpq connection string or URI; several hosts are allowed, e.g.
+  // "postgresql://10.0.0.1:5432,10.0.0.2:5432/narwhal?target_session_attrs=read-write".
+  std::string conninfo;
+  int pool_size = 8;  // connections at most, >= 1
+  // Statements running longer are cancelled (kDeadlineExceeded).
+  int statement_timeout_ms = 30000;
+  // How long to try each host when connecting (libpq connect_timeout, >= 1).
+  int connect_timeout_s = 5;
+  // How long a call waits for a free connection before kResourceExhausted.
+  int acquire_timeout_ms = 10000;
+  // Time for updated_at / removed_at / import records; null means the system clock.
+  // Borrowed: must outlive the store.
+  const Clock* clock = nullptr;
+};
+
+// Connects, applies the schema migrations that are missing (under an advisory lock, so
+// that app nodes starting together do not race) and returns the store.
+// kInvalidArgument for options out of range, kUnavailable when the server cannot be
+// reached, kFailedPrecondition when the database schema is newer than this binary.
+Result<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& options);
+
+}  // namespace narwhal
+
+#endif  // NARWHAL_STORAGE_POSTGRES_POSTGRES_STORE_H_

@@ -1,0 +1,90 @@
+// PostgresStore: the class behind OpenPostgresStore. Internal to the storage module and
+// its tests; everything else uses Store.
+//
+// Thread-safety: as Store. Every call borrows one pooled connection for one transaction.
+// Writers of the voter table (UpsertVoters, FinishImport) take a table lock that admits
+// readers but no other writer of voters, the counterpart of SQLite's single writer;
+// everything else relies on row locks (SELECT ... FOR UPDATE where a read decides a
+// write).
+#ifndef NARWHAL_STORAGE_POSTGRES_POSTGRES_STORE_IMPL_H_
+#define NARWHAL_STORAGE_POSTGRES_POSTGRES_STORE_IMPL_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "storage/postgres/connection_pool.h"
+#include "storage/postgres/field_names.h"
+#include "storage/postgres/pg_connection.h"
+#include "storage/postgres/postgres_store.h"
+#include "storage/store.h"
+
+namespace narwhal::postgres {
+
+class PostgresStore final : public Store {
+ public:
+  static Result<std::unique_ptr<PostgresStore>> Open(const PostgresOptions& options);
+  ~PostgresStore() override;
+
+  Result<ImportId> BeginImport(const ImportInfo& info) override;
+  Result<UpsertCounts> UpsertVoters(ImportId import, std::span<const Voter> voters) override;
+  Result<int64_t> UpsertHistory(ImportId import, std::span<const VoteHistoryEntry> rows) override;
+  Result<FinishImportResult> FinishImport(ImportId import,
+                                          const FinishImportOptions& options) override;
+  Result<VoterRecord> GetVoter(const std::string& voter_id) override;
+  Result<VoterPage> SearchVoters(const VoterQuery& query) override;
+  Result<std::vector<PrecinctSummary>> ListPrecincts(const std::string& county) override;
+  Result<StoreStats> Stats() override;
+  Status Ping() override;
+
+  // Volunteers, credentials and access (postgres_store_access.cc).
+  Result<User> CreateUser(const NewUser& user) override;
+  Result<User> GetUser(int64_t user_id) override;
+  Result<UserPage> ListUsers(const UserFilter& filter) override;
+  Status SetUserDisabled(int64_t user_id, bool disabled) override;
+  Status PutLoginCode(const LoginCodeRecord& code) override;
+  Result<LoginCodeRecord> GetLoginCode(const std::string& selector) override;
+  Result<LoginCodeRecord> RecordLoginFailure(const std::string& selector, int max_attempts,
+                                             TimePoint lock_until) override;
+  Result<SessionRecord> RedeemLoginCode(const std::string& selector,
+                                        const NewSession& session) override;
+  Result<SessionRecord> GetSessionByTokenHash(const std::string& token_hash) override;
+  Status RevokeSession(int64_t session_id, TimePoint at) override;
+  Result<int64_t> RevokeUserSessions(int64_t user_id, TimePoint at) override;
+  Status RecordActivity(std::span<const std::pair<int64_t, TimePoint>> seen) override;
+  Status AppendAudit(std::span<const AuditEvent> events) override;
+  Result<AuditPage> ListAudit(const AuditQuery& query) override;
+  Result<std::vector<ReadinessRow>> GetReadiness(const std::string& county) override;
+
+ private:
+  enum class Access { kRead, kWrite };
+
+  PostgresStore(const PostgresOptions& options, std::unique_ptr<ConnectionPool> pool);
+
+  // Runs `fn` in one transaction on a pooled connection (a read-only repeatable-read
+  // snapshot for kRead). `fn` may run twice: when the connection broke before COMMIT
+  // was sent nothing was committed, and the call is retried once on a fresh connection;
+  // `fn` must therefore reset whatever it outputs. A connection lost during COMMIT of a
+  // write yields kUnavailable "outcome unknown".
+  Status Transact(Access access, const std::function<Status(Connection&)>& fn);
+
+  std::string NowText() const;
+
+  // Gives every district and column name of `voters` an id (committed on its own).
+  Status NameFields(std::span<const Voter> voters);
+
+  // Users with their scopes, in the order of `ids` (helpers of the access methods).
+  static Result<std::vector<User>> LoadUsers(Connection& db, const std::vector<int64_t>& ids);
+
+  // Constant after construction.
+  const Clock* clock_;
+  SystemClock system_clock_;
+  std::unique_ptr<ConnectionPool> pool_;
+  FieldNames field_names_;  // guards itself
+};
+
+}  // namespace narwhal::postgres
+
+#endif  // NARWHAL_STORAGE_POSTGRES_POSTGRES_STORE_IMPL_H_

@@ -1,0 +1,234 @@
+// The role-by-endpoint matrix, generated from the route table itself: every route, every
+// role, a request inside and one outside the caller's scope, and four token states (none,
+// valid, expired, revoked). The expected status is computed from the route's declared
+// requirement and the per-route table below. A route added to ApiRoutes without a row
+// here fails the test, so no endpoint ships without its access rules written down.
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "access_support.h"
+
+namespace narwhal {
+namespace {
+
+using testing::AccessWorld;
+
+struct Probe {
+  std::string method;
+  std::string target;  // "{in}" / "{out}": the user id of the managed poll watcher
+  std::string body;
+};
+
+// A status that differs from RouteCase::ok for one role, inside or outside her scope.
+struct Exception {
+  Role role;
+  bool in_scope;
+  int status;
+};
+
+struct RouteCase {
+  std::string name;
+  RoleSet roles;  // who the policy says may call it (checked against the table); {} = public
+  Probe in_scope;
+  std::optional<Probe> out_of_scope;  // unset: the route has no scope
+  int ok;                             // permitted callers, in scope
+  int anonymous = 401;                // public routes: no, bad or stale credentials
+  std::vector<Exception> exceptions;
+  bool ends_session = false;  // the caller's token is spent by the request
+};
+
+constexpr RoleSet kEveryone = RoleSet::All();
+constexpr RoleSet kVoterReaders = {Role::kAdmin, Role::kOrganizer, Role::kPollWatcher,
+                                   Role::kCanvasser, Role::kPhoneBanker};
+constexpr RoleSet kManagers = {Role::kAdmin, Role::kOrganizer};
+
+// Outside her scope, every scoped role but the admin is refused.
+std::vector<Exception> RefusedOutside(RoleSet roles, std::vector<Exception> more = {}) {
+  for (Role r : roles.roles()) {
+    if (r != Role::kAdmin && r != Role::kAnalyst) more.push_back({r, false, 403});
+  }
+  return more;
+}
+
+std::vector<RouteCase> Cases() {
+  const std::string login_body = R"({"code":"AAAA-BBBB-CCCC"})";
+  return {
+      {"healthz", {}, {"GET", "/healthz", ""}, std::nullopt, 200, 200},
+      {"readyz", {}, {"GET", "/readyz", ""}, std::nullopt, 200, 200},
+      {"metrics", {}, {"GET", "/metrics", ""}, std::nullopt, 200, 200},
+      {"openapi", {}, {"GET", "/api/v1/openapi.json", ""}, std::nullopt, 200, 200},
+      {"web", {}, {"GET", "/", ""}, std::nullopt, 200, 200},
+      // An unknown code: refused the same way whoever asks.
+      {"create_session", {}, {"POST", "/api/v1/sessions", login_body}, std::nullopt, 401, 401},
+      {"delete_session",
+       kEveryone,
+       {"DELETE", "/api/v1/sessions/current", ""},
+       std::nullopt,
+       204,
+       401,
+       {},
+       true},
+      {"me", kEveryone, {"GET", "/api/v1/me", ""}, std::nullopt, 200},
+      {"list_precincts", kEveryone, {"GET", "/api/v1/precincts", ""}, std::nullopt, 200},
+      {"search_voters",
+       kVoterReaders,
+       {"GET", "/api/v1/voters?county=92&precinct=01-07", ""},
+       Probe{"GET", "/api/v1/voters?county=32", ""},
+       200,
+       401,
+       // Canvassers and phone bankers have no voters until turfs and call lists arrive.
+       RefusedOutside(kVoterReaders,
+                      {{Role::kCanvasser, true, 403}, {Role::kPhoneBanker, true, 403}})},
+      {"get_voter",
+       kVoterReaders,
+       {"GET", "/api/v1/voters/NC100", ""},
+       Probe{"GET", "/api/v1/voters/NC104", ""},
+       200,
+       401,
+       RefusedOutside(kVoterReaders,
+                      {{Role::kCanvasser, true, 403}, {Role::kPhoneBanker, true, 403}})},
+      {"list_users",
+       kManagers,
+       {"GET", "/api/v1/users?county=92", ""},
+       Probe{"GET", "/api/v1/users?county=32", ""},
+       200,
+       401,
+       RefusedOutside(kManagers)},
+      {"reissue_login_code",
+       kManagers,
+       {"POST", "/api/v1/users/{in}/login-code", ""},
+       Probe{"POST", "/api/v1/users/{out}/login-code", ""},
+       201,
+       401,
+       RefusedOutside(kManagers)},
+      {"revoke_user_sessions",
+       kManagers,
+       {"DELETE", "/api/v1/users/{in}/sessions", ""},
+       Probe{"DELETE", "/api/v1/users/{out}/sessions", ""},
+       200,
+       401,
+       RefusedOutside(kManagers)},
+      {"readiness",
+       {Role::kAdmin, Role::kOrganizer, Role::kAnalyst},
+       {"GET", "/api/v1/readiness?county=92", ""},
+       Probe{"GET", "/api/v1/readiness?county=32", ""},
+       200,
+       401,
+       {{Role::kOrganizer, false, 403}}},
+      {"list_audit", {Role::kAdmin}, {"GET", "/api/v1/audit", ""}, std::nullopt, 200},
+  };
+}
+
+bool SameRoles(RoleSet a, RoleSet b) {
+  return a.roles() == b.roles();
+}
+
+std::string Fill(std::string target, const AccessWorld& world) {
+  for (auto [key, id] : {std::pair<std::string, int64_t>{"{in}", world.target_in().id},
+                         std::pair<std::string, int64_t>{"{out}", world.target_out().id}}) {
+    if (size_t at = target.find(key); at != std::string::npos) {
+      target.replace(at, key.size(), std::to_string(id));
+    }
+  }
+  return target;
+}
+
+enum class TokenState { kNone, kValid, kExpired, kRevoked };
+constexpr TokenState kTokenStates[] = {TokenState::kNone, TokenState::kValid, TokenState::kExpired,
+                                       TokenState::kRevoked};
+
+std::string_view TokenStateName(TokenState s) {
+  switch (s) {
+    case TokenState::kNone: return "no token";
+    case TokenState::kValid: return "valid token";
+    case TokenState::kExpired: return "expired token";
+    case TokenState::kRevoked: return "revoked token";
+  }
+  return "?";
+}
+
+int Expected(const Route& route, const RouteCase& c, Role role, bool in_scope, TokenState token) {
+  const bool is_public = route.auth.level == AuthRequirement::Level::kPublic;
+  if (token != TokenState::kValid) return is_public ? c.anonymous : 401;
+  if (!route.auth.Admits(role)) return 403;
+  for (const Exception& e : c.exceptions) {
+    if (e.role == role && e.in_scope == in_scope) return e.status;
+  }
+  return c.ok;
+}
+
+TEST(AccessMatrixTest, EveryRouteEveryRoleEveryScopeEveryTokenState) {
+  AccessWorld world;
+  // Expired tokens first, then time moves past their lifetime; revoked ones are ended at once.
+  std::map<Role, std::string> expired, revoked, valid;
+  for (Role role : kAllRoles) expired[role] = world.Token(role);
+  world.clock().Advance(AuthOptions{}.session_lifetime + std::chrono::hours(1));
+  for (Role role : kAllRoles) {
+    revoked[role] = world.Token(role);
+    Result<Principal> p = world.auth().Authenticate(revoked[role]);
+    ASSERT_TRUE(p.ok()) << p.status().ToString();
+    ASSERT_TRUE(world.auth().Revoke(*p).ok());
+  }
+
+  const std::vector<RouteCase> cases = Cases();
+  std::set<std::string> covered;
+  int cells = 0;
+  for (const Route& route : world.router().routes()) {
+    const RouteCase* c = nullptr;
+    for (const RouteCase& candidate : cases) {
+      if (candidate.name == route.name) c = &candidate;
+    }
+    if (c == nullptr) {
+      ADD_FAILURE() << "route " << route.name << " (" << route.method << " " << route.pattern
+                    << ") has no row in the access matrix: write down who may call it";
+      continue;
+    }
+    covered.insert(route.name);
+    const bool is_public = route.auth.level == AuthRequirement::Level::kPublic;
+    EXPECT_EQ(is_public, c->roles.empty()) << route.name << ": public in one place only";
+    if (!is_public) {
+      EXPECT_TRUE(SameRoles(route.auth.roles, c->roles))
+          << route.name << ": the route admits other roles than the policy says";
+    }
+    for (Role role : kAllRoles) {
+      for (bool in_scope : {true, false}) {
+        const Probe& probe = in_scope || !c->out_of_scope ? c->in_scope : *c->out_of_scope;
+        for (TokenState state : kTokenStates) {
+          std::string token;
+          switch (state) {
+            case TokenState::kNone: break;
+            case TokenState::kValid:
+              if (valid[role].empty()) valid[role] = world.Token(role);
+              token = valid[role];
+              break;
+            case TokenState::kExpired: token = expired[role]; break;
+            case TokenState::kRevoked: token = revoked[role]; break;
+          }
+          const int want = Expected(route, *c, role, in_scope, state);
+          HttpResponse r = world.Send(probe.method, Fill(probe.target, world), token, probe.body);
+          ++cells;
+          EXPECT_EQ(r.status, want)
+              << route.name << " as " << RoleName(role) << ", "
+              << (in_scope ? "in scope" : "out of scope") << ", " << TokenStateName(state) << ": "
+              << probe.method << " " << probe.target << "\n"
+              << r.body;
+          if (r.status == 401) {
+            EXPECT_EQ(r.Header("WWW-Authenticate"), "Bearer") << route.name;
+          }
+          if (state == TokenState::kValid && c->ends_session && r.status < 300) valid[role].clear();
+        }
+      }
+    }
+  }
+  for (const RouteCase& c : cases) {
+    EXPECT_TRUE(covered.contains(c.name)) << "matrix row " << c.name << " names no route";
+  }
+  EXPECT_EQ(cells, static_cast<int>(world.router().routes().size()) * 6 * 2 * 4);
+}
+
+}  // namespace
+}  // namespace narwhal

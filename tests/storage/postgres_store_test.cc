@@ -1,0 +1,209 @@
+// PostgreSQL-specific behaviour of the store, against a real server (pg_server.h):
+// surviving a server restart, statement timeouts, concurrent migrations, the append-only
+// audit log, and an unreachable server. What every backend must do is in the
+// conformance suite.
+#include "storage/postgres/postgres_store.h"
+
+#include <gtest/gtest.h>
+#include <libpq-fe.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "pg_server.h"
+#include "storage/postgres/pg_connection.h"
+
+namespace narwhal::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+
+Voter MakeVoter(const std::string& id, const std::string& last) {
+  Voter v;
+  v.voter_id = id;
+  v.state = "NC";
+  v.county = "92";
+  v.county_name = "WAKE";
+  v.precinct = "01-01";
+  v.last_name = last;
+  v.first_name = "ANN";
+  v.status = VoterStatus::kActive;
+  return v;
+}
+
+class PostgresStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Result<PgServer*> server = PgServer::Shared();
+    ASSERT_TRUE(server.ok()) << server.status().ToString();
+    server_ = *server;
+    Result<std::string> schema = server_->CreateSchema();
+    ASSERT_TRUE(schema.ok()) << schema.status().ToString();
+    schema_ = *schema;
+  }
+  void TearDown() override {
+    if (server_ != nullptr && !schema_.empty()) (void)server_->DropSchema(schema_);
+  }
+
+  std::string ConnInfo() const { return server_->SchemaConnInfo(schema_); }
+
+  PostgresOptions Options() const {
+    PostgresOptions o;
+    o.conninfo = ConnInfo();
+    o.pool_size = 3;
+    o.connect_timeout_s = 2;
+    return o;
+  }
+
+  std::unique_ptr<Store> OpenStore(const PostgresOptions& options) {
+    Result<std::unique_ptr<Store>> store = OpenPostgresStore(options);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(store).value() : nullptr;
+  }
+
+  void ImportOne(Store& store, const std::string& id) {
+    Result<ImportId> import = store.BeginImport({"voters", "test", "t.txt"});
+    ASSERT_TRUE(import.ok()) << import.status().ToString();
+    const std::vector<Voter> voters = {MakeVoter(id, "SMITH")};
+    ASSERT_TRUE(store.UpsertVoters(*import, voters).ok());
+    ASSERT_TRUE(store.FinishImport(*import, {}).ok());
+  }
+
+  PgServer* server_ = nullptr;
+  std::string schema_;  // each test has its own tables
+};
+
+TEST_F(PostgresStoreTest, ReconnectsAfterTheServerRestarts) {
+  std::unique_ptr<Store> store = OpenStore(Options());
+  ASSERT_NE(store, nullptr);
+  ImportOne(*store, "A1");
+  ASSERT_TRUE(store->GetVoter("A1").ok());
+
+  ASSERT_TRUE(server_->Restart().ok());
+
+  // Every pooled connection is dead now. A call may fail with kUnavailable (never
+  // anything else); a later one must succeed.
+  bool read_ok = false;
+  for (int i = 0; i < 20 && !read_ok; ++i) {
+    Result<VoterRecord> r = store->GetVoter("A1");
+    if (r.ok()) {
+      read_ok = true;
+      EXPECT_EQ(r->voter.last_name, "SMITH");
+    } else {
+      EXPECT_EQ(r.status().code(), ErrorCode::kUnavailable) << r.status().ToString();
+      std::this_thread::sleep_for(milliseconds(100));
+    }
+  }
+  EXPECT_TRUE(read_ok);
+  ImportOne(*store, "A2");  // writes work again too
+  EXPECT_TRUE(store->GetVoter("A2").ok());
+  EXPECT_TRUE(store->Ping().ok());
+}
+
+TEST_F(PostgresStoreTest, UnavailableWhileTheServerIsDownThenRecovers) {
+  std::unique_ptr<Store> store = OpenStore(Options());
+  ASSERT_NE(store, nullptr);
+  ImportOne(*store, "B1");
+  ASSERT_TRUE(server_->Stop().ok());
+  const auto start = steady_clock::now();
+  Result<VoterRecord> down = store->GetVoter("B1");
+  EXPECT_EQ(down.status().code(), ErrorCode::kUnavailable) << down.status().ToString();
+  EXPECT_EQ(store->Ping().code(), ErrorCode::kUnavailable);
+  EXPECT_LT(steady_clock::now() - start, std::chrono::seconds(10));
+  ASSERT_TRUE(server_->Start().ok());
+  EXPECT_TRUE(store->GetVoter("B1").ok());
+}
+
+TEST_F(PostgresStoreTest, StatementTimeoutCancelsASlowQuery) {
+  postgres::ConnectionSettings settings;
+  settings.conninfo = ConnInfo();
+  settings.statement_timeout = milliseconds(200);
+  Result<std::unique_ptr<postgres::Connection>> conn = postgres::Connection::Open(settings);
+  ASSERT_TRUE(conn.ok()) << conn.status().ToString();
+  const auto start = steady_clock::now();
+  Result<postgres::Rows> r = (*conn)->Exec("SELECT pg_sleep(10)");
+  EXPECT_LT(steady_clock::now() - start, std::chrono::seconds(3));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), ErrorCode::kDeadlineExceeded);
+  EXPECT_NE(r.status().message().find("statement timeout"), std::string::npos)
+      << r.status().message();
+  EXPECT_FALSE((*conn)->broken());  // a timeout does not cost the connection
+  EXPECT_TRUE((*conn)->Exec("SELECT 1").ok());
+}
+
+TEST_F(PostgresStoreTest, StoreCallBlockedByALockTimesOutInsteadOfHanging) {
+  PostgresOptions options = Options();
+  options.statement_timeout_ms = 300;
+  std::unique_ptr<Store> store = OpenStore(options);
+  ASSERT_NE(store, nullptr);
+  ImportOne(*store, "C1");
+  // Another session holds the voter table exclusively.
+  std::unique_ptr<PGconn, decltype(&PQfinish)> other(PQconnectdb(ConnInfo().c_str()), &PQfinish);
+  ASSERT_EQ(PQstatus(other.get()), CONNECTION_OK);
+  PQclear(PQexec(other.get(), "BEGIN; LOCK TABLE voters IN ACCESS EXCLUSIVE MODE"));
+  const auto start = steady_clock::now();
+  Result<VoterRecord> r = store->GetVoter("C1");
+  EXPECT_LT(steady_clock::now() - start, std::chrono::seconds(3));
+  EXPECT_EQ(r.status().code(), ErrorCode::kDeadlineExceeded) << r.status().ToString();
+  PQclear(PQexec(other.get(), "ROLLBACK"));
+  EXPECT_TRUE(store->GetVoter("C1").ok());
+}
+
+TEST_F(PostgresStoreTest, NodesStartingTogetherMigrateOnce) {
+  std::vector<std::thread> threads;
+  std::vector<Status> results(4);
+  for (size_t i = 0; i < results.size(); ++i) {
+    threads.emplace_back([&, i] { results[i] = OpenPostgresStore(Options()).status(); });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const Status& s : results) EXPECT_TRUE(s.ok()) << s.ToString();
+  std::unique_ptr<Store> store = OpenStore(Options());
+  ASSERT_NE(store, nullptr);
+  EXPECT_TRUE(store->Ping().ok());
+}
+
+TEST_F(PostgresStoreTest, AuditLogRefusesChangesEvenFromTheOwner) {
+  std::unique_ptr<Store> store = OpenStore(Options());
+  ASSERT_NE(store, nullptr);
+  AuditEvent e;
+  e.action = "voter.read";
+  e.target = "A1";
+  e.at = std::chrono::system_clock::now();
+  ASSERT_TRUE(store->AppendAudit(std::span<const AuditEvent>(&e, 1)).ok());
+  std::unique_ptr<PGconn, decltype(&PQfinish)> owner(PQconnectdb(ConnInfo().c_str()), &PQfinish);
+  ASSERT_EQ(PQstatus(owner.get()), CONNECTION_OK);
+  for (const char* sql :
+       {"UPDATE audit_log SET target = 'X'", "DELETE FROM audit_log", "TRUNCATE audit_log"}) {
+    PGresult* r = PQexec(owner.get(), sql);
+    EXPECT_EQ(PQresultStatus(r), PGRES_FATAL_ERROR) << sql;
+    PQclear(r);
+  }
+  Result<AuditPage> page = store->ListAudit(AuditQuery{});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->events.size(), 1u);
+  EXPECT_EQ(page->events[0].target, "A1");
+}
+
+TEST_F(PostgresStoreTest, UnreachableServerIsUnavailable) {
+  PostgresOptions options;
+  options.conninfo = "host=127.0.0.1 port=1 dbname=narwhal user=postgres";
+  options.connect_timeout_s = 1;
+  Result<std::unique_ptr<Store>> store = OpenPostgresStore(options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), ErrorCode::kUnavailable) << store.status().ToString();
+}
+
+TEST(PostgresHelpersTest, PrefixUpperBoundIsTheTightSuccessor) {
+  EXPECT_EQ(postgres::PrefixUpperBound("SMI"), "SMJ");
+  EXPECT_EQ(postgres::PrefixUpperBound("A\xC3\xA9"), "A\xC3\xAA");          // é -> ê
+  EXPECT_EQ(postgres::PrefixUpperBound("A\xED\x9F\xBF"), "A\xEE\x80\x80");  // skips surrogates
+  EXPECT_EQ(postgres::PrefixUpperBound("A\xF4\x8F\xBF\xBF"), "B");
+  EXPECT_EQ(postgres::PrefixUpperBound(""), "");
+}
+
+}  // namespace
+}  // namespace narwhal::testing

@@ -1,0 +1,50 @@
+// What the signed-in user may see, as the pages need it: which filters are fixed to her
+// assignment and which links she gets. The server enforces all of it (every voter query is
+// limited to the caller's scope); this only keeps the page from offering what would fail.
+
+import type { Me, PrecinctSummary } from "./api";
+
+// Search filters fixed by the user's assignment; "" leaves a filter free.
+export interface FixedFilter {
+  county: string;
+  precinct: string;
+}
+
+export function roleName(role: string): string {
+  return role.replace(/_/g, " ");
+}
+
+// Organizers and admins follow who has logged in before election day.
+export function seesReadiness(me: Me): boolean {
+  return me.role === "admin" || me.role === "organizer";
+}
+
+function limited(me: Me): boolean {
+  return me.role !== "admin";
+}
+
+// One precinct (a poll watcher): county and precinct fixed. Precincts of one county, or
+// one county: the county fixed. Anything else: nothing fixed.
+export function fixedFilter(me: Me): FixedFilter {
+  const none = { county: "", precinct: "" };
+  if (!limited(me)) return none;
+  const counties = me.scope?.counties ?? [];
+  const precincts = me.scope?.precincts ?? [];
+  if (counties.length === 0 && precincts.length === 1) {
+    return { county: precincts[0].county, precinct: precincts[0].precinct };
+  }
+  const all = new Set([...counties, ...precincts.map((p) => p.county)]);
+  if (all.size === 1) return { county: [...all][0], precinct: "" };
+  return none;
+}
+
+// The precincts the user's assignment covers, out of `precincts`; all of them for an admin.
+export function precinctsInScope(me: Me, precincts: PrecinctSummary[]): PrecinctSummary[] {
+  if (!limited(me)) return precincts;
+  const counties = new Set(me.scope?.counties ?? []);
+  const own = new Set((me.scope?.precincts ?? []).map((p) => `${p.county}\u0000${p.precinct}`));
+  if (counties.size === 0 && own.size === 0) return precincts; // let the server decide
+  return precincts.filter(
+    (p) => counties.has(p.county) || own.has(`${p.county}\u0000${p.precinct}`),
+  );
+}
