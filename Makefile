@@ -4,6 +4,8 @@
 #   make bench      build optimised and run the benchmarks (long; see docs/benchmarks.md)
 #   make build      optimised build only        make asan   sanitizer build only
 #   make format     clang-format in place       make tidy   clang-tidy over src/
+#   make cluster    PostgreSQL primary + synchronous standby (Patroni, etcd), two app nodes
+#                   and HAProxy on loopback (docs/deployment.md); make cluster-down stops it
 
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
@@ -15,7 +17,8 @@ export CCACHE_DIR ?= $(HOME)/.cache/ccache
 WEB_DIST := $(CURDIR)/web/dist
 CMAKE_COMMON := -G Ninja -DNARWHAL_WEB_DIST=$(WEB_DIST)
 
-.PHONY: deps web build asan run demo test unit fuzz browser bench format format-check tidy clean
+.PHONY: deps web build asan run demo test unit fuzz browser bench format format-check tidy clean \
+	cluster cluster-deps cluster-down
 
 deps:
 	@scripts/install-deps.sh
@@ -45,6 +48,15 @@ test: asan
 
 bench: build
 	scripts/bench.sh
+
+cluster-deps: deps
+	@NARWHAL_EXTRA_PACKAGES="patroni etcd-server etcd-client haproxy" scripts/install-deps.sh
+
+cluster: build cluster-deps
+	scripts/cluster-up.sh
+
+cluster-down:
+	scripts/cluster-down.sh
 
 format:
 	git ls-files '*.cc' '*.h' | xargs clang-format -i

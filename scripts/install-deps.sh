@@ -10,7 +10,7 @@ packages=(
   # libraries (Boost 1.81 by name, never the 1.74 defaults)
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libsqlite3-dev sqlite3 libpq-dev libsodium-dev libfmt-dev libcli11-dev
-  libcairo2-dev libpango1.0-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libcairo2-dev libpango1.0-dev libarchive-dev libgtest-dev libgmock-dev libbenchmark-dev
   # servers and tools the tests and benchmarks start for real
   postgresql-15 postgresql-contrib poppler-utils nginx-light wrk curl bc
   # browser tests
@@ -18,6 +18,9 @@ packages=(
   # fonts for the PDFs
   fonts-dejavu-core
 )
+# Optional extras by name (make cluster adds Patroni, etcd and HAProxy).
+# shellcheck disable=SC2206
+packages+=(${NARWHAL_EXTRA_PACKAGES:-})
 
 missing=()
 for p in "${packages[@]}"; do

@@ -11,6 +11,7 @@
 #include "base/clock.h"
 #include "base/log.h"
 #include "import/progress.h"
+#include "storage/postgres/postgres_store.h"
 #include "storage/sqlite/sqlite_store.h"
 
 namespace narwhal {
@@ -63,6 +64,11 @@ int ReportImport(const Result<ImportSummary>& result) {
 }  // namespace
 
 Result<std::unique_ptr<Store>> OpenStore(const CommonArgs& common) {
+  if (!common.store.empty()) {
+    PostgresOptions options;
+    options.conninfo = common.store;
+    return OpenPostgresStore(options);
+  }
   std::error_code ec;
   std::filesystem::create_directories(common.data_dir, ec);
   if (ec) {

@@ -31,6 +31,10 @@ struct CommonArgs {
   // Holds the database and everything else Narwhal keeps. Default: $NARWHAL_DATA, else
   // ./narwhal-data.
   std::string data_dir;
+  // A PostgreSQL connection string ("postgresql://h1:5432,h2:5432/narwhal?
+  // target_session_attrs=read-write"); empty for the embedded SQLite store in data_dir.
+  // Default: $NARWHAL_STORE. Passwords belong in PGPASSWORD or ~/.pgpass, not here.
+  std::string store;
 };
 
 // Default data directory as documented in CommonArgs.
@@ -109,6 +113,20 @@ struct UserIdArgs {
 int RunUsersReissue(const UserIdArgs& args);
 // Ends every session of a user (a lost phone); her code, if unused, still works.
 int RunUsersRevoke(const UserIdArgs& args);
+
+// --- the paper fallback of election day (docs/paper.md) ----------------------------------
+
+struct PrintPollBooksArgs {
+  CommonArgs common;
+  std::string county;    // county code
+  std::string precinct;  // only this precinct (and no archive); empty = the whole county
+  std::string out_dir;
+};
+// Writes each precinct's strike list as PDF and CSV into out_dir, and for a whole county
+// one zip of them all; the read is audited. Prints a JSON summary:
+// {"files":[...],"archive":".../92-poll-books.zip","precincts":5,"voters":600}.
+// kExitUsage for an unknown county or precinct.
+int RunPrintPollBooks(const PrintPollBooksArgs& args);
 
 }  // namespace narwhal
 

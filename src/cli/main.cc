@@ -1,4 +1,4 @@
-// narwhal: the one binary. Subcommands: serve, import, demo, users, version.
+// narwhal: the one binary. Subcommands: serve, import, demo, users, print, version.
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <string>
@@ -13,6 +13,10 @@ void AddDataOption(CLI::App& app, CommonArgs& common) {
   common.data_dir = DefaultDataDir();
   app.add_option("--data", common.data_dir,
                  "data directory (database and files); default $NARWHAL_DATA or ./narwhal-data");
+  app.add_option("--store", common.store,
+                 "PostgreSQL connection string (postgresql://...); default $NARWHAL_STORE, "
+                 "else the embedded SQLite store in --data")
+      ->envname("NARWHAL_STORE");
 }
 
 int Main(int argc, char** argv) {
@@ -126,6 +130,17 @@ int Main(int argc, char** argv) {
   AddDataOption(*revoke_cmd, users_revoke.common);
   revoke_cmd->add_option("id", users_revoke.user_id, "user id (see `users list`)")->required();
 
+  CLI::App* print_cmd = app.add_subcommand("print", "printable lists: the paper fallback");
+  print_cmd->require_subcommand(1);
+  PrintPollBooksArgs poll_books;
+  CLI::App* poll_books_cmd = print_cmd->add_subcommand(
+      "poll-books", "write each precinct's strike list as PDF and CSV, and one zip per county");
+  AddDataOption(*poll_books_cmd, poll_books.common);
+  poll_books_cmd->add_option("--county", poll_books.county, "county code")->required();
+  poll_books_cmd->add_option("--precinct", poll_books.precinct,
+                             "only this precinct (no archive is written)");
+  poll_books_cmd->add_option("--out", poll_books.out_dir, "directory for the files")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -164,6 +179,7 @@ int Main(int argc, char** argv) {
   if (*list_cmd) return RunUsersList(users_list);
   if (*reissue_cmd) return RunUsersReissue(users_reissue);
   if (*revoke_cmd) return RunUsersRevoke(users_revoke);
+  if (*poll_books_cmd) return RunPrintPollBooks(poll_books);
   return kExitUsage;
 }
 

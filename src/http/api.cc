@@ -9,6 +9,7 @@
 #include "http/access_api.h"
 #include "http/access_policy.h"
 #include "http/json_body.h"
+#include "http/paper_api.h"
 #include "http/params.h"
 #include "http/problem.h"
 #include "http/voter_api.h"
@@ -487,6 +488,7 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
                       return Json(body);
                     },
                     std::string(kListPrecinctsDoc)});
+  AddPaperRoutes(routes, store, clock);
 
   // --- users, readiness, audit ---
   routes.push_back(

@@ -127,5 +127,37 @@ expect_exit 2 "users import needs the address to print" env -u NARWHAL_PUBLIC_UR
 expect_exit 0 "users list" "$bin" users list --data "$u" --role poll_watcher --json
 check "users list shows the watchers" test "$(grep -c '"role":"poll_watcher"' "$work/out")" -eq 3
 
+# --- print poll-books: the paper fallback of election day --------------------------------
+pb="$work/paper"
+expect_exit 0 "print poll-books writes a county's strike lists" "$bin" print poll-books --data "$u" --county 92 --out "$pb"
+expect_out '"archive":"[^"]*/92-poll-books\.zip","precincts":5,"voters":[1-9][0-9]*' "print poll-books summary counts precincts and voters"
+pb_voters=$(sed -n 's/.*"voters":\([0-9]*\).*/\1/p' "$work/out")
+check "a PDF and a CSV per precinct" test "$(ls "$pb"/92-01-0[1-5]-strike-list.pdf "$pb"/92-01-0[1-5]-strike-list.csv | wc -l)" -eq 10
+check "the zip holds all ten files" test "$(unzip -Z1 "$pb/92-poll-books.zip" | grep -c -- '-strike-list\.\(pdf\|csv\)$')" -eq 10
+check "the CSVs have one row per voter in all" test "$(cat "$pb"/92-01-0[1-5]-strike-list.csv | grep -vc '^.*county,precinct,name,')" -eq "$pb_voters"
+csv="$pb/92-01-01-strike-list.csv"
+check "the CSV has its header" grep -q '^.*county,precinct,name,address,city,born,registration_number,voter_id,voted' "$csv"
+check "the CSV has a row per voter of the precinct" test "$(tail -n +2 "$csv" | wc -l)" -eq "$(tail -n +2 "$csv" | grep -c '^92,01-01,')"
+pdftotext -layout "$pb/92-01-01-strike-list.pdf" "$work/book.txt"
+check "the PDF has the strike-list heading" grep -q "precinct 01-01 .*— strike list" "$work/book.txt"
+# The names in CSV order (the store's), cut to what a narrow column surely shows in full.
+tail -n +2 "$csv" | sed -n 's/^[^,]*,[^,]*,"\([^"]*\)".*/\1/p' | cut -c1-14 >"$work/names"
+known=$(sed -n 3p "$work/names")
+check "a known voter ($known) is on the printed list" grep -qF "$known" "$work/book.txt"
+check "the list is alphabetical by last name" \
+  sh -c "sed 's/,.*//' '$work/names' | LC_ALL=C.UTF-8 iconv -f utf-8 -t ascii//TRANSLIT | tr -d \"'.\" | sed 's/[^A-Z0-9][^A-Z0-9]*/ /g' | LC_ALL=C sort -c"
+last=0
+in_order=yes
+while IFS= read -r name; do
+  at=$(grep -nF -- "$name" "$work/book.txt" | head -1 | cut -d: -f1)
+  if [ -z "$at" ] || [ "$at" -lt "$last" ]; then in_order="no ($name)"; break; fi
+  last=$at
+done <"$work/names"
+check "the PDF lists every voter in the CSV's order: $in_order" test "$in_order" = yes
+expect_exit 0 "print poll-books for one precinct" "$bin" print poll-books --data "$u" --county 92 --precinct 01-02 --out "$work/paper1"
+expect_out '"files":\["[^"]*92-01-02-strike-list\.pdf","[^"]*92-01-02-strike-list\.csv"\],"archive":"","precincts":1' "one precinct: two files, no archive"
+expect_exit 2 "print poll-books of an unknown precinct" "$bin" print poll-books --data "$u" --county 92 --precinct 77-77 --out "$work/paper2"
+expect_exit 2 "print poll-books needs --county" "$bin" print poll-books --data "$u" --out "$work/paper2"
+
 echo "cli: $((checks - fails)) passed, $fails failed"
 [ "$fails" -eq 0 ]

@@ -45,6 +45,7 @@ constexpr RoleSet kEveryone = RoleSet::All();
 constexpr RoleSet kVoterReaders = {Role::kAdmin, Role::kOrganizer, Role::kPollWatcher,
                                    Role::kCanvasser, Role::kPhoneBanker};
 constexpr RoleSet kManagers = {Role::kAdmin, Role::kOrganizer};
+constexpr RoleSet kPollBookReaders = {Role::kAdmin, Role::kOrganizer, Role::kPollWatcher};
 
 // Outside her scope, every scoped role but the admin is refused.
 std::vector<Exception> RefusedOutside(RoleSet roles, std::vector<Exception> more = {}) {
@@ -120,6 +121,20 @@ std::vector<RouteCase> Cases() {
        401,
        {{Role::kOrganizer, false, 403}}},
       {"list_audit", {Role::kAdmin}, {"GET", "/api/v1/audit", ""}, std::nullopt, 200},
+      {"poll_book_pdf",
+       kPollBookReaders,
+       {"GET", "/api/v1/precincts/92/01-07/poll-book.pdf", ""},
+       Probe{"GET", "/api/v1/precincts/32/01/poll-book.pdf", ""},
+       200,
+       401,
+       RefusedOutside(kPollBookReaders)},
+      {"poll_book_csv",
+       kPollBookReaders,
+       {"GET", "/api/v1/precincts/92/01-07/poll-book.csv", ""},
+       Probe{"GET", "/api/v1/precincts/32/01/poll-book.csv", ""},
+       200,
+       401,
+       RefusedOutside(kPollBookReaders)},
   };
 }
 

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "faulty_proxy.h"
 #include "pg_server.h"
 #include "storage/postgres/pg_connection.h"
 
@@ -116,6 +117,42 @@ TEST_F(PostgresStoreTest, UnavailableWhileTheServerIsDownThenRecovers) {
   EXPECT_LT(steady_clock::now() - start, std::chrono::seconds(10));
   ASSERT_TRUE(server_->Start().ok());
   EXPECT_TRUE(store->GetVoter("B1").ok());
+}
+
+// The connection dies after COMMIT was sent and before its answer came back: the write
+// may have happened, so the store must say "outcome unknown", never "failed" -- and here
+// it did happen.
+TEST_F(PostgresStoreTest, ConnectionLostDuringCommitIsOutcomeUnknown) {
+  Result<std::unique_ptr<FaultyProxy>> proxy = FaultyProxy::Start(server_->port());
+  ASSERT_TRUE(proxy.ok()) << proxy.status().ToString();
+  PostgresOptions options = Options();
+  options.conninfo = "host=127.0.0.1 port=" + std::to_string((*proxy)->port()) +
+                     " user=postgres dbname=narwhal_schemas options='-c search_path=" + schema_ +
+                     "'";
+  std::unique_ptr<Store> store = OpenStore(options);
+  ASSERT_NE(store, nullptr);
+
+  // The COMMIT of a transaction is the simple query "COMMIT" with its terminating NUL.
+  (*proxy)->CutAfterClientSends(std::string("COMMIT\0", 7));
+  NewUser user;
+  user.name = "Uma Unknown";
+  Result<User> created = store->CreateUser(user);
+  ASSERT_FALSE(created.ok());
+  EXPECT_EQ(created.status().code(), ErrorCode::kUnavailable) << created.status().ToString();
+  EXPECT_NE(created.status().message().find("outcome unknown"), std::string::npos)
+      << created.status().message();
+  EXPECT_EQ((*proxy)->cuts(), 1);
+
+  (*proxy)->CutAfterClientSends("");
+  // The server got the COMMIT: the user exists (the store reconnects by itself).
+  bool found = false;
+  for (int i = 0; i < 50 && !found; ++i) {
+    Result<UserPage> users = store->ListUsers(UserFilter{});
+    ASSERT_TRUE(users.ok()) << users.status().ToString();
+    for (const User& u : users->users) found = found || u.name == "Uma Unknown";
+    if (!found) std::this_thread::sleep_for(milliseconds(20));
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST_F(PostgresStoreTest, StatementTimeoutCancelsASlowQuery) {
