@@ -7,15 +7,6 @@
 namespace narwhal {
 namespace {
 
-std::string ClockTime(TimePoint t) {
-  std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%H:%M UTC", &tm);
-  return buf;
-}
-
 Status Unauthenticated(std::string message) {
   return Status(ErrorCode::kUnauthenticated, std::move(message));
 }
@@ -72,7 +63,7 @@ Result<LoginResult> AuthService::Login(std::string_view typed_code, std::string_
     return ResourceExhausted(fmt::format(
         "too many wrong tries: this code is locked until {}; ask your organizer for a new one "
         "if you need it sooner",
-        ClockTime(*record->locked_until)));
+        FormatUtc(*record->locked_until, "%H:%M UTC")));
   }
   if (!VerifyCodeSecret(typed.secret, record->secret_hash)) {
     auto failed = store_.RecordLoginFailure(typed.selector, options_.max_code_attempts,
@@ -81,7 +72,7 @@ Result<LoginResult> AuthService::Login(std::string_view typed_code, std::string_
       return ResourceExhausted(fmt::format(
           "too many wrong tries: this code is locked until {}; ask your organizer for a new "
           "one if you need it sooner",
-          ClockTime(*failed->locked_until)));
+          FormatUtc(*failed->locked_until, "%H:%M UTC")));
     }
     return Unauthenticated("that code is not right; check it against your sheet");
   }

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <utility>
 
+#include "base/text.h"
+
 namespace narwhal {
 
 TableDocument CredentialSheetDocument(const CredentialSheet& sheet) {
@@ -36,18 +38,8 @@ Status WriteCredentialSheet(const CredentialSheet& sheet, const std::string& pat
 }
 
 std::string OfficeFileStem(const std::string& office) {
-  std::string stem;
-  bool dash = false;
-  for (unsigned char c : office) {
-    if (std::isalnum(c) && c < 0x80) {
-      if (dash && !stem.empty()) stem += '-';
-      stem += static_cast<char>(std::tolower(c));
-      dash = false;
-    } else {
-      dash = true;
-    }
-  }
-  return stem.empty() ? "office" : stem;
+  std::string stem = AsciiLower(SafeFileStem(office));
+  return stem == "x" ? "office" : stem;
 }
 
 }  // namespace narwhal

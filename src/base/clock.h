@@ -51,8 +51,18 @@ class ManualClock final : public Clock {
   std::atomic<std::chrono::system_clock::rep> nanos_;
 };
 
+// `t` in UTC through a strftime format, e.g. "%H:%M UTC".
+std::string FormatUtc(std::chrono::system_clock::time_point t, const char* strftime_format);
+
 // "2026-11-03T14:05:09Z" (UTC, second precision).
-std::string FormatIso8601(std::chrono::system_clock::time_point t);
+inline std::string FormatIso8601(std::chrono::system_clock::time_point t) {
+  return FormatUtc(t, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+// "2026-11-03 14:05 UTC": how a person reads a time on paper or in a message.
+inline std::string FormatHumanUtc(std::chrono::system_clock::time_point t) {
+  return FormatUtc(t, "%Y-%m-%d %H:%M UTC");
+}
 
 }  // namespace narwhal
 

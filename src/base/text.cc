@@ -232,4 +232,46 @@ bool ParseInt64(std::string_view s, long long& out) {
   return ec == std::errc() && ptr == s.data() + s.size();
 }
 
+std::string SafeFileStem(std::string_view code) {
+  std::string stem;
+  bool pending_dash = false;
+  for (unsigned char c : code) {
+    const bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '_';
+    if (!keep) {
+      pending_dash = true;
+      continue;
+    }
+    if (pending_dash && !stem.empty() && stem.back() != '-') stem += '-';
+    pending_dash = false;
+    stem += static_cast<char>(c);
+  }
+  while (!stem.empty() && stem.back() == '-') stem.pop_back();
+  size_t lead = 0;
+  while (lead < stem.size() && stem[lead] == '-') ++lead;
+  stem.erase(0, lead);
+  return stem.empty() ? "x" : stem;
+}
+
+std::string CsvField(std::string_view text) {
+  const bool quote = text.find_first_of(",\"\r\n") != std::string_view::npos ||
+                     (!text.empty() && (text.front() == ' ' || text.back() == ' '));
+  if (!quote) return std::string(text);
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+void AppendCsvRecord(const std::vector<std::string>& fields, std::string& out) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out += ',';
+    out += CsvField(fields[i]);
+  }
+  out += "\r\n";
+}
+
 }  // namespace narwhal

@@ -39,6 +39,19 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 // Parses a base-10 signed integer that fills the whole of `s`. False on anything else.
 bool ParseInt64(std::string_view s, long long& out);
 
+// A code made safe for a file name on any system: ASCII letters, digits, '-' and '_'
+// kept; every other run of bytes (a '/', a space, a dot, non-ASCII) becomes one '-';
+// leading and trailing '-' dropped; "x" when nothing is left. "1/7" -> "1-7". Not
+// injective ("1/7" and "1-7" meet): callers that write several files disambiguate.
+std::string SafeFileStem(std::string_view code);
+
+// One CSV field as RFC 4180 writes it: quoted (with inner quotes doubled) when it holds a
+// comma, a quote, CR or LF, or starts or ends with a space; as is otherwise.
+std::string CsvField(std::string_view text);
+
+// Appends `fields` as one CSV record ending in CRLF.
+void AppendCsvRecord(const std::vector<std::string>& fields, std::string& out);
+
 }  // namespace narwhal
 
 #endif  // NARWHAL_BASE_TEXT_H_

@@ -23,6 +23,7 @@
 #include "auth/auth_service.h"
 #include "auth/credential_sheet.h"
 #include "base/clock.h"
+#include "base/text.h"
 #include "cli/commands.h"
 #include "import/csv_reader.h"
 
@@ -195,16 +196,6 @@ Result<KnownPrecincts> LoadKnownPrecincts(Store& store) {
   return known;
 }
 
-// "2026-11-17 10:00 UTC": how a person reads an expiry on paper.
-std::string HumanTime(TimePoint t) {
-  std::time_t secs = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
-}
-
 std::string CodeJson(const IssuedCode& issued) {
   boost::json::object o;
   o["user_id"] = issued.user.id;
@@ -270,16 +261,6 @@ Result<IssuedCode> CreateWithCode(UsersContext& s, const NewUser& user) {
   return issued;
 }
 
-std::string CsvQuote(std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
-  std::string out = "\"";
-  for (char c : field) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
 std::string TsvClean(std::string_view s) {
   std::string out(s);
   for (char& c : out) {
@@ -321,7 +302,7 @@ int RunUsersAdd(const UsersAddArgs& args) {
              "stored and cannot be shown again)\n",
              issued->user.id, issued->user.name, RoleLabel(issued->user.role),
              assignment.empty() ? "" : ", " + assignment, issued->code,
-             HumanTime(issued->expires_at));
+             FormatHumanUtc(issued->expires_at));
   fmt::print("{}\n", CodeJson(*issued));
   return kExitOk;
 }
@@ -473,8 +454,8 @@ int RunUsersImport(const UsersImportArgs& args) {
                            : !scope.counties.empty() ? scope.counties[0]
                                                      : "";
       std::string precinct = !scope.precincts.empty() ? scope.precincts[0].precinct : "";
-      csv << c.user.id << ',' << CsvQuote(c.user.name) << ',' << RoleName(c.user.role) << ','
-          << CsvQuote(county) << ',' << CsvQuote(precinct) << ',' << CsvQuote(c.user.field_office)
+      csv << c.user.id << ',' << CsvField(c.user.name) << ',' << RoleName(c.user.role) << ','
+          << CsvField(county) << ',' << CsvField(precinct) << ',' << CsvField(c.user.field_office)
           << ',' << c.code << ',' << FormatIso8601(c.expires_at) << '\n';
     }
     if (!csv.flush()) {
@@ -495,8 +476,8 @@ int RunUsersImport(const UsersImportArgs& args) {
     if (sheet.lines.empty()) {
       sheet.office = c.user.field_office;
       sheet.login_url = url;
-      sheet.expires = HumanTime(c.expires_at);
-      sheet.printed = "printed " + HumanTime(s.clock.Now());
+      sheet.expires = FormatHumanUtc(c.expires_at);
+      sheet.printed = "printed " + FormatHumanUtc(s.clock.Now());
     }
     sheet.lines.push_back({c.user.name, RoleLabel(c.user.role), Assignment(c.user.scope), c.code});
   }
@@ -608,7 +589,7 @@ int RunUsersReissue(const UserIdArgs& args) {
   fmt::print(stderr,
              "new login code for user {} ({}): {}  (works once, until {}); her earlier code no "
              "longer works\n",
-             issued->user.id, issued->user.name, issued->code, HumanTime(issued->expires_at));
+             issued->user.id, issued->user.name, issued->code, FormatHumanUtc(issued->expires_at));
   fmt::print("{}\n", CodeJson(*issued));
   return kExitOk;
 }

@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <utility>
 
+#include "base/clock.h"
 #include "base/text.h"
 #include "http/params.h"
 #include "http/voter_api.h"
@@ -108,7 +109,7 @@ Result<PaperDownload> PollBookDownloadFor(Store& store, const PrecinctKey& preci
   std::vector<PollBook> books;
   books.push_back(std::move(book));
   NARWHAL_ASSIGN_OR_RETURN(download.body,
-                           RenderTablePdf(PollBookPdf(books, PrintedAt(printed_at))));
+                           RenderTablePdf(PollBookPdf(books, FormatHumanUtc(printed_at))));
   return download;
 }
 

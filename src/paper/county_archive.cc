@@ -7,6 +7,7 @@
 #include <system_error>
 #include <utility>
 
+#include "base/clock.h"
 #include "base/text.h"
 #include "paper/paper_list.h"
 #include "paper/poll_book.h"
@@ -70,7 +71,7 @@ Result<PaperArchiveSummary> WriteCountyArchive(Store& store, const PaperArchiveR
   fs::create_directories(request.out_dir, ec);
   if (ec) return Unavailable("cannot create " + request.out_dir + ": " + ec.message());
   const fs::path dir(request.out_dir);
-  const std::string printed_at = PrintedAt(request.printed_at);
+  const std::string printed_at = FormatHumanUtc(request.printed_at);
 
   std::optional<ZipWriter> zip;
   PaperArchiveSummary summary;

@@ -9,19 +9,12 @@
 #include <memory>
 #include <string>
 
+#include "../print/read_back.h"
+
 namespace narwhal {
 namespace {
 
-// Reads a PDF back with pdftotext, as a person's PDF viewer would.
-std::string PdfToText(const std::string& path) {
-  std::string cmd = "pdftotext -layout '" + path + "' -";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe.get())) > 0) out.append(buf.data(), n);
-  return out;
-}
+using testing::PdfToText;
 
 class CredentialSheetTest : public ::testing::Test {
  protected:

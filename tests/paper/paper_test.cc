@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "../print/read_back.h"
 #include "../storage/temp_dir.h"
 #include "base/text.h"
 #include "paper/county_archive.h"
@@ -23,18 +24,10 @@
 namespace narwhal {
 namespace {
 
-using testing::TempDir;
+using testing::PdfToText;
+using testing::Shell;
 
-// The standard output of a shell command (pdftotext, unzip), as a person's tools see a file.
-std::string Shell(const std::string& cmd) {
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  std::string out;
-  if (pipe == nullptr) return out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe.get())) > 0) out.append(buf.data(), n);
-  return out;
-}
+using testing::TempDir;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -194,7 +187,7 @@ TEST_F(PaperTest, PdfReadsBackWithTheRightVotersInOrder) {
   EXPECT_TRUE(doc.sections[0].subheading.starts_with("5 voters — tick the box"));
   const std::string path = dir_.File("book.pdf");
   ASSERT_TRUE(WriteTablePdf(doc, path).ok());
-  const std::string text = Shell("pdftotext -layout '" + path + "' -");
+  const std::string text = PdfToText(path);
   EXPECT_NE(text.find("WAKE — precinct 1/7 RALEIGH 1/7 — strike list"), std::string::npos);
   EXPECT_NE(text.find("phone the field office every hour"), std::string::npos);
   EXPECT_NE(text.find("printed 2026-11-02 06:00 UTC"), std::string::npos);
