@@ -114,6 +114,36 @@ int RunUsersReissue(const UserIdArgs& args);
 // Ends every session of a user (a lost phone); her code, if unused, still works.
 int RunUsersRevoke(const UserIdArgs& args);
 
+// --- election day (docs/election-day.md) -------------------------------------------------
+
+struct ImportStrikesArgs {
+  CommonArgs common;
+  VoterFormat format = VoterFormat::kNcvhis;  // only ncvhis so far
+  std::string election;                       // ISO date; only rows of this election count
+  std::string path;
+  std::string rejects_path;  // empty = "<path>.rejects.tsv"
+};
+// Strikes every voter an early-vote / absentee file lists for `election`, with source
+// kStateFile and an idempotency key derived from the election and the voter id alone
+// (StateFileStrikeKey), so running the same file, or a later file that repeats its rows,
+// never counts anybody twice. Bad rows go to the rejects file; voters the store does not
+// know are counted. Prints {"election","rows","matching","duplicates","struck",
+// "already_struck","replayed","unknown","rejected","rejects_path"}. kExitBadInput when the
+// header is not the format's.
+int RunImportStrikes(const ImportStrikesArgs& args);
+
+// "sf-<election>-<voter_id>" (a hash of the id when it has characters a key may not).
+std::string StateFileStrikeKey(const std::string& election, const std::string& voter_id);
+
+struct ImportScoresArgs {
+  CommonArgs common;
+  std::string path;          // CSV: voter_id,support,turnout (0-100, empty = unknown) or
+                             // voter_id,support_id (1-5, stored as support 100/75/50/25/0)
+  std::string rejects_path;  // empty = "<path>.rejects.tsv"
+};
+// Stores the scores; prints {"rows","stored","unknown","rejected","rejects_path"}.
+int RunImportScores(const ImportScoresArgs& args);
+
 // --- the paper fallback of election day (docs/paper.md) ----------------------------------
 
 struct PrintPollBooksArgs {

@@ -5,6 +5,7 @@
 
 #include "auth/secrets.h"
 #include "cli/commands.h"
+#include "http/params.h"
 
 namespace narwhal {
 namespace {
@@ -36,6 +37,13 @@ int Main(int argc, char** argv) {
   serve_cmd->add_option("--threads", serve.server.threads, "I/O threads")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  serve_cmd->add_option("--election", serve.server.election,
+                        "ISO date of the election whose strikes are taken (default: today, UTC)");
+  serve_cmd
+      ->add_option("--max-inflight-strikes", serve.server.max_inflight_strikes,
+                   "strike requests handled at once; more get 429")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
 
   ImportArgs import;
   std::string format = "ncsbe";
@@ -59,6 +67,26 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   voters_cmd->add_flag("--quiet", import.quiet, "no progress line");
+
+  ImportStrikesArgs import_strikes;
+  std::string strikes_format = "ncvhis";
+  CLI::App* strikes_cmd = import_cmd->add_subcommand(
+      "strikes", "strike the voters an early-vote / absentee file lists for an election");
+  AddDataOption(*strikes_cmd, import_strikes.common);
+  strikes_cmd->add_option("--format", strikes_format, "ncvhis")->capture_default_str();
+  strikes_cmd->add_option("--election", import_strikes.election, "ISO date of the election")
+      ->required();
+  strikes_cmd->add_option("--rejects", import_strikes.rejects_path,
+                          "where bad rows go (default FILE.rejects.tsv)");
+  strikes_cmd->add_option("file", import_strikes.path, "the file to read")->required();
+
+  ImportScoresArgs import_scores;
+  CLI::App* scores_cmd = import_cmd->add_subcommand(
+      "scores", "support and turnout scores: voter_id,support,turnout or voter_id,support_id");
+  AddDataOption(*scores_cmd, import_scores.common);
+  scores_cmd->add_option("--rejects", import_scores.rejects_path,
+                         "where bad rows go (default FILE.rejects.tsv)");
+  scores_cmd->add_option("file", import_scores.path, "the CSV to read")->required();
 
   DemoArgs demo;
   CLI::App* demo_cmd = app.add_subcommand("demo", "generate a synthetic NC county and import it");
@@ -153,7 +181,14 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "narwhal: %s\n", s.message().c_str());
     return kExitFailure;
   }
-  if (*serve_cmd) return RunServe(serve);
+  if (*serve_cmd) {
+    const std::string& election = serve.server.election;
+    if (!election.empty() && (election.size() != 10 || !ParseIso8601(election))) {
+      std::fprintf(stderr, "narwhal serve: --election must be a date like 2026-11-03\n");
+      return kExitUsage;
+    }
+    return RunServe(serve);
+  }
   if (*voters_cmd) {
     auto parsed = ParseVoterFormat(format);
     if (!parsed.ok()) {
@@ -173,6 +208,16 @@ int Main(int argc, char** argv) {
     }
     return RunImportVoters(import);
   }
+  if (*strikes_cmd) {
+    auto parsed = ParseVoterFormat(strikes_format);
+    if (!parsed.ok()) {
+      std::fprintf(stderr, "narwhal import strikes: %s\n", parsed.status().message().c_str());
+      return kExitUsage;
+    }
+    import_strikes.format = *parsed;
+    return RunImportStrikes(import_strikes);
+  }
+  if (*scores_cmd) return RunImportScores(import_scores);
   if (*demo_cmd) return RunDemo(demo);
   if (*add_cmd) return RunUsersAdd(users_add);
   if (*users_import_cmd) return RunUsersImport(users_import);

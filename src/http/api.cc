@@ -8,6 +8,7 @@
 #include "base/text.h"
 #include "http/access_api.h"
 #include "http/access_policy.h"
+#include "http/election_api.h"
 #include "http/json_body.h"
 #include "http/paper_api.h"
 #include "http/params.h"
@@ -489,6 +490,7 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
                     },
                     std::string(kListPrecinctsDoc)});
   AddPaperRoutes(routes, store, clock);
+  AddElectionRoutes(routes, store, clock, services.election);
 
   // --- users, readiness, audit ---
   routes.push_back(

@@ -17,6 +17,7 @@
 #include "base/clock.h"
 #include "base/metrics.h"
 #include "base/status.h"
+#include "http/election_api.h"
 #include "http/router.h"
 #include "storage/store.h"
 
@@ -28,6 +29,7 @@ struct ApiServices {
   MetricsRegistry& metrics;
   AuthService& auth;  // logins, logouts, code reissue, revocation
   const Clock& clock;
+  ElectionOptions election = {};  // the election being run, strike backpressure
 };
 
 // Every route, in match order (the web front end's catch-all last). Each declares who may

@@ -51,6 +51,10 @@ struct ServerOptions {
   // proxy that terminates TLS (docs/security.md).
   std::string tls_cert_file;
   std::string tls_key_file;
+  // ISO date ("2026-11-03") of the election whose strikes and turnout the API serves.
+  std::string election;
+  // Strike requests handled at once; the next one gets 429 with Retry-After at once.
+  int max_inflight_strikes = 256;
   AuthOptions auth;        // used when the server makes its own AuthService
   AuditSinkOptions audit;  // the audit log's queue
 };

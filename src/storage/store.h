@@ -26,6 +26,7 @@
 
 #include "base/status.h"
 #include "domain/access.h"
+#include "domain/election.h"
 #include "domain/voter.h"
 
 namespace narwhal {
@@ -209,6 +210,57 @@ struct ReadinessRow {
   std::vector<User> not_logged_in;
 };
 
+// --- election day ----------------------------------------------------------------------
+
+// A strike as the store records it.
+struct NewStrike {
+  std::string election;  // ISO date of the election ("2026-11-03")
+  std::string voter_id;
+  std::string idempotency_key;  // unique per intended strike, across all elections
+  StrikeSource source = StrikeSource::kPollWatcher;
+  int64_t user_id = 0;  // who reported it; 0 for a state file or the command line
+  TimePoint at;
+};
+
+struct StrikeResult {
+  Status status;  // per item: kNotFound (unknown voter), kInvalidArgument; OK otherwise
+  StrikeOutcome outcome = StrikeOutcome::kStruck;
+  int64_t strike_id = 0;  // the strike that counts for this voter in this election
+  TimePoint struck_at;    // when she was first struck
+};
+
+// Support and turnout scores from a model or from canvassing (support ID 1-5 is stored
+// as support 100, 75, 50, 25, 0).
+struct VoterScore {
+  std::string voter_id;
+  int support = -1;  // 0..100, -1 unknown
+  int turnout = -1;  // 0..100 likelihood of voting, -1 unknown
+};
+
+struct PrecinctTurnout {
+  PrecinctKey precinct;
+  std::string precinct_name;
+  Turnout turnout;
+};
+
+// One change of the strike log, for live feeds (Server-Sent Events) and other systems.
+struct StrikeEvent {
+  int64_t id = 0;  // increasing; resume after the last one seen
+  std::string election;
+  std::string voter_id;
+  PrecinctKey precinct;
+  bool undone = false;  // a correction took the strike back
+  TimePoint at;
+};
+
+// A supporter who has not voted, for GOTV walk and call lists.
+struct GotvEntry {
+  VoterSummary voter;
+  std::string phone;
+  int support = -1;
+  int turnout = -1;
+};
+
 struct StoreStats {
   int64_t voters = 0;  // not removed
   int64_t removed = 0;
@@ -296,7 +348,43 @@ class Store {
   // precinct; every precinct of the voter file (as of the last FinishImport) is included,
   // those with nobody assigned with assigned = 0.
   virtual Result<std::vector<ReadinessRow>> GetReadiness(const std::string& county) = 0;
+
+  // --- election day -----------------------------------------------------------------
+  // Records strikes; durable on return, all of them committed together (group commit).
+  // Items are independent: a bad one gets its own status and the rest count. A repeated
+  // idempotency key returns the original result as kReplayed and changes nothing; a voter
+  // already struck in that election gives kAlreadyStruck and counts once. Turnout
+  // aggregates are updated in the same transaction.
+  virtual Result<std::vector<StrikeResult>> RecordStrikes(std::span<const NewStrike> strikes) = 0;
+
+  // Takes a strike back (a watcher tapped the wrong voter); `reason` is required.
+  // kNotFound when the voter is not struck in that election. Aggregates follow.
+  virtual Status UndoStrike(const std::string& election, const std::string& voter_id,
+                            const std::string& reason, int64_t user_id, TimePoint at) = 0;
+
+  // Stores scores (replacing earlier ones of the same voters) and refreshes the supporter
+  // counts of the affected precincts. Unknown voter ids are counted, not stored.
+  // Returns how many were stored.
+  virtual Result<int64_t> UpsertScores(std::span<const VoterScore> scores) = 0;
+
+  // Turnout per precinct of `county` (empty = all) for `election`, read from aggregates
+  // maintained as strikes arrive, never by scanning voters; precincts without strikes are
+  // included. A supporter is a voter with support >= kSupporterThreshold.
+  virtual Result<std::vector<PrecinctTurnout>> GetTurnout(const std::string& election,
+                                                          const std::string& county) = 0;
+
+  // Strike log entries after `after_id`, oldest first, at most `limit`.
+  virtual Result<std::vector<StrikeEvent>> StrikesSince(const std::string& election,
+                                                        int64_t after_id, int limit) = 0;
+
+  // Supporters of the precinct who are not struck in `election`, in walk order (street,
+  // odd side up, even side down, unit). Removed voters are never listed.
+  virtual Result<std::vector<GotvEntry>> GotvList(const std::string& election,
+                                                  const PrecinctKey& precinct) = 0;
 };
+
+// Support score at or above which a voter counts as a supporter.
+inline constexpr int kSupporterThreshold = 60;
 
 }  // namespace narwhal
 

@@ -207,6 +207,52 @@ class ControllableStore final : public Store {
   Result<std::vector<ReadinessRow>> GetReadiness(const std::string& county) override {
     return inner_.GetReadiness(county);
   }
+  Result<std::vector<StrikeResult>> RecordStrikes(std::span<const NewStrike> strikes) override {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      ++held_strikes_;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return !hold_strikes_; });
+      --held_strikes_;
+    }
+    return inner_.RecordStrikes(strikes);
+  }
+  Status UndoStrike(const std::string& election, const std::string& voter_id,
+                    const std::string& reason, int64_t user_id, TimePoint at) override {
+    return inner_.UndoStrike(election, voter_id, reason, user_id, at);
+  }
+  Result<int64_t> UpsertScores(std::span<const VoterScore> scores) override {
+    return inner_.UpsertScores(scores);
+  }
+  Result<std::vector<PrecinctTurnout>> GetTurnout(const std::string& election,
+                                                  const std::string& county) override {
+    return inner_.GetTurnout(election, county);
+  }
+  Result<std::vector<StrikeEvent>> StrikesSince(const std::string& election, int64_t after_id,
+                                                int limit) override {
+    return inner_.StrikesSince(election, after_id, limit);
+  }
+  Result<std::vector<GotvEntry>> GotvList(const std::string& election,
+                                          const PrecinctKey& precinct) override {
+    return inner_.GotvList(election, precinct);
+  }
+
+  // RecordStrikes blocks until ReleaseStrikes() from now on.
+  void HoldStrikes() {
+    std::lock_guard<std::mutex> lock(mu_);
+    hold_strikes_ = true;
+  }
+  void ReleaseStrikes() {
+    std::lock_guard<std::mutex> lock(mu_);
+    hold_strikes_ = false;
+    cv_.notify_all();
+  }
+  // Waits until `n` RecordStrikes calls are being held.
+  void WaitForHeldStrikes(int n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return held_strikes_ >= n; });
+  }
+
   // AppendAudit fails with `status` from now on (OK restores it).
   void FailAudit(Status status) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -217,10 +263,12 @@ class ControllableStore final : public Store {
   Store& inner_;
   std::mutex mu_;
   std::condition_variable cv_;
-  Status ping_;        // guarded by mu_
-  Status audit_;       // guarded by mu_
-  bool hold_ = false;  // guarded by mu_
-  int held_ = 0;       // guarded by mu_
+  Status ping_;                // guarded by mu_
+  Status audit_;               // guarded by mu_
+  bool hold_ = false;          // guarded by mu_
+  int held_ = 0;               // guarded by mu_
+  bool hold_strikes_ = false;  // guarded by mu_
+  int held_strikes_ = 0;       // guarded by mu_
 };
 
 }  // namespace narwhal::testing

@@ -66,6 +66,23 @@ class PostgresStoreTest : public ::testing::Test {
     return store.ok() ? std::move(store).value() : nullptr;
   }
 
+  // Imports voters V0..V{n-1}; the first `supporters` of them get support 100.
+  void ImportVoters(Store& store, int n, int supporters) {
+    Result<ImportId> import = store.BeginImport({"voters", "test", "t.txt"});
+    ASSERT_TRUE(import.ok()) << import.status().ToString();
+    std::vector<Voter> voters;
+    std::vector<VoterScore> scores;
+    for (int i = 0; i < n; ++i) {
+      voters.push_back(MakeVoter("V" + std::to_string(i), "SMITH"));
+      if (i < supporters) scores.push_back(VoterScore{voters.back().voter_id, 100, 80});
+    }
+    ASSERT_TRUE(store.UpsertVoters(*import, voters).ok());
+    ASSERT_TRUE(store.FinishImport(*import, {}).ok());
+    Result<int64_t> stored = store.UpsertScores(scores);
+    ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+    ASSERT_EQ(*stored, supporters);
+  }
+
   void ImportOne(Store& store, const std::string& id) {
     Result<ImportId> import = store.BeginImport({"voters", "test", "t.txt"});
     ASSERT_TRUE(import.ok()) << import.status().ToString();
@@ -153,6 +170,182 @@ TEST_F(PostgresStoreTest, ConnectionLostDuringCommitIsOutcomeUnknown) {
     if (!found) std::this_thread::sleep_for(milliseconds(20));
   }
   EXPECT_TRUE(found);
+}
+
+// A strike batch whose COMMIT is cut: "outcome unknown". The poll watcher's phone sends
+// the same batch again (same keys); every voter then counts exactly once, whether the
+// first COMMIT took effect (replayed) or not (struck).
+TEST_F(PostgresStoreTest, StrikeBatchRetriedAfterAnUnknownCommitCountsOnce) {
+  Result<std::unique_ptr<FaultyProxy>> proxy = FaultyProxy::Start(server_->port());
+  ASSERT_TRUE(proxy.ok()) << proxy.status().ToString();
+  PostgresOptions options = Options();
+  options.conninfo = "host=127.0.0.1 port=" + std::to_string((*proxy)->port()) +
+                     " user=postgres dbname=narwhal_schemas options='-c search_path=" + schema_ +
+                     "'";
+  std::unique_ptr<Store> store = OpenStore(options);
+  ASSERT_NE(store, nullptr);
+  ImportVoters(*store, 4, 2);
+  const std::string election = "2026-11-03";
+  const TimePoint at = std::chrono::system_clock::now();
+  std::vector<NewStrike> batch;
+  for (int i = 0; i < 3; ++i) {
+    batch.push_back(NewStrike{election, "V" + std::to_string(i), "key-cut-" + std::to_string(i),
+                              StrikeSource::kPollWatcher, 7, at});
+  }
+
+  (*proxy)->CutAfterClientSends(std::string("COMMIT\0", 7));
+  Result<std::vector<StrikeResult>> first = store->RecordStrikes(batch);
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.status().code(), ErrorCode::kUnavailable) << first.status().ToString();
+  EXPECT_NE(first.status().message().find("outcome unknown"), std::string::npos)
+      << first.status().message();
+  EXPECT_EQ((*proxy)->cuts(), 1);
+  (*proxy)->CutAfterClientSends("");
+
+  Result<std::vector<StrikeResult>> retry = store->RecordStrikes(batch);
+  ASSERT_TRUE(retry.ok()) << retry.status().ToString();
+  ASSERT_EQ(retry->size(), batch.size());
+  for (const StrikeResult& r : *retry) {
+    EXPECT_TRUE(r.status.ok()) << r.status.ToString();
+    // The server did get the COMMIT, so the retry finds the original answers.
+    EXPECT_EQ(r.outcome, StrikeOutcome::kReplayed);
+    EXPECT_GT(r.strike_id, 0);
+  }
+  // A third send changes nothing either.
+  Result<std::vector<StrikeResult>> again = store->RecordStrikes(batch);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  for (size_t i = 0; i < batch.size(); ++i) {
+    EXPECT_EQ((*again)[i].outcome, StrikeOutcome::kReplayed);
+    EXPECT_EQ((*again)[i].strike_id, (*retry)[i].strike_id);
+  }
+
+  Result<std::vector<StrikeEvent>> events = store->StrikesSince(election, 0, 100);
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  EXPECT_EQ(events->size(), 3u);
+  Result<std::vector<PrecinctTurnout>> turnout = store->GetTurnout(election, "92");
+  ASSERT_TRUE(turnout.ok()) << turnout.status().ToString();
+  ASSERT_EQ(turnout->size(), 1u);
+  EXPECT_EQ((*turnout)[0].turnout.registered, 4);
+  EXPECT_EQ((*turnout)[0].turnout.voted, 3);
+  EXPECT_EQ((*turnout)[0].turnout.supporters, 2);
+  EXPECT_EQ((*turnout)[0].turnout.supporters_voted, 2);
+  Result<std::vector<GotvEntry>> gotv = store->GotvList(election, PrecinctKey{"92", "01-01"});
+  ASSERT_TRUE(gotv.ok()) << gotv.status().ToString();
+  EXPECT_TRUE(gotv->empty());
+}
+
+// Two app nodes strike overlapping voters at once, in opposite orders and with their own
+// keys: every voter is struck exactly once (one kStruck, the rest kAlreadyStruck), no
+// batch deadlocks, and the aggregates count each voter once.
+TEST_F(PostgresStoreTest, NodesStrikingTheSameVotersAtOnceCountEachOnce) {
+  std::unique_ptr<Store> seed = OpenStore(Options());
+  ASSERT_NE(seed, nullptr);
+  constexpr int kVoters = 40;
+  ImportVoters(*seed, kVoters, 10);
+  const std::string election = "2026-11-03";
+  constexpr int kNodes = 3;
+  constexpr int kRounds = 5;
+  std::vector<std::unique_ptr<Store>> nodes;
+  for (int n = 0; n < kNodes; ++n) nodes.push_back(OpenStore(Options()));
+  for (const auto& node : nodes) ASSERT_NE(node, nullptr);
+
+  std::vector<std::vector<StrikeResult>> answers(kNodes);
+  std::vector<Status> failures(kNodes);
+  std::vector<std::thread> threads;
+  for (int n = 0; n < kNodes; ++n) {
+    threads.emplace_back([&, n] {
+      for (int round = 0; round < kRounds; ++round) {
+        std::vector<NewStrike> batch;
+        for (int i = 0; i < kVoters / kRounds; ++i) {
+          int v = round * (kVoters / kRounds) + i;
+          if (n % 2 == 1) v = kVoters - 1 - v;  // the other end first
+          batch.push_back(NewStrike{election, "V" + std::to_string(v),
+                                    "node" + std::to_string(n) + "-v" + std::to_string(v),
+                                    StrikeSource::kPollWatcher, n + 1,
+                                    std::chrono::system_clock::now()});
+        }
+        Result<std::vector<StrikeResult>> r = nodes[n]->RecordStrikes(batch);
+        if (!r.ok()) {
+          failures[n] = r.status();
+          return;
+        }
+        answers[n].insert(answers[n].end(), r->begin(), r->end());
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const Status& s : failures) ASSERT_TRUE(s.ok()) << s.ToString();
+
+  int struck = 0;
+  int already = 0;
+  for (const auto& node_answers : answers) {
+    for (const StrikeResult& r : node_answers) {
+      EXPECT_TRUE(r.status.ok()) << r.status.ToString();
+      struck += r.outcome == StrikeOutcome::kStruck ? 1 : 0;
+      already += r.outcome == StrikeOutcome::kAlreadyStruck ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(struck, kVoters);
+  EXPECT_EQ(already, kVoters * (kNodes - 1));
+  Result<std::vector<PrecinctTurnout>> turnout = seed->GetTurnout(election, "");
+  ASSERT_TRUE(turnout.ok()) << turnout.status().ToString();
+  ASSERT_EQ(turnout->size(), 1u);
+  EXPECT_EQ((*turnout)[0].turnout.voted, kVoters);
+  EXPECT_EQ((*turnout)[0].turnout.supporters_voted, 10);
+  Result<std::vector<StrikeEvent>> events = seed->StrikesSince(election, 0, 1000);
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  EXPECT_EQ(events->size(), static_cast<size_t>(kVoters));
+}
+
+// Scores change while strikes arrive (a model refresh on election morning): the
+// supporters_voted aggregate still equals the struck voters whose final score makes them
+// supporters, and the two kinds of write never deadlock.
+TEST_F(PostgresStoreTest, ScoreUpdatesDuringStrikesKeepSupportersVotedExact) {
+  std::unique_ptr<Store> store = OpenStore(Options());
+  ASSERT_NE(store, nullptr);
+  constexpr int kVoters = 60;
+  ImportVoters(*store, kVoters, 0);
+  const std::string election = "2026-11-03";
+  ASSERT_TRUE(store->GetTurnout(election, "").ok());  // the turnout rows exist from here on
+  std::vector<Status> failures(2);
+  std::thread striker([&] {
+    for (int v = 0; v < kVoters; v += 4) {
+      std::vector<NewStrike> batch;
+      for (int i = v; i < v + 4; ++i) {
+        batch.push_back(NewStrike{election, "V" + std::to_string(i), "mix-" + std::to_string(i),
+                                  StrikeSource::kPaperEntry, 1, std::chrono::system_clock::now()});
+      }
+      Result<std::vector<StrikeResult>> r = store->RecordStrikes(batch);
+      if (!r.ok()) {
+        failures[0] = r.status();
+        return;
+      }
+    }
+  });
+  std::thread scorer([&] {
+    for (int round = 0; round < 6; ++round) {
+      std::vector<VoterScore> scores;
+      for (int i = 0; i < kVoters; ++i) {
+        // Even voters end as supporters, odd ones do not; earlier rounds flip them.
+        const bool supporter = (i % 2 == 0) == (round % 2 == 1);
+        scores.push_back(VoterScore{"V" + std::to_string(i), supporter ? 90 : 10, 50});
+      }
+      Result<int64_t> r = store->UpsertScores(scores);
+      if (!r.ok()) {
+        failures[1] = r.status();
+        return;
+      }
+    }
+  });
+  striker.join();
+  scorer.join();
+  for (const Status& s : failures) ASSERT_TRUE(s.ok()) << s.ToString();
+  Result<std::vector<PrecinctTurnout>> turnout = store->GetTurnout(election, "");
+  ASSERT_TRUE(turnout.ok()) << turnout.status().ToString();
+  ASSERT_EQ(turnout->size(), 1u);
+  EXPECT_EQ((*turnout)[0].turnout.voted, kVoters);
+  EXPECT_EQ((*turnout)[0].turnout.supporters, kVoters / 2);
+  EXPECT_EQ((*turnout)[0].turnout.supporters_voted, kVoters / 2);
 }
 
 TEST_F(PostgresStoreTest, StatementTimeoutCancelsASlowQuery) {

@@ -50,44 +50,10 @@ std::vector<std::string> Ids(const VoterPage& page) {
 
 }  // namespace
 
-// Names the backend in gtest's messages instead of dumping its bytes.
-void PrintTo(const StoreBackend& backend, std::ostream* os) {
-  *os << backend.name;
-}
-
 namespace {
 
-// Every backend the suite runs against; each instantiation below uses this list.
-std::vector<StoreBackend> Backends() {
-  return {SqliteBackend(), PostgresBackend()};
-}
-
-std::string BackendName(const ::testing::TestParamInfo<StoreBackend>& info) {
-  return info.param.name;
-}
-
-class StoreConformanceTest : public ::testing::TestWithParam<StoreBackend> {
+class StoreConformanceTest : public BackendTest {
  protected:
-  void SetUp() override {
-    factory_ = GetParam().make();
-    Result<std::unique_ptr<Store>> store = factory_->Open();
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    factory_.reset();
-  }
-
-  void Reopen() {
-    store_.reset();
-    Result<std::unique_ptr<Store>> store = factory_->Open();
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-  }
-
-  Store& store() { return *store_; }
-
   // One complete voter import; returns the counts.
   UpsertCounts Import(const std::vector<Voter>& voters, FinishImportOptions finish = {},
                       int64_t* removed = nullptr) {
@@ -113,9 +79,6 @@ class StoreConformanceTest : public ::testing::TestWithParam<StoreBackend> {
     q.name = FoldForSearch(name);
     return Search(q);
   }
-
-  std::unique_ptr<StoreFactory> factory_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_P(StoreConformanceTest, UpsertCountsAddedChangedMovedUnchanged) {
@@ -643,7 +606,7 @@ TEST_P(StoreConformanceTest, PingOnAFreshStore) {
   EXPECT_TRUE(store().Ping().ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest, ::testing::ValuesIn(Backends()),
+INSTANTIATE_TEST_SUITE_P(Backends, StoreConformanceTest, ::testing::ValuesIn(AllBackends()),
                          BackendName);
 
 // --- volunteers, credentials and access ---------------------------------------------
@@ -1266,7 +1229,7 @@ TEST_P(AccessTest, AccessDataSurvivesReopen) {
   EXPECT_EQ(audit->events.size(), 1u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AccessTest, ::testing::ValuesIn(Backends()), BackendName);
+INSTANTIATE_TEST_SUITE_P(Backends, AccessTest, ::testing::ValuesIn(AllBackends()), BackendName);
 
 }  // namespace
 }  // namespace narwhal::testing

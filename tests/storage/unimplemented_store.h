@@ -48,6 +48,24 @@ class UnimplementedStore : public Store {
   Result<AuditPage> ListAudit(const AuditQuery&) override { return Unused(); }
   Result<std::vector<ReadinessRow>> GetReadiness(const std::string&) override { return Unused(); }
 
+  Result<std::vector<StrikeResult>> RecordStrikes(std::span<const NewStrike>) override {
+    return Unused();
+  }
+  Status UndoStrike(const std::string&, const std::string&, const std::string&, int64_t,
+                    TimePoint) override {
+    return Unused();
+  }
+  Result<int64_t> UpsertScores(std::span<const VoterScore>) override { return Unused(); }
+  Result<std::vector<PrecinctTurnout>> GetTurnout(const std::string&, const std::string&) override {
+    return Unused();
+  }
+  Result<std::vector<StrikeEvent>> StrikesSince(const std::string&, int64_t, int) override {
+    return Unused();
+  }
+  Result<std::vector<GotvEntry>> GotvList(const std::string&, const PrecinctKey&) override {
+    return Unused();
+  }
+
  private:
   static Status Unused() { return Internal("not used by this test"); }
 };

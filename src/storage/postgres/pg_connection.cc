@@ -207,6 +207,16 @@ void AppendCopyField(std::string_view value, std::string& out) {
   out.append(value.substr(run));
 }
 
+std::string BigintArray(std::span<const int64_t> values) {
+  std::string out = "{";
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out += ',';
+    out += std::to_string(values[i]);
+  }
+  out += '}';
+  return out;
+}
+
 std::string TextArray(std::span<const std::string> values) {
   std::string out = "{";
   for (size_t i = 0; i < values.size(); ++i) {

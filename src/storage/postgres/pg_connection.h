@@ -116,6 +116,8 @@ void AppendCopyField(std::string_view value, std::string& out);
 
 // The text form of a one-dimensional text[] value ({"a","b\"c"}), to bind as a parameter.
 std::string TextArray(std::span<const std::string> values);
+// The same for bigint[] ({1,-2,3}).
+std::string BigintArray(std::span<const int64_t> values);
 
 // The smallest string greater than every string that starts with `prefix` (in byte
 // order, which is code point order for UTF-8), or empty when there is none.

@@ -181,8 +181,85 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
   FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();
 )sql";
 
-constexpr std::array<Migration, 1> kMigrations = {{
+// Version 2: election day. `strikes` keeps every report that named a known voter (the
+// idempotency key is unique across elections, so a retried report finds its original
+// answer); `struck` holds the strike that counts per (election, voter), which makes
+// "exactly one counts" a primary key. `turnout` holds the aggregates per election and
+// precinct, created for every precinct when an election is first used (marked in
+// `turnout_elections`) and changed in the transaction of every strike, undo and score
+// update. `strike_events` is the feed: one row per counted strike or undo, ids in commit
+// order (appenders hold kStrikeFeedLock until they commit).
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE voter_scores(
+  voter_id text COLLATE "C" PRIMARY KEY,
+  support integer NOT NULL,
+  turnout integer NOT NULL
+);
+CREATE TABLE strikes(
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  idempotency_key text COLLATE "C" NOT NULL UNIQUE,
+  election text COLLATE "C" NOT NULL,
+  voter_id text COLLATE "C" NOT NULL,
+  source text NOT NULL,
+  user_id bigint NOT NULL,
+  at_ns bigint NOT NULL,
+  -- The answer this report got: 0 struck (it counts; counted_id and struck_ns are NULL),
+  -- 1 already struck (counted_id / struck_ns: the strike that counted then).
+  outcome smallint NOT NULL DEFAULT 0,
+  counted_id bigint,
+  struck_ns bigint
+);
+CREATE INDEX strikes_voter ON strikes(election, voter_id);
+CREATE TABLE struck(
+  election text COLLATE "C" NOT NULL,
+  voter_id text COLLATE "C" NOT NULL,
+  strike_id bigint NOT NULL REFERENCES strikes(id),
+  struck_ns bigint NOT NULL,
+  -- The voter's precinct when struck: the turnout row an undo takes the strike from.
+  county text COLLATE "C" NOT NULL,
+  precinct text COLLATE "C" NOT NULL,
+  PRIMARY KEY(election, voter_id)
+);
+CREATE INDEX struck_precinct ON struck(election, county, precinct);
+CREATE TABLE strike_undos(
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  strike_id bigint NOT NULL REFERENCES strikes(id),
+  election text COLLATE "C" NOT NULL,
+  voter_id text COLLATE "C" NOT NULL,
+  reason text NOT NULL,
+  user_id bigint NOT NULL,
+  at_ns bigint NOT NULL
+);
+CREATE TABLE turnout_elections(
+  election text COLLATE "C" PRIMARY KEY,
+  created_ns bigint NOT NULL
+);
+CREATE TABLE turnout(
+  election text COLLATE "C" NOT NULL,
+  county text COLLATE "C" NOT NULL,
+  precinct text COLLATE "C" NOT NULL,
+  voted bigint NOT NULL DEFAULT 0,
+  supporters bigint NOT NULL DEFAULT 0,
+  supporters_voted bigint NOT NULL DEFAULT 0,
+  expected double precision NOT NULL DEFAULT 0,
+  last_report_ns bigint,
+  PRIMARY KEY(election, county, precinct)
+);
+CREATE TABLE strike_events(
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  election text COLLATE "C" NOT NULL,
+  voter_id text COLLATE "C" NOT NULL,
+  county text COLLATE "C" NOT NULL,
+  precinct text COLLATE "C" NOT NULL,
+  undone boolean NOT NULL,
+  at_ns bigint NOT NULL
+);
+CREATE INDEX strike_events_election ON strike_events(election, id);
+)sql";
+
+constexpr std::array<Migration, 2> kMigrations = {{
     {1, kSchemaV1},
+    {2, kSchemaV2},
 }};
 
 // The voter indexes a bulk load into an empty store drops and builds once at its end

@@ -12,6 +12,7 @@
 #include "storage/postgres/pg_schema.h"
 #include "storage/postgres/postgres_store_impl.h"
 #include "storage/search_cursor.h"
+#include "storage/voter_search.h"
 
 namespace narwhal {
 
@@ -570,35 +571,6 @@ Result<VoterRecord> PostgresStore::GetVoter(const std::string& voter_id) {
 
 namespace {
 
-constexpr int kMaxSearchLimit = 1000;
-constexpr size_t kMaxNameWords = 8;
-
-// How one branch of a name search narrows the name index.
-enum class NameMatch {
-  kNone,           // no name condition
-  kLastPrefix,     // last_key starts with `last`
-  kLastThenFirst,  // last_key = `last` and first_key starts with `first`
-  kFirstThenLast,  // first_key = `first` and last_key starts with `last`
-};
-
-struct Branch {
-  NameMatch match = NameMatch::kNone;
-  std::string last;
-  std::string first;
-};
-
-struct Row {
-  VoterSummary summary;
-  std::string last_key;
-  std::string first_key;
-};
-
-bool KeyLess(const Row& a, const Row& b) {
-  if (a.last_key != b.last_key) return a.last_key < b.last_key;
-  if (a.first_key != b.first_key) return a.first_key < b.first_key;
-  return a.summary.voter_id < b.summary.voter_id;
-}
-
 // Adds `value` to `params` and returns its placeholder.
 std::string Bind(Params& params, std::string_view value) {
   params.Add(value);
@@ -615,7 +587,7 @@ std::string PrefixRange(std::string_view column, const std::string& prefix, Para
 }
 
 // The SQL of one branch from fixed fragments; values are always bound.
-std::string BranchSql(const Branch& b, const VoterQuery& q,
+std::string BranchSql(const NameBranch& b, const VoterQuery& q,
                       const std::optional<SearchCursor>& cursor, Params& params) {
   std::string sql =
       "SELECT voter_id, last_name, first_name, middle_name, name_suffix, county, precinct, "
@@ -658,62 +630,22 @@ std::string BranchSql(const Branch& b, const VoterQuery& q,
   return sql;
 }
 
-std::string JoinWords(std::span<const std::string_view> words) {
-  std::string out;
-  for (std::string_view w : words) {
-    if (!out.empty()) out += ' ';
-    out += w;
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<VoterPage> PostgresStore::SearchVoters(const VoterQuery& query) {
-  if (query.limit < 1 || query.limit > kMaxSearchLimit) {
-    return InvalidArgument("limit must be between 1 and " + std::to_string(kMaxSearchLimit));
-  }
-  if (!query.precinct.empty() && query.county.empty()) {
-    return InvalidArgument("a precinct filter needs its county");
-  }
-  const std::vector<std::string_view> words = SplitWords(query.name);
-  if (words.empty() && query.registration_number.empty() && query.county.empty()) {
-    return InvalidArgument("a search needs a name, a registration number or a county");
-  }
-  if (words.size() > kMaxNameWords) return InvalidArgument("too many words in the name");
-  std::optional<SearchCursor> cursor;
-  if (!query.cursor.empty()) {
-    NARWHAL_ASSIGN_OR_RETURN(SearchCursor c, DecodeSearchCursor(query.cursor));
-    cursor = std::move(c);
-  }
-  if (query.scope && query.scope->counties.empty() && query.scope->precincts.empty()) {
-    return VoterPage{};  // an empty scope matches nobody
-  }
+  NARWHAL_ASSIGN_OR_RETURN(VoterSearchPlan plan, PlanVoterSearch(query));
+  if (plan.empty_scope) return VoterPage{};
+  const std::optional<SearchCursor>& cursor = plan.cursor;
 
-  std::vector<Branch> branches;
-  if (words.empty()) {
-    branches.push_back(Branch{});
-  } else if (words.size() == 1) {
-    branches.push_back(Branch{NameMatch::kLastPrefix, std::string(words[0]), ""});
-  } else {
-    const std::span<const std::string_view> all(words);
-    for (size_t k = 1; k < words.size(); ++k) {
-      branches.push_back(
-          Branch{NameMatch::kLastThenFirst, JoinWords(all.first(k)), JoinWords(all.subspan(k))});
-      branches.push_back(
-          Branch{NameMatch::kFirstThenLast, JoinWords(all.subspan(k)), JoinWords(all.first(k))});
-    }
-  }
-
-  std::vector<Row> rows;
+  std::vector<VoterSearchRow> rows;
   NARWHAL_RETURN_IF_ERROR(Transact(Access::kRead, [&](Connection& db) -> Status {
     rows.clear();
-    for (const Branch& b : branches) {
+    for (const NameBranch& b : plan.branches) {
       Params params;
       const std::string sql = BranchSql(b, query, cursor, params);
       NARWHAL_ASSIGN_OR_RETURN(Rows r, db.Exec(sql, params));
       for (int i = 0; i < r.size(); ++i) {
-        Row row;
+        VoterSearchRow row;
         row.summary.voter_id = r.String(i, 0);
         row.summary.last_name = r.String(i, 1);
         row.summary.first_name = r.String(i, 2);
@@ -734,24 +666,7 @@ Result<VoterPage> PostgresStore::SearchVoters(const VoterQuery& query) {
     }
     return Status::Ok();
   }));
-  // Branches overlap; the sort key includes the voter id, so duplicates are adjacent.
-  std::sort(rows.begin(), rows.end(), KeyLess);
-  rows.erase(std::unique(rows.begin(), rows.end(),
-                         [](const Row& a, const Row& b) {
-                           return a.summary.voter_id == b.summary.voter_id;
-                         }),
-             rows.end());
-  VoterPage page;
-  const size_t limit = static_cast<size_t>(query.limit);
-  if (rows.size() > limit) {
-    rows.resize(limit);
-    const Row& last = rows.back();
-    page.next_cursor =
-        EncodeSearchCursor(SearchCursor{last.last_key, last.first_key, last.summary.voter_id});
-  }
-  page.voters.reserve(rows.size());
-  for (Row& r : rows) page.voters.push_back(std::move(r.summary));
-  return page;
+  return FinishVoterPage(std::move(rows), query.limit);
 }
 
 Result<std::vector<PrecinctSummary>> PostgresStore::ListPrecincts(const std::string& county) {

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "base/text.h"
+#include "storage/postgres/pg_time.h"
 #include "storage/postgres/postgres_store_impl.h"
 #include "storage/search_cursor.h"
 
@@ -13,14 +14,6 @@ namespace narwhal::postgres {
 namespace {
 
 constexpr int kMaxPageLimit = 1000;
-
-int64_t ToNanos(TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
-}
-
-TimePoint FromNanos(int64_t ns) {
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::nanoseconds(ns)));
-}
 
 std::optional<TimePoint> OptionalTime(const Rows& r, int row, int col) {
   if (r.IsNull(row, col)) return std::nullopt;
@@ -33,16 +26,6 @@ void AddOptionalTime(Params& p, const std::optional<TimePoint>& t) {
   } else {
     p.AddNull();
   }
-}
-
-std::string BigintArray(std::span<const int64_t> values) {
-  std::string out = "{";
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) out += ',';
-    out += std::to_string(values[i]);
-  }
-  out += '}';
-  return out;
 }
 
 // The page cursor of users and audit events (search_cursor.h); 0 for the first page.

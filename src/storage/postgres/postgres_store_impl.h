@@ -5,7 +5,9 @@
 // Writers of the voter table (UpsertVoters, FinishImport) take a table lock that admits
 // readers but no other writer of voters, the counterpart of SQLite's single writer;
 // everything else relies on row locks (SELECT ... FOR UPDATE where a read decides a
-// write).
+// write). Election-day writes take their locks in one fixed order, so that concurrent
+// strike batches, undos and score updates wait for each other but never deadlock
+// (postgres_store_election.cc).
 #ifndef NARWHAL_STORAGE_POSTGRES_POSTGRES_STORE_IMPL_H_
 #define NARWHAL_STORAGE_POSTGRES_POSTGRES_STORE_IMPL_H_
 
@@ -57,6 +59,18 @@ class PostgresStore final : public Store {
   Status AppendAudit(std::span<const AuditEvent> events) override;
   Result<AuditPage> ListAudit(const AuditQuery& query) override;
   Result<std::vector<ReadinessRow>> GetReadiness(const std::string& county) override;
+
+  // Election day (postgres_store_election.cc).
+  Result<std::vector<StrikeResult>> RecordStrikes(std::span<const NewStrike> strikes) override;
+  Status UndoStrike(const std::string& election, const std::string& voter_id,
+                    const std::string& reason, int64_t user_id, TimePoint at) override;
+  Result<int64_t> UpsertScores(std::span<const VoterScore> scores) override;
+  Result<std::vector<PrecinctTurnout>> GetTurnout(const std::string& election,
+                                                  const std::string& county) override;
+  Result<std::vector<StrikeEvent>> StrikesSince(const std::string& election, int64_t after_id,
+                                                int limit) override;
+  Result<std::vector<GotvEntry>> GotvList(const std::string& election,
+                                          const PrecinctKey& precinct) override;
 
  private:
   enum class Access { kRead, kWrite };

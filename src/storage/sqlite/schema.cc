@@ -185,12 +185,64 @@ constexpr std::string_view kSchemaV5 = R"sql(
 CREATE TABLE field_names(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations = {{
+// Version 6: election day. Every strike report is a row of strikes (replays and double
+// strikes stay auditable; outcome 'struck', 'already_struck' or 'undo', the last written
+// by UndoStrike with no idempotency key). counted_strike_id names the strike that counts
+// for the voter (NULL on a 'struck' row: the row itself; on an 'undo' row: the strike it
+// took back). struck says who is struck now, one row per (election, voter). turnout holds
+// the per-precinct aggregates, maintained by the same jobs that write strikes and scores;
+// last_report_at is unix milliseconds. scores keep support and turnout 0..100, -1 unknown.
+constexpr std::string_view kSchemaV6 = R"sql(
+CREATE TABLE strikes(
+  id INTEGER PRIMARY KEY,
+  election TEXT NOT NULL,
+  voter_id TEXT NOT NULL,
+  county TEXT NOT NULL,
+  precinct TEXT NOT NULL,
+  source TEXT NOT NULL,
+  user_id INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  idempotency_key TEXT UNIQUE,
+  outcome TEXT NOT NULL CHECK(outcome IN ('struck', 'already_struck', 'undo')),
+  counted_strike_id INTEGER,
+  undone_at INTEGER,
+  undo_reason TEXT,
+  undo_user_id INTEGER
+);
+CREATE INDEX strikes_events ON strikes(election, id) WHERE outcome IN ('struck', 'undo');
+CREATE TABLE struck(
+  election TEXT NOT NULL,
+  voter_id TEXT NOT NULL,
+  strike_id INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY(election, voter_id)
+) WITHOUT ROWID;
+CREATE TABLE scores(
+  voter_id TEXT PRIMARY KEY,
+  support INTEGER NOT NULL,
+  turnout INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE turnout(
+  election TEXT NOT NULL,
+  county TEXT NOT NULL,
+  precinct TEXT NOT NULL,
+  registered INTEGER NOT NULL,
+  voted INTEGER NOT NULL,
+  supporters INTEGER NOT NULL,
+  supporters_voted INTEGER NOT NULL,
+  expected REAL NOT NULL,
+  last_report_at INTEGER,
+  PRIMARY KEY(election, county, precinct)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
     {4, kSchemaV4},
     {5, kSchemaV5},
+    {6, kSchemaV6},
 }};
 
 // Name search walks voters_name ("first last" searches voters_first) in order; precinct lists and

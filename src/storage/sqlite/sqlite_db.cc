@@ -92,6 +92,10 @@ int64_t Statement::ColumnInt64(int index) const {
   return sqlite3_column_int64(stmt_, index);
 }
 
+double Statement::ColumnDouble(int index) const {
+  return sqlite3_column_double(stmt_, index);
+}
+
 bool Statement::ColumnIsText(int index) const {
   return sqlite3_column_type(stmt_, index) == SQLITE_TEXT;
 }

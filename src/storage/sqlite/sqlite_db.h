@@ -56,6 +56,7 @@ class Statement {
   std::string_view ColumnText(int index) const;
   std::string ColumnString(int index) const { return std::string(ColumnText(index)); }
   int64_t ColumnInt64(int index) const;
+  double ColumnDouble(int index) const;
   bool ColumnIsNull(int index) const;
   bool ColumnIsText(int index) const;
   // The bytes of a BLOB (or TEXT) column, valid until the next Step or Reset.

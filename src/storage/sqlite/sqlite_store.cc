@@ -12,6 +12,7 @@
 #include "storage/search_cursor.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_store_impl.h"
+#include "storage/voter_search.h"
 
 namespace narwhal {
 
@@ -515,6 +516,16 @@ Result<FinishImportResult> SqliteStore::FinishImport(ImportId import,
         "AND r.removed_at IS NOT NULL) "
         "FROM (SELECT county, precinct, count(*) AS all_voters, min(rowid) AS any_row "
         "FROM voters GROUP BY county, precinct) g JOIN voters n ON n.rowid = g.any_row;"));
+    // Elections already under way keep their turnout rows in step with the voter file:
+    // registered counts follow, a new precinct gets its row (supporters arrive with its
+    // next UpsertScores). Per precinct, never per voter.
+    NARWHAL_RETURN_IF_ERROR(
+        db.Exec("UPDATE turnout SET registered = coalesce((SELECT p.voters FROM precincts p "
+                "WHERE p.county = turnout.county AND p.precinct = turnout.precinct), 0);"
+                "INSERT OR IGNORE INTO turnout(election, county, precinct, registered, voted, "
+                "supporters, supporters_voted, expected, last_report_at) "
+                "SELECT e.election, p.county, p.precinct, p.voters, 0, 0, 0, 0, NULL "
+                "FROM (SELECT DISTINCT election FROM turnout) e CROSS JOIN precincts p;"));
     NARWHAL_ASSIGN_OR_RETURN(ScopedStatement forget,
                              db.Prepare("DELETE FROM import_seen WHERE import_id = ?1"));
     forget->BindInt64(1, import);
@@ -571,18 +582,8 @@ Result<VoterRecord> SqliteStore::GetVoter(const std::string& voter_id) {
 
 namespace {
 
-constexpr int kMaxSearchLimit = 1000;
-constexpr size_t kMaxNameWords = 8;
 // Greater than every byte of UTF-8, so `key < prefix + kAfterPrefix` bounds a prefix.
 constexpr std::string_view kAfterPrefix = "\xFF";
-
-// How one branch of a name search narrows the name index.
-enum class NameMatch {
-  kNone,           // no name condition
-  kLastPrefix,     // last_key starts with ?1
-  kLastThenFirst,  // last_key = ?1 and first_key starts with ?3
-  kFirstThenLast,  // first_key = ?3 and last_key starts with ?1
-};
 
 // Which part of a VoterQuery::scope one statement covers. The scope is searched as one
 // statement for its counties and one per precinct, whose rows are merged like name
@@ -606,24 +607,6 @@ constexpr int kFirstScopeParam = 12;
 // Scope entries one search takes at most: each precinct costs a statement, and a county
 // list a parameter; far beyond any real assignment.
 constexpr size_t kMaxScopeEntries = 2000;
-
-struct Branch {
-  NameMatch match = NameMatch::kNone;
-  std::string last;   // exact key or prefix
-  std::string first;  // exact key or prefix
-};
-
-struct Row {
-  VoterSummary summary;
-  std::string last_key;
-  std::string first_key;
-};
-
-bool KeyLess(const Row& a, const Row& b) {
-  if (a.last_key != b.last_key) return a.last_key < b.last_key;
-  if (a.first_key != b.first_key) return a.first_key < b.first_key;
-  return a.summary.voter_id < b.summary.voter_id;
-}
 
 // Builds the SQL of one branch from fixed fragments: only the shape varies with the
 // query, values are always bound. Parameters: ?1 last, ?2 last upper bound, ?3 first,
@@ -678,55 +661,16 @@ std::string BranchSql(NameMatch match, const VoterQuery& q, bool has_cursor, Sco
   return sql;
 }
 
-// Sorts rows into result order, drops duplicates and keeps the first `keep`. Branches
-// and scope parts overlap ("ANN LEE" is both last-first and first-last for someone; a
-// voter's county and her precinct may both be in scope); the sort key includes the voter
-// id, so duplicates end up next to each other.
-void MergeRows(std::vector<Row>& rows, size_t keep) {
-  std::sort(rows.begin(), rows.end(), KeyLess);
-  rows.erase(std::unique(rows.begin(), rows.end(),
-                         [](const Row& a, const Row& b) {
-                           return a.summary.voter_id == b.summary.voter_id;
-                         }),
-             rows.end());
-  if (rows.size() > keep) rows.resize(keep);
-}
-
-std::string JoinWords(std::span<const std::string_view> words) {
-  std::string out;
-  for (std::string_view w : words) {
-    if (!out.empty()) out += ' ';
-    out += w;
-  }
-  return out;
-}
-
 // What SearchVoters will run for a query: its name branches, scope parts and cursor.
 struct SearchPlan {
-  std::vector<Branch> branches;
+  VoterSearchPlan names;
   std::vector<ScopeTerm> parts;
-  std::optional<SearchCursor> cursor;
-  bool empty_scope = false;  // a scope that matches nobody: run nothing
 };
 
 // Validates the query (the kInvalidArgument cases of VoterQuery) and plans it.
 Result<SearchPlan> PlanSearch(const VoterQuery& query) {
-  if (query.limit < 1 || query.limit > kMaxSearchLimit) {
-    return InvalidArgument("limit must be between 1 and " + std::to_string(kMaxSearchLimit));
-  }
-  if (!query.precinct.empty() && query.county.empty()) {
-    return InvalidArgument("a precinct filter needs its county");
-  }
-  const std::vector<std::string_view> words = SplitWords(query.name);
-  if (words.empty() && query.registration_number.empty() && query.county.empty()) {
-    return InvalidArgument("a search needs a name, a registration number or a county");
-  }
-  if (words.size() > kMaxNameWords) return InvalidArgument("too many words in the name");
   SearchPlan plan;
-  if (!query.cursor.empty()) {
-    NARWHAL_ASSIGN_OR_RETURN(SearchCursor c, DecodeSearchCursor(query.cursor));
-    plan.cursor = std::move(c);
-  }
+  NARWHAL_ASSIGN_OR_RETURN(plan.names, PlanVoterSearch(query));
   if (!query.scope) {
     plan.parts.push_back(ScopeTerm{});
   } else {
@@ -739,21 +683,6 @@ Result<SearchPlan> PlanSearch(const VoterQuery& query) {
     for (size_t i = 0; i < scope.precincts.size(); ++i) {
       plan.parts.push_back(ScopeTerm{ScopePart::kPrecinct, i});
     }
-    if (plan.parts.empty()) plan.empty_scope = true;  // an empty scope matches nobody
-  }
-
-  if (words.empty()) {
-    plan.branches.push_back(Branch{});
-  } else if (words.size() == 1) {
-    plan.branches.push_back(Branch{NameMatch::kLastPrefix, std::string(words[0]), ""});
-  } else {
-    const std::span<const std::string_view> all(words);
-    for (size_t k = 1; k < words.size(); ++k) {
-      plan.branches.push_back(
-          Branch{NameMatch::kLastThenFirst, JoinWords(all.first(k)), JoinWords(all.subspan(k))});
-      plan.branches.push_back(
-          Branch{NameMatch::kFirstThenLast, JoinWords(all.subspan(k)), JoinWords(all.first(k))});
-    }
   }
 
   return plan;
@@ -763,14 +692,14 @@ Result<SearchPlan> PlanSearch(const VoterQuery& query) {
 
 Result<VoterPage> SqliteStore::SearchVoters(const VoterQuery& query) {
   NARWHAL_ASSIGN_OR_RETURN(SearchPlan plan, PlanSearch(query));
-  if (plan.empty_scope) return VoterPage{};
-  const std::optional<SearchCursor>& cursor = plan.cursor;
+  if (plan.names.empty_scope) return VoterPage{};
+  const std::optional<SearchCursor>& cursor = plan.names.cursor;
   const size_t limit = static_cast<size_t>(query.limit);
   ReaderPool::Lease db = readers_->Acquire();
   ReadTransaction txn(*db);
   NARWHAL_RETURN_IF_ERROR(txn.Begin());
-  std::vector<Row> rows;
-  for (const Branch& b : plan.branches) {
+  std::vector<VoterSearchRow> rows;
+  for (const NameBranch& b : plan.names.branches) {
     const std::string last_bound = b.last + std::string(kAfterPrefix);
     const std::string first_bound = b.first + std::string(kAfterPrefix);
     for (const ScopeTerm& part : plan.parts) {
@@ -801,7 +730,7 @@ Result<VoterPage> SqliteStore::SearchVoters(const VoterQuery& query) {
       for (;;) {
         NARWHAL_ASSIGN_OR_RETURN(bool more, q->Step());
         if (!more) break;
-        Row r;
+        VoterSearchRow r;
         r.summary.voter_id = q->ColumnString(0);
         r.summary.last_name = q->ColumnString(1);
         r.summary.first_name = q->ColumnString(2);
@@ -820,34 +749,24 @@ Result<VoterPage> SqliteStore::SearchVoters(const VoterQuery& query) {
         rows.push_back(std::move(r));
       }
       // Many scope precincts: keep only what can still make the page.
-      if (rows.size() > 4 * (limit + 1)) MergeRows(rows, limit + 1);
+      if (rows.size() > 4 * (limit + 1)) MergeVoterSearchRows(rows, limit + 1);
     }
   }
-  MergeRows(rows, limit + 1);
-  VoterPage page;
-  if (rows.size() > limit) {
-    rows.resize(limit);
-    const Row& last = rows.back();
-    page.next_cursor =
-        EncodeSearchCursor(SearchCursor{last.last_key, last.first_key, last.summary.voter_id});
-  }
-  page.voters.reserve(rows.size());
-  for (Row& r : rows) page.voters.push_back(std::move(r.summary));
-  return page;
+  return FinishVoterPage(std::move(rows), query.limit);
 }
 
 Result<std::vector<std::string>> SqliteStore::ExplainSearch(const VoterQuery& query) {
   NARWHAL_ASSIGN_OR_RETURN(SearchPlan plan, PlanSearch(query));
   std::vector<std::string> lines;
-  if (plan.empty_scope) return lines;
+  if (plan.names.empty_scope) return lines;
   ReaderPool::Lease db = readers_->Acquire();
-  for (const Branch& b : plan.branches) {
+  for (const NameBranch& b : plan.names.branches) {
     for (const ScopeTerm& part : plan.parts) {
       lines.push_back("-- statement");
       NARWHAL_ASSIGN_OR_RETURN(
           ScopedStatement q,
           db->Prepare("EXPLAIN QUERY PLAN " +
-                      BranchSql(b.match, query, plan.cursor.has_value(), part.part)));
+                      BranchSql(b.match, query, plan.names.cursor.has_value(), part.part)));
       for (;;) {
         NARWHAL_ASSIGN_OR_RETURN(bool row, q->Step());
         if (!row) break;

@@ -20,15 +20,6 @@ namespace {
 
 constexpr int kMaxListLimit = 1000;
 
-// The one conversion between TimePoint and what the tables keep: whole unix milliseconds
-// (earlier instants round down).
-int64_t ToMillis(TimePoint t) {
-  return std::chrono::floor<std::chrono::milliseconds>(t).time_since_epoch().count();
-}
-TimePoint FromMillis(int64_t ms) {
-  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(ms)));
-}
-
 void BindTime(Statement& s, int index, const std::optional<TimePoint>& t) {
   if (t) {
     s.BindInt64(index, ToMillis(*t));

@@ -8,6 +8,8 @@
 #ifndef NARWHAL_STORAGE_SQLITE_SQLITE_STORE_IMPL_H_
 #define NARWHAL_STORAGE_SQLITE_SQLITE_STORE_IMPL_H_
 
+#include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +25,15 @@
 namespace narwhal::sqlite {
 
 struct DerivedVoterFields;
+
+// The one conversion between TimePoint and the integer times of the access and election
+// tables: whole unix milliseconds (earlier instants round down).
+inline int64_t ToMillis(TimePoint t) {
+  return std::chrono::floor<std::chrono::milliseconds>(t).time_since_epoch().count();
+}
+inline TimePoint FromMillis(int64_t ms) {
+  return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(ms)));
+}
 
 class SqliteStore final : public Store {
  public:
@@ -58,6 +69,18 @@ class SqliteStore final : public Store {
   Status AppendAudit(std::span<const AuditEvent> events) override;
   Result<AuditPage> ListAudit(const AuditQuery& query) override;
   Result<std::vector<ReadinessRow>> GetReadiness(const std::string& county) override;
+
+  // Election day: strikes, scores, turnout and GOTV lists (sqlite_store_election.cc).
+  Result<std::vector<StrikeResult>> RecordStrikes(std::span<const NewStrike> strikes) override;
+  Status UndoStrike(const std::string& election, const std::string& voter_id,
+                    const std::string& reason, int64_t user_id, TimePoint at) override;
+  Result<int64_t> UpsertScores(std::span<const VoterScore> scores) override;
+  Result<std::vector<PrecinctTurnout>> GetTurnout(const std::string& election,
+                                                  const std::string& county) override;
+  Result<std::vector<StrikeEvent>> StrikesSince(const std::string& election, int64_t after_id,
+                                                int limit) override;
+  Result<std::vector<GotvEntry>> GotvList(const std::string& election,
+                                          const PrecinctKey& precinct) override;
 
   // Group-commit counters of the writer.
   WriteQueueStats write_stats() { return writer_->stats(); }

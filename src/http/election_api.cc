@@ -1,0 +1,584 @@
+#include "http/election_api.h"
+
+#include <algorithm>
+#include <atomic>
+#include <boost/json.hpp>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <utility>
+
+#include "base/text.h"
+#include "http/access_policy.h"
+#include "http/json_body.h"
+#include "http/paper_api.h"
+#include "http/params.h"
+#include "http/problem.h"
+#include "http/voter_api.h"
+
+namespace narwhal {
+namespace {
+
+namespace json = boost::json;
+
+// A batch of 500 strikes with the longest keys fits with room to spare.
+constexpr size_t kMaxStrikeBodyBytes = 128 << 10;
+constexpr int kMaxChangesPerPoll = 1000;
+
+constexpr JsonField kStrikeFields[] = {
+    {.name = "voter_id", .kind = JsonKind::kString, .required = true, .max_chars = 64},
+    {.name = "idempotency_key", .kind = JsonKind::kString, .required = true, .max_chars = 100},
+};
+constexpr JsonField kUndoFields[] = {
+    {.name = "voter_id", .kind = JsonKind::kString, .required = true, .max_chars = 64},
+    {.name = "reason", .kind = JsonKind::kString, .required = true, .max_chars = 500},
+};
+
+constexpr std::string_view kRecordStrikesDoc = R"json({
+  "summary": "Report voters as having voted (strikes), one or a batch of up to 500",
+  "description": "Body {\"voter_id\",\"idempotency_key\"} or {\"strikes\":[...]}. Answered only after the strikes are committed. Each item gets its own answer: outcome struck, already_struck or replayed (the same key again), or an error (403 outside the caller's precincts or counties, 400 for a malformed item). 429 with Retry-After when too many strike requests are in flight. Admins, organizers (their counties), poll watchers (their precincts).",
+  "tags": ["election day"],
+  "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
+  "responses": {
+    "200": {"description": "One answer per item, in request order", "content": {"application/json": {"schema": {"type": "object"}}}},
+    "400": {"$ref": "#/components/responses/Problem"},
+    "429": {"$ref": "#/components/responses/Problem"},
+    "503": {"$ref": "#/components/responses/Problem"}}
+})json";
+
+constexpr std::string_view kUndoStrikeDoc = R"json({
+  "summary": "Take a strike back (the wrong voter was tapped); a reason is required",
+  "description": "Body {\"voter_id\",\"reason\"}. Audited. Admins, organizers (their counties), poll watchers (their precincts).",
+  "tags": ["election day"],
+  "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
+  "responses": {
+    "200": {"description": "Undone", "content": {"application/json": {"schema": {"type": "object"}}}},
+    "400": {"$ref": "#/components/responses/Problem"},
+    "403": {"$ref": "#/components/responses/Problem"},
+    "404": {"$ref": "#/components/responses/Problem"}}
+})json";
+
+constexpr std::string_view kTurnoutDoc = R"json({
+  "summary": "Live turnout of the election: overall, per county, per precinct, and quiet precincts",
+  "description": "Read from aggregates kept as strikes arrive. Quiet precincts have no strike in the last 60 minutes. Admins, analysts, organizers (their counties).",
+  "tags": ["election day"],
+  "parameters": [{"name": "county", "in": "query", "schema": {"type": "string", "maxLength": 32}}],
+  "responses": {
+    "200": {"description": "Turnout", "content": {"application/json": {"schema": {"type": "object"}}}},
+    "403": {"$ref": "#/components/responses/Problem"}}
+})json";
+
+constexpr std::string_view kTurnoutChangesDoc = R"json({
+  "summary": "Strikes after a cursor, by long polling",
+  "description": "Returns the strike log after `after` at once when there is something, else waits up to `wait` seconds (at most 25) for new strikes. Resume with next_after. Voter ids for admins and organizers only.",
+  "tags": ["election day"],
+  "parameters": [
+    {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+    {"name": "wait", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 25}},
+    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000}}],
+  "responses": {
+    "200": {"description": "Events", "content": {"application/json": {"schema": {"type": "object"}}}},
+    "403": {"$ref": "#/components/responses/Problem"}}
+})json";
+
+constexpr std::string_view kGotvDoc = R"json({
+  "summary": "A precinct's supporters who have not voted yet, in walk order",
+  "description": "Regenerated from the strikes on every request. Admins, organizers of the county, poll watchers of the precinct.",
+  "tags": ["election day"],
+  "parameters": [
+    {"name": "county", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 32}},
+    {"name": "precinct", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 32}}],
+  "responses": {
+    "200": {"description": "The list", "content": {"application/json": {"schema": {"type": "object"}}}},
+    "403": {"$ref": "#/components/responses/Problem"}}
+})json";
+
+constexpr std::string_view kGotvCsvDoc = R"json({
+  "summary": "A precinct's GOTV list as CSV",
+  "description": "Columns county, precinct, last_name, first_name, street, city, phone, support, turnout, voter_id. Admins, organizers of the county, poll watchers of the precinct.",
+  "tags": ["election day"],
+  "parameters": [
+    {"name": "county", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 32}},
+    {"name": "precinct", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 32}}],
+  "responses": {
+    "200": {"description": "The CSV, as an attachment", "content": {"text/csv": {"schema": {"type": "string"}}}},
+    "403": {"$ref": "#/components/responses/Problem"}}
+})json";
+
+// What the routes share: the in-flight strike count and a signal for long polls.
+struct ElectionState {
+  std::atomic<int> inflight_strikes{0};
+  std::atomic<int> waiting_polls{0};
+  std::mutex mu;
+  std::condition_variable strikes_cv;  // notified after strikes were recorded
+  uint64_t generation = 0;             // guarded by mu
+};
+
+// Holds one unit of `counter` when it stays within `limit`; releases it on destruction.
+class Slot {
+ public:
+  Slot(std::atomic<int>& counter, int limit) : counter_(counter) {
+    held_ = counter_.fetch_add(1) < limit;
+    if (!held_) counter_.fetch_sub(1);
+  }
+  ~Slot() {
+    if (held_) counter_.fetch_sub(1);
+  }
+  Slot(const Slot&) = delete;
+  Slot& operator=(const Slot&) = delete;
+  bool held() const { return held_; }
+
+ private:
+  std::atomic<int>& counter_;
+  bool held_ = false;
+};
+
+HttpResponse JsonOk(const json::value& v) {
+  return JsonResponse(json::serialize(v));
+}
+
+Status CheckJsonContentType(std::string_view content_type) {
+  std::string_view media = TrimAscii(content_type.substr(0, content_type.find(';')));
+  if (!EqualsIgnoreCase(media, "application/json")) {
+    return InvalidArgument("Content-Type: must be application/json");
+  }
+  return Status::Ok();
+}
+
+StrikeRequest ToRequest(const json::object& o) {
+  StrikeRequest r;
+  r.voter_id = std::string(o.at("voter_id").as_string());
+  r.idempotency_key = std::string(o.at("idempotency_key").as_string());
+  r.source = StrikeSource::kPollWatcher;
+  return r;
+}
+
+Status ScopeCheck(Store& store, const std::string& voter_id, const Principal& principal) {
+  if (SeesAllVoters(principal)) return Status::Ok();
+  Result<VoterRecord> record = store.GetVoter(voter_id);
+  if (!record.ok()) {
+    if (record.status().code() != ErrorCode::kNotFound) return record.status();
+    return PermissionDenied("voter " + voter_id + " is not in your assignment");
+  }
+  if (!MaySeePrecinct(principal, {record->voter.county, record->voter.precinct})) {
+    return PermissionDenied("voter " + voter_id + " is not in your assignment");
+  }
+  return Status::Ok();
+}
+
+json::object TurnoutFields(const Turnout& t) {
+  return {{"registered", t.registered},
+          {"voted", t.voted},
+          {"supporters", t.supporters},
+          {"supporters_voted", t.supporters_voted},
+          {"supporters_to_go", t.supporters_to_go()},
+          {"expected", t.expected},
+          {"last_report_at",
+           t.last_report_at.empty() ? json::value(nullptr) : json::value(t.last_report_at)}};
+}
+
+Result<PrecinctKey> GotvPrecinct(const RequestContext& c) {
+  NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
+  return ParsePrecinctPath(c.PathParam("county"), c.PathParam("precinct"));
+}
+
+}  // namespace
+
+Result<std::vector<StrikeRequest>> ParseStrikeBody(std::string_view content_type,
+                                                   std::string_view body) {
+  if (body.size() > kMaxStrikeBodyBytes) {
+    return InvalidArgument("body: larger than " + std::to_string(kMaxStrikeBodyBytes) + " bytes");
+  }
+  if (TrimAscii(body).empty()) return InvalidArgument("body: is required");
+  NARWHAL_RETURN_IF_ERROR(CheckJsonContentType(content_type));
+  json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
+  boost::system::error_code ec;
+  json::value v;
+  try {
+    v = json::parse(body, ec, {}, options);
+  } catch (const std::exception&) {
+    return InvalidArgument("body: is not valid JSON");
+  }
+  if (ec) return InvalidArgument("body: is not valid JSON (" + ec.message() + ")");
+  if (!v.is_object()) return InvalidArgument("body: must be a JSON object");
+  const json::object& object = v.as_object();
+  std::vector<StrikeRequest> requests;
+  if (!object.contains("strikes")) {
+    NARWHAL_ASSIGN_OR_RETURN(json::object one, ParseJsonBody(body, kStrikeFields));
+    requests.push_back(ToRequest(one));
+    return requests;
+  }
+  if (object.size() != 1) return InvalidArgument("body: only \"strikes\" is allowed beside it");
+  const json::value& list = object.at("strikes");
+  if (!list.is_array()) return InvalidArgument("strikes: must be an array of objects");
+  const json::array& items = list.as_array();
+  if (items.empty()) return InvalidArgument("strikes: is empty");
+  if (items.size() > kMaxStrikesPerRequest) {
+    return InvalidArgument("strikes: has more than " + std::to_string(kMaxStrikesPerRequest) +
+                           " items");
+  }
+  requests.reserve(items.size());
+  for (size_t i = 0; i < items.size(); ++i) {
+    const std::string where = "strikes[" + std::to_string(i) + "]";
+    if (!items[i].is_object()) return InvalidArgument(where + ": must be an object");
+    Result<json::object> item = ParseJsonBody(json::serialize(items[i]), kStrikeFields);
+    if (!item.ok()) return InvalidArgument(where + "." + item.status().message());
+    requests.push_back(ToRequest(*item));
+  }
+  return requests;
+}
+
+Result<std::vector<StrikeItemResult>> RecordStrikesFor(Store& store, const std::string& election,
+                                                       std::span<const StrikeRequest> requests,
+                                                       const Principal& principal, TimePoint at) {
+  std::vector<StrikeItemResult> items(requests.size());
+  std::vector<NewStrike> strikes;
+  std::vector<size_t> recorded;  // index in `items` of each of `strikes`
+  for (size_t i = 0; i < requests.size(); ++i) {
+    items[i].request = requests[i];
+    Status status = ValidateStrikeRequest(requests[i]);
+    if (status.ok()) status = ScopeCheck(store, requests[i].voter_id, principal);
+    if (!status.ok()) {
+      if (status.code() != ErrorCode::kInvalidArgument &&
+          status.code() != ErrorCode::kPermissionDenied) {
+        return status;  // the store failed: nothing is acknowledged
+      }
+      items[i].status = std::move(status);
+      continue;
+    }
+    strikes.push_back({.election = election,
+                       .voter_id = requests[i].voter_id,
+                       .idempotency_key = requests[i].idempotency_key,
+                       .source = requests[i].source,
+                       .user_id = principal.user_id,
+                       .at = at});
+    recorded.push_back(i);
+  }
+  if (strikes.empty()) return items;
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<StrikeResult> results, store.RecordStrikes(strikes));
+  if (results.size() != strikes.size()) {
+    return Internal("RecordStrikes answered " + std::to_string(results.size()) + " of " +
+                    std::to_string(strikes.size()) + " strikes");
+  }
+  for (size_t k = 0; k < results.size(); ++k) {
+    StrikeItemResult& item = items[recorded[k]];
+    item.status = results[k].status;
+    item.result = std::move(results[k]);
+  }
+  return items;
+}
+
+json::object StrikeItemJson(const StrikeItemResult& item) {
+  json::object o{{"voter_id", item.request.voter_id},
+                 {"idempotency_key", item.request.idempotency_key}};
+  if (!item.status.ok()) {
+    const ProblemKind& kind = ProblemKindFor(item.status.code());
+    o["error"] = json::object{{"code", ErrorCodeName(item.status.code())},
+                              {"status", kind.http_status},
+                              {"title", kind.title},
+                              {"detail", item.status.message()}};
+    return o;
+  }
+  o["outcome"] = StrikeOutcomeName(item.result.outcome);
+  o["strike_id"] = item.result.strike_id;
+  o["struck_at"] = FormatIso8601(item.result.struck_at);
+  return o;
+}
+
+Status UndoStrikeFor(Store& store, const std::string& election, const std::string& voter_id,
+                     const std::string& reason, const Principal& principal, TimePoint at) {
+  if (TrimAscii(reason).empty()) return InvalidArgument("reason: is required");
+  NARWHAL_RETURN_IF_ERROR(ScopeCheck(store, voter_id, principal));
+  return store.UndoStrike(election, voter_id, reason, principal.user_id, at);
+}
+
+Result<json::value> TurnoutJson(Store& store, const std::string& election,
+                                const std::string& county, const Principal& principal,
+                                TimePoint now) {
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<std::string> counties, CountiesFor(principal, county));
+  std::vector<PrecinctTurnout> rows;
+  for (const std::string& c : counties) {
+    NARWHAL_ASSIGN_OR_RETURN(std::vector<PrecinctTurnout> part, store.GetTurnout(election, c));
+    rows.insert(rows.end(), std::make_move_iterator(part.begin()),
+                std::make_move_iterator(part.end()));
+  }
+  Turnout overall;
+  std::map<std::string, Turnout> by_county;
+  json::array precincts;
+  json::array quiet;
+  const TimePoint quiet_before = now - kQuietAfter;
+  for (const PrecinctTurnout& row : rows) {
+    overall += row.turnout;
+    by_county[row.precinct.county] += row.turnout;
+    json::object p{{"county", row.precinct.county},
+                   {"precinct", row.precinct.precinct},
+                   {"precinct_name", row.precinct_name}};
+    for (auto& field : TurnoutFields(row.turnout)) p.insert(field);
+    std::optional<TimePoint> last = ParseIso8601(row.turnout.last_report_at);
+    if (!last || *last < quiet_before) quiet.push_back(p);
+    precincts.push_back(std::move(p));
+  }
+  json::array county_rows;
+  for (const auto& [name, turnout] : by_county) {
+    json::object c{{"county", name}};
+    for (auto& field : TurnoutFields(turnout)) c.insert(field);
+    county_rows.push_back(std::move(c));
+  }
+  return json::value(json::object{{"election", election},
+                                  {"overall", TurnoutFields(overall)},
+                                  {"counties", std::move(county_rows)},
+                                  {"precincts", std::move(precincts)},
+                                  {"quiet_precincts", std::move(quiet)}});
+}
+
+Result<json::value> TurnoutChangesJson(Store& store, const std::string& election, int64_t after_id,
+                                       int limit, const Principal& principal) {
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<std::string> counties, CountiesFor(principal, ""));
+  const bool all = counties.size() == 1 && counties[0].empty();
+  const bool show_voters = principal.role == Role::kAdmin || principal.role == Role::kOrganizer;
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<StrikeEvent> events,
+                           store.StrikesSince(election, after_id, limit));
+  json::array out;
+  int64_t next_after = after_id;
+  for (const StrikeEvent& e : events) {
+    next_after = std::max(next_after, e.id);
+    if (!all && std::find(counties.begin(), counties.end(), e.precinct.county) == counties.end()) {
+      continue;
+    }
+    json::object o{{"id", e.id},
+                   {"county", e.precinct.county},
+                   {"precinct", e.precinct.precinct},
+                   {"undone", e.undone},
+                   {"at", FormatIso8601(e.at)}};
+    if (show_voters) o["voter_id"] = e.voter_id;
+    out.push_back(std::move(o));
+  }
+  return json::value(
+      json::object{{"election", election}, {"events", std::move(out)}, {"next_after", next_after}});
+}
+
+Result<std::vector<GotvEntry>> GotvListFor(Store& store, const std::string& election,
+                                           const PrecinctKey& precinct,
+                                           const Principal& principal) {
+  if (!MaySeePrecinct(principal, precinct)) {
+    return PermissionDenied("precinct " + precinct.county + "/" + precinct.precinct +
+                            " is outside your assignment");
+  }
+  return store.GotvList(election, precinct);
+}
+
+json::value GotvJson(const std::string& election, const PrecinctKey& precinct,
+                     const std::vector<GotvEntry>& entries) {
+  json::array voters;
+  for (const GotvEntry& e : entries) {
+    json::object v = VoterSummaryJson(e.voter);
+    v["phone"] = e.phone;
+    v["support"] = e.support < 0 ? json::value(nullptr) : json::value(e.support);
+    v["turnout"] = e.turnout < 0 ? json::value(nullptr) : json::value(e.turnout);
+    voters.push_back(std::move(v));
+  }
+  return json::object{{"election", election},
+                      {"county", precinct.county},
+                      {"precinct", precinct.precinct},
+                      {"count", static_cast<int64_t>(entries.size())},
+                      {"voters", std::move(voters)}};
+}
+
+std::string GotvCsv(const std::vector<GotvEntry>& entries) {
+  std::string out;
+  AppendCsvRecord({"county", "precinct", "last_name", "first_name", "street", "city", "phone",
+                   "support", "turnout", "voter_id"},
+                  out);
+  auto score = [](int s) { return s < 0 ? std::string() : std::to_string(s); };
+  for (const GotvEntry& e : entries) {
+    AppendCsvRecord(
+        {e.voter.county, e.voter.precinct, e.voter.last_name, e.voter.first_name, e.voter.street,
+         e.voter.city, e.phone, score(e.support), score(e.turnout), e.voter.voter_id},
+        out);
+  }
+  return out;
+}
+
+void AddElectionRoutes(std::vector<Route>& routes, Store& store, const Clock& clock,
+                       const ElectionOptions& options) {
+  auto state = std::make_shared<ElectionState>();
+  // Without a configured election the API serves today's (UTC) one.
+  const std::string election =
+      options.election.empty() ? FormatIso8601(clock.Now()).substr(0, 10) : options.election;
+  const int max_inflight = options.max_inflight_strikes;
+  const int max_waiting = options.max_waiting_polls;
+  const auto kStrikers =
+      AuthRequirement::AnyRole({Role::kAdmin, Role::kOrganizer, Role::kPollWatcher});
+  const auto kTurnoutReaders =
+      AuthRequirement::AnyRole({Role::kAdmin, Role::kOrganizer, Role::kAnalyst});
+
+  routes.push_back(
+      {"POST", "/api/v1/strikes", "record_strikes", kStrikers,
+       [&store, &clock, state, election, max_inflight](const HttpRequest& r,
+                                                       RequestContext& c) -> Result<HttpResponse> {
+         Slot slot(state->inflight_strikes, max_inflight);
+         if (!slot.held()) {
+           return ResourceExhausted("too many strikes in flight; retry in a second");
+         }
+         NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
+         NARWHAL_ASSIGN_OR_RETURN(std::vector<StrikeRequest> requests,
+                                  ParseStrikeBody(r.Header("content-type"), r.body));
+         NARWHAL_ASSIGN_OR_RETURN(
+             std::vector<StrikeItemResult> items,
+             RecordStrikesFor(store, election, requests, c.principal, clock.Now()));
+         {
+           std::lock_guard<std::mutex> lock(state->mu);
+           ++state->generation;
+         }
+         state->strikes_cv.notify_all();
+         json::array answers;
+         for (const StrikeItemResult& item : items) {
+           json::object detail{{"election", election},
+                               {"idempotency_key", item.request.idempotency_key}};
+           if (item.status.ok()) {
+             detail["outcome"] = StrikeOutcomeName(item.result.outcome);
+             detail["strike_id"] = item.result.strike_id;
+             c.AuditChange("strike.record", item.request.voter_id, json::serialize(detail));
+           } else {
+             detail["error"] = ErrorCodeName(item.status.code());
+             c.AuditChange(item.status.code() == ErrorCode::kPermissionDenied ? "strike.denied"
+                                                                              : "strike.rejected",
+                           item.request.voter_id, json::serialize(detail));
+           }
+           answers.push_back(StrikeItemJson(item));
+         }
+         return JsonOk(json::object{{"election", election}, {"results", std::move(answers)}});
+       },
+       std::string(kRecordStrikesDoc)});
+
+  routes.push_back(
+      {"POST", "/api/v1/strikes/undo", "undo_strike", kStrikers,
+       [&store, &clock, state, election](const HttpRequest& r,
+                                         RequestContext& c) -> Result<HttpResponse> {
+         NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
+         NARWHAL_ASSIGN_OR_RETURN(json::object body,
+                                  ParseJsonRequest(r.Header("content-type"), r.body, kUndoFields));
+         const std::string voter_id(body.at("voter_id").as_string());
+         const std::string reason(body.at("reason").as_string());
+         Status undone = UndoStrikeFor(store, election, voter_id, reason, c.principal, clock.Now());
+         if (!undone.ok()) {
+           if (undone.code() == ErrorCode::kPermissionDenied) {
+             c.AuditChange("strike.undo_denied", voter_id,
+                           json::serialize(json::object{{"election", election}}));
+           }
+           return undone;
+         }
+         c.AuditChange("strike.undo", voter_id,
+                       json::serialize(json::object{{"election", election}, {"reason", reason}}));
+         {
+           std::lock_guard<std::mutex> lock(state->mu);
+           ++state->generation;
+         }
+         state->strikes_cv.notify_all();
+         return JsonOk(
+             json::object{{"election", election}, {"voter_id", voter_id}, {"undone", true}});
+       },
+       std::string(kUndoStrikeDoc)});
+
+  routes.push_back(
+      {"GET", "/api/v1/turnout", "get_turnout", kTurnoutReaders,
+       [&store, &clock, election](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
+         QueryReader query(c.query, {"county"});
+         NARWHAL_RETURN_IF_ERROR(query.CheckNames());
+         NARWHAL_ASSIGN_OR_RETURN(std::string county, query.GetCode("county", kMaxCodeChars));
+         NARWHAL_ASSIGN_OR_RETURN(json::value body,
+                                  TurnoutJson(store, election, county, c.principal, clock.Now()));
+         return JsonOk(body);
+       },
+       std::string(kTurnoutDoc)});
+
+  routes.push_back(
+      {"GET", "/api/v1/turnout/changes", "turnout_changes", kTurnoutReaders,
+       [&store, &clock, state, election, max_waiting](const HttpRequest&,
+                                                      RequestContext& c) -> Result<HttpResponse> {
+         QueryReader query(c.query, {"after", "wait", "limit"});
+         NARWHAL_RETURN_IF_ERROR(query.CheckNames());
+         NARWHAL_ASSIGN_OR_RETURN(int64_t after, query.GetInt("after", 0, INT64_MAX, 0));
+         NARWHAL_ASSIGN_OR_RETURN(int64_t wait, query.GetInt("wait", 0, kMaxChangesWaitSeconds, 0));
+         NARWHAL_ASSIGN_OR_RETURN(int64_t limit,
+                                  query.GetInt("limit", 1, kMaxChangesPerPoll, kMaxChangesPerPoll));
+         const auto deadline = clock.Monotonic() + std::chrono::seconds(wait);
+         std::optional<Slot> waiting;
+         while (true) {
+           uint64_t seen;
+           {
+             std::lock_guard<std::mutex> lock(state->mu);
+             seen = state->generation;
+           }
+           NARWHAL_ASSIGN_OR_RETURN(
+               json::value body,
+               TurnoutChangesJson(store, election, after, static_cast<int>(limit), c.principal));
+           const auto now = clock.Monotonic();
+           if (!body.as_object().at("events").as_array().empty() || now >= deadline) {
+             return JsonOk(body);
+           }
+           if (!waiting) {
+             waiting.emplace(state->waiting_polls, max_waiting);
+             if (!waiting->held()) return JsonOk(body);  // no room to wait: answer now
+           }
+           // Woken by strikes of this server; strikes of other processes (state-file
+           // imports) are seen at the next one-second check.
+           std::unique_lock<std::mutex> lock(state->mu);
+           state->strikes_cv.wait_for(lock,
+                                      std::min<std::chrono::steady_clock::duration>(
+                                          deadline - now, std::chrono::seconds(1)),
+                                      [&] { return state->generation != seen; });
+         }
+       },
+       std::string(kTurnoutChangesDoc)});
+
+  const auto kGotvReaders =
+      AuthRequirement::AnyRole({Role::kAdmin, Role::kOrganizer, Role::kPollWatcher});
+  routes.push_back(
+      {"GET", "/api/v1/precincts/{county}/{precinct}/gotv", "gotv_list", kGotvReaders,
+       [&store, election](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
+         NARWHAL_ASSIGN_OR_RETURN(PrecinctKey key, GotvPrecinct(c));
+         const std::string target = key.county + "/" + key.precinct;
+         Result<std::vector<GotvEntry>> list = GotvListFor(store, election, key, c.principal);
+         if (!list.ok()) {
+           if (list.status().code() == ErrorCode::kPermissionDenied) {
+             c.AuditRead("gotv.read_denied", target);
+           }
+           return list.status();
+         }
+         c.AuditRead("gotv.read", target,
+                     json::serialize(json::object{{"format", "json"},
+                                                  {"voters", static_cast<int64_t>(list->size())}}));
+         return JsonOk(GotvJson(election, key, *list));
+       },
+       std::string(kGotvDoc)});
+  routes.push_back(
+      {"GET", "/api/v1/precincts/{county}/{precinct}/gotv.csv", "gotv_csv", kGotvReaders,
+       [&store, election](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
+         NARWHAL_ASSIGN_OR_RETURN(PrecinctKey key, GotvPrecinct(c));
+         const std::string target = key.county + "/" + key.precinct;
+         Result<std::vector<GotvEntry>> list = GotvListFor(store, election, key, c.principal);
+         if (!list.ok()) {
+           if (list.status().code() == ErrorCode::kPermissionDenied) {
+             c.AuditRead("gotv.read_denied", target);
+           }
+           return list.status();
+         }
+         c.AuditRead("gotv.read", target,
+                     json::serialize(json::object{{"format", "csv"},
+                                                  {"voters", static_cast<int64_t>(list->size())}}));
+         HttpResponse r;
+         r.content_type = "text/csv; charset=utf-8";
+         r.headers.emplace_back("Content-Disposition",
+                                "attachment; filename=\"" + SafeFileStem(key.county) + "-" +
+                                    SafeFileStem(key.precinct) + "-gotv.csv\"");
+         r.body = GotvCsv(*list);
+         return r;
+       },
+       std::string(kGotvCsvDoc)});
+}
+
+}  // namespace narwhal

@@ -1,0 +1,525 @@
+// PostgresStore: election day (strikes, scores, turnout aggregates, GOTV lists).
+//
+// Concurrency: several app nodes strike at once. Exactly one report per (election, voter)
+// counts because `struck` has that primary key and reports insert into it with ON
+// CONFLICT DO NOTHING; a retried report finds its key in `strikes` (UNIQUE, also ON
+// CONFLICT DO NOTHING, then read back). Row locks are always taken in one order -- the
+// items of a batch sorted by (election, voter, key), then turnout rows sorted by
+// (election, county, precinct), then the feed lock -- so that concurrent batches wait
+// for each other but never deadlock.
+#include <algorithm>
+#include <map>
+#include <numeric>
+#include <optional>
+#include <span>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "base/clock.h"
+#include "domain/address.h"
+#include "storage/postgres/pg_time.h"
+#include "storage/postgres/postgres_store_impl.h"
+
+namespace narwhal::postgres {
+namespace {
+
+constexpr int kMaxStrikeEvents = 1000;
+
+// Held from the first insert into strike_events until COMMIT, so that event ids become
+// visible in increasing order and a feed that resumes after id N never skips one.
+constexpr int64_t kStrikeFeedLock = 0x4E52574D;
+
+// strikes.outcome of a report that found the voter struck before (0: it counted).
+constexpr int kStoredAlreadyStruck = 1;
+
+Status CheckElection(const std::string& election) {
+  if (election.empty()) return InvalidArgument("election is required");
+  return Status::Ok();
+}
+
+Status CheckScore(int value, std::string_view field, const std::string& voter_id) {
+  if (value < -1 || value > 100) {
+    return InvalidArgument(std::string(field) + " of voter " + voter_id +
+                           " must be between 0 and 100, or -1 for unknown");
+  }
+  return Status::Ok();
+}
+
+// Creates the turnout rows of `election` for every precinct, once (set-based, from
+// precincts and scores); later calls find the marker and do nothing. The marker row is
+// inserted first, so a concurrent first use waits for this one and then skips. Only the
+// first use writes turnout_elections: UpsertScores locks that table in SHARE mode, so
+// rows are never created from scores it is about to change without it seeing them.
+Status EnsureTurnoutRows(Connection& db, const std::string& election, TimePoint now) {
+  NARWHAL_ASSIGN_OR_RETURN(
+      Rows known,
+      db.Exec("SELECT 1 FROM turnout_elections WHERE election = $1", Params().Add(election)));
+  if (!known.empty()) return Status::Ok();
+  NARWHAL_ASSIGN_OR_RETURN(
+      Rows marker, db.Exec("INSERT INTO turnout_elections(election, created_ns) VALUES($1, $2) "
+                           "ON CONFLICT (election) DO NOTHING RETURNING election",
+                           Params().Add(election).Add(ToNanos(now))));
+  if (marker.empty()) return Status::Ok();
+  return db
+      .Exec(
+          "INSERT INTO turnout(election, county, precinct, supporters, expected) "
+          "SELECT $1, p.county, p.precinct, coalesce(a.supporters, 0), "
+          "coalesce(a.expected, 0) FROM precincts p LEFT JOIN ("
+          "  SELECT v.county, v.precinct, count(*) FILTER (WHERE s.support >= $2) AS supporters,"
+          "    coalesce(sum(s.turnout) FILTER (WHERE s.turnout >= 0), 0) / 100.0 AS expected"
+          "  FROM voter_scores s JOIN voters v ON v.voter_id = s.voter_id"
+          "  WHERE v.removed_at IS NULL GROUP BY v.county, v.precinct"
+          ") a ON a.county = p.county AND a.precinct = p.precinct "
+          "ON CONFLICT DO NOTHING",
+          Params().Add(election).Add(kSupporterThreshold))
+      .status();
+}
+
+// Appends to the feed, in one statement, under kStrikeFeedLock (held until COMMIT).
+Status AppendStrikeEvents(Connection& db, std::span<const StrikeEvent> events) {
+  if (events.empty()) return Status::Ok();
+  std::vector<std::string> elections, voters, counties, precincts, undone;
+  std::vector<int64_t> at;
+  for (const StrikeEvent& e : events) {
+    elections.push_back(e.election);
+    voters.push_back(e.voter_id);
+    counties.push_back(e.precinct.county);
+    precincts.push_back(e.precinct.precinct);
+    undone.push_back(e.undone ? "true" : "false");
+    at.push_back(ToNanos(e.at));
+  }
+  NARWHAL_RETURN_IF_ERROR(
+      db.Exec("SELECT pg_advisory_xact_lock($1)", Params().Add(kStrikeFeedLock)).status());
+  return db
+      .Exec(
+          "INSERT INTO strike_events(election, voter_id, county, precinct, undone, at_ns) "
+          "SELECT a, b, c, d, u, t FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
+          "$5::boolean[], $6::bigint[]) WITH ORDINALITY AS e(a, b, c, d, u, t, n) ORDER BY n",
+          Params()
+              .Add(TextArray(elections))
+              .Add(TextArray(voters))
+              .Add(TextArray(counties))
+              .Add(TextArray(precincts))
+              .Add(TextArray(undone))
+              .Add(BigintArray(at)))
+      .status();
+}
+
+// The answer to a report whose key was seen before, from a row of (election, voter_id,
+// counting strike id, struck_ns) of that key: the original answer, or kInvalidArgument
+// when the key named another strike.
+StrikeResult Replay(const NewStrike& s, const Rows& r, int row) {
+  StrikeResult out;
+  if (r.Text(row, 0) != s.election || r.Text(row, 1) != s.voter_id) {
+    out.status =
+        InvalidArgument("idempotency key '" + s.idempotency_key + "' was used for another strike");
+    return out;
+  }
+  out.outcome = StrikeOutcome::kReplayed;
+  out.strike_id = r.Int64(row, 2);
+  out.struck_at = FromNanos(r.Int64(row, 3));
+  return out;
+}
+
+// What a batch does to one turnout row: the voters it struck there (or, for an undo,
+// took back), and the time of its latest report.
+struct TurnoutDelta {
+  std::vector<std::string> voters;
+  TimePoint last_report;
+};
+
+using TurnoutKey = std::tuple<std::string, std::string, std::string>;  // election, county, precinct
+
+// Applies the deltas in key order (the lock order of turnout rows); `sign` is +1 for
+// strikes, -1 for undos. The row is locked first (and made, for a precinct that appeared
+// after the election's rows were created); the supporters among the voters are counted
+// by the next statement, which sees every score committed until then. UpsertScores locks
+// the same rows before recounting, so either it sees this strike or this strike sees its
+// scores: supporters_voted stays exact under concurrent score updates.
+Status ApplyTurnout(Connection& db, const std::map<TurnoutKey, TurnoutDelta>& deltas, int sign) {
+  for (const auto& [key, d] : deltas) {
+    const auto& [election, county, precinct] = key;
+    NARWHAL_RETURN_IF_ERROR(
+        db.Exec("INSERT INTO turnout AS t(election, county, precinct) VALUES($1, $2, $3) "
+                "ON CONFLICT (election, county, precinct) DO UPDATE SET voted = t.voted",
+                Params().Add(election).Add(county).Add(precinct))
+            .status());
+    NARWHAL_RETURN_IF_ERROR(
+        db.Exec("UPDATE turnout SET voted = voted + $4 * cardinality($5::text[]), "
+                "supporters_voted = supporters_voted + $4 * (SELECT count(*) FROM voter_scores s "
+                "  WHERE s.voter_id = ANY($5::text[]) AND s.support >= $6), "
+                "last_report_ns = CASE WHEN $4 > 0 THEN greatest(last_report_ns, $7) "
+                "  ELSE last_report_ns END "
+                "WHERE election = $1 AND county = $2 AND precinct = $3",
+                Params()
+                    .Add(election)
+                    .Add(county)
+                    .Add(precinct)
+                    .Add(int64_t{sign})
+                    .Add(TextArray(d.voters))
+                    .Add(kSupporterThreshold)
+                    .Add(ToNanos(d.last_report)))
+            .status());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<std::vector<StrikeResult>> PostgresStore::RecordStrikes(std::span<const NewStrike> strikes) {
+  std::vector<StrikeResult> results(strikes.size());
+  // Lock order: by (election, voter, key); answers go back in the caller's order.
+  std::vector<size_t> order(strikes.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return std::tie(strikes[a].election, strikes[a].voter_id, strikes[a].idempotency_key) <
+           std::tie(strikes[b].election, strikes[b].voter_id, strikes[b].idempotency_key);
+  });
+  const TimePoint now = clock_->Now();
+
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
+    std::fill(results.begin(), results.end(), StrikeResult{});
+    std::map<TurnoutKey, TurnoutDelta> deltas;
+    std::vector<std::optional<StrikeEvent>> item_events(strikes.size());
+    std::string ensured;  // the election whose turnout rows were last made sure of
+    for (size_t i : order) {
+      const NewStrike& s = strikes[i];
+      StrikeResult& out = results[i];
+      if (s.election.empty() || s.voter_id.empty() || s.idempotency_key.empty()) {
+        out.status = InvalidArgument("a strike needs an election, a voter id and a key");
+        continue;
+      }
+      if (s.election != ensured) {
+        NARWHAL_RETURN_IF_ERROR(EnsureTurnoutRows(db, s.election, now));
+        ensured = s.election;
+      }
+      // The key's earlier answer and the voter, in one round trip.
+      NARWHAL_ASSIGN_OR_RETURN(
+          Rows r, db.Exec("SELECT k.election, k.voter_id, coalesce(k.counted_id, k.id), "
+                          "coalesce(k.struck_ns, k.at_ns), v.county, v.precinct "
+                          "FROM (SELECT 1) one "
+                          "LEFT JOIN strikes k ON k.idempotency_key = $1 "
+                          "LEFT JOIN LATERAL (SELECT w.county, w.precinct FROM voters w "
+                          "  WHERE w.voter_id = $2 ORDER BY w.id DESC LIMIT 1) v ON true",
+                          Params().Add(s.idempotency_key).Add(s.voter_id)));
+      if (!r.IsNull(0, 0)) {
+        out = Replay(s, r, 0);
+        continue;
+      }
+      if (r.IsNull(0, 4)) {
+        out.status = NotFound("voter " + s.voter_id + " is not in the voter file");
+        continue;
+      }
+      const PrecinctKey precinct{r.String(0, 4), r.String(0, 5)};
+
+      // Claim the key, then the voter. Either insert may wait for a concurrent
+      // transaction holding the same key or voter, and then finds its committed row.
+      NARWHAL_ASSIGN_OR_RETURN(
+          Rows claim,
+          db.Exec("WITH k AS (INSERT INTO strikes(idempotency_key, election, voter_id, source, "
+                  "  user_id, at_ns) VALUES($1, $2, $3, $4, $5, $6) "
+                  "  ON CONFLICT (idempotency_key) DO NOTHING RETURNING id), "
+                  "s AS (INSERT INTO struck(election, voter_id, strike_id, struck_ns, county, "
+                  "  precinct) SELECT $2, $3, id, $6, $7, $8 FROM k "
+                  "  ON CONFLICT (election, voter_id) DO NOTHING RETURNING strike_id) "
+                  "SELECT (SELECT id FROM k), (SELECT strike_id FROM s)",
+                  Params()
+                      .Add(s.idempotency_key)
+                      .Add(s.election)
+                      .Add(s.voter_id)
+                      .Add(StrikeSourceName(s.source))
+                      .Add(s.user_id)
+                      .Add(ToNanos(s.at))
+                      .Add(precinct.county)
+                      .Add(precinct.precinct)));
+      if (claim.IsNull(0, 0)) {
+        // Another node committed this key a moment ago: its answer is the answer.
+        NARWHAL_ASSIGN_OR_RETURN(
+            Rows k, db.Exec("SELECT election, voter_id, coalesce(counted_id, id), "
+                            "coalesce(struck_ns, at_ns) FROM strikes WHERE idempotency_key = $1",
+                            Params().Add(s.idempotency_key)));
+        if (k.empty()) return Unavailable("a concurrent strike with the same key rolled back");
+        out = Replay(s, k, 0);
+        continue;
+      }
+      const int64_t strike_id = claim.Int64(0, 0);
+      if (!claim.IsNull(0, 1)) {
+        out.outcome = StrikeOutcome::kStruck;
+        out.strike_id = strike_id;
+        out.struck_at = s.at;
+        TurnoutDelta& d = deltas[{s.election, precinct.county, precinct.precinct}];
+        d.voters.push_back(s.voter_id);
+        d.last_report = std::max(d.last_report, s.at);
+        item_events[i] = StrikeEvent{0, s.election, s.voter_id, precinct, false, s.at};
+        continue;
+      }
+      // She was struck before: remember which strike counted, for replays of this key.
+      NARWHAL_ASSIGN_OR_RETURN(
+          Rows prior,
+          db.Exec(
+              "UPDATE strikes SET outcome = $1, counted_id = k.strike_id, "
+              "struck_ns = k.struck_ns FROM struck k "
+              "WHERE strikes.id = $2 AND k.election = $3 AND k.voter_id = $4 "
+              "RETURNING k.strike_id, k.struck_ns",
+              Params().Add(kStoredAlreadyStruck).Add(strike_id).Add(s.election).Add(s.voter_id)));
+      if (prior.empty()) {
+        // The strike that stopped ours was undone in between; nothing of this batch is
+        // committed and a retry sees the voter unstruck.
+        return Unavailable("a concurrent undo of voter " + s.voter_id + "; retry");
+      }
+      out.outcome = StrikeOutcome::kAlreadyStruck;
+      out.strike_id = prior.Int64(0, 0);
+      out.struck_at = FromNanos(prior.Int64(0, 1));
+    }
+    NARWHAL_RETURN_IF_ERROR(ApplyTurnout(db, deltas, +1));
+    std::vector<StrikeEvent> events;  // in the caller's order
+    for (std::optional<StrikeEvent>& e : item_events) {
+      if (e) events.push_back(std::move(*e));
+    }
+    return AppendStrikeEvents(db, events);
+  }));
+  return results;
+}
+
+Status PostgresStore::UndoStrike(const std::string& election, const std::string& voter_id,
+                                 const std::string& reason, int64_t user_id, TimePoint at) {
+  NARWHAL_RETURN_IF_ERROR(CheckElection(election));
+  if (voter_id.empty()) return InvalidArgument("voter id is required");
+  if (reason.empty()) return InvalidArgument("a reason is required to take a strike back");
+  return Transact(Access::kWrite, [&](Connection& db) -> Status {
+    NARWHAL_ASSIGN_OR_RETURN(
+        Rows r, db.Exec("DELETE FROM struck k WHERE k.election = $1 AND k.voter_id = $2 "
+                        "RETURNING k.strike_id, k.county, k.precinct",
+                        Params().Add(election).Add(voter_id)));
+    if (r.empty()) {
+      return NotFound("voter " + voter_id + " is not struck in the election of " + election);
+    }
+    const PrecinctKey precinct{r.String(0, 1), r.String(0, 2)};
+    NARWHAL_RETURN_IF_ERROR(
+        db.Exec("INSERT INTO strike_undos(strike_id, election, voter_id, reason, user_id, at_ns) "
+                "VALUES($1, $2, $3, $4, $5, $6)",
+                Params()
+                    .Add(r.Int64(0, 0))
+                    .Add(election)
+                    .Add(voter_id)
+                    .Add(reason)
+                    .Add(user_id)
+                    .Add(ToNanos(at)))
+            .status());
+    std::map<TurnoutKey, TurnoutDelta> deltas;
+    deltas[{election, precinct.county, precinct.precinct}] = TurnoutDelta{{voter_id}, at};
+    NARWHAL_RETURN_IF_ERROR(ApplyTurnout(db, deltas, -1));
+    const StrikeEvent undo{0, election, voter_id, precinct, true, at};
+    return AppendStrikeEvents(db, std::span<const StrikeEvent>(&undo, 1));
+  });
+}
+
+Result<int64_t> PostgresStore::UpsertScores(std::span<const VoterScore> scores) {
+  // The last score of a voter given twice wins.
+  std::map<std::string, const VoterScore*> latest;
+  for (const VoterScore& s : scores) {
+    if (s.voter_id.empty()) return InvalidArgument("a score needs a voter id");
+    NARWHAL_RETURN_IF_ERROR(CheckScore(s.support, "support", s.voter_id));
+    NARWHAL_RETURN_IF_ERROR(CheckScore(s.turnout, "turnout", s.voter_id));
+    latest[s.voter_id] = &s;
+  }
+  if (latest.empty()) return int64_t{0};
+  std::vector<std::string> ids;
+  std::vector<int64_t> support;
+  std::vector<int64_t> turnout;
+  for (const auto& [id, s] : latest) {
+    ids.push_back(id);
+    support.push_back(s->support);
+    turnout.push_back(s->turnout);
+  }
+  const std::string id_array = TextArray(ids);
+  int64_t stored = 0;
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
+    // Waits for elections whose turnout rows are being created, and keeps new ones from
+    // being created from scores this call is changing (see EnsureTurnoutRows).
+    NARWHAL_RETURN_IF_ERROR(db.Run("LOCK TABLE turnout_elections IN SHARE MODE"));
+    NARWHAL_ASSIGN_OR_RETURN(
+        Rows up,
+        db.Exec("INSERT INTO voter_scores(voter_id, support, turnout) "
+                "SELECT u.voter_id, u.support, u.turnout "
+                "FROM unnest($1::text[], $2::int[], $3::int[]) "
+                "  AS u(voter_id, support, turnout) "
+                "WHERE EXISTS (SELECT 1 FROM voters v WHERE v.voter_id = u.voter_id) "
+                "ON CONFLICT (voter_id) DO UPDATE SET support = excluded.support, "
+                "turnout = excluded.turnout",
+                Params().Add(id_array).Add(BigintArray(support)).Add(BigintArray(turnout))));
+    stored = up.Affected();
+    // The turnout rows of the affected precincts, locked in key order (as strikes lock
+    // them), then recomputed from the scores of their voters and their strikes.
+    const std::string affected =
+        "SELECT county, precinct FROM voters WHERE voter_id = ANY($1::text[]) "
+        "UNION SELECT county, precinct FROM struck WHERE voter_id = ANY($1::text[])";
+    NARWHAL_RETURN_IF_ERROR(db.Exec("SELECT 1 FROM turnout t WHERE (t.county, t.precinct) IN (" +
+                                        affected +
+                                        ") ORDER BY t.election, t.county, t.precinct FOR UPDATE",
+                                    Params().Add(id_array))
+                                .status());
+    return db
+        .Exec("WITH a AS (" + affected +
+                  "), sc AS ("
+                  "  SELECT a.county, a.precinct, "
+                  "    count(*) FILTER (WHERE s.support >= $2) AS supporters, "
+                  "    coalesce(sum(s.turnout) FILTER (WHERE s.turnout >= 0), 0) / 100.0 "
+                  "      AS expected "
+                  "  FROM a JOIN voters v ON v.county = a.county AND v.precinct = a.precinct "
+                  "    AND v.removed_at IS NULL "
+                  "  JOIN voter_scores s ON s.voter_id = v.voter_id "
+                  "  GROUP BY a.county, a.precinct) "
+                  "UPDATE turnout t SET supporters = coalesce(sc.supporters, 0), "
+                  "  expected = coalesce(sc.expected, 0), "
+                  "  supporters_voted = (SELECT count(*) FROM struck k "
+                  "    JOIN voter_scores s ON s.voter_id = k.voter_id "
+                  "    WHERE k.election = t.election AND k.county = t.county "
+                  "    AND k.precinct = t.precinct AND s.support >= $2) "
+                  "FROM a LEFT JOIN sc ON sc.county = a.county AND sc.precinct = a.precinct "
+                  "WHERE t.county = a.county AND t.precinct = a.precinct",
+              Params().Add(id_array).Add(kSupporterThreshold))
+        .status();
+  }));
+  return stored;
+}
+
+Result<std::vector<PrecinctTurnout>> PostgresStore::GetTurnout(const std::string& election,
+                                                               const std::string& county) {
+  NARWHAL_RETURN_IF_ERROR(CheckElection(election));
+  std::vector<PrecinctTurnout> out;
+  bool missing = false;
+  const auto read = [&](Connection& db) -> Status {
+    out.clear();
+    NARWHAL_ASSIGN_OR_RETURN(
+        Rows marker,
+        db.Exec("SELECT 1 FROM turnout_elections WHERE election = $1", Params().Add(election)));
+    missing = marker.empty();
+    if (missing) return Status::Ok();
+    NARWHAL_ASSIGN_OR_RETURN(
+        Rows r,
+        db.Exec("SELECT coalesce(p.county, t.county), coalesce(p.precinct, t.precinct), "
+                "coalesce(p.precinct_name, ''), coalesce(p.voters, 0), coalesce(t.voted, 0), "
+                "coalesce(t.supporters, 0), coalesce(t.supporters_voted, 0), "
+                "coalesce(t.expected, 0), t.last_report_ns "
+                "FROM precincts p FULL JOIN (SELECT * FROM turnout WHERE election = $1) t "
+                "  ON t.county = p.county AND t.precinct = p.precinct "
+                "WHERE $2::text = '' OR coalesce(p.county, t.county) = $2 "
+                "ORDER BY 1, 2",
+                Params().Add(election).Add(county)));
+    out.reserve(static_cast<size_t>(r.size()));
+    for (int i = 0; i < r.size(); ++i) {
+      PrecinctTurnout row;
+      row.precinct = PrecinctKey{r.String(i, 0), r.String(i, 1)};
+      row.precinct_name = r.String(i, 2);
+      row.turnout.registered = r.Int64(i, 3);
+      row.turnout.voted = r.Int64(i, 4);
+      row.turnout.supporters = r.Int64(i, 5);
+      row.turnout.supporters_voted = r.Int64(i, 6);
+      row.turnout.expected = std::stod(r.String(i, 7));
+      if (!r.IsNull(i, 8)) row.turnout.last_report_at = FormatIso8601(FromNanos(r.Int64(i, 8)));
+      out.push_back(std::move(row));
+    }
+    return Status::Ok();
+  };
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kRead, read));
+  if (!missing) return out;
+  // First look at this election: create its rows (once), then read them.
+  const TimePoint now = clock_->Now();
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
+    return EnsureTurnoutRows(db, election, now);
+  }));
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kRead, read));
+  return out;
+}
+
+Result<std::vector<StrikeEvent>> PostgresStore::StrikesSince(const std::string& election,
+                                                             int64_t after_id, int limit) {
+  NARWHAL_RETURN_IF_ERROR(CheckElection(election));
+  if (limit < 1 || limit > kMaxStrikeEvents) {
+    return InvalidArgument("limit must be between 1 and " + std::to_string(kMaxStrikeEvents));
+  }
+  std::vector<StrikeEvent> out;
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kRead, [&](Connection& db) -> Status {
+    out.clear();
+    NARWHAL_ASSIGN_OR_RETURN(Rows r,
+                             db.Exec("SELECT id, voter_id, county, precinct, undone, at_ns "
+                                     "FROM strike_events WHERE election = $1 AND id > $2 "
+                                     "ORDER BY id LIMIT $3",
+                                     Params().Add(election).Add(after_id).Add(int64_t{limit})));
+    out.reserve(static_cast<size_t>(r.size()));
+    for (int i = 0; i < r.size(); ++i) {
+      out.push_back(StrikeEvent{r.Int64(i, 0), election, r.String(i, 1),
+                                PrecinctKey{r.String(i, 2), r.String(i, 3)}, r.Bool(i, 4),
+                                FromNanos(r.Int64(i, 5))});
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<std::vector<GotvEntry>> PostgresStore::GotvList(const std::string& election,
+                                                       const PrecinctKey& precinct) {
+  NARWHAL_RETURN_IF_ERROR(CheckElection(election));
+  if (precinct.county.empty() || precinct.precinct.empty()) {
+    return InvalidArgument("a precinct needs its county and precinct codes");
+  }
+  struct Walked {
+    std::string key;
+    GotvEntry entry;
+  };
+  std::vector<Walked> rows;
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kRead, [&](Connection& db) -> Status {
+    rows.clear();
+    NARWHAL_ASSIGN_OR_RETURN(
+        Rows r,
+        db.Exec("SELECT v.voter_id, v.last_name, v.first_name, v.middle_name, v.name_suffix, "
+                "v.county, v.precinct, v.registration_number, v.res_street, v.res_city, "
+                "v.birth_year, v.party, v.status, v.phone, s.support, s.turnout "
+                "FROM voters v JOIN voter_scores s ON s.voter_id = v.voter_id "
+                "WHERE v.county = $1 AND v.precinct = $2 AND v.removed_at IS NULL "
+                "AND s.support >= $3 AND NOT EXISTS (SELECT 1 FROM struck k "
+                "  WHERE k.election = $4 AND k.voter_id = v.voter_id)",
+                Params()
+                    .Add(precinct.county)
+                    .Add(precinct.precinct)
+                    .Add(kSupporterThreshold)
+                    .Add(election)));
+    rows.reserve(static_cast<size_t>(r.size()));
+    for (int i = 0; i < r.size(); ++i) {
+      GotvEntry e;
+      VoterSummary& v = e.voter;
+      v.voter_id = r.String(i, 0);
+      v.last_name = r.String(i, 1);
+      v.first_name = r.String(i, 2);
+      v.middle_name = r.String(i, 3);
+      v.name_suffix = r.String(i, 4);
+      v.county = r.String(i, 5);
+      v.precinct = r.String(i, 6);
+      v.registration_number = r.String(i, 7);
+      v.street = r.String(i, 8);
+      v.city = r.String(i, 9);
+      v.birth_year = static_cast<int>(r.Int64(i, 10));
+      v.party = r.String(i, 11);
+      v.status = VoterStatusFromName(r.Text(i, 12));
+      e.phone = r.String(i, 13);
+      e.support = static_cast<int>(r.Int64(i, 14));
+      e.turnout = static_cast<int>(r.Int64(i, 15));
+      std::string key = WalkOrderKey(ParseStreetAddress(v.street));
+      rows.push_back(Walked{std::move(key), std::move(e)});
+    }
+    return Status::Ok();
+  }));
+  std::sort(rows.begin(), rows.end(), [](const Walked& a, const Walked& b) {
+    if (a.key != b.key) return a.key < b.key;
+    return a.entry.voter.voter_id < b.entry.voter.voter_id;
+  });
+  std::vector<GotvEntry> out;
+  out.reserve(rows.size());
+  for (Walked& w : rows) out.push_back(std::move(w.entry));
+  return out;
+}
+
+}  // namespace narwhal::postgres
