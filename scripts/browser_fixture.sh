@@ -6,22 +6,27 @@
 #   NARWHAL_ADMIN_CODE      an admin (tests/browser/voter_search.test.mjs)
 #   NARWHAL_ORGANIZER_CODE  an organizer of the watcher's county, whose session the login
 #                           test uses to look at other precincts and at readiness
+#   NARWHAL_STRIKE_WATCHER_CODE, NARWHAL_STRIKE_PRECINCT
+#       a second poll watcher, of another precinct of the county (default 01-02), who
+#       strikes voters offline (tests/browser/poll_watcher.test.mjs)
+#   NARWHAL_HQ_CODE         an organizer of the county who checks turnout in that test
 # Each code works once, so every test file gets its own user.
 #
-#   fixture=$(scripts/browser_fixture.sh NARWHAL_BINARY DATA_DIR [COUNTY [PRECINCT]]) || exit 1
+#   fixture=$(scripts/browser_fixture.sh NARWHAL_BINARY DATA_DIR [COUNTY [PRECINCT [STRIKE_PRECINCT]]]) || exit 1
 #   eval "$fixture"
 #
 # COUNTY and PRECINCT default to the demo county's first precinct (92, 01-01); the binary
 # refuses a precinct the voter file does not have, so run `narwhal demo` first.
 set -euo pipefail
 if [ $# -lt 2 ]; then
-  echo "usage: $0 NARWHAL_BINARY DATA_DIR [COUNTY [PRECINCT]]" >&2
+  echo "usage: $0 NARWHAL_BINARY DATA_DIR [COUNTY [PRECINCT [STRIKE_PRECINCT]]]" >&2
   exit 2
 fi
 bin=$1
 data=$2
 county=${3:-92}
 precinct=${4:-01-01}
+strike_precinct=${5:-01-02}
 
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
@@ -45,9 +50,14 @@ add_user() {
 watcher=$(add_user --name "PAT WATCHER" --role poll_watcher --county "$county" --precinct "$precinct")
 admin=$(add_user --name "ALEX ADMIN" --role admin)
 organizer=$(add_user --name "ORA ORGANIZER" --role organizer --county "$county")
+striker=$(add_user --name "SAM STRIKER" --role poll_watcher --county "$county" --precinct "$strike_precinct")
+hq=$(add_user --name "HAL HEADQUARTERS" --role organizer --county "$county")
 
 printf 'export NARWHAL_WATCHER_CODE=%q\n' "$watcher"
 printf 'export NARWHAL_WATCHER_COUNTY=%q\n' "$county"
 printf 'export NARWHAL_WATCHER_PRECINCT=%q\n' "$precinct"
 printf 'export NARWHAL_ADMIN_CODE=%q\n' "$admin"
 printf 'export NARWHAL_ORGANIZER_CODE=%q\n' "$organizer"
+printf 'export NARWHAL_STRIKE_WATCHER_CODE=%q\n' "$striker"
+printf 'export NARWHAL_STRIKE_PRECINCT=%q\n' "$strike_precinct"
+printf 'export NARWHAL_HQ_CODE=%q\n' "$hq"

@@ -410,6 +410,7 @@ void AddElectionRoutes(std::vector<Route>& routes, Store& store, const Clock& cl
       options.election.empty() ? FormatIso8601(clock.Now()).substr(0, 10) : options.election;
   const int max_inflight = options.max_inflight_strikes;
   const int max_waiting = options.max_waiting_polls;
+  const std::atomic<bool>* stopping = options.stopping;
   const auto kStrikers =
       AuthRequirement::AnyRole({Role::kAdmin, Role::kOrganizer, Role::kPollWatcher});
   const auto kTurnoutReaders =
@@ -497,8 +498,8 @@ void AddElectionRoutes(std::vector<Route>& routes, Store& store, const Clock& cl
 
   routes.push_back(
       {"GET", "/api/v1/turnout/changes", "turnout_changes", kTurnoutReaders,
-       [&store, &clock, state, election, max_waiting](const HttpRequest&,
-                                                      RequestContext& c) -> Result<HttpResponse> {
+       [&store, &clock, state, election, max_waiting, stopping](
+           const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
          QueryReader query(c.query, {"after", "wait", "limit"});
          NARWHAL_RETURN_IF_ERROR(query.CheckNames());
          NARWHAL_ASSIGN_OR_RETURN(int64_t after, query.GetInt("after", 0, INT64_MAX, 0));
@@ -517,7 +518,8 @@ void AddElectionRoutes(std::vector<Route>& routes, Store& store, const Clock& cl
                json::value body,
                TurnoutChangesJson(store, election, after, static_cast<int>(limit), c.principal));
            const auto now = clock.Monotonic();
-           if (!body.as_object().at("events").as_array().empty() || now >= deadline) {
+           if (!body.as_object().at("events").as_array().empty() || now >= deadline ||
+               (stopping != nullptr && stopping->load())) {
              return JsonOk(body);
            }
            if (!waiting) {

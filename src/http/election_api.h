@@ -16,6 +16,7 @@
 #ifndef NARWHAL_HTTP_ELECTION_API_H_
 #define NARWHAL_HTTP_ELECTION_API_H_
 
+#include <atomic>
 #include <boost/json/value.hpp>
 #include <chrono>
 #include <cstdint>
@@ -41,6 +42,9 @@ struct ElectionOptions {
   // Long polls of the change feed allowed to wait at once; beyond this a poll answers at
   // once (possibly empty), so waiting clients never occupy every handler thread.
   int max_waiting_polls = 1;
+  // Set by the server when it shuts down: waiting long polls then answer within a second
+  // instead of holding a handler thread for the rest of their wait. Borrowed; may be null.
+  const std::atomic<bool>* stopping = nullptr;
 };
 
 inline constexpr size_t kMaxStrikesPerRequest = 500;

@@ -346,6 +346,22 @@ TEST_F(ElectionApiTest, ChangeFeedReturnsNewStrikes) {
   EXPECT_GT(got.Json().at("next_after").as_int64(), after);
 }
 
+// Regression: a waiting long poll held its handler thread for its whole wait after
+// SIGTERM, so `narwhal serve` took the full 25 s to stop while a turnout page was open.
+TEST_F(ElectionApiTest, ShutdownEndsAWaitingPollEarly) {
+  Start();
+  std::future<Reply> waiting = std::async(
+      std::launch::async, [this] { return Get("/api/v1/turnout/changes?wait=25&after=999999"); });
+  // The poll is waiting once the server counts it among the in-flight requests; without
+  // a hook for that, give it the one-second tick the poll checks on.
+  ASSERT_EQ(waiting.wait_for(std::chrono::milliseconds(300)), std::future_status::timeout);
+  const auto start = std::chrono::steady_clock::now();
+  server_->Shutdown();
+  Reply r = waiting.get();
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(10));
+}
+
 TEST_F(ElectionApiTest, GotvListsSupportersNotYetVoted) {
   std::vector<VoterScore> scores = {{"NC100", 100, 80}, {"NC101", 75, -1}, {"NC102", 10, 50}};
   ASSERT_TRUE(store_->UpsertScores(scores).ok());

@@ -320,3 +320,73 @@ export function getReadiness(
 ): Promise<{ precincts: ReadinessRow[] }> {
   return getJson("/api/v1/readiness", { county }, signal);
 }
+
+// Election day: strikes, undo, turnout and its change feed (docs/election-day.md).
+export interface StrikeItem {
+  voter_id: string;
+  idempotency_key: string;
+}
+
+export interface StrikeResult {
+  voter_id: string;
+  idempotency_key: string;
+  outcome?: "struck" | "already_struck" | "replayed";
+  strike_id?: number;
+  struck_at?: string;
+  error?: Problem;
+}
+
+export function postStrikes(
+  strikes: StrikeItem[],
+  signal?: AbortSignal,
+): Promise<{ election: string; results: StrikeResult[] }> {
+  return request("/api/v1/strikes", { method: "POST", body: { strikes }, signal });
+}
+
+export function undoStrike(voterId: string, reason: string): Promise<unknown> {
+  return request("/api/v1/strikes/undo", {
+    method: "POST",
+    body: { voter_id: voterId, reason },
+  });
+}
+
+export interface TurnoutSums {
+  registered: number;
+  voted: number;
+  supporters: number;
+  supporters_voted: number;
+  supporters_to_go: number;
+  expected?: number;
+  last_report_at?: string | null;
+}
+
+export interface TurnoutPrecinct extends TurnoutSums {
+  county: string;
+  precinct: string;
+  precinct_name?: string;
+}
+
+export interface Turnout {
+  election: string;
+  overall: TurnoutSums;
+  counties: Array<TurnoutSums & { county: string }>;
+  precincts: TurnoutPrecinct[];
+  quiet_precincts: TurnoutPrecinct[];
+}
+
+export function getTurnout(county: string, signal?: AbortSignal): Promise<Turnout> {
+  return getJson("/api/v1/turnout", { county }, signal);
+}
+
+export interface TurnoutChanges {
+  events: Array<{ id: number; county: string; precinct: string; undone?: boolean; at?: string }>;
+  next_after: number;
+}
+
+export function getTurnoutChanges(
+  after: number,
+  wait: number,
+  signal?: AbortSignal,
+): Promise<TurnoutChanges> {
+  return getJson("/api/v1/turnout/changes", { after, wait, limit: 1000 }, signal);
+}

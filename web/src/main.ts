@@ -1,7 +1,8 @@
 // The shell: signs the user in, builds the views, routes the URL hash to them, and keeps
-// focus and the document title in step for keyboard and screen-reader users. New pages
-// (the poll watcher's strike list, headquarters turnout) are a view module plus a line in
-// `routes` and in `createView`.
+// focus and the document title in step for keyboard and screen-reader users. A new page is
+// a view module plus a line in `routes` and in `createView` (the poll watcher's strike list
+// and headquarters turnout are two). It also registers the service worker (public/sw.js)
+// and remembers the signed-in user so a reload without network still opens the strike list.
 //
 // Nothing but the login screen is shown without a session: with no token, or when any
 // call answers 401, the login screen replaces the page (the address stays, so the page
@@ -9,20 +10,24 @@
 // dropped at logout, so nothing of hers stays in the page for the next one.
 
 import "./styles.css";
-import { getMe, hasSession, logOut, setUnauthorizedHandler, type Me } from "./api";
+import { ApiError, getMe, hasSession, logOut, setUnauthorizedHandler, type Me } from "./api";
 import { Router, searchHash, type Route } from "./router";
-import { fixedFilter, roleName, seesReadiness } from "./session";
+import { fixedFilter, roleName, seesReadiness, seesTurnout, strikes } from "./session";
 import { LoginView } from "./views/login";
 import { NotFoundView } from "./views/not_found";
 import { ReadinessView } from "./views/readiness";
 import { SearchView } from "./views/search";
+import { TurnoutView } from "./views/turnout";
 import type { View } from "./views/view";
 import { VoterView } from "./views/voter";
+import { WatchView } from "./views/watch";
 
 const routes = {
   search: "/",
   voter: "/voters/:id",
   readiness: "/readiness",
+  watch: "/watch",
+  turnout: "/turnout",
 };
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -37,6 +42,12 @@ const userName = byId<HTMLElement>("app-user-name");
 const logoutButton = byId<HTMLButtonElement>("logout");
 const nav = byId<HTMLElement>("app-nav");
 const readinessLink = byId<HTMLAnchorElement>("nav-readiness");
+const watchLink = byId<HTMLAnchorElement>("nav-watch");
+const turnoutLink = byId<HTMLAnchorElement>("nav-turnout");
+// The signed-in user as last seen, so a reload without network (a poll watcher at a
+// school gym) still opens her offline strike list. The server checks the token on every
+// call once the network is back.
+const kMeKey = "narwhal.me";
 
 const views = new Map<string, View>();
 let active: View | null = null;
@@ -61,6 +72,10 @@ function createView(name: string, user: Me): View {
       });
     case "readiness":
       return new ReadinessView(router);
+    case "watch":
+      return strikes(user) ? new WatchView(user) : new NotFoundView();
+    case "turnout":
+      return seesTurnout(user) ? new TurnoutView() : new NotFoundView();
     default:
       return new NotFoundView();
   }
@@ -102,7 +117,14 @@ function setUser(user: Me): void {
   userBox.hidden = false;
   nav.hidden = false;
   readinessLink.hidden = !seesReadiness(user);
+  watchLink.hidden = !strikes(user);
+  turnoutLink.hidden = !seesTurnout(user);
   firstRoute = true;
+  try {
+    window.localStorage.setItem(kMeKey, JSON.stringify(user));
+  } catch {
+    // storage off: no offline reload
+  }
 }
 
 function signedIn(user: Me): void {
@@ -132,6 +154,13 @@ function signedOut(notice: string): void {
   nav.hidden = true;
   userName.textContent = "";
   readinessLink.hidden = true;
+  watchLink.hidden = true;
+  turnoutLink.hidden = true;
+  try {
+    window.localStorage.removeItem(kMeKey);
+  } catch {
+    // nothing stored
+  }
   login.setNotice(notice);
   showRoute(router.match(window.location.hash));
 }
@@ -172,8 +201,13 @@ async function boot(): Promise<void> {
     try {
       setUser(await getMe());
     } catch (error) {
-      // A 401 dropped the token; anything else (no network) is said on the login screen.
-      if (hasSession()) {
+      // No network: the user last seen with this token, when there is one.
+      const offline = error instanceof ApiError && error.problem.status === 0;
+      const cached = offline && hasSession() ? cachedMe() : null;
+      if (cached) {
+        setUser(cached);
+      } else if (hasSession()) {
+        // A 401 dropped the token; anything else is said on the login screen.
         login.setNotice(
           error instanceof Error
             ? `${error.message}. Reload the page to try again.`
@@ -183,6 +217,22 @@ async function boot(): Promise<void> {
     }
   }
   router.start();
+}
+
+function cachedMe(): Me | null {
+  try {
+    const text = window.localStorage.getItem(kMeKey);
+    return text ? (JSON.parse(text) as Me) : null;
+  } catch {
+    return null;
+  }
+}
+
+// The service worker keeps the app shell for offline loads (web/public/sw.js).
+if ("serviceWorker" in navigator) {
+  window.addEventListener("load", () => {
+    navigator.serviceWorker.register("/sw.js").catch(() => {});
+  });
 }
 
 void boot();

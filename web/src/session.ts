@@ -19,6 +19,17 @@ export function seesReadiness(me: Me): boolean {
   return me.role === "admin" || me.role === "organizer";
 }
 
+// Who strikes voters from the strike list: poll watchers (admins and organizers strike
+// through the API and paper-list entry).
+export function strikes(me: Me): boolean {
+  return me.role === "poll_watcher";
+}
+
+// Who sees headquarters turnout.
+export function seesTurnout(me: Me): boolean {
+  return me.role === "admin" || me.role === "organizer" || me.role === "analyst";
+}
+
 function limited(me: Me): boolean {
   return me.role !== "admin";
 }

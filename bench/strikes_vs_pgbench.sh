@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Durable strikes over HTTP against the anchor: pgbench, one-row durable INSERT per
+# transaction, 16 clients, into a throwaway PostgreSQL (fsync on, synchronous_commit on) on
+# the same disk. Ours: `narwhal serve` over a 20,000-voter demo store, wrk with 16
+# connections POSTing /api/v1/strikes (unique idempotency keys), one strike per request and
+# then BATCH strikes per request. Only 2xx answers count. Prints strikes/s, p50/p99 and the
+# ratio to pgbench rows/s (target >= 3x with p99 under 50 ms).
+#
+# Rate limits: the server allows 20 requests a second per session and 200 per address, with
+# no flag to change them. The benchmark plays many phones rather than lifting the limits:
+# SESSIONS admins each log in once, the server runs with --trust-forwarded-for (as behind
+# the reverse proxy of docs/security.md) and every request carries the next session's token
+# and its own X-Forwarded-For address. Answers 429 are reported and not counted.
+#   bench/strikes_vs_pgbench.sh [SECONDS]   (default 10; needs build/release, wrk, PostgreSQL 15)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+secs=${1:-10}
+batch=${BATCH:-50}
+nsessions=${SESSIONS:-1024}
+port=${PORT:-18431}
+narwhal=${NARWHAL_BIN:-build/release/src/cli/narwhal}
+pgbin=${PG_BIN:-/usr/lib/postgresql/15/bin}
+work=$(pwd)/${BENCH_DIR:-build/bench/strikes}
+rm -rf "$work"
+mkdir -p "$work/pg" "$work/ours"
+server_pid=
+cleanup() {
+  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  if [ -f "$work/pg/data/postmaster.pid" ]; then
+    runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+
+# --- anchor: pgbench, one durable INSERT per transaction ----------------------------
+chown postgres "$work/pg"
+runuser -u postgres -- "$pgbin/initdb" -D "$work/pg/data" -A trust -U postgres >/dev/null
+runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w \
+  -o "-k $work/pg -c listen_addresses='' -c fsync=on -c synchronous_commit=on -c max_connections=50" start >/dev/null
+psql_pg() { runuser -u postgres -- psql -h "$work/pg" -U postgres -q -v ON_ERROR_STOP=1 "$@"; }
+psql_pg -c "CREATE TABLE strikes(id bigserial PRIMARY KEY, voter_id text NOT NULL,
+                                  key text UNIQUE NOT NULL, at timestamptz NOT NULL)"
+cat > "$work/pg/insert.sql" <<'SQL'
+\set v random(1, 20000)
+INSERT INTO strikes(voter_id, key, at) VALUES ('NC' || :v, md5(random()::text || clock_timestamp()::text), now());
+SQL
+chown postgres "$work/pg/insert.sql"
+runuser -u postgres -- bash -c "cd '$work/pg' && pgbench -h '$work/pg' -U postgres -n -c 16 -j 2 -T $secs \
+  -f insert.sql -l --log-prefix=pgb postgres" > "$work/pgbench.out" 2>&1
+pg_tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench.out" | head -1)
+pg_avg=$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' "$work/pgbench.out")
+pg_rows=$(psql_pg -At -c "SELECT count(*) FROM strikes")
+# per-transaction log lines: client_id transaction_no time_us script_no time_epoch time_us
+cat "$work"/pg/pgb.* | awk '{print $3}' | sort -n > "$work/pg/lat.txt"
+pct() { awk -v p="$2" '{a[NR]=$1} END {i=int(NR*p/100); if (i<1) i=1; printf "%.1f", a[i]/1000}' "$1"; }
+pg_p50=$(pct "$work/pg/lat.txt" 50)
+pg_p99=$(pct "$work/pg/lat.txt" 99)
+runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null
+
+# --- ours: narwhal serve, wrk POSTing strikes ---------------------------------------
+data="$work/ours"
+"$narwhal" demo --data "$data" --voters 20000 >/dev/null
+{ echo "name,role,county,precinct"
+  for i in $(seq 1 "$nsessions"); do echo "BENCH ADMIN $i,admin,,"; done; } > "$work/users.csv"
+"$narwhal" users import "$work/users.csv" --data "$data" --out "$work/sheets" --url "http://127.0.0.1:$port/" >/dev/null
+"$narwhal" serve --data "$data" --listen "127.0.0.1:$port" --election 2026-11-03 \
+  --max-inflight-strikes 4096 --trust-forwarded-for > "$work/serve.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+# one session per admin, each from its own address
+tail -n +2 "$work/sheets/credentials.csv" | awk -F, '{print $7}' | nl -ba | \
+  xargs -P 4 -L 1 bash -c 'addr="10.$(( $0 / 65536 % 256 )).$(( $0 / 256 % 256 )).$(( $0 % 256 ))"
+    tok=$(curl -fs -H "X-Forwarded-For: $addr" -H "Content-Type: application/json" \
+      -d "{\"code\":\"$1\"}" "http://127.0.0.1:'"$port"'/api/v1/sessions" | jq -r .token)
+    echo "$tok $addr"' | grep -v '^null' > "$work/sessions.txt" || true
+wc -l < "$work/sessions.txt" > "$work/nsessions"
+tok=$(head -1 "$work/sessions.txt" | cut -d' ' -f1)
+addr=$(head -1 "$work/sessions.txt" | cut -d' ' -f2)
+# voter ids of county 92, 1000 a page
+: > "$work/voters.txt"
+cursor=
+while :; do
+  url="http://127.0.0.1:$port/api/v1/voters?county=92&limit=1000"
+  [ -n "$cursor" ] && url="$url&cursor=$(jq -rn --arg c "$cursor" '$c|@uri')"
+  page=$(curl -fs -H "Authorization: Bearer $tok" -H "X-Forwarded-For: $addr" "$url")
+  echo "$page" | jq -r '.voters[].voter_id' >> "$work/voters.txt"
+  cursor=$(echo "$page" | jq -r '.next_cursor // empty')
+  [ -z "$cursor" ] && break
+done
+nvoters=$(wc -l < "$work/voters.txt")
+
+# run_wrk NAME BATCH: prints "strikes/s p50_ms p99_ms non2xx requests"
+ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.1f", v}'; }
+run_wrk() {
+  local out="$work/wrk_$1.out"
+  wrk -t2 -c16 -d"${secs}s" --timeout 10s --latency -s bench/strikes.lua "http://127.0.0.1:$port" \
+    -- "$work/sessions.txt" "$work/voters.txt" "$2" > "$out" 2>&1
+  local reqs dur bad p50 p99
+  reqs=$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$out")
+  dur=$(sed -n 's/.* requests in \([0-9.]*\)\(m\?s\),.*/\1 \2/p' "$out" | awk '{print ($2=="ms") ? $1/1000 : $1}')
+  bad=$(sed -n 's/^ *Non-2xx or 3xx responses: \([0-9]*\)/\1/p' "$out"); bad=${bad:-0}
+  p50=$(awk '$1=="50%"{print $2}' "$out" | ms)
+  p99=$(awk '$1=="99%"{print $2}' "$out" | ms)
+  echo "$(echo "($reqs - $bad) * $2 / $dur" | bc -l) $p50 $p99 $bad $reqs"
+}
+read -r one_rate one_p50 one_p99 one_bad one_reqs <<< "$(run_wrk single 1)"
+read -r b_rate b_p50 b_p99 b_bad b_reqs <<< "$(run_wrk batch "$batch")"
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
+rows=$(sqlite3 "$data/narwhal.db" "SELECT count(*) FROM strikes" 2>/dev/null || echo "?")
+
+printf 'machine: %s cores; %s s per run; 16 clients/connections\n' "$(nproc)" "$secs"
+printf 'pgbench one-row INSERT (fsync, synchronous_commit on): %8.0f rows/s  avg %s ms  p50 %s ms  p99 %s ms  (%s rows)\n' \
+  "$pg_tps" "$pg_avg" "$pg_p50" "$pg_p99" "$pg_rows"
+printf 'narwhal, 1 strike per request:  %8.0f strikes/s  p50 %s ms  p99 %s ms  (%s requests, %s non-2xx not counted)  ratio %.2fx\n' \
+  "$one_rate" "$one_p50" "$one_p99" "$one_reqs" "$one_bad" "$(echo "$one_rate / $pg_tps" | bc -l)"
+printf 'narwhal, %s strikes per request: %8.0f strikes/s  p50 %s ms  p99 %s ms  (%s requests, %s non-2xx not counted)  ratio %.2fx\n' \
+  "$batch" "$b_rate" "$b_p50" "$b_p99" "$b_reqs" "$b_bad" "$(echo "$b_rate / $pg_tps" | bc -l)"
+printf 'sessions: %s (one per admin, own X-Forwarded-For address); voters: %s; strike rows in store: %s\n' \
+  "$(cat "$work/nsessions")" "$nvoters" "$rows"
+echo "target: >= 3x pgbench rows/s with p99 under 50 ms"
