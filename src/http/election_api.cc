@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/json.hpp>
+#include <cmath>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -174,7 +175,8 @@ json::object TurnoutFields(const Turnout& t) {
           {"supporters", t.supporters},
           {"supporters_voted", t.supporters_voted},
           {"supporters_to_go", t.supporters_to_go()},
-          {"expected", t.expected},
+          // Whole voters: an estimate, and Boost.JSON would print 0.0 as "0E0".
+          {"expected", static_cast<int64_t>(std::llround(t.expected))},
           {"last_report_at",
            t.last_report_at.empty() ? json::value(nullptr) : json::value(t.last_report_at)}};
 }
