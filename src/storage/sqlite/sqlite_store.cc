@@ -619,9 +619,7 @@ constexpr size_t kMaxScopeEntries = 2000;
 std::string BranchSql(NameMatch match, const VoterQuery& q, bool has_cursor, ScopePart part) {
   const bool name = match != NameMatch::kNone;
   std::string sql =
-      "SELECT voter_id, last_name, first_name, middle_name, name_suffix, county, precinct, "
-      "registration_number, res_street, res_city, birth_year, party, status, last_key, "
-      "first_key FROM voters WHERE 1";
+      "SELECT " + std::string(kVoterSummaryColumns) + ", last_key, first_key FROM voters WHERE 1";
   switch (match) {
     case NameMatch::kNone: break;
     case NameMatch::kLastPrefix: sql += " AND last_key >= ?1 AND last_key < ?2"; break;
@@ -690,6 +688,24 @@ Result<SearchPlan> PlanSearch(const VoterQuery& query) {
 
 }  // namespace
 
+VoterSummary ReadVoterSummary(const Statement& s) {
+  VoterSummary v;
+  v.voter_id = s.ColumnString(0);
+  v.last_name = s.ColumnString(1);
+  v.first_name = s.ColumnString(2);
+  v.middle_name = s.ColumnString(3);
+  v.name_suffix = s.ColumnString(4);
+  v.county = s.ColumnString(5);
+  v.precinct = s.ColumnString(6);
+  v.registration_number = s.ColumnString(7);
+  v.street = s.ColumnString(8);
+  v.city = s.ColumnString(9);
+  v.birth_year = static_cast<int>(s.ColumnInt64(10));
+  v.party = s.ColumnString(11);
+  v.status = VoterStatusFromName(s.ColumnText(12));
+  return v;
+}
+
 Result<VoterPage> SqliteStore::SearchVoters(const VoterQuery& query) {
   NARWHAL_ASSIGN_OR_RETURN(SearchPlan plan, PlanSearch(query));
   if (plan.names.empty_scope) return VoterPage{};
@@ -731,19 +747,7 @@ Result<VoterPage> SqliteStore::SearchVoters(const VoterQuery& query) {
         NARWHAL_ASSIGN_OR_RETURN(bool more, q->Step());
         if (!more) break;
         VoterSearchRow r;
-        r.summary.voter_id = q->ColumnString(0);
-        r.summary.last_name = q->ColumnString(1);
-        r.summary.first_name = q->ColumnString(2);
-        r.summary.middle_name = q->ColumnString(3);
-        r.summary.name_suffix = q->ColumnString(4);
-        r.summary.county = q->ColumnString(5);
-        r.summary.precinct = q->ColumnString(6);
-        r.summary.registration_number = q->ColumnString(7);
-        r.summary.street = q->ColumnString(8);
-        r.summary.city = q->ColumnString(9);
-        r.summary.birth_year = static_cast<int>(q->ColumnInt64(10));
-        r.summary.party = q->ColumnString(11);
-        r.summary.status = VoterStatusFromName(q->ColumnText(12));
+        r.summary = ReadVoterSummary(*q);
         r.last_key = q->ColumnString(13);
         r.first_key = q->ColumnString(14);
         rows.push_back(std::move(r));

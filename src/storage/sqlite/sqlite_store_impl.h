@@ -24,6 +24,17 @@
 
 namespace narwhal::sqlite {
 
+// The columns every voter listing selects first, in this order: voter_id, last_name,
+// first_name, middle_name, name_suffix, county, precinct, registration_number,
+// res_street, res_city, birth_year, party, status.
+inline constexpr std::string_view kVoterSummaryColumns =
+    "voter_id, last_name, first_name, middle_name, name_suffix, county, precinct, "
+    "registration_number, res_street, res_city, birth_year, party, status";
+inline constexpr int kVoterSummaryColumnCount = 13;
+
+// Reads the kVoterSummaryColumns at the start of the current row of `s`.
+VoterSummary ReadVoterSummary(const Statement& s);
+
 struct DerivedVoterFields;
 
 // The one conversion between TimePoint and the integer times of the access and election
