@@ -2,8 +2,6 @@
 // scores, the strike log and GOTV lists, written against Store alone and run against every
 // backend (store_factory.h). The SQLite kill -9 test at the end is backend-specific.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -18,6 +16,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "kill_child.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/sqlite_store_impl.h"
 #include "storage/store.h"
@@ -579,40 +578,14 @@ TEST(SqliteElectionDurability, Kill9LosesNoAcknowledgedStrike) {
     ASSERT_TRUE((*store)->UpsertVoters(*id, voters).ok());
     ASSERT_TRUE((*store)->FinishImport(*id, {}).ok());
   }
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    close(fds[0]);
-    StrikeUntilKilled(path, fds[1]);
-  }
-  close(fds[1]);
+  const std::vector<std::string> lines =
+      KillMidStream([&](int fd) { StrikeUntilKilled(path, fd); }, 400);
+  ASSERT_FALSE(::testing::Test::HasFailure());
   std::map<std::string, std::string> acknowledged;  // key -> voter
-  std::string buffer;
-  char chunk[4096];
-  bool killed = false;
-  for (;;) {
-    ssize_t n = read(fds[0], chunk, sizeof chunk);
-    if (n <= 0) break;
-    buffer.append(chunk, static_cast<size_t>(n));
-    size_t newline;
-    while ((newline = buffer.find('\n')) != std::string::npos) {
-      const std::string line = buffer.substr(0, newline);
-      const size_t space = line.find(' ');
-      acknowledged[line.substr(0, space)] = line.substr(space + 1);
-      buffer.erase(0, newline + 1);
-    }
-    if (!killed && acknowledged.size() >= 400) {
-      kill(child, SIGKILL);  // mid-stream: batches are in flight in the child right now
-      killed = true;
-    }
+  for (const std::string& line : lines) {
+    const size_t space = line.find(' ');
+    acknowledged[line.substr(0, space)] = line.substr(space + 1);
   }
-  close(fds[0]);
-  int wstatus = 0;
-  ASSERT_EQ(waitpid(child, &wstatus, 0), child);
-  ASSERT_TRUE(killed) << "child exited early, status " << wstatus;
-  ASSERT_TRUE(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL) << wstatus;
 
   SqliteOptions options;
   options.path = path;

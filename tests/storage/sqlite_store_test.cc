@@ -4,8 +4,6 @@
 #include "storage/sqlite/sqlite_store.h"
 
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -17,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "kill_child.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/sqlite/sqlite_store_impl.h"
@@ -29,6 +28,7 @@ namespace {
 using sqlite::Connection;
 using sqlite::OpenMode;
 using sqlite::WriteQueue;
+using testing::KillMidStream;
 using testing::TempDir;
 
 Voter MakeVoter(const std::string& id, const std::string& last = "DURABLE") {
@@ -480,38 +480,10 @@ void KillMidStreamAndCheck(bool seeded) {
     ASSERT_TRUE(store->UpsertVoters(*id, std::vector<Voter>{MakeVoter("SEED")}).ok());
     ASSERT_TRUE(store->FinishImport(*id, {}).ok());
   }
-  int fds[2];
-  ASSERT_EQ(pipe(fds), 0);
-  pid_t child = fork();
-  ASSERT_GE(child, 0);
-  if (child == 0) {
-    close(fds[0]);
-    WriteUntilKilled(path, fds[1]);
-  }
-  close(fds[1]);
-  std::set<std::string> acknowledged;
-  std::string buffer;
-  char chunk[4096];
-  bool killed = false;
-  for (;;) {
-    ssize_t n = read(fds[0], chunk, sizeof chunk);
-    if (n <= 0) break;
-    buffer.append(chunk, static_cast<size_t>(n));
-    size_t newline;
-    while ((newline = buffer.find('\n')) != std::string::npos) {
-      acknowledged.insert(buffer.substr(0, newline));
-      buffer.erase(0, newline + 1);
-    }
-    if (!killed && acknowledged.size() >= 150) {
-      kill(child, SIGKILL);  // mid-stream: writes are in flight in the child right now
-      killed = true;
-    }
-  }
-  close(fds[0]);
-  int wstatus = 0;
-  ASSERT_EQ(waitpid(child, &wstatus, 0), child);
-  ASSERT_TRUE(killed) << "child exited early, status " << wstatus;
-  ASSERT_TRUE(WIFSIGNALED(wstatus) && WTERMSIG(wstatus) == SIGKILL) << wstatus;
+  const std::vector<std::string> lines =
+      KillMidStream([&](int fd) { WriteUntilKilled(path, fd); }, 150);
+  ASSERT_FALSE(::testing::Test::HasFailure());
+  const std::set<std::string> acknowledged(lines.begin(), lines.end());
 
   auto store = MustOpen(path);
   ASSERT_NE(store, nullptr);
