@@ -151,11 +151,13 @@ struct PrintPollBooksArgs {
   std::string county;    // county code
   std::string precinct;  // only this precinct (and no archive); empty = the whole county
   std::string out_dir;
+  std::string election;  // "2026-11-03": GOTV lists of this election too; empty = none
 };
-// Writes each precinct's strike list as PDF and CSV into out_dir, and for a whole county
-// one zip of them all; the read is audited. Prints a JSON summary:
-// {"files":[...],"archive":".../92-poll-books.zip","precincts":5,"voters":600}.
-// kExitUsage for an unknown county or precinct.
+// Writes each precinct's strike list (and with an election its GOTV list) as PDF and CSV
+// into out_dir, and for a whole county one zip of them all; the read is audited. Prints a
+// JSON summary: {"files":[...],"archive":".../92-poll-books.zip","precincts":5,"voters":600}
+// and with an election "election" and "gotv_voters" too.
+// kExitUsage for an unknown county or precinct, or an election that is not a date.
 int RunPrintPollBooks(const PrintPollBooksArgs& args);
 
 }  // namespace narwhal

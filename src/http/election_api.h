@@ -109,14 +109,12 @@ Result<std::vector<GotvEntry>> GotvListFor(Store& store, const std::string& elec
 
 boost::json::value GotvJson(const std::string& election, const PrecinctKey& precinct,
                             const std::vector<GotvEntry>& entries);
-// Columns county, precinct, last_name, first_name, street, city, phone, support, turnout,
-// voter_id; CRLF records.
-std::string GotvCsv(const std::vector<GotvEntry>& entries);
+// The CSV and PDF of a GOTV list are written by the paper module (paper/gotv_list.h).
 
 // Appends POST /api/v1/strikes, POST /api/v1/strikes/undo, GET /api/v1/turnout,
-// GET /api/v1/turnout/changes, GET /api/v1/precincts/{county}/{precinct}/gotv and
-// .../gotv.csv to `routes`. Every strike and undo is audited as a change (the response
-// waits for the audit row); GOTV reads are audited as reads. `store` and `clock` must
+// GET /api/v1/turnout/changes, GET /api/v1/precincts/{county}/{precinct}/gotv,
+// .../gotv.csv and .../gotv.pdf to `routes`. Every strike and undo is audited as a change (the
+// response waits for the audit row); GOTV reads are audited as reads. `store` and `clock` must
 // outlive the routes.
 void AddElectionRoutes(std::vector<Route>& routes, Store& store, const Clock& clock,
                        const ElectionOptions& options);

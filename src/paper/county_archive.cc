@@ -9,6 +9,8 @@
 
 #include "base/clock.h"
 #include "base/text.h"
+#include "domain/voter.h"
+#include "paper/gotv_list.h"
 #include "paper/paper_list.h"
 #include "paper/poll_book.h"
 #include "paper/zip_writer.h"
@@ -49,6 +51,10 @@ PrecinctKey DistinctFileKey(const PrecinctKey& key, std::set<std::string>& taken
 
 Result<PaperArchiveSummary> WriteCountyArchive(Store& store, const PaperArchiveRequest& request) {
   if (request.county.empty()) return InvalidArgument("county: a county code is needed");
+  if (std::string iso;
+      !request.election.empty() && (!ParseDate(request.election, iso) || iso != request.election)) {
+    return InvalidArgument("election: '" + request.election + "' is not a date like 2026-11-03");
+  }
   NARWHAL_ASSIGN_OR_RETURN(std::vector<PrecinctSummary> precincts,
                            store.ListPrecincts(request.county));
   if (precincts.empty()) {
@@ -81,21 +87,35 @@ Result<PaperArchiveSummary> WriteCountyArchive(Store& store, const PaperArchiveR
                              ZipWriter::Create(summary.archive, request.printed_at));
     zip.emplace(std::move(created));
   }
-  for (const auto& [key, file_key] : chosen) {
-    NARWHAL_ASSIGN_OR_RETURN(PollBook book, LoadPollBook(store, key));
-    const std::string csv = PollBookCsv(book);
-    summary.voters += static_cast<int64_t>(book.voters.size());
-    std::vector<PollBook> books;
-    books.push_back(std::move(book));
-    NARWHAL_ASSIGN_OR_RETURN(std::string pdf, RenderTablePdf(PollBookPdf(books, printed_at)));
+  // Writes one list's PDF and CSV, adds them to the zip and the summary.
+  auto write_pair = [&](const PrecinctKey& file_key, PaperListKind kind, const std::string& pdf,
+                        const std::string& csv) -> Status {
     for (const auto& [extension, bytes] :
          {std::pair<std::string_view, const std::string*>{"pdf", &pdf}, {"csv", &csv}}) {
-      const std::string name = PaperFileName(file_key, PaperListKind::kStrikeList, extension);
+      const std::string name = PaperFileName(file_key, kind, extension);
       NARWHAL_RETURN_IF_ERROR(WriteFileAtomically(dir / name, *bytes));
       if (zip) {
         NARWHAL_RETURN_IF_ERROR(zip->Add(name, *bytes));
       }
       summary.files.push_back((dir / name).string());
+    }
+    return Status::Ok();
+  };
+  for (const auto& [key, file_key] : chosen) {
+    NARWHAL_ASSIGN_OR_RETURN(PollBook book, LoadPollBook(store, key));
+    GotvList gotv{key, book.county_name, book.precinct_name, request.election, {}};
+    const std::string csv = PollBookCsv(book);
+    summary.voters += static_cast<int64_t>(book.voters.size());
+    std::vector<PollBook> books;
+    books.push_back(std::move(book));
+    NARWHAL_ASSIGN_OR_RETURN(std::string pdf, RenderTablePdf(PollBookPdf(books, printed_at)));
+    NARWHAL_RETURN_IF_ERROR(write_pair(file_key, PaperListKind::kStrikeList, pdf, csv));
+    if (!request.election.empty()) {
+      NARWHAL_ASSIGN_OR_RETURN(gotv.entries, store.GotvList(request.election, key));
+      summary.gotv_voters += static_cast<int64_t>(gotv.entries.size());
+      NARWHAL_ASSIGN_OR_RETURN(std::string gotv_pdf, RenderTablePdf(GotvListPdf(gotv, printed_at)));
+      NARWHAL_RETURN_IF_ERROR(
+          write_pair(file_key, PaperListKind::kGotvList, gotv_pdf, GotvListCsv(gotv.entries)));
     }
     ++summary.precincts;
   }

@@ -7,6 +7,7 @@ namespace narwhal {
 std::string_view PaperListSlug(PaperListKind kind) {
   switch (kind) {
     case PaperListKind::kStrikeList: return "strike-list";
+    case PaperListKind::kGotvList: return "gotv";
   }
   return "list";
 }
@@ -14,6 +15,7 @@ std::string_view PaperListSlug(PaperListKind kind) {
 std::string_view PaperListTitle(PaperListKind kind) {
   switch (kind) {
     case PaperListKind::kStrikeList: return "strike list";
+    case PaperListKind::kGotvList: return "GOTV list";
   }
   return "list";
 }

@@ -1,10 +1,9 @@
 // The paper fallback of election day: the lists a precinct needs on paper when phones and
 // the network fail, and the file names and CSV conventions they share.
 //
-// A list kind names one printable list of a precinct. The strike list (the poll book a
-// poll watcher ticks) is the only kind today; the GOTV list (supporters not yet voted)
-// becomes another kind once support scores and strikes are in the store, with its own
-// loader and columns, and the same file names, CSV rules and county archive.
+// A list kind names one printable list of a precinct: the strike list (the poll book a
+// poll watcher ticks) and the GOTV list (supporters not yet voted, gotv_list.h). Each has
+// its own loader and columns, and they share the file names and the county archive.
 //
 // Thread-safety: pure functions.
 #ifndef NARWHAL_PAPER_PAPER_LIST_H_
@@ -22,11 +21,12 @@ namespace narwhal {
 
 enum class PaperListKind {
   kStrikeList,  // every registered voter of the precinct, to strike those who voted
+  kGotvList,    // supporters not yet voted, in walk order, to get out the vote
 };
 
-// "strike-list": the kind as it appears in file names.
+// "strike-list", "gotv": the kind as it appears in file names.
 std::string_view PaperListSlug(PaperListKind kind);
-// "strike list": the kind as people read it in headings.
+// "strike list", "GOTV list": the kind as people read it in headings.
 std::string_view PaperListTitle(PaperListKind kind);
 
 // "<county>-<precinct>-<slug>.<extension>", each code through SafeFileStem:

@@ -156,6 +156,17 @@ done <"$work/names"
 check "the PDF lists every voter in the CSV's order: $in_order" test "$in_order" = yes
 expect_exit 0 "print poll-books for one precinct" "$bin" print poll-books --data "$u" --county 92 --precinct 01-02 --out "$work/paper1"
 expect_out '"files":\["[^"]*92-01-02-strike-list\.pdf","[^"]*92-01-02-strike-list\.csv"\],"archive":"","precincts":1' "one precinct: two files, no archive"
+# --election: each precinct's GOTV list (supporters not yet voted) beside its strike list.
+tail -n +2 "$work/paper1/92-01-02-strike-list.csv" | tr -d '\r' | rev | cut -d, -f2 | rev | head -2 >"$work/gotv_ids"
+{ echo "voter_id,support,turnout"; sed 's/$/,90,50/' "$work/gotv_ids"; } >"$work/gotv_scores.csv"
+expect_exit 0 "import scores of two supporters" "$bin" import scores --data "$u" "$work/gotv_scores.csv"
+expect_exit 0 "print poll-books --election adds GOTV lists" "$bin" print poll-books --data "$u" --county 92 --precinct 01-02 --election 2026-11-03 --out "$work/paper3"
+expect_out '"files":\["[^"]*92-01-02-strike-list\.pdf","[^"]*92-01-02-strike-list\.csv","[^"]*92-01-02-gotv\.pdf","[^"]*92-01-02-gotv\.csv"\].*"election":"2026-11-03","gotv_voters":2}' "with an election: strike list and GOTV list, two supporters"
+check "the GOTV CSV lists both supporters" test "$(grep -cFf "$work/gotv_ids" "$work/paper3/92-01-02-gotv.csv")" -eq 2
+pdftotext -layout "$work/paper3/92-01-02-gotv.pdf" "$work/gotv.txt"
+check "the GOTV PDF says what it is and as of when" grep -q "GOTV list 2026-11-03" "$work/gotv.txt"
+check "the GOTV PDF is a snapshot" grep -q "2 supporters not yet voted as of" "$work/gotv.txt"
+expect_exit 2 "print poll-books --election needs a date" "$bin" print poll-books --data "$u" --county 92 --election 11/03/2026 --out "$work/paper4"
 expect_exit 2 "print poll-books of an unknown precinct" "$bin" print poll-books --data "$u" --county 92 --precinct 77-77 --out "$work/paper2"
 expect_exit 2 "print poll-books needs --county" "$bin" print poll-books --data "$u" --out "$work/paper2"
 

@@ -178,6 +178,13 @@ std::vector<RouteCase> Cases() {
        200,
        401,
        RefusedOutside(kPollBookReaders)},
+      {"gotv_pdf",
+       kPollBookReaders,
+       {"GET", "/api/v1/precincts/92/01-07/gotv.pdf", ""},
+       Probe{"GET", "/api/v1/precincts/32/01/gotv.pdf", ""},
+       200,
+       401,
+       RefusedOutside(kPollBookReaders)},
   };
 }
 

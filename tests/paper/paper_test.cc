@@ -16,6 +16,7 @@
 #include "../storage/temp_dir.h"
 #include "base/text.h"
 #include "paper/county_archive.h"
+#include "paper/gotv_list.h"
 #include "paper/paper_list.h"
 #include "paper/poll_book.h"
 #include "print/table_pdf.h"
@@ -96,6 +97,44 @@ class PaperTest : public ::testing::Test {
     ASSERT_TRUE(store_->FinishImport(*import, options).ok());
   }
 
+  // Precinct 92 "05" on Oak Street, election kElection: four supporters not yet voted,
+  // walk order 1, 3 (odd side up), 4, 2 (even side down); at 5 a supporter who voted, at 7
+  // a voter who is no supporter. Names are out of alphabetical order on purpose.
+  void AddGotvPrecinct() {
+    struct Row {
+      const char* id;
+      const char* last;
+      const char* first;
+      const char* street;
+      int support;
+    };
+    const Row rows[] = {
+        {"G1", "YOUNG", "AMY", "1 OAK ST", 100}, {"G2", "BAKER", "BEN", "3 OAK ST", 75},
+        {"G3", "MOORE", "CARL", "4 OAK ST", 90}, {"G4", "ADAMS", "DORA", "2 OAK ST", 60},
+        {"G5", "FOX", "ELLA", "5 OAK ST", 95},   {"G6", "GRAY", "FRED", "7 OAK ST", 40}};
+    std::vector<Voter> voters;
+    std::vector<VoterScore> scores;
+    for (const Row& r : rows) {
+      Voter v = MakeVoter(r.id, r.last, r.first, "05");
+      v.residence.street = r.street;
+      v.phone = std::string("919555000") + r.id[1];
+      voters.push_back(std::move(v));
+      scores.push_back({r.id, r.support, -1});
+    }
+    Import(voters, false);
+    ASSERT_TRUE(store_->UpsertScores(scores).ok());
+    NewStrike strike;
+    strike.election = kElection;
+    strike.voter_id = "G5";
+    strike.idempotency_key = "paper-gotv-0001";
+    strike.at = std::chrono::sys_days(std::chrono::year(2026) / 11 / 3) + std::chrono::hours(9);
+    auto struck = store_->RecordStrikes(std::vector<NewStrike>{strike});
+    ASSERT_TRUE(struck.ok()) << struck.status().ToString();
+    ASSERT_TRUE(struck->front().status.ok()) << struck->front().status.ToString();
+  }
+
+  static constexpr char kElection[] = "2026-11-03";
+
   std::vector<std::string> Ids(const PollBook& book) {
     std::vector<std::string> ids;
     for (const VoterSummary& v : book.voters) ids.push_back(v.voter_id);
@@ -118,6 +157,25 @@ TEST(PaperListTest, SafeFileStems) {
   EXPECT_EQ(SafeFileStem(".."), "x");
   EXPECT_EQ(PaperFileName({"92", "1/7"}, PaperListKind::kStrikeList, "pdf"),
             "92-1-7-strike-list.pdf");
+  EXPECT_EQ(PaperFileName({"92", "1/7"}, PaperListKind::kGotvList, "csv"), "92-1-7-gotv.csv");
+}
+
+TEST(PaperListTest, GotvCsvKeepsTheColumnsOfTheDownload) {
+  GotvEntry e;
+  e.voter.county = "92";
+  e.voter.precinct = "1/7";
+  e.voter.last_name = "PEÑA";
+  e.voter.first_name = "JOSÉ";
+  e.voter.street = "4 ELM ST, APT \"B\"";
+  e.voter.city = "RALEIGH";
+  e.voter.voter_id = "NC2";
+  e.phone = "9195550100";
+  e.support = 75;
+  EXPECT_EQ(GotvListCsv({e}),
+            "county,precinct,last_name,first_name,street,city,phone,support,turnout,voter_id\r\n"
+            "92,1/7,PEÑA,JOSÉ,\"4 ELM ST, APT \"\"B\"\"\",RALEIGH,9195550100,75,,NC2\r\n");
+  EXPECT_EQ(GotvListCsv({}),
+            "county,precinct,last_name,first_name,street,city,phone,support,turnout,voter_id\r\n");
 }
 
 TEST(PaperListTest, CsvQuotesCommasQuotesAndLineBreaksAndKeepsAccents) {
@@ -203,6 +261,36 @@ TEST_F(PaperTest, PdfReadsBackWithTheRightVotersInOrder) {
   EXPECT_EQ(text.find("FAR, AWAY"), std::string::npos);
 }
 
+TEST_F(PaperTest, GotvPdfListsSupportersNotYetVotedInWalkOrder) {
+  AddGotvPrecinct();
+  auto entries = store_->GotvList(kElection, {"92", "05"});
+  ASSERT_TRUE(entries.ok()) << entries.status().ToString();
+  GotvList list{{"92", "05"}, "WAKE", "RALEIGH 05", kElection, std::move(entries).value()};
+  TableDocument doc = GotvListPdf(list, "2026-11-03 14:05 UTC");
+  ASSERT_EQ(doc.sections.size(), 1u);
+  EXPECT_EQ(doc.sections[0].heading, "WAKE — precinct 05 RALEIGH 05 — GOTV list 2026-11-03");
+  const std::string path = dir_.File("gotv.pdf");
+  ASSERT_TRUE(WriteTablePdf(doc, path).ok());
+  const std::string text = PdfToText(path);
+  EXPECT_NE(text.find("WAKE — precinct 05 RALEIGH 05 — GOTV list 2026-11-03"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("4 supporters not yet voted as of 2026-11-03 14:05 UTC"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("printed 2026-11-03 14:05 UTC"), std::string::npos) << text;
+  for (std::string column : {"Address", "Name", "Phone", "Support"}) {
+    EXPECT_NE(text.find(column), std::string::npos) << column;
+  }
+  size_t last = 0;
+  for (std::string row : {"1 OAK ST", "YOUNG, AMY", "9195550001", "3 OAK ST", "BAKER, BEN",
+                          "4 OAK ST", "MOORE, CARL", "2 OAK ST", "ADAMS, DORA"}) {
+    size_t at = text.find(row, last);
+    ASSERT_NE(at, std::string::npos) << row << " missing or out of order\n" << text;
+    last = at;
+  }
+  EXPECT_EQ(text.find("FOX, ELLA"), std::string::npos) << "she voted";
+  EXPECT_EQ(text.find("GRAY, FRED"), std::string::npos) << "not a supporter";
+}
+
 TEST_F(PaperTest, LargePrecinctIsReadAcrossPages) {
   std::vector<Voter> many;
   for (int i = 0; i < 2345; ++i) {
@@ -248,6 +336,59 @@ TEST_F(PaperTest, CountyArchiveWritesEveryPrecinctAndOneZip) {
   for (const auto& entry : std::filesystem::directory_iterator(dir_.File("out"))) {
     EXPECT_FALSE(entry.path().string().ends_with(".tmp")) << entry.path();
   }
+}
+
+TEST_F(PaperTest, CountyArchiveWithAnElectionHoldsTheGotvLists) {
+  AddGotvPrecinct();
+  PaperArchiveRequest request;
+  request.county = "92";
+  request.out_dir = dir_.File("gotv-out");
+  request.election = kElection;
+  request.printed_at = std::chrono::sys_days(std::chrono::year(2026) / 11 / 3);
+  auto summary = WriteCountyArchive(*store_, request);
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  EXPECT_EQ(summary->precincts, 3);
+  EXPECT_EQ(summary->gotv_voters, 4);
+  // Each precinct's strike list, then its GOTV list; the archive last.
+  const std::vector<std::string> names = {
+      "92-05-strike-list.pdf",    "92-05-strike-list.csv",  "92-05-gotv.pdf",
+      "92-05-gotv.csv",           "92-1-7-strike-list.pdf", "92-1-7-strike-list.csv",
+      "92-1-7-gotv.pdf",          "92-1-7-gotv.csv",        "92-1-7-2-strike-list.pdf",
+      "92-1-7-2-strike-list.csv", "92-1-7-2-gotv.pdf",      "92-1-7-2-gotv.csv"};
+  ASSERT_EQ(summary->files.size(), names.size() + 1);
+  for (size_t i = 0; i < names.size(); ++i) {
+    EXPECT_EQ(summary->files[i], dir_.File("gotv-out/" + names[i]));
+  }
+  const std::string listing = Shell("unzip -Z1 '" + summary->archive + "'");
+  for (const std::string& name : names) {
+    EXPECT_NE(listing.find(name + "\n"), std::string::npos) << name << " not in\n" << listing;
+  }
+  const std::string csv = Shell("unzip -p '" + summary->archive + "' 92-05-gotv.csv");
+  EXPECT_EQ(csv, ReadFile(dir_.File("gotv-out/92-05-gotv.csv")));
+  std::vector<std::string> ids;  // the last field of each row, after the header
+  std::istringstream rows(csv);
+  for (std::string row; std::getline(rows, row);) {
+    ids.push_back(row.substr(row.rfind(',') + 1, row.size() - row.rfind(',') - 2));
+  }
+  ASSERT_FALSE(ids.empty());
+  ids.erase(ids.begin());
+  EXPECT_EQ(ids, (std::vector<std::string>{"G1", "G2", "G3", "G4"})) << csv;
+  // The fixture's other precincts have no scores: empty lists, still printed.
+  const std::string text = PdfToText(dir_.File("gotv-out/92-1-7-gotv.pdf"));
+  EXPECT_NE(text.find("0 supporters not yet voted as of 2026-11-03 00:00 UTC"), std::string::npos)
+      << text;
+}
+
+TEST_F(PaperTest, CountyArchiveRefusesAnElectionThatIsNotADate) {
+  PaperArchiveRequest request;
+  request.county = "92";
+  request.out_dir = dir_.File("bad-election");
+  for (std::string election : {"11/03/2026", "2026-13-03", "tomorrow"}) {
+    request.election = election;
+    EXPECT_EQ(WriteCountyArchive(*store_, request).status().code(), ErrorCode::kInvalidArgument)
+        << election;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir_.File("bad-election")));
 }
 
 TEST_F(PaperTest, OnePrecinctWritesNoArchive) {
