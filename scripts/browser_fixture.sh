@@ -10,16 +10,22 @@
 #       a second poll watcher, of another precinct of the county (default 01-02), who
 #       strikes voters offline (tests/browser/poll_watcher.test.mjs)
 #   NARWHAL_HQ_CODE         an organizer of the county who checks turnout in that test
+#   NARWHAL_ENTRY_CODE, NARWHAL_ENTRY_PRECINCT
+#       an organizer of the county who keys in strikes on the paper-entry page, for voters
+#       of a precinct no other test strikes in (default 01-03)
+#       (tests/browser/paper_entry.test.mjs)
+#   NARWHAL_ENTRY_WATCHER_CODE
+#       a poll watcher of that precinct, who must not get the paper-entry page
 # Each code works once, so every test file gets its own user.
 #
-#   fixture=$(scripts/browser_fixture.sh NARWHAL_BINARY DATA_DIR [COUNTY [PRECINCT [STRIKE_PRECINCT]]]) || exit 1
+#   fixture=$(scripts/browser_fixture.sh NARWHAL_BINARY DATA_DIR [COUNTY [PRECINCT [STRIKE_PRECINCT [ENTRY_PRECINCT]]]]) || exit 1
 #   eval "$fixture"
 #
 # COUNTY and PRECINCT default to the demo county's first precinct (92, 01-01); the binary
 # refuses a precinct the voter file does not have, so run `narwhal demo` first.
 set -euo pipefail
 if [ $# -lt 2 ]; then
-  echo "usage: $0 NARWHAL_BINARY DATA_DIR [COUNTY [PRECINCT [STRIKE_PRECINCT]]]" >&2
+  echo "usage: $0 NARWHAL_BINARY DATA_DIR [COUNTY [PRECINCT [STRIKE_PRECINCT [ENTRY_PRECINCT]]]]" >&2
   exit 2
 fi
 bin=$1
@@ -27,6 +33,7 @@ data=$2
 county=${3:-92}
 precinct=${4:-01-01}
 strike_precinct=${5:-01-02}
+entry_precinct=${6:-01-03}
 
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
@@ -52,6 +59,8 @@ admin=$(add_user --name "ALEX ADMIN" --role admin)
 organizer=$(add_user --name "ORA ORGANIZER" --role organizer --county "$county")
 striker=$(add_user --name "SAM STRIKER" --role poll_watcher --county "$county" --precinct "$strike_precinct")
 hq=$(add_user --name "HAL HEADQUARTERS" --role organizer --county "$county")
+entry=$(add_user --name "EVE ENTRY" --role organizer --county "$county")
+entry_watcher=$(add_user --name "WES WATCHER" --role poll_watcher --county "$county" --precinct "$entry_precinct")
 
 printf 'export NARWHAL_WATCHER_CODE=%q\n' "$watcher"
 printf 'export NARWHAL_WATCHER_COUNTY=%q\n' "$county"
@@ -61,3 +70,6 @@ printf 'export NARWHAL_ORGANIZER_CODE=%q\n' "$organizer"
 printf 'export NARWHAL_STRIKE_WATCHER_CODE=%q\n' "$striker"
 printf 'export NARWHAL_STRIKE_PRECINCT=%q\n' "$strike_precinct"
 printf 'export NARWHAL_HQ_CODE=%q\n' "$hq"
+printf 'export NARWHAL_ENTRY_CODE=%q\n' "$entry"
+printf 'export NARWHAL_ENTRY_PRECINCT=%q\n' "$entry_precinct"
+printf 'export NARWHAL_ENTRY_WATCHER_CODE=%q\n' "$entry_watcher"

@@ -325,6 +325,9 @@ export function getReadiness(
 export interface StrikeItem {
   voter_id: string;
   idempotency_key: string;
+  // Who reported it: "poll_watcher" (the server's default) or "paper_entry" (keyed in at a
+  // field office from a handwritten list).
+  source?: "poll_watcher" | "paper_entry";
 }
 
 export interface StrikeResult {

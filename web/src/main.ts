@@ -1,8 +1,9 @@
 // The shell: signs the user in, builds the views, routes the URL hash to them, and keeps
 // focus and the document title in step for keyboard and screen-reader users. A new page is
-// a view module plus a line in `routes` and in `createView` (the poll watcher's strike list
-// and headquarters turnout are two). It also registers the service worker (public/sw.js)
-// and remembers the signed-in user so a reload without network still opens the strike list.
+// a view module plus a line in `routes` and in `createView` (the poll watcher's strike list,
+// headquarters turnout and paper entry are three). It also registers the service worker
+// (public/sw.js) and remembers the signed-in user so a reload without network still opens
+// the strike list.
 //
 // Nothing but the login screen is shown without a session: with no token, or when any
 // call answers 401, the login screen replaces the page (the address stays, so the page
@@ -12,7 +13,8 @@
 import "./styles.css";
 import { ApiError, getMe, hasSession, logOut, setUnauthorizedHandler, type Me } from "./api";
 import { Router, searchHash, type Route } from "./router";
-import { fixedFilter, roleName, seesReadiness, seesTurnout, strikes } from "./session";
+import { entersPaper, fixedFilter, roleName, seesReadiness, seesTurnout, strikes } from "./session";
+import { EntryView } from "./views/entry";
 import { LoginView } from "./views/login";
 import { NotFoundView } from "./views/not_found";
 import { ReadinessView } from "./views/readiness";
@@ -28,6 +30,7 @@ const routes = {
   readiness: "/readiness",
   watch: "/watch",
   turnout: "/turnout",
+  entry: "/entry",
 };
 
 function byId<T extends HTMLElement>(id: string): T {
@@ -44,6 +47,7 @@ const nav = byId<HTMLElement>("app-nav");
 const readinessLink = byId<HTMLAnchorElement>("nav-readiness");
 const watchLink = byId<HTMLAnchorElement>("nav-watch");
 const turnoutLink = byId<HTMLAnchorElement>("nav-turnout");
+const entryLink = byId<HTMLAnchorElement>("nav-entry");
 // The signed-in user as last seen, so a reload without network (a poll watcher at a
 // school gym) still opens her offline strike list. The server checks the token on every
 // call once the network is back.
@@ -76,6 +80,8 @@ function createView(name: string, user: Me): View {
       return strikes(user) ? new WatchView(user) : new NotFoundView();
     case "turnout":
       return seesTurnout(user) ? new TurnoutView() : new NotFoundView();
+    case "entry":
+      return entersPaper(user) ? new EntryView(user) : new NotFoundView();
     default:
       return new NotFoundView();
   }
@@ -119,6 +125,7 @@ function setUser(user: Me): void {
   readinessLink.hidden = !seesReadiness(user);
   watchLink.hidden = !strikes(user);
   turnoutLink.hidden = !seesTurnout(user);
+  entryLink.hidden = !entersPaper(user);
   firstRoute = true;
   try {
     window.localStorage.setItem(kMeKey, JSON.stringify(user));
@@ -156,6 +163,7 @@ function signedOut(notice: string): void {
   readinessLink.hidden = true;
   watchLink.hidden = true;
   turnoutLink.hidden = true;
+  entryLink.hidden = true;
   try {
     window.localStorage.removeItem(kMeKey);
   } catch {

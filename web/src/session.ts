@@ -25,6 +25,11 @@ export function strikes(me: Me): boolean {
   return me.role === "poll_watcher";
 }
 
+// Who keys in strike lists phoned in or brought to a field office (#/entry).
+export function entersPaper(me: Me): boolean {
+  return me.role === "admin" || me.role === "organizer";
+}
+
 // Who sees headquarters turnout.
 export function seesTurnout(me: Me): boolean {
   return me.role === "admin" || me.role === "organizer" || me.role === "analyst";
