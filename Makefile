@@ -6,6 +6,8 @@
 #   make format     clang-format in place       make tidy   clang-tidy over src/
 #   make cluster    PostgreSQL primary + synchronous standby (Patroni, etcd), two app nodes
 #                   and HAProxy on loopback (docs/deployment.md); make cluster-down stops it
+#   make failover-test  a cluster of its own under strike load: kill -9 the primary, stop
+#                   the standby; nothing acknowledged may be lost or counted twice
 
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
@@ -18,7 +20,7 @@ WEB_DIST := $(CURDIR)/web/dist
 CMAKE_COMMON := -G Ninja -DNARWHAL_WEB_DIST=$(WEB_DIST)
 
 .PHONY: deps web build asan run demo test unit fuzz browser bench format format-check tidy clean \
-	cluster cluster-deps cluster-down
+	cluster cluster-deps cluster-down failover-test
 
 deps:
 	@scripts/install-deps.sh
@@ -57,6 +59,9 @@ cluster: build cluster-deps
 
 cluster-down:
 	scripts/cluster-down.sh
+
+failover-test: build cluster-deps
+	tests/cluster/failover_test.sh
 
 format:
 	git ls-files '*.cc' '*.h' | xargs clang-format -i

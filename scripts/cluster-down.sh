@@ -33,6 +33,25 @@ stop() {
   rm -f "$pidfile"
 }
 
+# A PostgreSQL whose Patroni died without stopping it (kill -9 in a failover drill) is
+# left running; stop it from its postmaster.pid (fast shutdown, then SIGKILL).
+stop_orphan_postgres() {
+  local pidfile="$dir/$1/data/postmaster.pid"
+  [ -f "$pidfile" ] || return 0
+  local pid
+  pid=$(head -1 "$pidfile")
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    log "stopping the PostgreSQL of $1 left without its Patroni (pid $pid)"
+    kill -INT "$pid" 2>/dev/null || true
+    for _ in $(seq 120); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.25
+    done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null
+  fi
+  return 0
+}
+
 [ -d "$dir" ] || { log "nothing at $dir"; exit 0; }
 stop haproxy
 stop app1
@@ -40,6 +59,8 @@ stop app2
 # The standby first, so that the primary does not fail over to it on the way down.
 stop pg2
 stop pg1
+stop_orphan_postgres pg2
+stop_orphan_postgres pg1
 stop etcd
 if [ "$keep" = 0 ]; then
   rm -rf "$dir"

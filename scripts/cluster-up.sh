@@ -10,6 +10,9 @@
 # PostgreSQL primary via HAProxy 55440, pg1/pg2 55441/55442, Patroni REST 58081/58082,
 # etcd 23790. Everything lives in CLUSTER_DIR (default /tmp/narwhal-cluster): configs,
 # data, logs, pid files, and `env` with the connection string and generated passwords.
+# A second cluster beside the first (tests/cluster/failover_test.sh) moves every port
+# with CLUSTER_PORT_OFFSET (default 0; e.g. 100 gives 8180, 18181/18182, 55540, ...).
+# NARWHAL_ELECTION, when set, is passed to the app nodes as `serve --election`.
 #
 # Needs: patroni, etcd-server, haproxy, postgresql-15 (apt-get install patroni etcd-server
 # etcd-client haproxy postgresql-15), curl. As root, PostgreSQL/Patroni run as `postgres`.
@@ -21,13 +24,16 @@ cd "$(dirname "$0")/.."
 dir=$(realpath -m "${CLUSTER_DIR:-/tmp/narwhal-cluster}")
 pg_bin=${PG_BIN_DIR:-/usr/lib/postgresql/15/bin}
 narwhal=$(realpath -m "${NARWHAL_BIN:-build/release/src/cli/narwhal}")
-http_port=${HTTP_PORT:-8080}
-etcd_port=23790
-etcd_peer_port=23800
-primary_port=55440
-pg_ports=(55441 55442)
-rest_ports=(58081 58082)
-app_ports=(18081 18082)
+offset=${CLUSTER_PORT_OFFSET:-0}
+http_port=${HTTP_PORT:-$((8080 + offset))}
+etcd_port=$((23790 + offset))
+etcd_peer_port=$((23800 + offset))
+primary_port=$((55440 + offset))
+pg_ports=($((55441 + offset)) $((55442 + offset)))
+rest_ports=($((58081 + offset)) $((58082 + offset)))
+app_ports=($((18081 + offset)) $((18082 + offset)))
+election_args=()
+[ -n "${NARWHAL_ELECTION:-}" ] && election_args=(--election "$NARWHAL_ELECTION")
 
 log() { printf '[cluster-up] %s\n' "$*"; }
 die() { printf '[cluster-up] error: %s\n' "$*" >&2; exit 1; }
@@ -114,6 +120,8 @@ export NARWHAL_STORE='$conninfo'
 export PGPASSWORD='$superuser_password'
 export NARWHAL_HTTP='http://127.0.0.1:$http_port'
 export NARWHAL_PG_PRIMARY='host=127.0.0.1 port=$primary_port user=postgres dbname=narwhal'
+export NARWHAL_APP_URLS='http://127.0.0.1:${app_ports[0]} http://127.0.0.1:${app_ports[1]}'
+export NARWHAL_PATRONI_URLS='http://127.0.0.1:${rest_ports[0]} http://127.0.0.1:${rest_ports[1]}'
 EOF
 chmod 600 "$dir/env"
 
@@ -124,7 +132,7 @@ if [ -x "$narwhal" ] && "$narwhal" serve --help 2>/dev/null | grep -q -- '--stor
     mkdir -p "$dir/$name"
     log "starting narwhal node $name on 127.0.0.1:${app_ports[$i]}"
     PGPASSWORD=$superuser_password nohup "$narwhal" serve --store "$conninfo" \
-      --data "$dir/$name" --listen "127.0.0.1:${app_ports[$i]}" \
+      --data "$dir/$name" --listen "127.0.0.1:${app_ports[$i]}" "${election_args[@]}" \
       > "$dir/logs/$name.log" 2>&1 &
     echo $! > "$dir/$name.pid"
   done

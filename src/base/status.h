@@ -72,6 +72,9 @@ inline Status FailedPrecondition(std::string message) {
 inline Status Unavailable(std::string message) {
   return Status(ErrorCode::kUnavailable, std::move(message));
 }
+inline Status DeadlineExceeded(std::string message) {
+  return Status(ErrorCode::kDeadlineExceeded, std::move(message));
+}
 inline Status ResourceExhausted(std::string message) {
   return Status(ErrorCode::kResourceExhausted, std::move(message));
 }

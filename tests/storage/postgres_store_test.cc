@@ -418,6 +418,62 @@ TEST_F(PostgresStoreTest, AuditLogRefusesChangesEvenFromTheOwner) {
   EXPECT_EQ(page->events[0].target, "A1");
 }
 
+// A synchronous standby that never confirms: the COMMIT waits inside PostgreSQL, where
+// no statement_timeout reaches. The store gives up after commit_timeout_ms and says the
+// outcome is unknown (never a hang, never a failure that did not happen); once the
+// standby requirement is lifted, retrying the same keys counts each strike once. Each
+// test process has its own server (pg_server.h), so ALTER SYSTEM touches no other test.
+TEST_F(PostgresStoreTest, StandbyNotConfirmingIsOutcomeUnknownNotAHang) {
+  PostgresOptions options = Options();
+  options.commit_timeout_ms = 1000;
+  std::unique_ptr<Store> store = OpenStore(options);
+  ASSERT_NE(store, nullptr);
+  ImportVoters(*store, 3, 0);
+  postgres::ConnectionSettings admin_settings;
+  admin_settings.conninfo = ConnInfo();
+  Result<std::unique_ptr<postgres::Connection>> admin = postgres::Connection::Open(admin_settings);
+  ASSERT_TRUE(admin.ok()) << admin.status().ToString();
+  auto set_standby = [&](const std::string& sql) {
+    ASSERT_TRUE((*admin)->Run(sql).ok());
+    ASSERT_TRUE((*admin)->Exec("SELECT pg_reload_conf()").ok());
+    std::this_thread::sleep_for(milliseconds(300));  // the reload is a signal
+  };
+  set_standby("ALTER SYSTEM SET synchronous_standby_names = 'absent_standby'");
+
+  const std::string election = "2026-11-03";
+  const TimePoint at = std::chrono::system_clock::now();
+  std::vector<NewStrike> batch;
+  for (int i = 0; i < 2; ++i) {
+    batch.push_back(NewStrike{election, "V" + std::to_string(i), "key-sync-" + std::to_string(i),
+                              StrikeSource::kPollWatcher, 7, at});
+  }
+  const auto start = steady_clock::now();
+  Result<std::vector<StrikeResult>> first = store->RecordStrikes(batch);
+  EXPECT_LT(steady_clock::now() - start, std::chrono::seconds(5));
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.status().code(), ErrorCode::kDeadlineExceeded) << first.status().ToString();
+  EXPECT_NE(first.status().message().find("outcome unknown"), std::string::npos)
+      << first.status().message();
+
+  set_standby("ALTER SYSTEM RESET synchronous_standby_names");
+  // The client's contract: retry with the same keys until answered.
+  Result<std::vector<StrikeResult>> retry = store->RecordStrikes(batch);
+  for (int i = 0; i < 50 && !retry.ok(); ++i) {
+    std::this_thread::sleep_for(milliseconds(100));
+    retry = store->RecordStrikes(batch);
+  }
+  ASSERT_TRUE(retry.ok()) << retry.status().ToString();
+  for (const StrikeResult& r : *retry) {
+    EXPECT_TRUE(r.status.ok()) << r.status.ToString();
+    // Committed locally while the standby was awaited: the retry finds it.
+    EXPECT_EQ(r.outcome, StrikeOutcome::kReplayed);
+  }
+  Result<std::vector<PrecinctTurnout>> turnout = store->GetTurnout(election, "92");
+  ASSERT_TRUE(turnout.ok()) << turnout.status().ToString();
+  ASSERT_EQ(turnout->size(), 1u);
+  EXPECT_EQ((*turnout)[0].turnout.voted, 2);
+}
+
 TEST_F(PostgresStoreTest, UnreachableServerIsUnavailable) {
   PostgresOptions options;
   options.conninfo = "host=127.0.0.1 port=1 dbname=narwhal user=postgres";

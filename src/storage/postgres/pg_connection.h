@@ -86,6 +86,11 @@ class Connection {
   Result<Rows> Exec(std::string_view sql, const Params& params = Params());
   // Runs fixed SQL without parameters (transaction control, DDL, several statements).
   Status Run(std::string_view sql);
+  // Run, but gives up after `limit` without an answer: the connection is then marked
+  // broken (the pool closes it) and the answer is kDeadlineExceeded. For COMMIT, whose wait
+  // for a synchronous standby no statement_timeout bounds (PostgreSQL disarms it before
+  // committing): a standby that stopped confirming must not hang the caller.
+  Status RunWithin(std::string_view sql, std::chrono::milliseconds limit);
   // Streams `data` (COPY text format) into `copy_sql` ("COPY t(cols) FROM STDIN").
   Status CopyIn(std::string_view copy_sql, std::string_view data);
 

@@ -261,7 +261,7 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
   if (options.conninfo.empty()) return InvalidArgument("PostgreSQL store needs a conninfo");
   if (options.pool_size < 1) return InvalidArgument("pool_size must be >= 1");
   if (options.statement_timeout_ms < 1 || options.connect_timeout_s < 1 ||
-      options.acquire_timeout_ms < 0) {
+      options.acquire_timeout_ms < 0 || options.commit_timeout_ms < 1) {
     return InvalidArgument("PostgreSQL timeouts must be positive");
   }
   ConnectionSettings settings;
@@ -280,7 +280,9 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
 }
 
 PostgresStore::PostgresStore(const PostgresOptions& options, std::unique_ptr<ConnectionPool> pool)
-    : clock_(options.clock != nullptr ? options.clock : &system_clock_), pool_(std::move(pool)) {}
+    : clock_(options.clock != nullptr ? options.clock : &system_clock_),
+      commit_timeout_(options.commit_timeout_ms),
+      pool_(std::move(pool)) {}
 
 PostgresStore::~PostgresStore() = default;
 
@@ -308,8 +310,15 @@ Status PostgresStore::Transact(Access access, const std::function<Status(Connect
       continue;
     }
     (void)db.TakeNotices();
-    Status commit = db.Run("COMMIT");
+    Status commit =
+        access == Access::kWrite ? db.RunWithin("COMMIT", commit_timeout_) : db.Run("COMMIT");
     if (!commit.ok()) {
+      if (commit.code() == ErrorCode::kDeadlineExceeded) {
+        return DeadlineExceeded(
+            "PostgreSQL did not confirm the COMMIT in time (is the synchronous standby "
+            "down?); outcome unknown: " +
+            commit.message());
+      }
       if (access == Access::kWrite && db.broken()) {
         return Unavailable("connection to PostgreSQL lost during COMMIT; outcome unknown: " +
                            commit.message());

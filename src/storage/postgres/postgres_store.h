@@ -37,6 +37,10 @@ struct PostgresOptions {
   int statement_timeout_ms = 30000;
   // How long to try each host when connecting (libpq connect_timeout, >= 1).
   int connect_timeout_s = 5;
+  // A write's COMMIT unanswered for this long (a synchronous standby that stopped
+  // confirming, a server that froze) is reported as kDeadlineExceeded, outcome unknown:
+  // the caller retries with its idempotency keys. No statement_timeout covers that wait.
+  int commit_timeout_ms = 10000;
   // How long a call waits for a free connection before kResourceExhausted.
   int acquire_timeout_ms = 10000;
   // Time for updated_at / removed_at / import records; null means the system clock.

@@ -95,6 +95,7 @@ class PostgresStore final : public Store {
   // Constant after construction.
   const Clock* clock_;
   SystemClock system_clock_;
+  const std::chrono::milliseconds commit_timeout_;
   std::unique_ptr<ConnectionPool> pool_;
   FieldNames field_names_;  // guards itself
 };
