@@ -24,7 +24,36 @@ Principal PrincipalOf(const User& user, int64_t session_id) {
 }  // namespace
 
 AuthService::AuthService(Store& store, const Clock& clock, AuthOptions options)
-    : store_(store), clock_(clock), options_(std::move(options)) {}
+    : store_(store),
+      clock_(clock),
+      options_(std::move(options)),
+      activity_thread_([this] { WriteActivity(); }) {}
+
+AuthService::~AuthService() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  activity_cv_.notify_all();
+  activity_thread_.join();
+}
+
+void AuthService::WriteActivity() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    activity_cv_.wait_for(lock, std::chrono::seconds(1), [this] { return stopping_; });
+    std::vector<std::pair<int64_t, TimePoint>> batch;
+    batch.swap(pending_activity_);
+    const bool stop = stopping_;
+    if (!batch.empty()) {
+      lock.unlock();
+      // Last-seen is advisory (readiness view); a failed write must not fail anything.
+      (void)store_.RecordActivity(batch);
+      lock.lock();
+    }
+    if (stop) return;
+  }
+}
 
 Result<IssuedCode> AuthService::IssueCode(int64_t user_id) {
   NARWHAL_ASSIGN_OR_RETURN(User user, store_.GetUser(user_id));
@@ -156,10 +185,8 @@ void AuthService::NoteActivity(int64_t user_id) {
     auto it = activity_.find(user_id);
     if (it != activity_.end() && mono - it->second < options_.activity_interval) return;
     activity_[user_id] = mono;
+    pending_activity_.emplace_back(user_id, clock_.Now());
   }
-  std::pair<int64_t, TimePoint> seen{user_id, clock_.Now()};
-  // Last-seen is advisory (readiness view); a failed write must not fail the request.
-  (void)store_.RecordActivity(std::span(&seen, 1));
 }
 
 void AuthService::Forget(int64_t session_id) {

@@ -12,11 +12,14 @@
 #define NARWHAL_AUTH_AUTH_SERVICE_H_
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "auth/secrets.h"
 #include "base/clock.h"
@@ -57,6 +60,9 @@ class AuthService {
  public:
   // `store` and `clock` must outlive the service. InitSecrets() must have succeeded.
   AuthService(Store& store, const Clock& clock, AuthOptions options = {});
+  ~AuthService();  // writes the last-activity times still pending
+  AuthService(const AuthService&) = delete;
+  AuthService& operator=(const AuthService&) = delete;
 
   // Draws a fresh code for the user, replacing any earlier one (reissue). kNotFound for an
   // unknown user, kFailedPrecondition for a disabled one.
@@ -85,6 +91,9 @@ class AuthService {
   };
   void Forget(int64_t session_id);
   void NoteActivity(int64_t user_id);
+  // The activity thread: writes pending last-activity times once a second, so that
+  // Authenticate never waits for a commit (it may run on an I/O thread, router.h).
+  void WriteActivity();
 
   // Constant after construction.
   Store& store_;
@@ -95,6 +104,10 @@ class AuthService {
   std::unordered_map<std::string, CachedSession> cache_;  // by token hash; guarded by mu_
   std::unordered_map<int64_t, std::chrono::steady_clock::time_point>
       activity_;  // last activity written per user; guarded by mu_
+  std::vector<std::pair<int64_t, TimePoint>> pending_activity_;  // guarded by mu_
+  bool stopping_ = false;                                        // guarded by mu_
+  std::condition_variable activity_cv_;
+  std::thread activity_thread_;  // last: started once the members above exist
 };
 
 }  // namespace narwhal

@@ -37,6 +37,27 @@ int Main(int argc, char** argv) {
   serve_cmd->add_option("--threads", serve.server.threads, "I/O threads")
       ->check(CLI::Range(1, 64))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--handler-threads", serve.server.handler_threads,
+                   "threads running handlers that wait on the store (strikes wait for commits)")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option_function<double>(
+          "--rate-limit-session",
+          [&serve](double rps) {
+            serve.server.rate_limits.per_session = {rps, 3 * rps};
+          },
+          "requests a second per session (burst: three seconds' worth) [default: 20]")
+      ->check(CLI::Range(1.0, 1e6));
+  serve_cmd
+      ->add_option_function<double>(
+          "--rate-limit-address",
+          [&serve](double rps) {
+            serve.server.rate_limits.per_address = {rps, 2 * rps};
+          },
+          "requests a second per client address (burst: two seconds' worth) [default: 200]")
+      ->check(CLI::Range(1.0, 1e6));
   serve_cmd->add_option("--election", serve.server.election,
                         "ISO date of the election whose strikes are taken (default: today, UTC)");
   serve_cmd
@@ -162,12 +183,17 @@ int Main(int argc, char** argv) {
   print_cmd->require_subcommand(1);
   PrintPollBooksArgs poll_books;
   CLI::App* poll_books_cmd = print_cmd->add_subcommand(
-      "poll-books", "write each precinct's strike list as PDF and CSV, and one zip per county");
+      "poll-books",
+      "write each precinct's strike list (and with --election its GOTV list) as PDF and CSV, "
+      "and one zip per county");
   AddDataOption(*poll_books_cmd, poll_books.common);
   poll_books_cmd->add_option("--county", poll_books.county, "county code")->required();
   poll_books_cmd->add_option("--precinct", poll_books.precinct,
                              "only this precinct (no archive is written)");
   poll_books_cmd->add_option("--out", poll_books.out_dir, "directory for the files")->required();
+  poll_books_cmd->add_option("--election", poll_books.election,
+                             "also write each precinct's GOTV list (supporters not yet voted, "
+                             "as of now) for this election, e.g. 2026-11-03");
 
   try {
     app.parse(argc, argv);

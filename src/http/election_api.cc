@@ -9,15 +9,21 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <ranges>
 #include <utility>
 
+#include "base/clock.h"
 #include "base/text.h"
 #include "http/access_policy.h"
 #include "http/json_body.h"
 #include "http/paper_api.h"
 #include "http/params.h"
 #include "http/problem.h"
+#include "http/turnout_cache.h"
 #include "http/voter_api.h"
+#include "paper/gotv_list.h"
+#include "paper/paper_list.h"
+#include "print/table_pdf.h"
 
 namespace narwhal {
 namespace {
@@ -31,6 +37,8 @@ constexpr int kMaxChangesPerPoll = 1000;
 constexpr JsonField kStrikeFields[] = {
     {.name = "voter_id", .kind = JsonKind::kString, .required = true, .max_chars = 64},
     {.name = "idempotency_key", .kind = JsonKind::kString, .required = true, .max_chars = 100},
+    // "poll_watcher" (the default) or "paper_entry"; state files come only through the CLI.
+    {.name = "source", .kind = JsonKind::kString, .required = false, .max_chars = 32},
 };
 constexpr JsonField kUndoFields[] = {
     {.name = "voter_id", .kind = JsonKind::kString, .required = true, .max_chars = 64},
@@ -39,7 +47,7 @@ constexpr JsonField kUndoFields[] = {
 
 constexpr std::string_view kRecordStrikesDoc = R"json({
   "summary": "Report voters as having voted (strikes), one or a batch of up to 500",
-  "description": "Body {\"voter_id\",\"idempotency_key\"} or {\"strikes\":[...]}. Answered only after the strikes are committed. Each item gets its own answer: outcome struck, already_struck or replayed (the same key again), or an error (403 outside the caller's precincts or counties, 400 for a malformed item). 429 with Retry-After when too many strike requests are in flight. Admins, organizers (their counties), poll watchers (their precincts).",
+  "description": "Body {\"voter_id\",\"idempotency_key\"} or {\"strikes\":[...]}; an item may add \"source\": \"paper_entry\" when keyed in from a handwritten list (default \"poll_watcher\"). Answered only after the strikes are committed. Each item gets its own answer: outcome struck, already_struck or replayed (the same key again), or an error (403 outside the caller's precincts or counties, 400 for a malformed item). 429 with Retry-After when too many strike requests are in flight. Admins, organizers (their counties), poll watchers (their precincts).",
   "tags": ["election day"],
   "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
   "responses": {
@@ -63,9 +71,10 @@ constexpr std::string_view kUndoStrikeDoc = R"json({
 
 constexpr std::string_view kTurnoutDoc = R"json({
   "summary": "Live turnout of the election: overall, per county, per precinct, and quiet precincts",
-  "description": "Read from aggregates kept as strikes arrive. Quiet precincts have no strike in the last 60 minutes. Admins, analysts, organizers (their counties).",
+  "description": "Read from aggregates kept as strikes arrive. Strikes through this server show at once; strikes through another app node or a state file within a second. Quiet precincts have no strike in the last 60 minutes. With county and precinct, that one precinct (404 when the county has no such precinct). Admins, analysts, organizers (their counties).",
   "tags": ["election day"],
-  "parameters": [{"name": "county", "in": "query", "schema": {"type": "string", "maxLength": 32}}],
+  "parameters": [{"name": "county", "in": "query", "schema": {"type": "string", "maxLength": 32}},
+                 {"name": "precinct", "in": "query", "description": "needs county", "schema": {"type": "string", "maxLength": 32}}],
   "responses": {
     "200": {"description": "Turnout", "content": {"application/json": {"schema": {"type": "object"}}}},
     "403": {"$ref": "#/components/responses/Problem"}}
@@ -108,13 +117,38 @@ constexpr std::string_view kGotvCsvDoc = R"json({
     "403": {"$ref": "#/components/responses/Problem"}}
 })json";
 
-// What the routes share: the in-flight strike count and a signal for long polls.
+constexpr std::string_view kGotvPdfDoc = R"json({
+  "summary": "A precinct's GOTV list as a printable PDF, to walk door to door",
+  "description": "Supporters not yet voted as of the time printed on it, in walk order: a box to tick when contacted, address, name, phone, support score. Admins, organizers of the county, poll watchers of the precinct.",
+  "tags": ["election day"],
+  "parameters": [
+    {"name": "county", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 32}},
+    {"name": "precinct", "in": "path", "required": true, "description": "Percent-encode a '/' in the code (1%2F7).", "schema": {"type": "string", "maxLength": 32}}],
+  "responses": {
+    "200": {"description": "The PDF, as an attachment", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+    "403": {"$ref": "#/components/responses/Problem"}}
+})json";
+
+// How stale turnout may be when its writes did not pass through this server.
+constexpr std::chrono::milliseconds kTurnoutMaxAge{1000};
+
+// What the routes share: the in-flight strike count, a signal for long polls, and the
+// turnout read last.
+
 struct ElectionState {
-  std::atomic<int> inflight_strikes{0};
+  ElectionState(Store& store, const Clock& clock) : turnout(store, clock, kTurnoutMaxAge) {}
+
+  // The generation now: the count of strike and undo requests this server committed.
+  uint64_t Generation() {
+    std::lock_guard<std::mutex> lock(mu);
+    return generation;
+  }
+
   std::atomic<int> waiting_polls{0};
   std::mutex mu;
   std::condition_variable strikes_cv;  // notified after strikes were recorded
   uint64_t generation = 0;             // guarded by mu
+  TurnoutCache turnout;
 };
 
 // Holds one unit of `counter` when it stays within `limit`; releases it on destruction.
@@ -148,11 +182,19 @@ Status CheckJsonContentType(std::string_view content_type) {
   return Status::Ok();
 }
 
-StrikeRequest ToRequest(const json::object& o) {
+Result<StrikeRequest> ToRequest(const json::object& o) {
   StrikeRequest r;
   r.voter_id = std::string(o.at("voter_id").as_string());
   r.idempotency_key = std::string(o.at("idempotency_key").as_string());
   r.source = StrikeSource::kPollWatcher;
+  if (const json::value* source = o.if_contains("source")) {
+    const json::string& name = source->as_string();
+    if (name == StrikeSourceName(StrikeSource::kPaperEntry)) {
+      r.source = StrikeSource::kPaperEntry;
+    } else if (name != StrikeSourceName(StrikeSource::kPollWatcher)) {
+      return InvalidArgument("source: must be \"poll_watcher\" or \"paper_entry\"");
+    }
+  }
   return r;
 }
 
@@ -186,6 +228,34 @@ Result<PrecinctKey> GotvPrecinct(const RequestContext& c) {
   return ParsePrecinctPath(c.PathParam("county"), c.PathParam("precinct"));
 }
 
+// The GOTV list of the request's precinct for the routes of every format; the read is
+// audited as "gotv.read" with the format and count, a refusal as "gotv.read_denied".
+Result<std::vector<GotvEntry>> ReadGotv(Store& store, const std::string& election,
+                                        const PrecinctKey& key, std::string_view format,
+                                        RequestContext& c) {
+  const std::string target = key.county + "/" + key.precinct;
+  Result<std::vector<GotvEntry>> list = GotvListFor(store, election, key, c.principal);
+  if (!list.ok()) {
+    if (list.status().code() == ErrorCode::kPermissionDenied) {
+      c.AuditRead("gotv.read_denied", target);
+    }
+    return list.status();
+  }
+  c.AuditRead("gotv.read", target,
+              json::serialize(json::object{{"format", format},
+                                           {"voters", static_cast<int64_t>(list->size())}}));
+  return list;
+}
+
+// A GOTV download: `body` as an attachment named `file_name` (a file-name-safe name).
+HttpResponse GotvAttachment(std::string content_type, std::string file_name, std::string body) {
+  HttpResponse r;
+  r.content_type = std::move(content_type);
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + file_name + "\"");
+  r.body = std::move(body);
+  return r;
+}
+
 }  // namespace
 
 Result<std::vector<StrikeRequest>> ParseStrikeBody(std::string_view content_type,
@@ -210,7 +280,8 @@ Result<std::vector<StrikeRequest>> ParseStrikeBody(std::string_view content_type
   std::vector<StrikeRequest> requests;
   if (!object.contains("strikes")) {
     NARWHAL_ASSIGN_OR_RETURN(json::object one, ParseJsonBody(body, kStrikeFields));
-    requests.push_back(ToRequest(one));
+    NARWHAL_ASSIGN_OR_RETURN(StrikeRequest request, ToRequest(one));
+    requests.push_back(std::move(request));
     return requests;
   }
   if (object.size() != 1) return InvalidArgument("body: only \"strikes\" is allowed beside it");
@@ -228,7 +299,9 @@ Result<std::vector<StrikeRequest>> ParseStrikeBody(std::string_view content_type
     if (!items[i].is_object()) return InvalidArgument(where + ": must be an object");
     Result<json::object> item = ParseJsonBody(json::serialize(items[i]), kStrikeFields);
     if (!item.ok()) return InvalidArgument(where + "." + item.status().message());
-    requests.push_back(ToRequest(*item));
+    Result<StrikeRequest> request = ToRequest(*item);
+    if (!request.ok()) return InvalidArgument(where + "." + request.status().message());
+    requests.push_back(std::move(*request));
   }
   return requests;
 }
@@ -297,22 +370,29 @@ Status UndoStrikeFor(Store& store, const std::string& election, const std::strin
   return store.UndoStrike(election, voter_id, reason, principal.user_id, at);
 }
 
-Result<json::value> TurnoutJson(Store& store, const std::string& election,
-                                const std::string& county, const Principal& principal,
-                                TimePoint now) {
+// Turnout of `county` ("" for all the caller may see), or of one precinct of it when
+// `precinct` is not empty (kNotFound when the county has no such precinct).
+Result<json::value> TurnoutJson(ElectionState& state, const std::string& election,
+                                const std::string& county, const std::string& precinct,
+                                const Principal& principal, TimePoint now) {
   NARWHAL_ASSIGN_OR_RETURN(std::vector<std::string> counties, CountiesFor(principal, county));
-  std::vector<PrecinctTurnout> rows;
+  const uint64_t generation = state.Generation();
+  std::vector<std::shared_ptr<const TurnoutCache::Rows>> parts;
   for (const std::string& c : counties) {
-    NARWHAL_ASSIGN_OR_RETURN(std::vector<PrecinctTurnout> part, store.GetTurnout(election, c));
-    rows.insert(rows.end(), std::make_move_iterator(part.begin()),
-                std::make_move_iterator(part.end()));
+    NARWHAL_ASSIGN_OR_RETURN(std::shared_ptr<const TurnoutCache::Rows> part,
+                             state.turnout.Get(election, c, generation));
+    parts.push_back(std::move(part));
   }
   Turnout overall;
   std::map<std::string, Turnout> by_county;
   json::array precincts;
   json::array quiet;
   const TimePoint quiet_before = now - kQuietAfter;
-  for (const PrecinctTurnout& row : rows) {
+  for (const PrecinctTurnout& row :
+       parts | std::views::transform([](const auto& part) -> const TurnoutCache::Rows& {
+         return *part;
+       }) | std::views::join) {
+    if (!precinct.empty() && row.precinct.precinct != precinct) continue;
     overall += row.turnout;
     by_county[row.precinct.county] += row.turnout;
     json::object p{{"county", row.precinct.county},
@@ -322,6 +402,9 @@ Result<json::value> TurnoutJson(Store& store, const std::string& election,
     std::optional<TimePoint> last = ParseIso8601(row.turnout.last_report_at);
     if (!last || *last < quiet_before) quiet.push_back(p);
     precincts.push_back(std::move(p));
+  }
+  if (!precinct.empty() && precincts.empty()) {
+    return NotFound("county " + county + " has no precinct " + precinct);
   }
   json::array county_rows;
   for (const auto& [name, turnout] : by_county) {
@@ -389,24 +472,9 @@ json::value GotvJson(const std::string& election, const PrecinctKey& precinct,
                       {"voters", std::move(voters)}};
 }
 
-std::string GotvCsv(const std::vector<GotvEntry>& entries) {
-  std::string out;
-  AppendCsvRecord({"county", "precinct", "last_name", "first_name", "street", "city", "phone",
-                   "support", "turnout", "voter_id"},
-                  out);
-  auto score = [](int s) { return s < 0 ? std::string() : std::to_string(s); };
-  for (const GotvEntry& e : entries) {
-    AppendCsvRecord(
-        {e.voter.county, e.voter.precinct, e.voter.last_name, e.voter.first_name, e.voter.street,
-         e.voter.city, e.phone, score(e.support), score(e.turnout), e.voter.voter_id},
-        out);
-  }
-  return out;
-}
-
 void AddElectionRoutes(std::vector<Route>& routes, Store& store, const Clock& clock,
                        const ElectionOptions& options) {
-  auto state = std::make_shared<ElectionState>();
+  auto state = std::make_shared<ElectionState>(store, clock);
   // Without a configured election the API serves today's (UTC) one.
   const std::string election =
       options.election.empty() ? FormatIso8601(clock.Now()).substr(0, 10) : options.election;
@@ -420,12 +488,8 @@ void AddElectionRoutes(std::vector<Route>& routes, Store& store, const Clock& cl
 
   routes.push_back(
       {"POST", "/api/v1/strikes", "record_strikes", kStrikers,
-       [&store, &clock, state, election, max_inflight](const HttpRequest& r,
-                                                       RequestContext& c) -> Result<HttpResponse> {
-         Slot slot(state->inflight_strikes, max_inflight);
-         if (!slot.held()) {
-           return ResourceExhausted("too many strikes in flight; retry in a second");
-         }
+       [&store, &clock, state, election](const HttpRequest& r,
+                                         RequestContext& c) -> Result<HttpResponse> {
          NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
          NARWHAL_ASSIGN_OR_RETURN(std::vector<StrikeRequest> requests,
                                   ParseStrikeBody(r.Header("content-type"), r.body));
@@ -444,18 +508,21 @@ void AddElectionRoutes(std::vector<Route>& routes, Store& store, const Clock& cl
            if (item.status.ok()) {
              detail["outcome"] = StrikeOutcomeName(item.result.outcome);
              detail["strike_id"] = item.result.strike_id;
-             c.AuditChange("strike.record", item.request.voter_id, json::serialize(detail));
+             c.AuditRecorded("strike.record", item.request.voter_id, json::serialize(detail));
            } else {
              detail["error"] = ErrorCodeName(item.status.code());
-             c.AuditChange(item.status.code() == ErrorCode::kPermissionDenied ? "strike.denied"
-                                                                              : "strike.rejected",
-                           item.request.voter_id, json::serialize(detail));
+             c.AuditRecorded(item.status.code() == ErrorCode::kPermissionDenied ? "strike.denied"
+                                                                                : "strike.rejected",
+                             item.request.voter_id, json::serialize(detail));
            }
            answers.push_back(StrikeItemJson(item));
          }
          return JsonOk(json::object{{"election", election}, {"results", std::move(answers)}});
        },
        std::string(kRecordStrikesDoc)});
+  // Counted from when the request is read, so a burst is refused at once rather than
+  // queued behind the handler threads.
+  routes.back().admission = std::make_shared<Admission>(max_inflight, "strike requests");
 
   routes.push_back(
       {"POST", "/api/v1/strikes/undo", "undo_strike", kStrikers,
@@ -488,15 +555,21 @@ void AddElectionRoutes(std::vector<Route>& routes, Store& store, const Clock& cl
 
   routes.push_back(
       {"GET", "/api/v1/turnout", "get_turnout", kTurnoutReaders,
-       [&store, &clock, election](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
-         QueryReader query(c.query, {"county"});
+       [&clock, state, election](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
+         QueryReader query(c.query, {"county", "precinct"});
          NARWHAL_RETURN_IF_ERROR(query.CheckNames());
          NARWHAL_ASSIGN_OR_RETURN(std::string county, query.GetCode("county", kMaxCodeChars));
-         NARWHAL_ASSIGN_OR_RETURN(json::value body,
-                                  TurnoutJson(store, election, county, c.principal, clock.Now()));
+         NARWHAL_ASSIGN_OR_RETURN(std::string precinct, query.GetCode("precinct", kMaxCodeChars));
+         if (!precinct.empty() && county.empty()) {
+           return InvalidArgument("precinct: needs county (precinct codes repeat across counties)");
+         }
+         NARWHAL_ASSIGN_OR_RETURN(json::value body, TurnoutJson(*state, election, county, precinct,
+                                                                c.principal, clock.Now()));
          return JsonOk(body);
        },
        std::string(kTurnoutDoc)});
+  // Served from the turnout cache (a store read at most once a second per county).
+  routes.back().execution = Execution::kInline;
 
   routes.push_back(
       {"GET", "/api/v1/turnout/changes", "turnout_changes", kTurnoutReaders,
@@ -545,44 +618,37 @@ void AddElectionRoutes(std::vector<Route>& routes, Store& store, const Clock& cl
       {"GET", "/api/v1/precincts/{county}/{precinct}/gotv", "gotv_list", kGotvReaders,
        [&store, election](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
          NARWHAL_ASSIGN_OR_RETURN(PrecinctKey key, GotvPrecinct(c));
-         const std::string target = key.county + "/" + key.precinct;
-         Result<std::vector<GotvEntry>> list = GotvListFor(store, election, key, c.principal);
-         if (!list.ok()) {
-           if (list.status().code() == ErrorCode::kPermissionDenied) {
-             c.AuditRead("gotv.read_denied", target);
-           }
-           return list.status();
-         }
-         c.AuditRead("gotv.read", target,
-                     json::serialize(json::object{{"format", "json"},
-                                                  {"voters", static_cast<int64_t>(list->size())}}));
-         return JsonOk(GotvJson(election, key, *list));
+         NARWHAL_ASSIGN_OR_RETURN(std::vector<GotvEntry> list,
+                                  ReadGotv(store, election, key, "json", c));
+         return JsonOk(GotvJson(election, key, list));
        },
        std::string(kGotvDoc)});
   routes.push_back(
       {"GET", "/api/v1/precincts/{county}/{precinct}/gotv.csv", "gotv_csv", kGotvReaders,
        [&store, election](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
          NARWHAL_ASSIGN_OR_RETURN(PrecinctKey key, GotvPrecinct(c));
-         const std::string target = key.county + "/" + key.precinct;
-         Result<std::vector<GotvEntry>> list = GotvListFor(store, election, key, c.principal);
-         if (!list.ok()) {
-           if (list.status().code() == ErrorCode::kPermissionDenied) {
-             c.AuditRead("gotv.read_denied", target);
-           }
-           return list.status();
-         }
-         c.AuditRead("gotv.read", target,
-                     json::serialize(json::object{{"format", "csv"},
-                                                  {"voters", static_cast<int64_t>(list->size())}}));
-         HttpResponse r;
-         r.content_type = "text/csv; charset=utf-8";
-         r.headers.emplace_back("Content-Disposition",
-                                "attachment; filename=\"" + SafeFileStem(key.county) + "-" +
-                                    SafeFileStem(key.precinct) + "-gotv.csv\"");
-         r.body = GotvCsv(*list);
-         return r;
+         NARWHAL_ASSIGN_OR_RETURN(std::vector<GotvEntry> list,
+                                  ReadGotv(store, election, key, "csv", c));
+         return GotvAttachment("text/csv; charset=utf-8",
+                               PaperFileName(key, PaperListKind::kGotvList, "csv"),
+                               GotvListCsv(list));
        },
        std::string(kGotvCsvDoc)});
+  routes.push_back(
+      {"GET", "/api/v1/precincts/{county}/{precinct}/gotv.pdf", "gotv_pdf", kGotvReaders,
+       [&store, &clock, election](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
+         NARWHAL_ASSIGN_OR_RETURN(PrecinctKey key, GotvPrecinct(c));
+         // Stamped before the list is read, so every strike before the stamp is reflected
+         // and "not yet voted as of" holds for each supporter on it.
+         const std::string printed_at = FormatHumanUtc(clock.Now());
+         NARWHAL_ASSIGN_OR_RETURN(std::vector<GotvEntry> list,
+                                  ReadGotv(store, election, key, "pdf", c));
+         GotvList gotv{key, "", "", election, std::move(list)};
+         NARWHAL_ASSIGN_OR_RETURN(std::string pdf, RenderTablePdf(GotvListPdf(gotv, printed_at)));
+         return GotvAttachment("application/pdf",
+                               PaperFileName(key, PaperListKind::kGotvList, "pdf"), std::move(pdf));
+       },
+       std::string(kGotvPdfDoc)});
 }
 
 }  // namespace narwhal

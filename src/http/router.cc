@@ -99,6 +99,10 @@ void RequestContext::AuditRead(std::string action, std::string target, std::stri
   audit.push_back({std::move(action), std::move(target), std::move(detail), false, 0});
 }
 
+void RequestContext::AuditRecorded(std::string action, std::string target, std::string detail) {
+  audit.push_back({std::move(action), std::move(target), std::move(detail), false, 0});
+}
+
 void RequestContext::AuditChange(std::string action, std::string target, std::string detail,
                                  int64_t user_id) {
   audit.push_back({std::move(action), std::move(target), std::move(detail), true, user_id});
@@ -310,6 +314,19 @@ HttpResponse Router::Dispatch(const HttpRequest& request, RequestContext& contex
   }
   if (!result.ok()) return ProblemResponse(result.status(), context.path, context.request_id);
   return std::move(result).value();
+}
+
+const Route* Router::Lookup(std::string_view method, std::string_view target) const {
+  boost::system::result<boost::urls::url_view> url = boost::urls::parse_origin_form(target);
+  if (!url) return nullptr;
+  std::vector<std::string> segments;
+  for (auto segment : url->segments()) segments.push_back(segment);
+  if (segments.empty()) segments.emplace_back();
+  NamedValues params;
+  for (const Route& route : routes_) {
+    if (route.method == method && Match(route.pattern, segments, params)) return &route;
+  }
+  return nullptr;
 }
 
 HttpResponse Router::Reject(const HttpRequest& partial, int http_status, std::string_view code,

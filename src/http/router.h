@@ -21,6 +21,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,6 +63,10 @@ struct RequestContext {
   // Notes a change (the response waits until the audit row is committed).
   void AuditChange(std::string action, std::string target, std::string detail = "",
                    int64_t user_id = 0);
+  // Notes what needs no wait for the audit commit: a change the store already keeps
+  // durably with its author and time (a strike is its own row in the strike log), or a
+  // refusal that changed nothing. Written behind; the response does not wait for it.
+  void AuditRecorded(std::string action, std::string target, std::string detail = "");
 };
 
 using Handler = std::function<Result<HttpResponse>(const HttpRequest&, RequestContext&)>;
@@ -81,6 +86,34 @@ struct RateLimits {
   RateLimit login{0.5, 10};         // Throttle::kLogin routes, by remote address
 };
 
+// Where the server runs a route's handler.
+enum class Execution {
+  kPool,    // on the handler pool: the handler may block (store calls)
+  kInline,  // on the I/O thread that read the request, saving two thread switches: only
+            // for handlers that read memory (a cache) and at most rarely the store
+};
+
+// A bound on the requests of a route being handled at once. The server checks it when the
+// request has been read, before the request waits for a handler thread; past `limit` the
+// answer is 429 with Retry-After at once, never a queue that grows.
+class Admission {
+ public:
+  Admission(int limit, std::string what) : limit_(limit), what_(std::move(what)) {}
+  // True and counted when below the limit; pair every true with one Leave.
+  bool TryEnter() {
+    if (in_flight_.fetch_add(1) < limit_) return true;
+    in_flight_.fetch_sub(1);
+    return false;
+  }
+  void Leave() { in_flight_.fetch_sub(1); }
+  const std::string& what() const { return what_; }  // "strike requests"
+
+ private:
+  std::atomic<int> in_flight_{0};
+  const int limit_;
+  const std::string what_;
+};
+
 struct Route {
   std::string method;  // "GET"
   // "/api/v1/voters/{voter_id}": literal segments and {name} segments that match one
@@ -94,6 +127,8 @@ struct Route {
   // cannot leave a route out.
   std::string openapi;
   Throttle throttle = Throttle::kNormal;
+  Execution execution = Execution::kPool;
+  std::shared_ptr<Admission> admission;  // null: no bound of its own
 };
 
 class Router {
@@ -106,6 +141,11 @@ class Router {
 
   // Runs the middleware chain and the matched handler. Never throws.
   HttpResponse Handle(const HttpRequest& request);
+
+  // The route a request for `method` and `target` reaches, or nullptr (no route, or a
+  // target Handle would refuse). For the transport, to choose where Handle runs and to
+  // apply the route's Admission before queueing; Handle matches again.
+  const Route* Lookup(std::string_view method, std::string_view target) const;
 
   // The response for a request the transport refused before routing (413, 431, 400 for
   // a malformed message), counted in the metrics like any other under route "transport".

@@ -441,13 +441,29 @@ void Session<Stream>::OnRead(beast::error_code ec) {
 
   state_ = State::kHandling;
   Lowest().expires_never();
-  asio::post(server_.handler_pool(),
-             [self = this->shared_from_this(), request = std::move(request), keep_alive]() mutable {
-               HttpResponse response = self->server_.router().Handle(request);
-               asio::post(self->executor(), [self, response = std::move(response), keep_alive] {
-                 self->Respond(response, keep_alive);
-               });
-             });
+  Router& router = server_.router();
+  const Route* route = router.Lookup(request.method, request.target);
+  if (route != nullptr && route->execution == Execution::kInline) {
+    Respond(router.Handle(request), keep_alive);
+    return;
+  }
+  std::shared_ptr<Admission> admission = route != nullptr ? route->admission : nullptr;
+  if (admission && !admission->TryEnter()) {
+    HttpResponse refused = router.Reject(
+        request, 429, ErrorCodeName(ErrorCode::kResourceExhausted), "Too many requests",
+        "too many " + admission->what() + " in flight; retry in a second");
+    refused.headers.emplace_back("Retry-After", "1");
+    Respond(refused, keep_alive);
+    return;
+  }
+  asio::post(server_.handler_pool(), [self = this->shared_from_this(), request = std::move(request),
+                                      keep_alive, admission = std::move(admission)]() mutable {
+    HttpResponse response = self->server_.router().Handle(request);
+    if (admission) admission->Leave();
+    asio::post(self->executor(), [self, response = std::move(response), keep_alive] {
+      self->Respond(response, keep_alive);
+    });
+  });
 }
 
 template <class Stream>

@@ -33,10 +33,12 @@ class Authenticator;
 class MetricsRegistry;
 
 struct ServerOptions {
-  std::string host = "127.0.0.1";            // address to listen on
-  uint16_t port = 8080;                      // 0 picks a free port (tests); see Server::port()
-  int threads = 2;                           // I/O threads
-  int handler_threads = 4;                   // threads running handlers (store calls block)
+  std::string host = "127.0.0.1";  // address to listen on
+  uint16_t port = 8080;            // 0 picks a free port (tests); see Server::port()
+  int threads = 2;                 // I/O threads
+  // Threads running handlers. Store calls block, a strike until its group commit: the
+  // number of strike requests that can share one commit is at most this.
+  int handler_threads = 32;
   size_t max_body_bytes = 1 << 20;           // larger bodies get 413
   size_t max_header_bytes = 16 << 10;        // larger headers get 431
   std::chrono::seconds request_timeout{30};  // a request not read in full by then is dropped

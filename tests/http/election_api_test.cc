@@ -11,10 +11,13 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
+#include <fstream>
 #include <future>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "../print/read_back.h"
 #include "http/auth.h"
 #include "http/server.h"
 #include "test_support.h"
@@ -36,6 +39,7 @@ struct Reply {
   int status = -1;
   std::string retry_after;
   std::string content_type;
+  std::string content_disposition;
   std::string body;
   json::value Json() const { return json::parse(body); }
 };
@@ -64,6 +68,9 @@ Reply Call(uint16_t port, std::string method, std::string target, std::string bo
   if (auto it = response.find("Retry-After"); it != response.end()) r.retry_after = it->value();
   if (auto it = response.find(http::field::content_type); it != response.end()) {
     r.content_type = it->value();
+  }
+  if (auto it = response.find(http::field::content_disposition); it != response.end()) {
+    r.content_disposition = it->value();
   }
   r.body = response.body();
   return r;
@@ -324,6 +331,47 @@ TEST_F(ElectionApiTest, TurnoutFollowsStrikes) {
   EXPECT_FALSE(a.at("precincts").at(0).at("last_report_at").is_null());
 }
 
+TEST_F(ElectionApiTest, TurnoutOfOnePrecinct) {
+  Start();
+  ASSERT_EQ(Post("/api/v1/strikes", Strike("NC104", "precinct-key-01")).status, 200);
+  const json::value all = Get("/api/v1/turnout").Json();
+  // Every precinct the voter file has, one at a time, each just itself.
+  for (const json::value& p : all.at("precincts").as_array()) {
+    const std::string county = Str(p.at("county"));
+    const std::string precinct = Str(p.at("precinct"));
+    Reply one = Get("/api/v1/turnout?county=" + county + "&precinct=" + precinct);
+    ASSERT_EQ(one.status, 200) << one.body;
+    const json::value o = one.Json();
+    ASSERT_EQ(o.at("precincts").as_array().size(), 1u) << one.body;
+    EXPECT_EQ(o.at("precincts").at(0), p);
+    EXPECT_EQ(o.at("overall").at("voted"), p.at("voted"));
+    EXPECT_EQ(o.at("overall").at("registered"), p.at("registered"));
+  }
+  EXPECT_EQ(Get("/api/v1/turnout?county=32&precinct=NOPE").status, 404);
+  EXPECT_EQ(Get("/api/v1/turnout?precinct=01-07").status, 400);  // codes repeat across counties
+}
+
+// Strikes that do not pass through this server (another app node, a state file) reach
+// its turnout within a second; its own strikes at once (TurnoutFollowsStrikes).
+TEST_F(ElectionApiTest, TurnoutShowsStrikesFromElsewhereWithinASecond) {
+  Start();
+  auto voted = [this] {
+    return Get("/api/v1/turnout").Json().at("overall").at("voted").as_int64();
+  };
+  ASSERT_EQ(voted(), 0);
+  const std::vector<NewStrike> direct = {NewStrike{kElection, "NC101", "elsewhere-key-1",
+                                                   StrikeSource::kStateFile, 0,
+                                                   std::chrono::system_clock::now()}};
+  ASSERT_TRUE(loaded_->store->RecordStrikes(direct).ok());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  int64_t seen = voted();
+  while (seen != 1 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    seen = voted();
+  }
+  EXPECT_EQ(seen, 1);
+}
+
 TEST_F(ElectionApiTest, ChangeFeedReturnsNewStrikes) {
   Start();
   Reply empty = Get("/api/v1/turnout/changes?wait=0");
@@ -387,6 +435,35 @@ TEST_F(ElectionApiTest, GotvListsSupportersNotYetVoted) {
   EXPECT_NE(csv.body.find("NC101"), std::string::npos);
   EXPECT_EQ(csv.body.find("NC100"), std::string::npos);
   EXPECT_EQ(Get("/api/v1/precincts/32/01/gotv").status, 403);
+}
+
+TEST_F(ElectionApiTest, GotvPdfIsAnAttachmentInTheCallersScopeOnly) {
+  std::vector<VoterScore> scores = {{"NC100", 100, 80}, {"NC101", 75, -1}};
+  ASSERT_TRUE(store_->UpsertScores(scores).ok());
+  Start(Watcher());
+  Reply pdf = Get("/api/v1/precincts/92/01-07/gotv.pdf");
+  ASSERT_EQ(pdf.status, 200) << pdf.body;
+  EXPECT_EQ(pdf.content_type, "application/pdf");
+  EXPECT_EQ(pdf.content_disposition, "attachment; filename=\"92-01-07-gotv.pdf\"");
+  EXPECT_TRUE(pdf.body.starts_with("%PDF")) << pdf.body.substr(0, 200);
+  testing::TempDir dir;
+  const std::string path = (dir.path() / "gotv.pdf").string();
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << pdf.body;
+  }
+  const std::string text = testing::PdfToText(path);
+  EXPECT_NE(text.find("92 — precinct 01-07 — GOTV list 2026-11-03"), std::string::npos) << text;
+  EXPECT_NE(text.find("2 supporters not yet voted as of"), std::string::npos) << text;
+  EXPECT_NE(text.find("SMITH, JOHN"), std::string::npos) << text;
+  EXPECT_NE(text.find("SMITH, JANE"), std::string::npos) << text;
+  Reply csv = Get("/api/v1/precincts/92/01-07/gotv.csv");
+  EXPECT_EQ(csv.content_disposition, "attachment; filename=\"92-01-07-gotv.csv\"");
+  // A poll watcher of 92/01-07 asks for another precinct: refused before the store is asked.
+  Reply other = Get("/api/v1/precincts/32/01/gotv.pdf");
+  EXPECT_EQ(other.status, 403) << other.body;
+  EXPECT_FALSE(other.body.starts_with("%PDF"));
+  EXPECT_EQ(Get("/api/v1/precincts/92/02-01/gotv.pdf").status, 403);
 }
 
 }  // namespace

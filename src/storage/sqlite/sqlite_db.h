@@ -12,6 +12,7 @@
 #define NARWHAL_STORAGE_SQLITE_SQLITE_DB_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -123,7 +124,12 @@ class Connection {
 
   sqlite3* db_;
   // Keyed by SQL text; statements are finalized before the connection closes.
-  std::unordered_map<std::string, std::unique_ptr<Statement>> cache_;
+  // Looked up by string_view (transparent hash): no copy of the SQL per call.
+  struct SqlHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+  };
+  std::unordered_map<std::string, std::unique_ptr<Statement>, SqlHash, std::equal_to<>> cache_;
 };
 
 // One read transaction on a reader connection, so that the statements of one call see

@@ -36,7 +36,9 @@ constexpr std::string_view kWriterPragmas =
     "PRAGMA temp_store = MEMORY;"
     "PRAGMA mmap_size = 1073741824;"
     "PRAGMA threads = 2;"
-    "PRAGMA wal_autocheckpoint = 4096;";
+    "PRAGMA wal_autocheckpoint = 4096;";  // finishes what the Checkpointer's thread began
+
+constexpr std::chrono::milliseconds kCheckpointInterval{200};
 
 constexpr std::string_view kReaderPragmas =
     "PRAGMA cache_size = -65536;"
@@ -220,12 +222,16 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   NARWHAL_ASSIGN_OR_RETURN(
       std::unique_ptr<ReaderPool> readers,
       ReaderPool::Open(options.path, options.read_connections, std::string(kReaderPragmas) + busy));
+  NARWHAL_ASSIGN_OR_RETURN(std::unique_ptr<Connection> checkpoint_db,
+                           Connection::Open(options.path, OpenMode::kReadWriteCreate));
+  NARWHAL_RETURN_IF_ERROR(checkpoint_db->Exec(busy));
+  auto checkpointer = std::make_unique<Checkpointer>(std::move(checkpoint_db), kCheckpointInterval);
   WriteQueueOptions queue_options;
   queue_options.max_queued_jobs = static_cast<size_t>(options.max_queued_writes);
   queue_options.enqueue_timeout = std::chrono::milliseconds(options.write_queue_timeout_ms);
   auto writer = std::make_unique<WriteQueue>(std::move(db), queue_options);
-  std::unique_ptr<SqliteStore> store(
-      new SqliteStore(options, std::move(writer), std::move(readers)));  // private constructor
+  std::unique_ptr<SqliteStore> store(new SqliteStore(options, std::move(writer), std::move(readers),
+                                                     std::move(checkpointer)));  // private
   {
     ReaderPool::Lease lease = store->readers_->Acquire();
     NARWHAL_RETURN_IF_ERROR(store->fields_.Load(*lease).WithContext("loading field names"));
@@ -234,9 +240,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
 }
 
 SqliteStore::SqliteStore(const SqliteOptions& options, std::unique_ptr<WriteQueue> writer,
-                         std::unique_ptr<ReaderPool> readers)
+                         std::unique_ptr<ReaderPool> readers,
+                         std::unique_ptr<Checkpointer> checkpointer)
     : clock_(options.clock != nullptr ? options.clock : &system_clock_),
       readers_(std::move(readers)),
+      checkpointer_(std::move(checkpointer)),
       writer_(std::move(writer)) {}
 
 SqliteStore::~SqliteStore() = default;

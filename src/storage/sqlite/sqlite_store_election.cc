@@ -116,8 +116,9 @@ Status ValidateStrike(const NewStrike& s) {
   return Status::Ok();
 }
 
-// One item of RecordStrikes, on the writer thread.
-Result<StrikeResult> RecordOne(Connection& db, const NewStrike& s) {
+// One item of RecordStrikes, on the writer thread. `ensured`: the elections of this job
+// whose turnout rows are known to exist.
+Result<StrikeResult> RecordOne(Connection& db, const NewStrike& s, std::set<std::string>& ensured) {
   StrikeResult r;
   {
     // A key seen before: the original answer, nothing changes (Store's contract, even
@@ -150,7 +151,10 @@ Result<StrikeResult> RecordOne(Connection& db, const NewStrike& s) {
     county = voter->ColumnString(0);
     precinct = voter->ColumnString(1);
   }
-  NARWHAL_RETURN_IF_ERROR(EnsureTurnoutRows(db, s.election));
+  if (!ensured.contains(s.election)) {
+    NARWHAL_RETURN_IF_ERROR(EnsureTurnoutRows(db, s.election));
+    ensured.insert(s.election);
+  }
   std::optional<int64_t> counted;
   {
     NARWHAL_ASSIGN_OR_RETURN(
@@ -232,9 +236,10 @@ Result<std::vector<StrikeResult>> SqliteStore::RecordStrikes(std::span<const New
   }
   if (std::none_of(valid.begin(), valid.end(), [](bool v) { return v; })) return results;
   Status s = writer_->Submit([&](Connection& db) -> Status {
+    std::set<std::string> ensured;
     for (size_t i = 0; i < strikes.size(); ++i) {
       if (!valid[i]) continue;
-      NARWHAL_ASSIGN_OR_RETURN(results[i], RecordOne(db, strikes[i]));
+      NARWHAL_ASSIGN_OR_RETURN(results[i], RecordOne(db, strikes[i], ensured));
     }
     return Status::Ok();
   });

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "storage/sqlite/checkpointer.h"
 #include "storage/sqlite/field_dictionary.h"
 #include "storage/sqlite/reader_pool.h"
 #include "storage/sqlite/sqlite_db.h"
@@ -103,7 +104,7 @@ class SqliteStore final : public Store {
 
  private:
   SqliteStore(const SqliteOptions& options, std::unique_ptr<WriteQueue> writer,
-              std::unique_ptr<ReaderPool> readers);
+              std::unique_ptr<ReaderPool> readers, std::unique_ptr<Checkpointer> checkpointer);
 
   std::string NowText() const;
 
@@ -120,6 +121,7 @@ class SqliteStore final : public Store {
   const Clock* clock_;
   SystemClock system_clock_;
   std::unique_ptr<ReaderPool> readers_;
+  std::unique_ptr<Checkpointer> checkpointer_;  // its own thread and connection
 
   // Internally synchronised; outlives the writer thread that uses it.
   FieldDictionary fields_;

@@ -20,7 +20,7 @@ WriteQueue::~WriteQueue() {
 }
 
 Status WriteQueue::Submit(Job job) {
-  Pending pending{std::move(job), Status::Ok(), false};
+  Pending pending{std::move(job), Status::Ok(), false, {}};
   auto locked = state_.Lock();
   bool has_room = room_ready_.wait_for(locked.lock(), options_.enqueue_timeout, [&] {
     return locked->stopping || locked->queue.size() < options_.max_queued_jobs;
@@ -35,7 +35,7 @@ Status WriteQueue::Submit(Job job) {
   work_ready_.notify_one();
   // `pending` lives on this stack frame; the writer touches it only until it sets done
   // under the lock, so returning after done is safe.
-  job_done_.wait(locked.lock(), [&] { return pending.done; });
+  pending.done_cv.wait(locked.lock(), [&] { return pending.done; });
   return pending.status;
 }
 
@@ -65,10 +65,10 @@ void WriteQueue::Run() {
       for (Pending* p : group) {
         if (!p->status.ok()) locked->stats.failed_jobs += 1;
         p->done = true;
+        p->done_cv.notify_one();
       }
     }
     group.clear();
-    job_done_.notify_all();
   }
 }
 

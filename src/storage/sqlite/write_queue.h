@@ -76,6 +76,9 @@ class WriteQueue {
     Job job;
     Status status;
     bool done = false;
+    // Notified with the state lock held, so the submitter cannot return (and destroy
+    // this) before the notification is over. One per job: a commit wakes only its own.
+    std::condition_variable done_cv;
   };
   struct State {
     std::deque<Pending*> queue;
@@ -94,7 +97,6 @@ class WriteQueue {
   Guarded<State> state_;
   std::condition_variable work_ready_;  // writer waits: queue non-empty or stopping
   std::condition_variable room_ready_;  // submitters wait: queue below its bound
-  std::condition_variable job_done_;    // submitters wait: their Pending is done
 
   std::thread writer_;  // last: starts after everything above is constructed
 };

@@ -1,0 +1,60 @@
+// Turnout aggregates of recent reads, kept in memory so that dashboards polling turnout
+// do not each cost a store read.
+//
+// An entry (one county's precinct rows, or every county's for "") is served while both
+// hold: no strike or undo went through this server since it was read (the caller's
+// generation, bumped after every strike commit, is unchanged), and it is younger than
+// `max_age`. The second bound covers writes this server does not see (another app node,
+// `narwhal import strikes`): they show within `max_age`. Strikes through this server show
+// at once.
+//
+// Thread-safety: Get may be called concurrently; the store is called without the lock
+// held, so two readers may both refresh the same entry (the later one wins; both read
+// committed data).
+#ifndef NARWHAL_HTTP_TURNOUT_CACHE_H_
+#define NARWHAL_HTTP_TURNOUT_CACHE_H_
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "storage/store.h"
+
+namespace narwhal {
+
+class TurnoutCache {
+ public:
+  using Rows = std::vector<PrecinctTurnout>;
+
+  TurnoutCache(Store& store, const Clock& clock, std::chrono::milliseconds max_age)
+      : store_(store), clock_(clock), max_age_(max_age) {}
+
+  // The precinct rows of `county` ("" for every county) for `election`, as
+  // Store::GetTurnout returns them. `generation` is the caller's count of writes that
+  // change turnout, read before this call.
+  Result<std::shared_ptr<const Rows>> Get(const std::string& election, const std::string& county,
+                                          uint64_t generation);
+
+ private:
+  struct Entry {
+    std::shared_ptr<const Rows> rows;
+    uint64_t generation = 0;
+    std::chrono::steady_clock::time_point read_at;
+  };
+
+  Store& store_;
+  const Clock& clock_;
+  const std::chrono::milliseconds max_age_;
+  std::mutex mu_;
+  std::map<std::pair<std::string, std::string>, Entry> entries_;  // guarded by mu_
+};
+
+}  // namespace narwhal
+
+#endif  // NARWHAL_HTTP_TURNOUT_CACHE_H_
