@@ -80,6 +80,17 @@ constexpr std::string_view kTurnoutDoc = R"json({
     "403": {"$ref": "#/components/responses/Problem"}}
 })json";
 
+constexpr std::string_view kTurnoutEventsDoc = R"json({
+  "summary": "Live turnout as Server-Sent Events (text/event-stream)",
+  "description": "Opens a stream of `event: turnout` messages whose data is the body GET /api/v1/turnout would answer (same county parameter, same scope), sent at once and again within about a second of every change; a comment line every 15 seconds keeps proxies from closing it. The stream ends after 10 minutes (or when the server stops); clients reconnect, which also re-checks their session. 429 past the server's stream limit. Admins, analysts, organizers (their counties).",
+  "tags": ["election day"],
+  "parameters": [{"name": "county", "in": "query", "schema": {"type": "string", "maxLength": 32}}],
+  "responses": {
+    "200": {"description": "The stream", "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+    "403": {"$ref": "#/components/responses/Problem"},
+    "429": {"$ref": "#/components/responses/Problem"}}
+})json";
+
 constexpr std::string_view kTurnoutChangesDoc = R"json({
   "summary": "Strikes after a cursor, by long polling",
   "description": "Returns the strike log after `after` at once when there is something, else waits up to `wait` seconds (at most 25) for new strikes. Resume with next_after. Voter ids for admins and organizers only.",
@@ -145,6 +156,7 @@ struct ElectionState {
   }
 
   std::atomic<int> waiting_polls{0};
+  std::atomic<int> event_streams{0};
   std::mutex mu;
   std::condition_variable strikes_cv;  // notified after strikes were recorded
   uint64_t generation = 0;             // guarded by mu
@@ -419,6 +431,68 @@ Result<json::value> TurnoutJson(ElectionState& state, const std::string& electio
                                   {"quiet_precincts", std::move(quiet)}});
 }
 
+// Server-Sent Events of turnout: the caller's turnout at once and after every change.
+// Each Next runs on the handler pool about once a second and reads the turnout cache, so
+// an open stream costs no thread while nothing changes.
+class TurnoutEventStream final : public BodyStream {
+ public:
+  TurnoutEventStream(std::shared_ptr<ElectionState> state, const Clock& clock, std::string election,
+                     std::string county, Principal principal)
+      : state_(std::move(state)),
+        clock_(clock),
+        election_(std::move(election)),
+        county_(std::move(county)),
+        principal_(std::move(principal)),
+        opened_(clock_.Monotonic()),
+        last_sent_(opened_) {}
+  ~TurnoutEventStream() override { state_->event_streams.fetch_sub(1); }
+
+  // The first message, for the response body.
+  Result<std::string> First() {
+    NARWHAL_ASSIGN_OR_RETURN(std::string event, Event());
+    return "retry: 3000\n\n" + event;
+  }
+
+  std::optional<std::string> Next() override {
+    const auto now = clock_.Monotonic();
+    if (now - opened_ >= kMaxStreamAge) return std::nullopt;
+    Result<std::string> event = Event();
+    if (!event.ok()) return std::nullopt;  // the client reconnects and sees the problem
+    if (!event->empty()) {
+      last_sent_ = now;
+      return *std::move(event);
+    }
+    if (now - last_sent_ >= kKeepAliveEvery) {
+      last_sent_ = now;
+      return std::string(": keep-alive\n\n");
+    }
+    return std::string();
+  }
+
+ private:
+  static constexpr std::chrono::minutes kMaxStreamAge{10};
+  static constexpr std::chrono::seconds kKeepAliveEvery{15};
+
+  // "event: turnout" with the turnout now, or "" when it is what was sent last.
+  Result<std::string> Event() {
+    NARWHAL_ASSIGN_OR_RETURN(
+        json::value body, TurnoutJson(*state_, election_, county_, "", principal_, clock_.Now()));
+    std::string text = json::serialize(body);
+    if (text == last_body_) return std::string();
+    last_body_ = text;
+    return "event: turnout\ndata: " + text + "\n\n";
+  }
+
+  const std::shared_ptr<ElectionState> state_;
+  const Clock& clock_;
+  const std::string election_;
+  const std::string county_;
+  const Principal principal_;
+  const std::chrono::steady_clock::time_point opened_;
+  std::chrono::steady_clock::time_point last_sent_;
+  std::string last_body_;
+};
+
 Result<json::value> TurnoutChangesJson(Store& store, const std::string& election, int64_t after_id,
                                        int limit, const Principal& principal) {
   NARWHAL_ASSIGN_OR_RETURN(std::vector<std::string> counties, CountiesFor(principal, ""));
@@ -570,6 +644,31 @@ void AddElectionRoutes(std::vector<Route>& routes, Store& store, const Clock& cl
        std::string(kTurnoutDoc)});
   // Served from the turnout cache (a store read at most once a second per county).
   routes.back().execution = Execution::kInline;
+
+  routes.push_back(
+      {"GET", "/api/v1/turnout/events", "turnout_events", kTurnoutReaders,
+       [&clock, state, election, max_streams = options.max_event_streams](
+           const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
+         QueryReader query(c.query, {"county"});
+         NARWHAL_RETURN_IF_ERROR(query.CheckNames());
+         NARWHAL_ASSIGN_OR_RETURN(std::string county, query.GetCode("county", kMaxCodeChars));
+         if (state->event_streams.fetch_add(1) >= max_streams) {
+           state->event_streams.fetch_sub(1);
+           return ResourceExhausted("too many live turnout streams open; poll /api/v1/turnout");
+         }
+         // Counted from here; the stream gives the count back when it is destroyed.
+         auto stream =
+             std::make_shared<TurnoutEventStream>(state, clock, election, county, c.principal);
+         NARWHAL_ASSIGN_OR_RETURN(std::string first, stream->First());
+         HttpResponse r;
+         r.content_type = "text/event-stream; charset=utf-8";
+         r.headers.emplace_back("Cache-Control", "no-store");
+         r.headers.emplace_back("X-Accel-Buffering", "no");  // nginx: pass events on at once
+         r.body = std::move(first);
+         r.stream = std::move(stream);
+         return r;
+       },
+       std::string(kTurnoutEventsDoc)});
 
   routes.push_back(
       {"GET", "/api/v1/turnout/changes", "turnout_changes", kTurnoutReaders,

@@ -41,7 +41,10 @@ struct ElectionOptions {
   int max_inflight_strikes = 256;
   // Long polls of the change feed allowed to wait at once; beyond this a poll answers at
   // once (possibly empty), so waiting clients never occupy every handler thread.
-  int max_waiting_polls = 1;
+  int max_waiting_polls = 8;
+  // Server-Sent Event streams of turnout open at once; beyond this the answer is 429. An
+  // open stream holds no thread: it is looked at about once a second.
+  int max_event_streams = 64;
   // Set by the server when it shuts down: waiting long polls then answer within a second
   // instead of holding a handler thread for the rest of their wait. Borrowed; may be null.
   const std::atomic<bool>* stopping = nullptr;

@@ -6,6 +6,8 @@
 #ifndef NARWHAL_HTTP_HTTP_TYPES_H_
 #define NARWHAL_HTTP_HTTP_TYPES_H_
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,11 +33,24 @@ struct HttpRequest {
   }
 };
 
+// The rest of a response body that goes on after the headers (Server-Sent Events). The
+// server asks for the next piece about once a second, on a handler thread, until the
+// stream ends, the client goes away or the server stops; each piece is sent as one chunk.
+class BodyStream {
+ public:
+  virtual ~BodyStream() = default;
+  // The next piece: "" when there is nothing new (nothing is sent), nullopt to end the
+  // stream. Must not wait long: it runs on the handler pool.
+  virtual std::optional<std::string> Next() = 0;
+};
+
 struct HttpResponse {
   int status = 200;
   std::string content_type;  // empty only when there is no body
   NamedValues headers;       // extra headers ("Retry-After", "Allow", "Cache-Control", ...)
   std::string body;
+  // Set: `body` is the first piece, and the server keeps the response open for more.
+  std::shared_ptr<BodyStream> stream;
 
   std::string_view Header(std::string_view name) const {
     for (const auto& [n, value] : headers) {

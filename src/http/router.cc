@@ -59,11 +59,27 @@ std::vector<std::string_view> SplitPattern(std::string_view pattern) {
   return out;
 }
 
-// Matches decoded path segments against a pattern, filling `params`.
-bool Match(std::string_view pattern, const std::vector<std::string>& segments,
-           NamedValues& params) {
-  params.clear();
-  const std::vector<std::string_view> parts = SplitPattern(pattern);
+// Matches decoded path segments against a pattern split by SplitPattern; on a match,
+// fills `params` when it is not null.
+bool Match(const std::vector<std::string_view>& parts, const std::vector<std::string>& segments,
+           NamedValues* params) {
+  bool catch_all = false;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    std::string_view part = parts[i];
+    if (part.starts_with("{*") && part.ends_with("}")) {
+      catch_all = true;  // matches whatever is left, even nothing
+      break;
+    }
+    if (i >= segments.size()) return false;
+    if (part.starts_with("{") && part.ends_with("}")) {
+      if (segments[i].empty()) return false;
+    } else if (part != segments[i]) {
+      return false;
+    }
+  }
+  if (!catch_all && parts.size() != segments.size()) return false;
+  if (params == nullptr) return true;
+  params->clear();
   for (size_t i = 0; i < parts.size(); ++i) {
     std::string_view part = parts[i];
     if (part.starts_with("{*") && part.ends_with("}")) {
@@ -72,18 +88,14 @@ bool Match(std::string_view pattern, const std::vector<std::string>& segments,
         if (j > i) rest += '/';
         rest += segments[j];
       }
-      params.emplace_back(std::string(part.substr(2, part.size() - 3)), std::move(rest));
-      return true;
+      params->emplace_back(std::string(part.substr(2, part.size() - 3)), std::move(rest));
+      break;
     }
-    if (i >= segments.size()) return false;
     if (part.starts_with("{") && part.ends_with("}")) {
-      if (segments[i].empty()) return false;
-      params.emplace_back(std::string(part.substr(1, part.size() - 2)), segments[i]);
-    } else if (part != segments[i]) {
-      return false;
+      params->emplace_back(std::string(part.substr(1, part.size() - 2)), segments[i]);
     }
   }
-  return parts.size() == segments.size();
+  return true;
 }
 
 }  // namespace
@@ -132,6 +144,11 @@ void AddSecurityHeaders(std::string_view path, HttpResponse& r) {
 Router::Router(std::vector<Route> routes, Authenticator& authenticator, MetricsRegistry& metrics,
                const Clock& clock, AuditSink& audit, RateLimits limits)
     : routes_(std::move(routes)),
+      patterns_([this] {
+        std::vector<std::vector<std::string_view>> split;
+        for (const Route& route : routes_) split.push_back(SplitPattern(route.pattern));
+        return split;
+      }()),
       authenticator_(authenticator),
       metrics_(metrics),
       clock_(clock),
@@ -244,12 +261,12 @@ HttpResponse Router::Dispatch(const HttpRequest& request, RequestContext& contex
 
   const Route* matched = nullptr;
   std::set<std::string> allowed;
-  NamedValues params;
-  for (const Route& route : routes_) {
-    if (!Match(route.pattern, segments, params)) continue;
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    const Route& route = routes_[i];
+    if (!Match(patterns_[i], segments, nullptr)) continue;
     if (route.method == request.method) {
       matched = &route;
-      context.path_params = std::move(params);
+      Match(patterns_[i], segments, &context.path_params);
       break;
     }
     allowed.insert(route.method);
@@ -322,9 +339,8 @@ const Route* Router::Lookup(std::string_view method, std::string_view target) co
   std::vector<std::string> segments;
   for (auto segment : url->segments()) segments.push_back(segment);
   if (segments.empty()) segments.emplace_back();
-  NamedValues params;
-  for (const Route& route : routes_) {
-    if (route.method == method && Match(route.pattern, segments, params)) return &route;
+  for (size_t i = 0; i < routes_.size(); ++i) {
+    if (routes_[i].method == method && Match(patterns_[i], segments, nullptr)) return &routes_[i];
   }
   return nullptr;
 }

@@ -167,6 +167,7 @@ class Router {
 
   // Constant after construction.
   const std::vector<Route> routes_;
+  const std::vector<std::vector<std::string_view>> patterns_;  // routes_[i].pattern, split
   Authenticator& authenticator_;
   MetricsRegistry& metrics_;
   const Clock& clock_;

@@ -11,6 +11,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
@@ -110,6 +111,13 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void OnRead(beast::error_code ec);
   void Respond(const HttpResponse& response, bool keep_alive);
   void OnWrite(bool close, beast::error_code ec);
+  // A response with a BodyStream: the headers and first piece, then a piece about every
+  // second (asked for on the handler pool), each as one chunk, until the stream or the
+  // server ends; then the last chunk and the connection closes.
+  void StartStream(const HttpResponse& response);
+  void SendPiece(std::optional<std::string> piece);
+  void WaitForPiece();
+  void EndStream(beast::error_code ec);
   void Linger();
   void Drain();
   HttpRequest PartialRequest();
@@ -119,6 +127,12 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   std::optional<http::response<http::string_body>> response_;
+  // The open stream, while there is one.
+  std::shared_ptr<BodyStream> body_stream_;
+  std::optional<http::response<http::empty_body>> stream_head_;
+  std::optional<http::response_serializer<http::empty_body>> stream_serializer_;
+  std::string piece_;
+  std::optional<asio::steady_timer> tick_;
   unsigned version_ = 11;
   State state_ = State::kReading;
   std::array<char, 4096> drain_buffer_;
@@ -468,6 +482,10 @@ void Session<Stream>::OnRead(beast::error_code ec) {
 
 template <class Stream>
 void Session<Stream>::Respond(const HttpResponse& response, bool keep_alive) {
+  if (response.stream && version_ >= 11 && !server_.stopping()) {
+    StartStream(response);
+    return;
+  }
   const bool close = !keep_alive || server_.stopping();
   response_.emplace();
   try {
@@ -491,6 +509,96 @@ void Session<Stream>::Respond(const HttpResponse& response, bool keep_alive) {
                     [self = this->shared_from_this(), close](beast::error_code ec, size_t) {
                       self->OnWrite(close, ec);
                     });
+}
+
+template <class Stream>
+void Session<Stream>::StartStream(const HttpResponse& response) {
+  body_stream_ = response.stream;
+  piece_ = response.body;
+  try {
+    stream_head_.emplace(static_cast<http::status>(response.status), version_);
+    if (!response.content_type.empty()) {
+      stream_head_->set(http::field::content_type, response.content_type);
+    }
+    for (const auto& [name, value] : response.headers) stream_head_->set(name, value);
+    stream_head_->keep_alive(false);  // the end of the stream ends the connection
+    stream_head_->chunked(true);
+    stream_serializer_.emplace(*stream_head_);
+  } catch (const std::exception& e) {
+    LogError(std::string("http: cannot start a stream: ") + e.what());
+    Lowest().close();
+    return;
+  }
+  state_ = State::kWriting;
+  Lowest().expires_after(server_.options().request_timeout);
+  http::async_write_header(stream_, *stream_serializer_,
+                           [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                             if (ec) {
+                               self->EndStream(ec);
+                               return;
+                             }
+                             self->SendPiece(std::move(self->piece_));
+                           });
+}
+
+template <class Stream>
+void Session<Stream>::SendPiece(std::optional<std::string> piece) {
+  if (!piece || server_.stopping()) {
+    Lowest().expires_after(server_.options().request_timeout);
+    asio::async_write(
+        stream_, http::make_chunk_last(),
+        [self = this->shared_from_this()](beast::error_code ec, size_t) { self->EndStream(ec); });
+    return;
+  }
+  if (piece->empty()) {
+    WaitForPiece();
+    return;
+  }
+  piece_ = std::move(*piece);
+  Lowest().expires_after(server_.options().request_timeout);
+  asio::async_write(stream_, http::make_chunk(asio::buffer(piece_)),
+                    [self = this->shared_from_this()](beast::error_code ec, size_t) {
+                      if (ec) {
+                        self->EndStream(ec);
+                        return;
+                      }
+                      self->WaitForPiece();
+                    });
+}
+
+template <class Stream>
+void Session<Stream>::WaitForPiece() {
+  Lowest().expires_never();
+  if (!tick_) tick_.emplace(stream_.get_executor());
+  tick_->expires_after(std::chrono::seconds(1));
+  tick_->async_wait([self = this->shared_from_this()](beast::error_code ec) {
+    if (ec) {
+      self->EndStream(ec);
+      return;
+    }
+    asio::post(self->server_.handler_pool(), [self] {
+      std::optional<std::string> piece;
+      try {
+        piece = self->body_stream_->Next();
+      } catch (const std::exception& e) {
+        LogError(std::string("http: a stream failed: ") + e.what());
+      }
+      asio::post(self->executor(),
+                 [self, piece = std::move(piece)]() mutable { self->SendPiece(std::move(piece)); });
+    });
+  });
+}
+
+template <class Stream>
+void Session<Stream>::EndStream(beast::error_code ec) {
+  body_stream_.reset();
+  stream_serializer_.reset();
+  stream_head_.reset();
+  if (ec) {
+    Lowest().close();
+    return;
+  }
+  Linger();
 }
 
 template <class Stream>

@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
@@ -370,6 +372,70 @@ TEST_F(ElectionApiTest, TurnoutShowsStrikesFromElsewhereWithinASecond) {
     seen = voted();
   }
   EXPECT_EQ(seen, 1);
+}
+
+// The raw bytes of a Server-Sent Events stream, read until `want` has been seen `times`
+// times or `limit` passed.
+class RawStream {
+ public:
+  RawStream(uint16_t port, const std::string& target) : socket_(ioc_) {
+    socket_.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    const std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    asio::write(socket_, asio::buffer(request));
+    socket_.non_blocking(true);
+  }
+  bool ReadUntil(const std::string& want, int times, std::chrono::seconds limit) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (Count(want) < times && std::chrono::steady_clock::now() < deadline) {
+      std::array<char, 4096> buf;
+      boost::system::error_code ec;
+      const size_t n = socket_.read_some(asio::buffer(buf), ec);
+      if (ec == asio::error::would_block) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        continue;
+      }
+      if (ec) break;
+      got_.append(buf.data(), n);
+    }
+    return Count(want) >= times;
+  }
+  const std::string& got() const { return got_; }
+
+ private:
+  int Count(const std::string& want) const {
+    int n = 0;
+    for (size_t at = got_.find(want); at != std::string::npos; at = got_.find(want, at + 1)) ++n;
+    return n;
+  }
+  asio::io_context ioc_;
+  tcp::socket socket_;
+  std::string got_;
+};
+
+TEST_F(ElectionApiTest, TurnoutEventsStreamEveryChange) {
+  Start();
+  RawStream events(server_->port(), "/api/v1/turnout/events?county=32");
+  // At once: the headers and the turnout now.
+  ASSERT_TRUE(events.ReadUntil("event: turnout", 1, std::chrono::seconds(5))) << events.got();
+  EXPECT_NE(events.got().find("200 OK"), std::string::npos) << events.got();
+  EXPECT_NE(events.got().find("text/event-stream"), std::string::npos) << events.got();
+  EXPECT_NE(events.got().find("chunked"), std::string::npos) << events.got();
+  EXPECT_NE(events.got().find(R"("overall":{"registered":)"), std::string::npos);
+  // A strike: a second message within about a second, with the new count.
+  ASSERT_EQ(Post("/api/v1/strikes", Strike("NC104", "events-key-01")).status, 200);
+  ASSERT_TRUE(events.ReadUntil("event: turnout", 2, std::chrono::seconds(5))) << events.got();
+  const std::string& got = events.got();
+  const size_t second = got.rfind("data: ");
+  ASSERT_NE(second, std::string::npos);
+  const json::value turnout =
+      json::parse(got.substr(second + 6, got.find('\n', second) - second - 6));
+  EXPECT_EQ(turnout.at("overall").at("voted").as_int64(), 1);
+  // Nothing changed: no third message (keep-alive comments only every 15 s).
+  EXPECT_FALSE(events.ReadUntil("event: turnout", 3, std::chrono::seconds(2)));
+  // The server's shutdown ends the stream (the last chunk) instead of waiting on it.
+  const auto start = std::chrono::steady_clock::now();
+  server_->Shutdown();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
 }
 
 TEST_F(ElectionApiTest, ChangeFeedReturnsNewStrikes) {

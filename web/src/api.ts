@@ -381,6 +381,59 @@ export function getTurnout(county: string, signal?: AbortSignal): Promise<Turnou
   return getJson("/api/v1/turnout", { county }, signal);
 }
 
+// Follows GET /api/v1/turnout/events (Server-Sent Events) until the stream ends, the
+// signal aborts or the network fails: calls `onTurnout` with every turnout message. Read
+// with fetch rather than EventSource, because EventSource cannot send the bearer token.
+// Resolves when the server ended the stream (reconnect); rejects with ApiError when it
+// refused it (a 429 past its stream limit, a 401 for an ended session).
+export async function followTurnout(
+  onTurnout: (t: Turnout) => void,
+  signal: AbortSignal,
+): Promise<void> {
+  const headers: Record<string, string> = { Accept: "text/event-stream" };
+  const token = bearerToken;
+  if (token) headers.Authorization = `Bearer ${token}`;
+  let response: Response;
+  try {
+    response = await fetch(new URL("/api/v1/turnout/events", window.location.origin), {
+      headers,
+      signal,
+      credentials: "omit",
+      cache: "no-store",
+    });
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    throw new ApiError({ status: 0, title: "Cannot reach the Narwhal server" });
+  }
+  if (!response.ok || response.body === null) {
+    const problem = await readProblem(response);
+    if (response.status === 401 && token !== null && bearerToken === token) {
+      setBearerToken(null);
+      onUnauthorized(problem);
+    }
+    throw new ApiError(problem);
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffered += value.replace(/\r\n?/g, "\n");
+    let end: number;
+    while ((end = buffered.indexOf("\n\n")) >= 0) {
+      const block = buffered.slice(0, end);
+      buffered = buffered.slice(end + 2);
+      let event = "message";
+      const data: string[] = [];
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event:")) event = line.slice(6).trim();
+        else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
+      }
+      if (event === "turnout" && data.length > 0) onTurnout(JSON.parse(data.join("\n")) as Turnout);
+    }
+  }
+}
+
 export interface TurnoutChanges {
   events: Array<{ id: number; county: string; precinct: string; undone?: boolean; at?: string }>;
   next_after: number;

@@ -1,11 +1,11 @@
 // Headquarters turnout (route "#/turnout"): overall and per-county sums, a bar chart and a
 // table of precincts (registered, voted, turnout, supporters to go, last report), quiet
-// precincts marked. Data from GET /api/v1/turnout; kept live by the long-polling change
-// feed GET /api/v1/turnout/changes (each batch of events re-fetches the turnout), with a
-// plain re-fetch every 30 seconds as a fallback. Bars are <meter> elements: no inline
+// precincts marked. Data from GET /api/v1/turnout; kept live by the Server-Sent Events of
+// GET /api/v1/turnout/events (each message is the whole turnout), with a plain re-fetch
+// every 30 seconds as a fallback while the stream is down. Bars are <meter> elements: no inline
 // styles (the CSP refuses them) and no chart library.
 
-import { getTurnout, getTurnoutChanges, isAbort, type Turnout, type TurnoutSums } from "../api";
+import { followTurnout, getTurnout, isAbort, type Turnout, type TurnoutSums } from "../api";
 import { append, clear, el } from "../dom";
 import { formatDate } from "../format";
 import { showProblem } from "./problem";
@@ -36,7 +36,7 @@ export class TurnoutView implements View {
   private readonly problem: HTMLElement;
   private controller: AbortController | null = null;
   private timer: number | undefined;
-  private after = 0;
+  private live = false;
 
   constructor() {
     this.overall = el("div", { class: "turnout-overall", "data-testid": "turnout-overall" });
@@ -102,6 +102,10 @@ export class TurnoutView implements View {
 
   private async refresh(signal: AbortSignal): Promise<void> {
     if (this.timer !== undefined) window.clearTimeout(this.timer);
+    if (this.live) {
+      this.timer = window.setTimeout(() => void this.refresh(signal), kRefreshMs);
+      return;
+    }
     try {
       const t = await getTurnout("", signal);
       this.problem.hidden = true;
@@ -114,23 +118,22 @@ export class TurnoutView implements View {
     if (!signal.aborted) this.timer = window.setTimeout(() => void this.refresh(signal), kRefreshMs);
   }
 
-  // The change feed: catch up without waiting, then long-poll; every batch re-fetches.
+  // The event stream: every message is the turnout now. Reconnects after 3 s when the
+  // server ends the stream (every 10 minutes) or the network drops.
   private async follow(signal: AbortSignal): Promise<void> {
-    let caughtUp = false;
     while (!signal.aborted) {
       try {
-        const changes = await getTurnoutChanges(this.after, caughtUp ? 25 : 0, signal);
-        const fresh = changes.events.length > 0;
-        if (typeof changes.next_after === "number") this.after = changes.next_after;
-        if (fresh && caughtUp) void this.refresh(signal);
-        if (!fresh) {
-          if (!caughtUp) caughtUp = true;
-          else await sleep(3000, signal); // another poll was waiting: the server answered at once
-        }
+        await followTurnout((t) => {
+          this.live = true;
+          this.problem.hidden = true;
+          this.render(t);
+          this.status.textContent = `Live · updated ${new Date().toLocaleTimeString()}`;
+        }, signal);
       } catch (error) {
         if (isAbort(error)) return;
-        await sleep(5000, signal);
       }
+      this.live = false;
+      await sleep(3000, signal);
     }
   }
 
