@@ -546,6 +546,39 @@ json::value GotvJson(const std::string& election, const PrecinctKey& precinct,
                       {"voters", std::move(voters)}};
 }
 
+// The audit events of one strike request. The recorded strikes of a request are one
+// event, "strike.record", whose detail lists every item (voter, key, outcome, strike id);
+// its target is the voter when there is one, else "batch of N". One row per request, not
+// per strike: a phone's backlog of 50 is one audit write, and who reported a given voter
+// is in the strike log (every report is its own row there, with user, time and source).
+// A refused item (scope, bad data) is its own "strike.denied" / "strike.rejected" event.
+void AuditStrikes(const std::string& election, const std::vector<StrikeItemResult>& items,
+                  RequestContext& c) {
+  json::array recorded;
+  std::string target;
+  for (const StrikeItemResult& item : items) {
+    if (item.status.ok()) {
+      recorded.push_back(json::object{{"voter_id", item.request.voter_id},
+                                      {"idempotency_key", item.request.idempotency_key},
+                                      {"outcome", StrikeOutcomeName(item.result.outcome)},
+                                      {"strike_id", item.result.strike_id}});
+      target = item.request.voter_id;
+      continue;
+    }
+    c.AuditRecorded(
+        item.status.code() == ErrorCode::kPermissionDenied ? "strike.denied" : "strike.rejected",
+        item.request.voter_id,
+        json::serialize(json::object{{"election", election},
+                                     {"idempotency_key", item.request.idempotency_key},
+                                     {"error", ErrorCodeName(item.status.code())}}));
+  }
+  if (recorded.empty()) return;
+  if (recorded.size() > 1) target = "batch of " + std::to_string(recorded.size());
+  c.AuditRecorded(
+      "strike.record", target,
+      json::serialize(json::object{{"election", election}, {"strikes", std::move(recorded)}}));
+}
+
 void AddElectionRoutes(std::vector<Route>& routes, Store& store, const Clock& clock,
                        const ElectionOptions& options) {
   auto state = std::make_shared<ElectionState>(store, clock);
@@ -575,22 +608,9 @@ void AddElectionRoutes(std::vector<Route>& routes, Store& store, const Clock& cl
            ++state->generation;
          }
          state->strikes_cv.notify_all();
+         AuditStrikes(election, items, c);
          json::array answers;
-         for (const StrikeItemResult& item : items) {
-           json::object detail{{"election", election},
-                               {"idempotency_key", item.request.idempotency_key}};
-           if (item.status.ok()) {
-             detail["outcome"] = StrikeOutcomeName(item.result.outcome);
-             detail["strike_id"] = item.result.strike_id;
-             c.AuditRecorded("strike.record", item.request.voter_id, json::serialize(detail));
-           } else {
-             detail["error"] = ErrorCodeName(item.status.code());
-             c.AuditRecorded(item.status.code() == ErrorCode::kPermissionDenied ? "strike.denied"
-                                                                                : "strike.rejected",
-                             item.request.voter_id, json::serialize(detail));
-           }
-           answers.push_back(StrikeItemJson(item));
-         }
+         for (const StrikeItemResult& item : items) answers.push_back(StrikeItemJson(item));
          return JsonOk(json::object{{"election", election}, {"results", std::move(answers)}});
        },
        std::string(kRecordStrikesDoc)});

@@ -265,6 +265,31 @@ TEST_F(ElectionApiTest, WatcherOutsideHerPrecinctsGetsA403Item) {
   EXPECT_EQ(recorded->events[0].user_id, 7);
 }
 
+// A batch is one audit event listing every recorded item (a phone's backlog is one audit
+// write); the strike log has one row per report.
+TEST_F(ElectionApiTest, BatchOfStrikesIsOneAuditEventNamingEveryVoter) {
+  Start();
+  Reply r = Post("/api/v1/strikes",
+                 R"({"strikes":[{"voter_id":"NC100","idempotency_key":"audit-batch-01"},)"
+                 R"({"voter_id":"NC101","idempotency_key":"audit-batch-02"},)"
+                 R"({"voter_id":"NC100","idempotency_key":"audit-batch-03"}]})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  server_->Shutdown();  // flushes the audit log
+  Result<AuditPage> recorded = loaded_->store->ListAudit({.action = "strike.record"});
+  ASSERT_TRUE(recorded.ok()) << recorded.status().ToString();
+  ASSERT_EQ(recorded->events.size(), 1u);
+  EXPECT_EQ(recorded->events[0].target, "batch of 3");
+  const json::value detail = json::parse(recorded->events[0].detail);
+  EXPECT_EQ(Str(detail.at("election")), kElection);
+  const json::array& strikes = detail.at("strikes").as_array();
+  ASSERT_EQ(strikes.size(), 3u);
+  EXPECT_EQ(Str(strikes[0].at("voter_id")), "NC100");
+  EXPECT_EQ(Str(strikes[0].at("outcome")), "struck");
+  EXPECT_EQ(Str(strikes[1].at("voter_id")), "NC101");
+  EXPECT_EQ(Str(strikes[2].at("outcome")), "already_struck");
+  EXPECT_EQ(Str(strikes[2].at("idempotency_key")), "audit-batch-03");
+}
+
 TEST_F(ElectionApiTest, NoRoomForStrikesIs429AtOnce) {
   Start({}, 0);
   Reply r = Post("/api/v1/strikes", Strike("NC100", "busy-key-0001"));
