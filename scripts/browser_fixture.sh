@@ -16,16 +16,20 @@
 #       (tests/browser/paper_entry.test.mjs)
 #   NARWHAL_ENTRY_WATCHER_CODE
 #       a poll watcher of that precinct, who must not get the paper-entry page
+#   NARWHAL_UNDO_WATCHER_CODE, NARWHAL_UNDO_PRECINCT
+#       a poll watcher of a precinct no other test strikes in (default 01-04), who takes a
+#       strike back offline (tests/browser/offline_undo.test.mjs)
+#   NARWHAL_UNDO_ADMIN_CODE an admin who checks turnout and the audit log in that test
 # Each code works once, so every test file gets its own user.
 #
-#   fixture=$(scripts/browser_fixture.sh NARWHAL_BINARY DATA_DIR [COUNTY [PRECINCT [STRIKE_PRECINCT [ENTRY_PRECINCT]]]]) || exit 1
+#   fixture=$(scripts/browser_fixture.sh NARWHAL_BINARY DATA_DIR [COUNTY [PRECINCT [STRIKE_PRECINCT [ENTRY_PRECINCT [UNDO_PRECINCT]]]]]) || exit 1
 #   eval "$fixture"
 #
 # COUNTY and PRECINCT default to the demo county's first precinct (92, 01-01); the binary
 # refuses a precinct the voter file does not have, so run `narwhal demo` first.
 set -euo pipefail
 if [ $# -lt 2 ]; then
-  echo "usage: $0 NARWHAL_BINARY DATA_DIR [COUNTY [PRECINCT [STRIKE_PRECINCT [ENTRY_PRECINCT]]]]" >&2
+  echo "usage: $0 NARWHAL_BINARY DATA_DIR [COUNTY [PRECINCT [STRIKE_PRECINCT [ENTRY_PRECINCT [UNDO_PRECINCT]]]]]" >&2
   exit 2
 fi
 bin=$1
@@ -34,6 +38,7 @@ county=${3:-92}
 precinct=${4:-01-01}
 strike_precinct=${5:-01-02}
 entry_precinct=${6:-01-03}
+undo_precinct=${7:-01-04}
 
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
@@ -61,6 +66,8 @@ striker=$(add_user --name "SAM STRIKER" --role poll_watcher --county "$county" -
 hq=$(add_user --name "HAL HEADQUARTERS" --role organizer --county "$county")
 entry=$(add_user --name "EVE ENTRY" --role organizer --county "$county")
 entry_watcher=$(add_user --name "WES WATCHER" --role poll_watcher --county "$county" --precinct "$entry_precinct")
+undo_watcher=$(add_user --name "UMA UNDO" --role poll_watcher --county "$county" --precinct "$undo_precinct")
+undo_admin=$(add_user --name "ADA AUDITOR" --role admin)
 
 printf 'export NARWHAL_WATCHER_CODE=%q\n' "$watcher"
 printf 'export NARWHAL_WATCHER_COUNTY=%q\n' "$county"
@@ -73,3 +80,6 @@ printf 'export NARWHAL_HQ_CODE=%q\n' "$hq"
 printf 'export NARWHAL_ENTRY_CODE=%q\n' "$entry"
 printf 'export NARWHAL_ENTRY_PRECINCT=%q\n' "$entry_precinct"
 printf 'export NARWHAL_ENTRY_WATCHER_CODE=%q\n' "$entry_watcher"
+printf 'export NARWHAL_UNDO_WATCHER_CODE=%q\n' "$undo_watcher"
+printf 'export NARWHAL_UNDO_PRECINCT=%q\n' "$undo_precinct"
+printf 'export NARWHAL_UNDO_ADMIN_CODE=%q\n' "$undo_admin"
