@@ -386,13 +386,15 @@ Status UndoStrikeFor(Store& store, const std::string& election, const std::strin
 // `precinct` is not empty (kNotFound when the county has no such precinct).
 Result<json::value> TurnoutJson(ElectionState& state, const std::string& election,
                                 const std::string& county, const std::string& precinct,
-                                const Principal& principal, TimePoint now) {
+                                const Principal& principal, TimePoint now, uint64_t generation,
+                                std::chrono::steady_clock::time_point* oldest_read = nullptr) {
   NARWHAL_ASSIGN_OR_RETURN(std::vector<std::string> counties, CountiesFor(principal, county));
-  const uint64_t generation = state.Generation();
   std::vector<std::shared_ptr<const TurnoutCache::Rows>> parts;
   for (const std::string& c : counties) {
+    std::chrono::steady_clock::time_point read_at;
     NARWHAL_ASSIGN_OR_RETURN(std::shared_ptr<const TurnoutCache::Rows> part,
-                             state.turnout.Get(election, c, generation));
+                             state.turnout.Get(election, c, generation, &read_at));
+    if (oldest_read != nullptr && (parts.empty() || read_at < *oldest_read)) *oldest_read = read_at;
     parts.push_back(std::move(part));
   }
   Turnout overall;
@@ -475,8 +477,9 @@ class TurnoutEventStream final : public BodyStream {
 
   // "event: turnout" with the turnout now, or "" when it is what was sent last.
   Result<std::string> Event() {
-    NARWHAL_ASSIGN_OR_RETURN(
-        json::value body, TurnoutJson(*state_, election_, county_, "", principal_, clock_.Now()));
+    NARWHAL_ASSIGN_OR_RETURN(json::value body,
+                             TurnoutJson(*state_, election_, county_, "", principal_, clock_.Now(),
+                                         state_->Generation()));
     std::string text = json::serialize(body);
     if (text == last_body_) return std::string();
     last_body_ = text;
@@ -657,9 +660,22 @@ void AddElectionRoutes(std::vector<Route>& routes, Store& store, const Clock& cl
          if (!precinct.empty() && county.empty()) {
            return InvalidArgument("precinct: needs county (precinct codes repeat across counties)");
          }
-         NARWHAL_ASSIGN_OR_RETURN(json::value body, TurnoutJson(*state, election, county, precinct,
-                                                                c.principal, clock.Now()));
-         return JsonOk(body);
+         // The answer depends on the rows and on what the caller may see: her counties.
+         NARWHAL_ASSIGN_OR_RETURN(std::vector<std::string> counties,
+                                  CountiesFor(c.principal, county));
+         std::string key = county + '\x1f' + precinct;
+         for (const std::string& visible : counties) key += '\x1f' + visible;
+         const uint64_t generation = state->Generation();
+         if (std::optional<std::string> kept = state->turnout.Answer(key, generation)) {
+           return JsonResponse(std::move(*kept));
+         }
+         std::chrono::steady_clock::time_point read_at;
+         NARWHAL_ASSIGN_OR_RETURN(json::value body,
+                                  TurnoutJson(*state, election, county, precinct, c.principal,
+                                              clock.Now(), generation, &read_at));
+         std::string text = json::serialize(body);
+         state->turnout.KeepAnswer(key, generation, read_at, text);
+         return JsonResponse(std::move(text));
        },
        std::string(kTurnoutDoc)});
   // Served from the turnout cache (a store read at most once a second per county).

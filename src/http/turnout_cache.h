@@ -19,6 +19,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,9 +38,18 @@ class TurnoutCache {
 
   // The precinct rows of `county` ("" for every county) for `election`, as
   // Store::GetTurnout returns them. `generation` is the caller's count of writes that
-  // change turnout, read before this call.
+  // change turnout, read before this call. `read_at`, when not null, is set to when the
+  // rows were read from the store.
   Result<std::shared_ptr<const Rows>> Get(const std::string& election, const std::string& county,
-                                          uint64_t generation);
+                                          uint64_t generation,
+                                          std::chrono::steady_clock::time_point* read_at = nullptr);
+
+  // Answers built from rows, kept under the same two rules: `key` names everything the
+  // answer depends on besides the rows (election, county, precinct, the caller's scope),
+  // `rows_read_at` is the oldest read time of the rows it was built from.
+  std::optional<std::string> Answer(const std::string& key, uint64_t generation);
+  void KeepAnswer(const std::string& key, uint64_t generation,
+                  std::chrono::steady_clock::time_point rows_read_at, std::string answer);
 
  private:
   struct Entry {
@@ -53,6 +63,12 @@ class TurnoutCache {
   const std::chrono::milliseconds max_age_;
   std::mutex mu_;
   std::map<std::pair<std::string, std::string>, Entry> entries_;  // guarded by mu_
+  struct Answered {
+    std::string answer;
+    uint64_t generation = 0;
+    std::chrono::steady_clock::time_point read_at;
+  };
+  std::map<std::string, Answered, std::less<>> answers_;  // guarded by mu_
 };
 
 }  // namespace narwhal
