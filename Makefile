@@ -8,6 +8,9 @@
 #                   and HAProxy on loopback (docs/deployment.md); make cluster-down stops it
 #   make failover-test  a cluster of its own under strike load: kill -9 the primary, stop
 #                   the standby; nothing acknowledged may be lost or counted twice
+#   make network-test  (root) the app node in a network namespace of its own: delay, a
+#                   partition and a slow link between it and PostgreSQL; bounded answers,
+#                   recovery, nothing lost or counted twice
 
 SHELL := /bin/bash
 JOBS ?= $(shell nproc)
@@ -20,7 +23,7 @@ WEB_DIST := $(CURDIR)/web/dist
 CMAKE_COMMON := -G Ninja -DNARWHAL_WEB_DIST=$(WEB_DIST)
 
 .PHONY: deps web build asan run demo test unit fuzz browser bench format format-check tidy clean \
-	cluster cluster-deps cluster-down failover-test
+	cluster cluster-deps cluster-down failover-test network-test
 
 deps:
 	@scripts/install-deps.sh
@@ -62,6 +65,9 @@ cluster-down:
 
 failover-test: build cluster-deps
 	tests/cluster/failover_test.sh
+
+network-test: build
+	tests/cluster/network_faults_test.sh
 
 format:
 	git ls-files '*.cc' '*.h' | xargs clang-format -i

@@ -12,11 +12,16 @@
 # SESSIONS admins each log in once, the server runs with --trust-forwarded-for (as behind
 # the reverse proxy of docs/security.md) and every request carries the next session's token
 # and its own X-Forwarded-For address. Answers 429 are reported and not counted.
+#
+# BACKEND=postgres runs ours on PostgreSQL instead of the embedded store: the same
+# throwaway server the anchor used (a database of its own, `narwhal ... --store`), so both
+# pay the same disk and the same fsync.
 #   bench/strikes_vs_pgbench.sh [SECONDS]   (default 10; needs build/release, wrk, PostgreSQL 15)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
 loads=${LOADS:-1:4 1:16 1:64 10:16 20:16 50:16}
+backend=${BACKEND:-sqlite}
 nsessions=${SESSIONS:-1024}
 port=${PORT:-18431}
 narwhal=${NARWHAL_BIN:-build/release/src/cli/narwhal}
@@ -56,15 +61,21 @@ cat "$work"/pg/pgb.* | awk '{print $3}' | sort -n > "$work/pg/lat.txt"
 pct() { awk -v p="$2" '{a[NR]=$1} END {i=int(NR*p/100); if (i<1) i=1; printf "%.1f", a[i]/1000}' "$1"; }
 pg_p50=$(pct "$work/pg/lat.txt" 50)
 pg_p99=$(pct "$work/pg/lat.txt" 99)
-runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null
+store_args=()
+if [ "$backend" = postgres ]; then
+  psql_pg -c "CREATE DATABASE narwhal"
+  store_args=(--store "postgresql:///narwhal?host=$work/pg&user=postgres")
+else
+  runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null
+fi
 
 # --- ours: narwhal serve, wrk POSTing strikes ---------------------------------------
 data="$work/ours"
-"$narwhal" demo --data "$data" --voters 20000 >/dev/null
+"$narwhal" demo --data "$data" "${store_args[@]}" --voters 20000 >/dev/null
 { echo "name,role,county,precinct"
   for i in $(seq 1 "$nsessions"); do echo "BENCH ADMIN $i,admin,,"; done; } > "$work/users.csv"
-"$narwhal" users import "$work/users.csv" --data "$data" --out "$work/sheets" --url "http://127.0.0.1:$port/" >/dev/null
-"$narwhal" serve --data "$data" --listen "127.0.0.1:$port" --election 2026-11-03 \
+"$narwhal" users import "$work/users.csv" --data "$data" "${store_args[@]}" --out "$work/sheets" --url "http://127.0.0.1:$port/" >/dev/null
+"$narwhal" serve --data "$data" "${store_args[@]}" --listen "127.0.0.1:$port" --election 2026-11-03 \
   --max-inflight-strikes 4096 --trust-forwarded-for > "$work/serve.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
@@ -111,9 +122,13 @@ for load in $loads; do
   results+=("$b $c $rate $p50 $p99 $bad $reqs")
 done
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
-rows=$(sqlite3 "$data/narwhal.db" "SELECT count(*) FROM strikes" 2>/dev/null || echo "?")
+if [ "$backend" = postgres ]; then
+  rows=$(psql_pg -At -d narwhal -c "SELECT count(*) FROM strikes" 2>/dev/null || echo "?")
+else
+  rows=$(sqlite3 "$data/narwhal.db" "SELECT count(*) FROM strikes" 2>/dev/null || echo "?")
+fi
 
-printf 'machine: %s cores; %s s per run\n' "$(nproc)" "$secs"
+printf 'machine: %s cores; %s s per run; store: %s\n' "$(nproc)" "$secs" "$backend"
 printf 'pgbench one-row INSERT, 16 clients (fsync, synchronous_commit on): %8.0f rows/s  avg %s ms  p50 %s ms  p99 %s ms  (%s rows)\n' \
   "$pg_tps" "$pg_avg" "$pg_p50" "$pg_p99" "$pg_rows"
 best=0

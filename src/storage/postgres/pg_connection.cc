@@ -85,6 +85,13 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectionSettings& s
   // An acknowledged write must be on disk (and on the synchronous standby, when there
   // is one) before COMMIT returns.
   NARWHAL_RETURN_IF_ERROR(c->Run("SET synchronous_commit = on; SET TimeZone = 'UTC'"));
+  // The server's side of a cut connection: without these, a backend whose client vanished
+  // mid-transaction (a partition) keeps its row locks until the kernel's keepalive gives
+  // up, two hours by default, and every strike behind them times out. Found by
+  // tests/cluster/network_faults_test.sh.
+  NARWHAL_RETURN_IF_ERROR(
+      c->Run("SET idle_in_transaction_session_timeout = '60s'; SET tcp_keepalives_idle = 10; "
+             "SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3"));
   NARWHAL_RETURN_IF_ERROR(c->Exec("SELECT set_config('statement_timeout', $1, false)",
                                   Params().Add(std::to_string(settings.statement_timeout.count())))
                               .status());
