@@ -8,13 +8,17 @@
 #include <boost/json/serialize.hpp>
 #include <boost/json/value.hpp>
 #include <condition_variable>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <mutex>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "pg_server.h"
+#include "storage/postgres/postgres_store.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/store.h"
 
@@ -83,12 +87,39 @@ inline std::vector<Voter> FixtureVoters() {
 struct LoadedStore {
   TempDir dir;
   std::unique_ptr<Store> store;
+  std::string pg_schema;  // on PostgreSQL: the schema standing in for its own database
+  ~LoadedStore() {
+    store.reset();
+    if (!pg_schema.empty()) {
+      if (Result<PgServer*> server = PgServer::Shared(); server.ok()) {
+        (void)(*server)->DropSchema(pg_schema);
+      }
+    }
+  }
 };
+
+// The backend the API tests run on: SQLite, or PostgreSQL when NARWHAL_TEST_STORE is
+// "postgres" (ctest registers the API tests a second time that way, tests/http/CMakeLists.txt).
+inline bool ApiTestsOnPostgres() {
+  const char* store = std::getenv("NARWHAL_TEST_STORE");
+  return store != nullptr && std::string_view(store) == "postgres";
+}
+
+inline Result<std::unique_ptr<Store>> OpenTestStore(LoadedStore& loaded) {
+  if (!ApiTestsOnPostgres()) {
+    return OpenSqliteStore({.path = (loaded.dir.path() / "narwhal.db").string()});
+  }
+  NARWHAL_ASSIGN_OR_RETURN(PgServer * server, PgServer::Shared());
+  NARWHAL_ASSIGN_OR_RETURN(loaded.pg_schema, server->CreateSchema());
+  PostgresOptions options;
+  options.conninfo = server->SchemaConnInfo(loaded.pg_schema);
+  options.pool_size = 4;
+  return OpenPostgresStore(options);
+}
 
 inline std::unique_ptr<LoadedStore> OpenLoadedStore() {
   auto loaded = std::make_unique<LoadedStore>();
-  Result<std::unique_ptr<Store>> opened =
-      OpenSqliteStore({.path = (loaded->dir.path() / "narwhal.db").string()});
+  Result<std::unique_ptr<Store>> opened = OpenTestStore(*loaded);
   EXPECT_TRUE(opened.ok()) << opened.status().ToString();
   if (!opened.ok()) return nullptr;
   loaded->store = std::move(opened).value();
