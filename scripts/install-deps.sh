@@ -13,12 +13,14 @@ packages=(
   libcairo2-dev libpango1.0-dev libarchive-dev libgtest-dev libgmock-dev libbenchmark-dev
   # servers and tools the tests and benchmarks start for real
   postgresql-15 postgresql-contrib poppler-utils nginx-light wrk curl bc
+  # the failover test's cluster (tests/cluster/, make cluster) and the network fault test
+  patroni etcd-server etcd-client haproxy iproute2 python3
   # browser tests
   chromium nodejs npm
   # fonts for the PDFs
   fonts-dejavu-core
 )
-# Optional extras by name (make cluster adds Patroni, etcd and HAProxy).
+# Optional extras by name.
 # shellcheck disable=SC2206
 packages+=(${NARWHAL_EXTRA_PACKAGES:-})
 

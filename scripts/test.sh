@@ -3,12 +3,14 @@
 #   1. unit, store-conformance, import, API and CLI tests (ctest, under ASan+UBSan)
 #   2. the CSV fuzzer, briefly (libFuzzer, clang)
 #   3. the browser test: a real `narwhal serve` over a demo county, driven by Chromium
+#   4. the failover and network fault tests (tests/cluster/), about 4 minutes
 # Ends with one line "tests: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 build=${NARWHAL_BUILD:-build/asan}
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$root/tests/lsan.supp:print_suppressions=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 
 passed=0
@@ -72,6 +74,20 @@ browser() {
   return $rc
 }
 step "browser: login, scope and voter search in Chromium" browser
+
+# 4. breaking things on purpose, on loopback and in a namespace of our own (root only):
+#    kill -9 of the PostgreSQL primary under strike load, a standby that stops confirming,
+#    and a network that delays and drops between an app node and PostgreSQL.
+if [ "$(id -u)" -eq 0 ]; then
+  step "failover: Patroni cluster, kill -9 of the primary and a paused standby under strikes" \
+    env NARWHAL_BIN="$build/src/cli/narwhal" tests/cluster/failover_test.sh
+  step "network faults: delay, partition and a slow server between app and PostgreSQL" \
+    env NARWHAL_BIN="$build/src/cli/narwhal" tests/cluster/network_faults_test.sh
+else
+  echo "=== cluster and network fault tests need root (namespaces, the postgres user); not run"
+  failed=$((failed + 1))
+  failures+=("cluster and network fault tests: not root")
+fi
 
 echo
 if [ ${#failures[@]} -gt 0 ]; then
