@@ -70,7 +70,7 @@ using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
 // One connection over a plain or a TLS stream. Lives as long as an asynchronous operation
-// holds it; every member is touched only on the connection's strand, except where noted.
+// holds it; every member is touched only on the connection's I/O thread, except where noted.
 template <class Stream>
 class Session final : public SessionBase, public std::enable_shared_from_this<Session<Stream>> {
  public:
@@ -159,8 +159,17 @@ class ServerImpl final : public Server {
                             .stopping = &stopping_}}),
                 deps.authenticator ? *deps.authenticator : *owned_authenticator_, metrics_, clock,
                 audit_, options.rate_limits),
-        work_guard_(asio::make_work_guard(ioc_)),
-        acceptor_(asio::make_strand(ioc_)),
+        iocs_([n = std::max(1, options.threads)] {
+          std::vector<std::unique_ptr<asio::io_context>> contexts;
+          for (int i = 0; i < n; ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
+          return contexts;
+        }()),
+        work_guards_([this] {
+          std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+          for (auto& ioc : iocs_) guards.push_back(asio::make_work_guard(*ioc));
+          return guards;
+        }()),
+        acceptor_(*iocs_[0]),
         handler_pool_(static_cast<size_t>(options.handler_threads)) {}
 
   ~ServerImpl() override { Shutdown(); }
@@ -204,7 +213,7 @@ class ServerImpl final : public Server {
 
   void Run() {
     DoAccept();
-    for (int i = 0; i < options_.threads; ++i) io_threads_.emplace_back([this] { RunIo(); });
+    for (auto& ioc : iocs_) io_threads_.emplace_back([this, &ioc] { RunIo(*ioc); });
   }
 
   uint16_t port() const override { return port_; }
@@ -237,8 +246,8 @@ class ServerImpl final : public Server {
                    " connections still open after the shutdown grace period; closing them");
       }
     }
-    work_guard_.reset();
-    ioc_.stop();
+    for (auto& guard : work_guards_) guard.reset();
+    for (auto& ioc : iocs_) ioc->stop();
     for (std::thread& t : io_threads_) t.join();
     io_threads_.clear();
     handler_pool_.join();
@@ -248,7 +257,7 @@ class ServerImpl final : public Server {
   }
 
   void WaitForSignal() override {
-    asio::signal_set signals(ioc_, SIGINT, SIGTERM);
+    asio::signal_set signals(*iocs_[0], SIGINT, SIGTERM);
     signals.async_wait([this](const beast::error_code& ec, int signal_number) {
       if (ec) return;
       LogInfo("http: signal " + std::to_string(signal_number) + ", shutting down");
@@ -273,10 +282,10 @@ class ServerImpl final : public Server {
   }
 
  private:
-  void RunIo() {
+  void RunIo(asio::io_context& ioc) {
     for (;;) {
       try {
-        ioc_.run();
+        ioc.run();
         return;
       } catch (const std::exception& e) {
         // A handler threw; the connection it served is gone, the server goes on.
@@ -292,21 +301,23 @@ class ServerImpl final : public Server {
   }
 
   void DoAccept() {
-    acceptor_.async_accept(
-        asio::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
-          if (ec == asio::error::operation_aborted || stopping()) return;
-          if (ec) {
-            LogWarning("http: accept failed: " + ec.message());
-          } else {
-            const uint64_t id = next_session_id_++;
-            if (tls_) {
-              Begin(std::make_shared<Session<TlsStream>>(std::move(socket), *this, id, *tls_), id);
-            } else {
-              Begin(std::make_shared<Session<PlainStream>>(std::move(socket), *this, id), id);
-            }
-          }
-          DoAccept();
-        });
+    // Connections are spread over the I/O contexts in turn; each context has one thread, so
+    // a connection's handlers never run concurrently and need no strand.
+    asio::io_context& ioc = *iocs_[next_session_id_ % iocs_.size()];
+    acceptor_.async_accept(ioc.get_executor(), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || stopping()) return;
+      if (ec) {
+        LogWarning("http: accept failed: " + ec.message());
+      } else {
+        const uint64_t id = next_session_id_++;
+        if (tls_) {
+          Begin(std::make_shared<Session<TlsStream>>(std::move(socket), *this, id, *tls_), id);
+        } else {
+          Begin(std::make_shared<Session<PlainStream>>(std::move(socket), *this, id), id);
+        }
+      }
+      DoAccept();
+    });
   }
 
   // Constant after construction. Declared before the io_context: pending handlers that
@@ -331,10 +342,12 @@ class ServerImpl final : public Server {
   std::mutex shutdown_mu_;
   bool shut_down_ = false;  // guarded by shutdown_mu_
 
-  asio::io_context ioc_;
-  asio::executor_work_guard<asio::io_context::executor_type> work_guard_;
-  tcp::acceptor acceptor_;        // touched only on its strand after Run
-  uint64_t next_session_id_ = 0;  // touched only on the acceptor's strand
+  // One io_context per I/O thread, each run by that thread alone (concurrency hint 1):
+  // less locking than one context shared by all threads, and no strands.
+  std::vector<std::unique_ptr<asio::io_context>> iocs_;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_guards_;
+  tcp::acceptor acceptor_;        // on iocs_[0]; touched only by its thread after Run
+  uint64_t next_session_id_ = 0;  // touched only by the acceptor's thread
   asio::thread_pool handler_pool_;
   std::vector<std::thread> io_threads_;  // guarded by shutdown_mu_ after Run
 };

@@ -1,9 +1,12 @@
 // The HTTP server: Boost.Beast on Asio (HTTP/1.1, optionally over TLS with OpenSSL),
 // serving the JSON API under /api/v1/, the web pages, /healthz, /readyz and /metrics.
 //
-// Threads: `threads` I/O threads read and write connections; handlers run on a separate
-// pool of `handler_threads`, because Store calls block (SQLite) and must not stall the
-// connections of other clients. The Server owns and joins both. Handlers are thin:
+// Threads: `threads` I/O threads read and write connections, each running an io_context
+// of its own (connections are dealt out in turn; a connection stays on its thread, so it
+// needs no strand). Handlers run on a separate pool of `handler_threads`, because Store
+// calls block (SQLite) and must not stall the connections of other clients, except routes
+// marked Execution::kInline, which run on the I/O thread (router.h). The Server owns and
+// joins both. Handlers are thin:
 // parse, call a plain function, map its Result to a response. Every route passes through
 // one middleware chain (router.h: request id, authentication seam, metrics, errors as
 // application/problem+json); transport limits (413, 431, 400, timeouts) are enforced
