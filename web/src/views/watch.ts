@@ -190,7 +190,8 @@ export class WatchView implements View {
   }
 
   hide(): void {
-    // The outbox keeps syncing while another page is shown; only the listener goes.
+    // The outbox keeps syncing while another page is shown, so the "online" listener stays
+    // (show() adding the same function again is a no-op).
     this.active = false;
   }
 
