@@ -329,6 +329,10 @@ voter2=$(tail -2 "$work/voters" | head -1)
 key="$prefix-standby-1"
 key2="$prefix-standby-2"
 kill -STOP "${stopped_pids[@]}"
+# runuser, like su, stops itself when its child stops; continue it with the others, or it
+# never reaps Patroni and stays behind, stopped, after the test.
+runuser_pid=$(ps -o ppid= -p "${stopped_pids[0]}" | tr -d ' ')
+[ -n "$runuser_pid" ] && [ "$runuser_pid" != 1 ] && stopped_pids+=("$runuser_pid")
 log "SIGSTOP to pg$((standby + 1)) (Patroni, postmaster and its children: ${stopped_pids[*]})"
 timed_strike "${apps[0]}" "$key" "$voter" "$work/standby_1" &
 first_pid=$!
