@@ -14,6 +14,7 @@
 // outbox only when the server answered for it. The sitting's entries are listed newest
 // first, each with its outcome and an "Undo" (POST /api/v1/strikes/undo, with a reason).
 
+import { SyncTimer } from "../sync_timer";
 import {
   ApiError,
   getVoter,
@@ -123,8 +124,8 @@ export class EntryView implements View {
   private readonly rows = new Map<string, { sig: string; li: HTMLLIElement }>();
   private syncing = false;
   private failures = 0;
-  private syncTimer: number | undefined;
-  private readonly onOnline = () => this.kick();
+  private readonly syncTimer = new SyncTimer(() => void this.sync());
+  private readonly onOnline = () => this.syncTimer.now();
 
   constructor(me: Me) {
     this.me = me;
@@ -221,7 +222,7 @@ export class EntryView implements View {
       this.db = LocalDb.open(`narwhal-entry-${this.me.id}`).catch(() => null);
       void this.load();
     } else {
-      this.kick();
+      this.syncTimer.now();
     }
     this.typed(); // a lookup hide() stopped starts again
     this.input.focus();
@@ -249,7 +250,7 @@ export class EntryView implements View {
       this.entries.sort((a, b) => b.entered_at.localeCompare(a.entered_at));
     }
     this.render();
-    this.kick();
+    this.syncTimer.now();
   }
 
   // --- looking up -------------------------------------------------------------------
@@ -453,7 +454,7 @@ export class EntryView implements View {
       }
     }
     this.render();
-    this.kick();
+    this.syncTimer.now();
   }
 
   // --- the list and undo ------------------------------------------------------------
@@ -642,20 +643,6 @@ export class EntryView implements View {
 
   // --- sending ----------------------------------------------------------------------
 
-  private kick(): void {
-    if (this.syncTimer !== undefined) window.clearTimeout(this.syncTimer);
-    this.syncTimer = undefined;
-    void this.sync();
-  }
-
-  private schedule(ms: number): void {
-    if (this.syncTimer !== undefined) window.clearTimeout(this.syncTimer);
-    this.syncTimer = window.setTimeout(() => {
-      this.syncTimer = undefined;
-      void this.sync();
-    }, ms);
-  }
-
   private async sync(): Promise<void> {
     // Dropped at logout (the shell removes the element): the outbox waits in IndexedDB for
     // her next login in this browser.
@@ -672,7 +659,7 @@ export class EntryView implements View {
         }
         if (!navigator.onLine) {
           this.syncState.textContent = "Offline: entries are kept in this browser";
-          this.schedule(5000);
+          this.syncTimer.after(5000);
           return;
         }
         const batch = queued.slice(0, kBatch);
@@ -700,7 +687,7 @@ export class EntryView implements View {
           const wait = Math.round(delay / 2 + Math.random() * (delay / 2));
           const why = retryable ? "Cannot send now" : "The server refused the batch";
           this.syncState.textContent = `${why}; retrying in ${Math.ceil(wait / 1000)} s`;
-          this.schedule(wait);
+          this.syncTimer.after(wait);
           return;
         } finally {
           for (const e of batch) this.inFlight.delete(e.key);
@@ -723,7 +710,7 @@ export class EntryView implements View {
         if (db && answered.length > 0) await db.write("outbox", [], answered).catch(() => {});
         this.render();
         if (answered.length === 0) {
-          this.schedule(5000);
+          this.syncTimer.after(5000);
           return;
         }
       }

@@ -9,6 +9,7 @@
 // 5xx. An item leaves the outbox only when the server answered for it. Reloading or losing
 // the network loses nothing; the page always says how much is not sent yet.
 
+import { SyncTimer } from "../sync_timer";
 import {
   ApiError,
   postStrikes,
@@ -126,9 +127,9 @@ export class WatchView implements View {
   private lastSeq = 0;
   private syncing = false;
   private failures = 0;
-  private timer: number | undefined;
+  private readonly syncTimer = new SyncTimer(() => void this.sync());
   private active = false;
-  private readonly onOnline = () => this.kick();
+  private readonly onOnline = () => this.syncTimer.now();
 
   constructor(me: Me) {
     this.me = me;
@@ -185,7 +186,7 @@ export class WatchView implements View {
       this.db = LocalDb.open(`narwhal-watch-${this.me.id}`, migrate);
       void this.load();
     } else {
-      this.kick();
+      this.syncTimer.now();
     }
   }
 
@@ -207,7 +208,7 @@ export class WatchView implements View {
       this.render();
     }
     if (!loaded || this.book.length === 0) await this.download(db);
-    this.kick();
+    this.syncTimer.now();
   }
 
   private precincts(): Array<{ county: string; precinct: string }> {
@@ -372,7 +373,7 @@ export class WatchView implements View {
     this.problem.hidden = true;
     this.countOutbox(await db.all<Outgoing>("outbox"));
     this.render();
-    this.kick();
+    this.syncTimer.now();
   }
 
   private async strike(voterId: string): Promise<void> {
@@ -445,23 +446,6 @@ export class WatchView implements View {
     });
   }
 
-  // Starts a sync round now (after a tap, when the network returns).
-  private kick(): void {
-    if (this.timer !== undefined) {
-      window.clearTimeout(this.timer);
-      this.timer = undefined;
-    }
-    void this.sync();
-  }
-
-  private schedule(ms: number): void {
-    if (this.timer !== undefined) window.clearTimeout(this.timer);
-    this.timer = window.setTimeout(() => {
-      this.timer = undefined;
-      void this.sync();
-    }, ms);
-  }
-
   private async sync(): Promise<void> {
     // Dropped at logout (the shell removes the element): the outbox waits in IndexedDB for
     // her next login on this phone.
@@ -478,7 +462,7 @@ export class WatchView implements View {
         }
         if (!navigator.onLine) {
           this.setSync("Offline: strikes are kept on this phone");
-          this.schedule(5000);
+          this.syncTimer.after(5000);
           return;
         }
         this.setSync("Sending…");
@@ -503,13 +487,13 @@ export class WatchView implements View {
           const wait = Math.round(delay / 2 + Math.random() * (delay / 2));
           const what = retryable ? "Cannot send now" : "The server refused the batch";
           this.setSync(`${what}; retrying in ${Math.ceil(wait / 1000)} s`);
-          this.schedule(wait);
+          this.syncTimer.after(wait);
           return;
         }
         this.failures = 0;
         if (this.active) this.render();
         if (!progress) {
-          this.schedule(5000);
+          this.syncTimer.after(5000);
           return;
         }
       }
