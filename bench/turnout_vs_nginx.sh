@@ -14,7 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
-nsessions=${SESSIONS:-2048}
+nsessions=${SESSIONS:-4096}
 port=${PORT:-18441}
 nginx_port=${NGINX_PORT:-18442}
 narwhal=${NARWHAL_BIN:-build/release/src/cli/narwhal}

@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 namespace narwhal {
 
 RateLimiter::RateLimiter(const Clock& clock, RateLimit limit, size_t max_keys)
-    : clock_(clock), limit_(limit), max_keys_(std::max<size_t>(1, max_keys)) {}
+    : clock_(clock), limit_(limit), max_per_shard_(std::max<size_t>(1, max_keys / kShards)) {}
 
 void RateLimiter::Refill(Bucket& b, std::chrono::steady_clock::time_point now) const {
   double seconds = std::chrono::duration<double>(now - b.updated).count();
@@ -16,38 +17,40 @@ void RateLimiter::Refill(Bucket& b, std::chrono::steady_clock::time_point now) c
   }
 }
 
-void RateLimiter::EvictOne(std::chrono::steady_clock::time_point now) {
-  // Look at a few of the least recently used buckets for one that is full again.
-  auto it = lru_.end();
-  for (int looked = 0; looked < 8 && it != lru_.begin(); ++looked) {
-    --it;
-    Bucket& b = buckets_.at(*it);
-    Refill(b, now);
-    if (b.tokens >= limit_.burst) {
-      buckets_.erase(*it);
-      lru_.erase(it);
-      return;
-    }
+void RateLimiter::Evict(Shard& shard, std::chrono::steady_clock::time_point now) const {
+  auto& buckets = shard.buckets;
+  for (auto it = buckets.begin(); it != buckets.end();) {
+    Refill(it->second, now);
+    it = it->second.tokens >= limit_.burst ? buckets.erase(it) : std::next(it);
   }
-  buckets_.erase(lru_.back());
-  lru_.pop_back();
+  const size_t keep = max_per_shard_ * 3 / 4;
+  if (buckets.size() <= keep) return;
+  using Entry = std::pair<std::chrono::steady_clock::time_point, std::string>;
+  std::vector<Entry> by_age;
+  by_age.reserve(buckets.size());
+  for (const auto& [key, bucket] : buckets) by_age.emplace_back(bucket.updated, key);
+  const size_t drop = buckets.size() - keep;
+  std::nth_element(by_age.begin(), by_age.begin() + static_cast<std::ptrdiff_t>(drop - 1),
+                   by_age.end(), [](const Entry& a, const Entry& b) { return a.first < b.first; });
+  for (size_t i = 0; i < drop; ++i) buckets.erase(by_age[i].second);
 }
 
 std::chrono::milliseconds RateLimiter::Acquire(std::string_view key, double cost) {
-  auto now = clock_.Monotonic();
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = buckets_.find(std::string(key));
-  if (it == buckets_.end()) {
-    if (buckets_.size() >= max_keys_) EvictOne(now);
-    lru_.emplace_front(key);
-    it = buckets_.emplace(std::string(key), Bucket{limit_.burst, now, lru_.begin()}).first;
+  const auto now = clock_.Monotonic();
+  const size_t hash = KeyHash()(key);
+  Shard& shard = shards_[(hash >> 8) % kShards];
+  std::lock_guard<std::mutex> lock(shard.mu);
+  auto it = shard.buckets.find(key);
+  if (it == shard.buckets.end()) {
+    if (shard.buckets.size() >= max_per_shard_) Evict(shard, now);
+    it = shard.buckets.emplace(std::string(key), Bucket{limit_.burst, now}).first;
   } else {
-    lru_.splice(lru_.begin(), lru_, it->second.lru);
     Refill(it->second, now);
   }
   Bucket& b = it->second;
   if (b.tokens >= cost) {
     b.tokens -= cost;
+    b.updated = now;
     return std::chrono::milliseconds(0);
   }
   double wait = (cost - b.tokens) / limit_.per_second;
@@ -55,8 +58,12 @@ std::chrono::milliseconds RateLimiter::Acquire(std::string_view key, double cost
 }
 
 size_t RateLimiter::size() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return buckets_.size();
+  size_t n = 0;
+  for (const Shard& shard : shards_) {
+    std::lock_guard<std::mutex> lock(shard.mu);
+    n += shard.buckets.size();
+  }
+  return n;
 }
 
 }  // namespace narwhal

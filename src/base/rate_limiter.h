@@ -2,16 +2,18 @@
 // "N requests per second with bursts of B" limits that answer 429 with a Retry-After.
 //
 // Memory is bounded: at most `max_keys` buckets; when full, buckets that have refilled
-// completely (and so carry no information) are dropped first, then the least recently used.
+// completely (and so carry no information) are dropped first, then the least recently used,
+// a quarter at a time so that the sweep is paid once per many new keys.
 // Time comes from the injected Clock, so tests need no sleeps.
 //
-// Thread-safety: all methods are safe to call concurrently.
+// Thread-safety: all methods are safe to call concurrently. Keys are spread over shards,
+// each with its own lock, so that requests on different cores rarely wait for each other.
 #ifndef NARWHAL_BASE_RATE_LIMITER_H_
 #define NARWHAL_BASE_RATE_LIMITER_H_
 
 #include <chrono>
 #include <cstddef>
-#include <list>
+#include <array>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -39,20 +41,31 @@ class RateLimiter {
  private:
   struct Bucket {
     double tokens;
-    std::chrono::steady_clock::time_point updated;
-    std::list<std::string>::iterator lru;
+    std::chrono::steady_clock::time_point updated;  // of the last refill or use
   };
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const noexcept {
+      return std::hash<std::string_view>()(key);
+    }
+  };
+  struct Shard {
+    mutable std::mutex mu;
+    std::unordered_map<std::string, Bucket, KeyHash, std::equal_to<>> buckets;  // guarded by mu
+  };
+  static constexpr size_t kShards = 16;
+
   void Refill(Bucket& b, std::chrono::steady_clock::time_point now) const;
-  void EvictOne(std::chrono::steady_clock::time_point now);
+  // Makes room in a full shard: drops refilled buckets, then the least recently used, until
+  // at most three quarters of `max_per_shard_` are left. Called with the shard's lock held.
+  void Evict(Shard& shard, std::chrono::steady_clock::time_point now) const;
 
   // Constant after construction.
   const Clock& clock_;
   const RateLimit limit_;
-  const size_t max_keys_;
+  const size_t max_per_shard_;
 
-  mutable std::mutex mu_;
-  std::unordered_map<std::string, Bucket> buckets_;  // guarded by mu_
-  std::list<std::string> lru_;                       // guarded by mu_; front = most recent
+  std::array<Shard, kShards> shards_;
 };
 
 }  // namespace narwhal

@@ -198,18 +198,32 @@ std::string Router::RequestId(const HttpRequest& request) {
   return id_prefix_ + "-" + std::to_string(next_id_.fetch_add(1, std::memory_order_relaxed));
 }
 
+size_t Router::SeriesKeyHash::operator()(const SeriesKey& k) const noexcept {
+  const size_t h = std::hash<std::string_view>()(k.route);
+  return h ^ (std::hash<std::string_view>()(k.method) * 31) ^ (static_cast<size_t>(k.status) << 7);
+}
+
 void Router::Record(std::string_view route, std::string_view method, int status, double seconds) {
-  const MetricLabels labels = {{"route", std::string(route)},
-                               {"method", std::string(MethodLabel(method))},
-                               {"status", std::to_string(status)}};
-  metrics_
-      .GetCounter(kRequestsTotal, "HTTP requests answered, by route, method and status.", labels)
-      .Increment();
-  metrics_
-      .GetHistogram(kRequestDuration,
-                    "Time from a parsed request to its response, by route, method and status.",
-                    labels)
-      .Observe(seconds);
+  const SeriesKey key{route, MethodLabel(method), status};
+  RequestSeries series{};
+  {
+    std::shared_lock lock(series_mu_);
+    if (auto it = series_.find(key); it != series_.end()) series = it->second;
+  }
+  if (series.total == nullptr) {
+    const MetricLabels labels = {{"route", std::string(route)},
+                                 {"method", std::string(key.method)},
+                                 {"status", std::to_string(status)}};
+    series.total = &metrics_.GetCounter(
+        kRequestsTotal, "HTTP requests answered, by route, method and status.", labels);
+    series.duration = &metrics_.GetHistogram(
+        kRequestDuration, "Time from a parsed request to its response, by route, method and status.",
+        labels);
+    std::unique_lock lock(series_mu_);
+    series_.emplace(key, series);
+  }
+  series.total->Increment();
+  series.duration->Observe(seconds);
 }
 
 HttpResponse Router::Handle(const HttpRequest& request) {
@@ -218,7 +232,7 @@ HttpResponse Router::Handle(const HttpRequest& request) {
   RequestContext context;
   context.request_id = RequestId(request);
   context.remote_addr = request.remote_addr;
-  std::string route_name = "unmatched";
+  std::string_view route_name = "unmatched";
   HttpResponse response;
   try {
     response = Dispatch(request, context, route_name);
@@ -238,7 +252,7 @@ HttpResponse Router::Handle(const HttpRequest& request) {
 }
 
 HttpResponse Router::Dispatch(const HttpRequest& request, RequestContext& context,
-                              std::string& route_name) {
+                              std::string_view& route_name) {
   if (auto limited =
           Throttled(per_address_, "a:" + request.remote_addr, "from your address", context)) {
     return *std::move(limited);

@@ -23,8 +23,10 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "base/clock.h"
@@ -157,13 +159,32 @@ class Router {
  private:
   std::string RequestId(const HttpRequest& request);
   HttpResponse Dispatch(const HttpRequest& request, RequestContext& context,
-                        std::string& route_name);
+                        std::string_view& route_name);
   // A 429 when `limiter` has no token left for `key`, else nullopt.
   std::optional<HttpResponse> Throttled(RateLimiter& limiter, const std::string& key,
                                         std::string_view what, const RequestContext& context);
   // Sends the handler's notes to the audit sink. kUnavailable when it refused them.
   Status RecordAudit(const RequestContext& context);
   void Record(std::string_view route, std::string_view method, int status, double seconds);
+
+  // The two series a request is counted in, by (route, method label, status): looked up in
+  // the registry once, then found here without building labels. The route names and
+  // method labels are views of constant storage.
+  struct SeriesKey {
+    std::string_view route;
+    std::string_view method;
+    int status;
+    bool operator==(const SeriesKey&) const = default;
+  };
+  struct SeriesKeyHash {
+    size_t operator()(const SeriesKey& k) const noexcept;
+  };
+  struct RequestSeries {
+    Counter* total;
+    Histogram* duration;
+  };
+  std::shared_mutex series_mu_;
+  std::unordered_map<SeriesKey, RequestSeries, SeriesKeyHash> series_;  // guarded by series_mu_
 
   // Constant after construction.
   const std::vector<Route> routes_;

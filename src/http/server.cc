@@ -14,6 +14,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -48,6 +49,52 @@ using tcp = asio::ip::tcp;
 constexpr std::chrono::seconds kLingerTime{2};
 
 class ServerImpl;
+
+// A header name or value as it goes on the wire: CR, LF and NUL cannot end a header line
+// early (a handler's value never splits into a second header); each becomes a space.
+void AppendHeaderText(std::string_view text, std::string& out) {
+  for (char c : text) out += (c == '\r' || c == '\n' || c == '\0') ? ' ' : c;
+}
+
+// The status line and headers of a whole (not streamed) response, written by hand: the
+// same bytes Beast's serializer would produce (Content-Length, Connection as HTTP/1.0 or
+// 1.1 needs it, no body for 1xx, 204 and 304), without building a header container per
+// request. Content-Length, Transfer-Encoding and Connection are the server's alone.
+void SerializeHead(const HttpResponse& response, unsigned version, bool keep_alive,
+                   std::string& out) {
+  const auto status = static_cast<http::status>(response.status);
+  const bool bodiless =
+      response.status < 200 || response.status == 204 || response.status == 304;
+  out.clear();
+  out += version >= 11 ? "HTTP/1.1 " : "HTTP/1.0 ";
+  out += std::to_string(response.status);
+  out += ' ';
+  out += http::obsolete_reason(status);
+  out += "\r\n";
+  if (!response.content_type.empty()) {
+    out += "Content-Type: ";
+    AppendHeaderText(response.content_type, out);
+    out += "\r\n";
+  }
+  for (const auto& [name, value] : response.headers) {
+    if (beast::iequals(name, "content-length") || beast::iequals(name, "transfer-encoding") ||
+        beast::iequals(name, "connection")) {
+      continue;
+    }
+    AppendHeaderText(name, out);
+    out += ": ";
+    AppendHeaderText(value, out);
+    out += "\r\n";
+  }
+  if (!bodiless) {
+    out += "Content-Length: ";
+    out += std::to_string(response.body.size());
+    out += "\r\n";
+  }
+  if (version >= 11 && !keep_alive) out += "Connection: close\r\n";
+  if (version < 11 && keep_alive) out += "Connection: keep-alive\r\n";
+  out += "\r\n";
+}
 
 // One connection, as the server sees it: closable on shutdown, unregistered when it ends.
 class SessionBase {
@@ -109,7 +156,7 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   void Handshake();
   void DoRead();
   void OnRead(beast::error_code ec);
-  void Respond(const HttpResponse& response, bool keep_alive);
+  void Respond(HttpResponse response, bool keep_alive);
   void OnWrite(bool close, beast::error_code ec);
   // A response with a BodyStream: the headers and first piece, then a piece about every
   // second (asked for on the handler pool), each as one chunk, until the stream or the
@@ -126,7 +173,9 @@ class Session final : public SessionBase, public std::enable_shared_from_this<Se
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  std::optional<http::response<http::string_body>> response_;
+  // The response being written: its head (SerializeHead) and its body.
+  std::string out_head_;
+  std::string out_body_;
   // The open stream, while there is one.
   std::shared_ptr<BodyStream> body_stream_;
   std::optional<http::response<http::empty_body>> stream_head_;
@@ -480,45 +529,35 @@ void Session<Stream>::OnRead(beast::error_code ec) {
         request, 429, ErrorCodeName(ErrorCode::kResourceExhausted), "Too many requests",
         "too many " + admission->what() + " in flight; retry in a second");
     refused.headers.emplace_back("Retry-After", "1");
-    Respond(refused, keep_alive);
+    Respond(std::move(refused), keep_alive);
     return;
   }
   asio::post(server_.handler_pool(), [self = this->shared_from_this(), request = std::move(request),
                                       keep_alive, admission = std::move(admission)]() mutable {
     HttpResponse response = self->server_.router().Handle(request);
     if (admission) admission->Leave();
-    asio::post(self->executor(), [self, response = std::move(response), keep_alive] {
-      self->Respond(response, keep_alive);
+    asio::post(self->executor(), [self, response = std::move(response), keep_alive]() mutable {
+      self->Respond(std::move(response), keep_alive);
     });
   });
 }
 
 template <class Stream>
-void Session<Stream>::Respond(const HttpResponse& response, bool keep_alive) {
+void Session<Stream>::Respond(HttpResponse response, bool keep_alive) {
   if (response.stream && version_ >= 11 && !server_.stopping()) {
     StartStream(response);
     return;
   }
   const bool close = !keep_alive || server_.stopping();
-  response_.emplace();
-  try {
-    response_->version(version_);
-    response_->result(static_cast<unsigned>(response.status));
-    if (!response.content_type.empty()) {
-      response_->set(http::field::content_type, response.content_type);
-    }
-    for (const auto& [name, value] : response.headers) response_->set(name, value);
-    response_->body() = response.body;
-    response_->keep_alive(!close);
-    response_->prepare_payload();
-  } catch (const std::exception& e) {
-    LogError(std::string("http: cannot build a response: ") + e.what());
-    Lowest().close();
-    return;
-  }
+  SerializeHead(response, version_, !close, out_head_);
+  const bool bodiless =
+      response.status < 200 || response.status == 204 || response.status == 304;
+  out_body_ = bodiless ? std::string() : std::move(response.body);
   state_ = State::kWriting;
   Lowest().expires_after(server_.options().request_timeout);
-  http::async_write(stream_, *response_,
+  const std::array<asio::const_buffer, 2> buffers = {asio::buffer(out_head_),
+                                                     asio::buffer(out_body_)};
+  asio::async_write(stream_, buffers,
                     [self = this->shared_from_this(), close](beast::error_code ec, size_t) {
                       self->OnWrite(close, ec);
                     });
@@ -616,7 +655,7 @@ void Session<Stream>::EndStream(beast::error_code ec) {
 
 template <class Stream>
 void Session<Stream>::OnWrite(bool close, beast::error_code ec) {
-  response_.reset();
+  out_body_.clear();
   if (ec) {
     Lowest().close();
     return;
