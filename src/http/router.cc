@@ -226,16 +226,16 @@ void Router::Record(std::string_view route, std::string_view method, int status,
   series.duration->Observe(seconds);
 }
 
-HttpResponse Router::Handle(const HttpRequest& request) {
+HttpResponse Router::Handle(const HttpRequest& request, Resolution resolution) {
   const auto start = clock_.Monotonic();
   in_flight_.Add(1);
   RequestContext context;
   context.request_id = RequestId(request);
   context.remote_addr = request.remote_addr;
-  std::string_view route_name = "unmatched";
+  context.path = resolution.path;
   HttpResponse response;
   try {
-    response = Dispatch(request, context, route_name);
+    response = Dispatch(request, resolution, context);
   } catch (const std::exception& e) {
     response = ProblemResponse(Internal(std::string("handler threw: ") + e.what()), context.path,
                                context.request_id);
@@ -246,52 +246,64 @@ HttpResponse Router::Handle(const HttpRequest& request) {
   AddSecurityHeaders(context.path, response);
   response.headers.emplace_back("X-Request-Id", context.request_id);
   const std::chrono::duration<double> elapsed = clock_.Monotonic() - start;
+  const std::string_view route_name =
+      resolution.route != nullptr ? std::string_view(resolution.route->name) : "unmatched";
   Record(route_name, request.method, response.status, elapsed.count());
   in_flight_.Add(-1);
   return response;
 }
 
-HttpResponse Router::Dispatch(const HttpRequest& request, RequestContext& context,
-                              std::string_view& route_name) {
-  if (auto limited =
-          Throttled(per_address_, "a:" + request.remote_addr, "from your address", context)) {
-    return *std::move(limited);
-  }
-  boost::system::result<boost::urls::url_view> url = boost::urls::parse_origin_form(request.target);
-  if (!url) {
-    context.path = "";
-    return TransportProblemResponse(400, "bad_request", "Bad request",
-                                    "the request target is not a valid path and query", "",
-                                    context.request_id);
-  }
-  context.path = url->path();
+Router::Resolution Router::Resolve(std::string_view method, std::string_view target) const {
+  Resolution r;
+  boost::system::result<boost::urls::url_view> url = boost::urls::parse_origin_form(target);
+  if (!url) return r;
+  r.valid_target = true;
+  r.path = url->path();
   std::vector<std::string> segments;
   for (auto segment : url->segments()) segments.push_back(segment);
   // "/" has no segments; patterns count "/" as one empty segment.
   if (segments.empty()) segments.emplace_back();
   for (auto param : url->params()) {
-    context.query.emplace_back(param.key, param.has_value ? param.value : std::string());
+    r.query.emplace_back(param.key, param.has_value ? param.value : std::string());
   }
-
-  const Route* matched = nullptr;
-  std::set<std::string> allowed;
+  std::set<std::string_view> allowed;
   for (size_t i = 0; i < routes_.size(); ++i) {
     const Route& route = routes_[i];
     if (!Match(patterns_[i], segments, nullptr)) continue;
-    if (route.method == request.method) {
-      matched = &route;
-      Match(patterns_[i], segments, &context.path_params);
-      break;
+    if (route.method == method) {
+      r.route = &route;
+      Match(patterns_[i], segments, &r.path_params);
+      return r;
     }
     allowed.insert(route.method);
   }
+  for (std::string_view m : allowed) {
+    if (!r.allowed.empty()) r.allowed += ", ";
+    r.allowed += m;
+  }
+  return r;
+}
+
+HttpResponse Router::Dispatch(const HttpRequest& request, Resolution& resolution,
+                              RequestContext& context) {
+  if (auto limited =
+          Throttled(per_address_, "a:" + request.remote_addr, "from your address", context)) {
+    return *std::move(limited);
+  }
+  if (!resolution.valid_target) {
+    return TransportProblemResponse(400, "bad_request", "Bad request",
+                                    "the request target is not a valid path and query", "",
+                                    context.request_id);
+  }
+  context.query = std::move(resolution.query);
+  context.path_params = std::move(resolution.path_params);
+  const Route* matched = resolution.route;
   if (matched == nullptr) {
-    if (allowed.empty()) {
+    if (resolution.allowed.empty()) {
       return ProblemResponse(NotFound("no resource at this path"), context.path,
                              context.request_id);
     }
-    std::string allow;
-    for (const std::string& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+    const std::string& allow = resolution.allowed;
     HttpResponse r = TransportProblemResponse(405, "method_not_allowed", "Method not allowed",
                                               "this path does not accept " +
                                                   std::string(MethodLabel(request.method)) +
@@ -300,7 +312,6 @@ HttpResponse Router::Dispatch(const HttpRequest& request, RequestContext& contex
     r.headers.emplace_back("Allow", allow);
     return r;
   }
-  route_name = matched->name;
   if (matched->throttle == Throttle::kLogin) {
     if (auto limited =
             Throttled(login_, "l:" + request.remote_addr, "to log in from your address", context)) {
@@ -345,18 +356,6 @@ HttpResponse Router::Dispatch(const HttpRequest& request, RequestContext& contex
   }
   if (!result.ok()) return ProblemResponse(result.status(), context.path, context.request_id);
   return std::move(result).value();
-}
-
-const Route* Router::Lookup(std::string_view method, std::string_view target) const {
-  boost::system::result<boost::urls::url_view> url = boost::urls::parse_origin_form(target);
-  if (!url) return nullptr;
-  std::vector<std::string> segments;
-  for (auto segment : url->segments()) segments.push_back(segment);
-  if (segments.empty()) segments.emplace_back();
-  for (size_t i = 0; i < routes_.size(); ++i) {
-    if (routes_[i].method == method && Match(patterns_[i], segments, nullptr)) return &routes_[i];
-  }
-  return nullptr;
 }
 
 HttpResponse Router::Reject(const HttpRequest& partial, int http_status, std::string_view code,

@@ -141,13 +141,24 @@ class Router {
   Router(std::vector<Route> routes, Authenticator& authenticator, MetricsRegistry& metrics,
          const Clock& clock, AuditSink& audit, RateLimits limits = {});
 
-  // Runs the middleware chain and the matched handler. Never throws.
-  HttpResponse Handle(const HttpRequest& request);
+  // A request target parsed and matched against the table: done once per request, by the
+  // transport (to choose where the handler runs and to apply the route's Admission before
+  // queueing) and handed to Handle.
+  struct Resolution {
+    bool valid_target = false;  // false: not an origin-form path and query (400)
+    std::string path;           // percent-decoded
+    NamedValues query;          // decoded, in order
+    NamedValues path_params;    // of the matched route
+    const Route* route = nullptr;  // null: no route for this path and method
+    std::string allowed;  // without a route: the methods the path accepts ("GET, POST"), if any
+  };
+  Resolution Resolve(std::string_view method, std::string_view target) const;
 
-  // The route a request for `method` and `target` reaches, or nullptr (no route, or a
-  // target Handle would refuse). For the transport, to choose where Handle runs and to
-  // apply the route's Admission before queueing; Handle matches again.
-  const Route* Lookup(std::string_view method, std::string_view target) const;
+  // Runs the middleware chain and the matched handler. Never throws.
+  HttpResponse Handle(const HttpRequest& request, Resolution resolution);
+  HttpResponse Handle(const HttpRequest& request) {
+    return Handle(request, Resolve(request.method, request.target));
+  }
 
   // The response for a request the transport refused before routing (413, 431, 400 for
   // a malformed message), counted in the metrics like any other under route "transport".
@@ -158,8 +169,8 @@ class Router {
 
  private:
   std::string RequestId(const HttpRequest& request);
-  HttpResponse Dispatch(const HttpRequest& request, RequestContext& context,
-                        std::string_view& route_name);
+  HttpResponse Dispatch(const HttpRequest& request, Resolution& resolution,
+                        RequestContext& context);
   // A 429 when `limiter` has no token left for `key`, else nullopt.
   std::optional<HttpResponse> Throttled(RateLimiter& limiter, const std::string& key,
                                         std::string_view what, const RequestContext& context);

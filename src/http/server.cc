@@ -518,9 +518,10 @@ void Session<Stream>::OnRead(beast::error_code ec) {
   state_ = State::kHandling;
   Lowest().expires_never();
   Router& router = server_.router();
-  const Route* route = router.Lookup(request.method, request.target);
+  Router::Resolution resolution = router.Resolve(request.method, request.target);
+  const Route* route = resolution.route;
   if (route != nullptr && route->execution == Execution::kInline) {
-    Respond(router.Handle(request), keep_alive);
+    Respond(router.Handle(request, std::move(resolution)), keep_alive);
     return;
   }
   std::shared_ptr<Admission> admission = route != nullptr ? route->admission : nullptr;
@@ -533,8 +534,9 @@ void Session<Stream>::OnRead(beast::error_code ec) {
     return;
   }
   asio::post(server_.handler_pool(), [self = this->shared_from_this(), request = std::move(request),
-                                      keep_alive, admission = std::move(admission)]() mutable {
-    HttpResponse response = self->server_.router().Handle(request);
+                                      resolution = std::move(resolution), keep_alive,
+                                      admission = std::move(admission)]() mutable {
+    HttpResponse response = self->server_.router().Handle(request, std::move(resolution));
     if (admission) admission->Leave();
     asio::post(self->executor(), [self, response = std::move(response), keep_alive]() mutable {
       self->Respond(std::move(response), keep_alive);
