@@ -84,8 +84,8 @@ describe(
         .filter(
           (v) => /^[A-Z]{2,}$/.test(v.last_name ?? "") && /^[A-Z]{2,}$/.test(v.first_name ?? ""),
         )
-        .slice(0, 3);
-      assert.equal(picked.length, 3, "three voters to strike");
+        .slice(0, 4);
+      assert.equal(picked.length, 4, "four voters to strike");
       browser = await launchBrowser();
     });
 
@@ -95,7 +95,7 @@ describe(
 
     test("an undo of a sent strike waits offline, survives a reload and is sent once", async () => {
       const { context, page, problems } = await openPage(browser);
-      const [first, second, legacy] = picked;
+      const [first, second, legacy, malformed] = picked;
       const row = (v) => page.locator(`[data-testid="watch-row"][data-voter="${v.voter_id}"]`);
       const state = (v) => row(v).getByTestId("strike-state");
       const unsent = page.getByTestId("unsent");
@@ -105,10 +105,12 @@ describe(
         const token = await logInThroughPage(page, process.env.NARWHAL_UNDO_WATCHER_CODE);
         await page.getByTestId("nav-watch").waitFor({ state: "visible" });
 
-        // What the page of before left on this phone: version 1, a strike in the outbox.
+        // What the page of before left on this phone: version 1, a strike in the outbox, and
+        // one the server can never take (its key is longer than 100 characters), which makes
+        // a batch with both invalid as a whole: the good one must still go through.
         const me = await apiJson("GET", "/api/v1/me", { token });
         await page.evaluate(
-          ({ name, voterId }) =>
+          ({ name, voterId, badVoterId }) =>
             new Promise((resolve, reject) => {
               const req = indexedDB.open(name, 1);
               req.onupgradeneeded = () => {
@@ -117,16 +119,19 @@ describe(
                 }
               };
               req.onsuccess = () => {
-                const key = "w-legacy-strike-0001";
                 const tx = req.result.transaction(["outbox", "struck"], "readwrite");
-                tx.objectStore("outbox").put(
-                  { voter_id: voterId, idempotency_key: key, queued_at: new Date().toISOString() },
-                  key,
-                );
-                tx.objectStore("struck").put(
-                  { voter_id: voterId, idempotency_key: key, state: "queued" },
-                  voterId,
-                );
+                const queue = (voter, key) => {
+                  tx.objectStore("outbox").put(
+                    { voter_id: voter, idempotency_key: key, queued_at: new Date().toISOString() },
+                    key,
+                  );
+                  tx.objectStore("struck").put(
+                    { voter_id: voter, idempotency_key: key, state: "queued" },
+                    voter,
+                  );
+                };
+                queue(voterId, "w-legacy-strike-0001");
+                queue(badVoterId, `w-legacy-${"x".repeat(100)}`);
                 tx.oncomplete = () => {
                   req.result.close();
                   resolve();
@@ -135,7 +140,11 @@ describe(
               };
               req.onerror = () => reject(req.error);
             }),
-          { name: `narwhal-watch-${me.id}`, voterId: legacy.voter_id },
+          {
+            name: `narwhal-watch-${me.id}`,
+            voterId: legacy.voter_id,
+            badVoterId: malformed.voter_id,
+          },
         );
 
         await page.goto(`${baseUrl}/#/watch`);
@@ -148,6 +157,8 @@ describe(
         await page.getByText("All strikes sent").waitFor();
         const voted0 = await precinctVoted(adminToken);
         assert.equal(voted0, 1, "the strike queued before the update was sent");
+        await find(malformed);
+        await state(malformed).and(page.locator('[data-state="refused"]')).waitFor();
 
         // Online: struck and sent, the server counts her.
         await find(first);

@@ -339,11 +339,38 @@ export interface StrikeResult {
   error?: Problem;
 }
 
-export function postStrikes(
+// 4xx answers that sending the same request again will not change (401 asks for a login,
+// 404 and 408 and 429 may pass later).
+export function isRefusal(status: number): boolean {
+  return status >= 400 && status < 500 && ![401, 404, 408, 429].includes(status);
+}
+
+// Sends strikes as one batch. When the server refuses the batch as a whole (400: one item
+// it will never take makes the whole body invalid), each is sent alone, so that the item it
+// cannot take comes back with its error and every other one still goes through; an outbox
+// is never stuck behind one bad entry. Throws what is worth retrying (network, 401, 429, 5xx).
+export async function postStrikes(
   strikes: StrikeItem[],
   signal?: AbortSignal,
-): Promise<{ election: string; results: StrikeResult[] }> {
-  return request("/api/v1/strikes", { method: "POST", body: { strikes }, signal });
+): Promise<{ results: StrikeResult[] }> {
+  try {
+    return await request<{ results: StrikeResult[] }>("/api/v1/strikes", {
+      method: "POST",
+      body: { strikes },
+      signal,
+    });
+  } catch (error) {
+    if (!(error instanceof ApiError) || !isRefusal(error.problem.status)) throw error;
+    if (strikes.length === 1) {
+      const { voter_id, idempotency_key } = strikes[0];
+      return { results: [{ voter_id, idempotency_key, error: error.problem }] };
+    }
+    const results: StrikeResult[] = [];
+    for (const strike of strikes) {
+      results.push(...(await postStrikes([strike], signal)).results);
+    }
+    return { results };
+  }
 }
 
 export function undoStrike(voterId: string, reason: string): Promise<unknown> {
