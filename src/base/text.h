@@ -52,6 +52,10 @@ std::string CsvField(std::string_view text);
 // Appends `fields` as one CSV record ending in CRLF.
 void AppendCsvRecord(const std::vector<std::string>& fields, std::string& out);
 
+// The UTF-8 byte-order mark that begins the CSV files meant for spreadsheets: without it,
+// Excel reads UTF-8 as the local code page and garbles accented names.
+inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
 }  // namespace narwhal
 
 #endif  // NARWHAL_BASE_TEXT_H_

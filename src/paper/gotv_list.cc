@@ -57,7 +57,7 @@ TableDocument GotvListPdf(const GotvList& list, const std::string& printed_at) {
 }
 
 std::string GotvListCsv(const std::vector<GotvEntry>& entries) {
-  std::string out;
+  std::string out(kUtf8Bom);
   AppendCsvRecord({"county", "precinct", "last_name", "first_name", "street", "city", "phone",
                    "support", "turnout", "voter_id"},
                   out);

@@ -33,7 +33,7 @@ struct GotvList {
 // short: the renderer ellipsizes what does not fit the width of the page.
 TableDocument GotvListPdf(const GotvList& list, const std::string& printed_at);
 
-// The entries as CSV (RFC 4180, CRLF, no byte-order mark): a header row
+// The entries as CSV (RFC 4180, CRLF, UTF-8 with a byte-order mark): a header row
 // county,precinct,last_name,first_name,street,city,phone,support,turnout,voter_id and one
 // row per entry in order; an unknown score (-1) is an empty field. The same bytes are
 // served by GET .../gotv.csv and written into the county archive.

@@ -8,7 +8,6 @@ namespace narwhal {
 namespace {
 
 constexpr int kPageSize = 1000;
-constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
 
 std::string Heading(const PollBook& book) {
   std::string heading = book.county_name.empty() ? book.precinct.county : book.county_name;

@@ -522,6 +522,7 @@ TEST_F(ElectionApiTest, GotvListsSupportersNotYetVoted) {
   ASSERT_EQ(csv.status, 200) << csv.body;
   EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
   EXPECT_EQ(csv.body.substr(0, csv.body.find("\r\n")),
+            "\xEF\xBB\xBF"
             "county,precinct,last_name,first_name,street,city,phone,support,turnout,voter_id");
   EXPECT_NE(csv.body.find("NC101"), std::string::npos);
   EXPECT_EQ(csv.body.find("NC100"), std::string::npos);

@@ -172,9 +172,11 @@ TEST(PaperListTest, GotvCsvKeepsTheColumnsOfTheDownload) {
   e.phone = "9195550100";
   e.support = 75;
   EXPECT_EQ(GotvListCsv({e}),
+            "\xEF\xBB\xBF"
             "county,precinct,last_name,first_name,street,city,phone,support,turnout,voter_id\r\n"
             "92,1/7,PEÑA,JOSÉ,\"4 ELM ST, APT \"\"B\"\"\",RALEIGH,9195550100,75,,NC2\r\n");
   EXPECT_EQ(GotvListCsv({}),
+            "\xEF\xBB\xBF"
             "county,precinct,last_name,first_name,street,city,phone,support,turnout,voter_id\r\n");
 }
 
