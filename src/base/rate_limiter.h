@@ -11,9 +11,9 @@
 #ifndef NARWHAL_BASE_RATE_LIMITER_H_
 #define NARWHAL_BASE_RATE_LIMITER_H_
 
+#include <array>
 #include <chrono>
 #include <cstddef>
-#include <array>
 #include <mutex>
 #include <string>
 #include <string_view>

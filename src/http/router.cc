@@ -217,8 +217,8 @@ void Router::Record(std::string_view route, std::string_view method, int status,
     series.total = &metrics_.GetCounter(
         kRequestsTotal, "HTTP requests answered, by route, method and status.", labels);
     series.duration = &metrics_.GetHistogram(
-        kRequestDuration, "Time from a parsed request to its response, by route, method and status.",
-        labels);
+        kRequestDuration,
+        "Time from a parsed request to its response, by route, method and status.", labels);
     std::unique_lock lock(series_mu_);
     series_.emplace(key, series);
   }
@@ -246,8 +246,8 @@ HttpResponse Router::Handle(const HttpRequest& request, Resolution resolution) {
   AddSecurityHeaders(context.path, response);
   response.headers.emplace_back("X-Request-Id", context.request_id);
   const std::chrono::duration<double> elapsed = clock_.Monotonic() - start;
-  const std::string_view route_name =
-      resolution.route != nullptr ? std::string_view(resolution.route->name) : "unmatched";
+  std::string_view route_name = "unmatched";
+  if (resolution.route != nullptr) route_name = resolution.route->name;
   Record(route_name, request.method, response.status, elapsed.count());
   in_flight_.Add(-1);
   return response;

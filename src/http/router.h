@@ -145,10 +145,10 @@ class Router {
   // transport (to choose where the handler runs and to apply the route's Admission before
   // queueing) and handed to Handle.
   struct Resolution {
-    bool valid_target = false;  // false: not an origin-form path and query (400)
-    std::string path;           // percent-decoded
-    NamedValues query;          // decoded, in order
-    NamedValues path_params;    // of the matched route
+    bool valid_target = false;     // false: not an origin-form path and query (400)
+    std::string path;              // percent-decoded
+    NamedValues query;             // decoded, in order
+    NamedValues path_params;       // of the matched route
     const Route* route = nullptr;  // null: no route for this path and method
     std::string allowed;  // without a route: the methods the path accepts ("GET, POST"), if any
   };

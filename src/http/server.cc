@@ -56,6 +56,11 @@ void AppendHeaderText(std::string_view text, std::string& out) {
   for (char c : text) out += (c == '\r' || c == '\n' || c == '\0') ? ' ' : c;
 }
 
+// 1xx, 204 and 304 answers carry no body and no Content-Length (RFC 9110, 8.6).
+bool IsBodiless(int status) {
+  return status < 200 || status == 204 || status == 304;
+}
+
 // The status line and headers of a whole (not streamed) response, written by hand: the
 // same bytes Beast's serializer would produce (Content-Length, Connection as HTTP/1.0 or
 // 1.1 needs it, no body for 1xx, 204 and 304), without building a header container per
@@ -63,8 +68,6 @@ void AppendHeaderText(std::string_view text, std::string& out) {
 void SerializeHead(const HttpResponse& response, unsigned version, bool keep_alive,
                    std::string& out) {
   const auto status = static_cast<http::status>(response.status);
-  const bool bodiless =
-      response.status < 200 || response.status == 204 || response.status == 304;
   out.clear();
   out += version >= 11 ? "HTTP/1.1 " : "HTTP/1.0 ";
   out += std::to_string(response.status);
@@ -86,7 +89,7 @@ void SerializeHead(const HttpResponse& response, unsigned version, bool keep_ali
     AppendHeaderText(value, out);
     out += "\r\n";
   }
-  if (!bodiless) {
+  if (!IsBodiless(response.status)) {
     out += "Content-Length: ";
     out += std::to_string(response.body.size());
     out += "\r\n";
@@ -552,9 +555,7 @@ void Session<Stream>::Respond(HttpResponse response, bool keep_alive) {
   }
   const bool close = !keep_alive || server_.stopping();
   SerializeHead(response, version_, !close, out_head_);
-  const bool bodiless =
-      response.status < 200 || response.status == 204 || response.status == 304;
-  out_body_ = bodiless ? std::string() : std::move(response.body);
+  out_body_ = IsBodiless(response.status) ? std::string() : std::move(response.body);
   state_ = State::kWriting;
   Lowest().expires_after(server_.options().request_timeout);
   const std::array<asio::const_buffer, 2> buffers = {asio::buffer(out_head_),
