@@ -279,6 +279,35 @@ TEST_F(ServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   }
 }
 
+// The head the server writes itself follows the request's version: HTTP/1.0 keeps the
+// connection only when asked ("Connection: keep-alive"), HTTP/1.1 unless asked to close;
+// Content-Length always matches the body.
+TEST_F(ServerTest, ResponseHeadFollowsTheHttpVersion) {
+  Client old(server_->port());
+  for (int i = 0; i < 2; ++i) {
+    ClientResponse r =
+        old.SendRaw("GET /healthz HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\n");
+    ASSERT_EQ(r.status, 200) << r.error;
+    EXPECT_EQ(r.message.version(), 10u);
+    EXPECT_EQ(r.Header("Connection"), "keep-alive");
+    EXPECT_EQ(r.Header("Content-Length"), std::to_string(r.body().size()));
+    EXPECT_EQ(r.Header("Content-Type"), "application/json; charset=utf-8");
+    EXPECT_EQ(r.Header("X-Content-Type-Options"), "nosniff");
+  }
+  Client once(server_->port());
+  ClientResponse r = once.SendRaw("GET /healthz HTTP/1.0\r\nHost: x\r\n\r\n");
+  ASSERT_EQ(r.status, 200) << r.error;
+  EXPECT_EQ(r.Header("Connection"), "");
+  EXPECT_TRUE(once.ClosedByServer());
+
+  Client closing(server_->port());
+  r = closing.SendRaw("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  ASSERT_EQ(r.status, 200) << r.error;
+  EXPECT_EQ(r.message.version(), 11u);
+  EXPECT_EQ(r.Header("Connection"), "close");
+  EXPECT_TRUE(closing.ClosedByServer());
+}
+
 TEST_F(ServerTest, RequestIdIsEchoed) {
   ClientResponse r =
       Client(server_->port()).Send("GET", "/api/v1/voters/NOPE", "", {{"X-Request-Id", "trace-7"}});
