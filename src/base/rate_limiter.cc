@@ -50,7 +50,6 @@ std::chrono::milliseconds RateLimiter::Acquire(std::string_view key, double cost
   Bucket& b = it->second;
   if (b.tokens >= cost) {
     b.tokens -= cost;
-    b.updated = now;
     return std::chrono::milliseconds(0);
   }
   double wait = (cost - b.tokens) / limit_.per_second;
