@@ -7,7 +7,10 @@
 namespace narwhal {
 
 RateLimiter::RateLimiter(const Clock& clock, RateLimit limit, size_t max_keys)
-    : clock_(clock), limit_(limit), max_per_shard_(std::max<size_t>(1, max_keys / kShards)) {}
+    : clock_(clock),
+      limit_(limit),
+      shards_used_(std::clamp<size_t>(max_keys, 1, kShards)),
+      max_per_shard_(std::max<size_t>(1, max_keys / shards_used_)) {}
 
 void RateLimiter::Refill(Bucket& b, std::chrono::steady_clock::time_point now) const {
   double seconds = std::chrono::duration<double>(now - b.updated).count();
@@ -19,11 +22,16 @@ void RateLimiter::Refill(Bucket& b, std::chrono::steady_clock::time_point now) c
 
 void RateLimiter::Evict(Shard& shard, std::chrono::steady_clock::time_point now) const {
   auto& buckets = shard.buckets;
+  // Full again: the bucket says nothing a new one would not. Looked at without refilling,
+  // so that `updated` stays the time of the bucket's last use.
   for (auto it = buckets.begin(); it != buckets.end();) {
-    Refill(it->second, now);
-    it = it->second.tokens >= limit_.burst ? buckets.erase(it) : std::next(it);
+    const Bucket& b = it->second;
+    const double seconds = std::chrono::duration<double>(now - b.updated).count();
+    const bool full = b.tokens + std::max(0.0, seconds) * limit_.per_second >= limit_.burst;
+    it = full ? buckets.erase(it) : std::next(it);
   }
-  const size_t keep = max_per_shard_ * 3 / 4;
+  // Then the least recently used, a quarter of the shard at a time (all of a shard of one).
+  const size_t keep = max_per_shard_ - std::max<size_t>(1, max_per_shard_ / 4);
   if (buckets.size() <= keep) return;
   using Entry = std::pair<std::chrono::steady_clock::time_point, std::string>;
   std::vector<Entry> by_age;
@@ -38,7 +46,7 @@ void RateLimiter::Evict(Shard& shard, std::chrono::steady_clock::time_point now)
 std::chrono::milliseconds RateLimiter::Acquire(std::string_view key, double cost) {
   const auto now = clock_.Monotonic();
   const size_t hash = KeyHash()(key);
-  Shard& shard = shards_[(hash >> 8) % kShards];
+  Shard& shard = shards_[(hash >> 8) % shards_used_];
   std::lock_guard<std::mutex> lock(shard.mu);
   auto it = shard.buckets.find(key);
   if (it == shard.buckets.end()) {

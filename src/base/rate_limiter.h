@@ -41,7 +41,7 @@ class RateLimiter {
  private:
   struct Bucket {
     double tokens;
-    std::chrono::steady_clock::time_point updated;  // of the last refill or use
+    std::chrono::steady_clock::time_point updated;  // of the last use (each use refills)
   };
   struct KeyHash {
     using is_transparent = void;
@@ -56,14 +56,16 @@ class RateLimiter {
   static constexpr size_t kShards = 16;
 
   void Refill(Bucket& b, std::chrono::steady_clock::time_point now) const;
-  // Makes room in a full shard: drops refilled buckets, then the least recently used, until
-  // at most three quarters of `max_per_shard_` are left. Called with the shard's lock held.
+  // Makes room in a full shard: drops the buckets that have refilled, then the least
+  // recently used, until at most three quarters of `max_per_shard_` are left (none of a
+  // shard of one). Called with the shard's lock held.
   void Evict(Shard& shard, std::chrono::steady_clock::time_point now) const;
 
   // Constant after construction.
   const Clock& clock_;
   const RateLimit limit_;
-  const size_t max_per_shard_;
+  const size_t shards_used_;    // min(kShards, max_keys): never more shards than keys
+  const size_t max_per_shard_;  // shards_used_ * max_per_shard_ <= max_keys
 
   std::array<Shard, kShards> shards_;
 };

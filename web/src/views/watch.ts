@@ -12,7 +12,6 @@
 import { SyncTimer } from "../sync_timer";
 import {
   ApiError,
-  isRefusal,
   postStrikes,
   searchVoters,
   undoStrike,
@@ -105,6 +104,11 @@ function unsentText(strikes: number, undos: number): string {
   if (undos === 0) return `${s} not sent yet`;
   const u = `${undos} ${undos === 1 ? "undo" : "undos"}`;
   return strikes === 0 ? `${u} not sent yet` : `${s} and ${u} not sent yet`;
+}
+
+// 4xx answers that retrying will not change: the undo is reported and dropped.
+function isRefusal(status: number): boolean {
+  return status >= 400 && status < 500 && ![401, 404, 408, 429].includes(status);
 }
 
 export class WatchView implements View {
