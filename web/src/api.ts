@@ -339,16 +339,13 @@ export interface StrikeResult {
   error?: Problem;
 }
 
-// 4xx answers that sending the same request again will not change (401 asks for a login,
-// 404 and 408 and 429 may pass later).
-export function isRefusal(status: number): boolean {
-  return status >= 400 && status < 500 && ![401, 404, 408, 429].includes(status);
-}
-
-// Sends strikes as one batch. When the server refuses the batch as a whole (400: one item
-// it will never take makes the whole body invalid), each is sent alone, so that the item it
-// cannot take comes back with its error and every other one still goes through; an outbox
-// is never stuck behind one bad entry. Throws what is worth retrying (network, 401, 429, 5xx).
+// Sends strikes as one batch. A body the server will never take is refused as a whole
+// (400, or 413 when too large: one malformed item, such as a key over 100 characters, makes
+// the whole batch invalid); then each half is sent on its own, and so on down to the
+// item it cannot take, which comes back with its error, while every other item goes
+// through: an outbox is never stuck behind one bad entry. Returns answers for a leading
+// part of `strikes` when a later part could not be sent (the rest stays queued); throws
+// when nothing was answered and on what is worth retrying (network, 401, 403, 429, 5xx).
 export async function postStrikes(
   strikes: StrikeItem[],
   signal?: AbortSignal,
@@ -360,16 +357,21 @@ export async function postStrikes(
       signal,
     });
   } catch (error) {
-    if (!(error instanceof ApiError) || !isRefusal(error.problem.status)) throw error;
+    const status = error instanceof ApiError ? error.problem.status : 0;
+    if (!(error instanceof ApiError) || (status !== 400 && status !== 413)) throw error;
     if (strikes.length === 1) {
       const { voter_id, idempotency_key } = strikes[0];
       return { results: [{ voter_id, idempotency_key, error: error.problem }] };
     }
-    const results: StrikeResult[] = [];
-    for (const strike of strikes) {
-      results.push(...(await postStrikes([strike], signal)).results);
+    const half = Math.ceil(strikes.length / 2);
+    const first = await postStrikes(strikes.slice(0, half), signal);
+    if (first.results.length < half) return first;
+    try {
+      const second = await postStrikes(strikes.slice(half), signal);
+      return { results: [...first.results, ...second.results] };
+    } catch {
+      return first; // the second half waits for the next round
     }
-    return { results };
   }
 }
 
