@@ -41,26 +41,11 @@ dir=$CLUSTER_DIR
 work=$dir/failover-test
 prefix="fo$(date +%s)"
 
-fails=0
-checks=0
+TEST_NAME=failover-test
+# shellcheck source=tests/cluster/checks.sh
+source tests/cluster/checks.sh
 driver_pid=""
 stopped_pids=()
-started=$(date +%s)
-
-log() { printf '[failover-test %3ds] %s\n' "$(($(date +%s) - started))" "$*"; }
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  checks=$((checks + 1))
-  if "$@"; then log "ok: $what"; else log "FAIL: $what"; fails=$((fails + 1)); fi
-}
-die() {
-  log "FAIL: $*"
-  fails=$((fails + 1))
-  exit 1
-}
-now() { date +%s.%N; }
-seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 cleanup() {
   local rc=$?
@@ -201,7 +186,7 @@ rm -f "$dir/pg$((old + 1)).pid"
 wait_for "$recovery_limit" curl -sf -m 2 -o /dev/null "${patroni[$new]}/primary" ||
   die "pg$((new + 1)) did not become primary within $recovery_limit s"
 promoted_at=$(now)
-log "pg$((new + 1)) is primary, $(seconds_between "$kill_at" "$promoted_at") s after the kill"
+log "pg$((new + 1)) is primary, $(seconds_between "$kill_at" "$promoted_at" 1) s after the kill"
 start_patroni "$old" || die "could not start pg$((old + 1))'s Patroni again"
 log "pg$((old + 1))'s Patroni started again (rejoins as the standby)"
 
@@ -218,7 +203,7 @@ until acked_after "$promoted_at"; do
 done
 first_ack=$(awk -F'\t' -v t="$promoted_at" '$7 > t && (m == "" || $7 < m) { m = $7 } END { print m }' \
   "$work/acked.tsv")
-log "writes acknowledged again $(seconds_between "$kill_at" "$first_ack") s after the kill"
+log "writes acknowledged again $(seconds_between "$kill_at" "$first_ack" 1) s after the kill"
 sleep "$after_seconds"
 touch "$work/stop"
 wait "$driver_pid"
@@ -279,7 +264,7 @@ timed_strike() {
   answer=$(curl -s -m "$((standby_bound + 15))" -w '\n%{http_code}' -X POST "$1/api/v1/strikes" \
     -H "Authorization: Bearer $check_token" -H 'Content-Type: application/json' \
     -d "{\"voter_id\":\"$3\",\"idempotency_key\":\"$2\"}")
-  echo "${answer##*$'\n'} $(seconds_between "$t0" "$(now)") ${answer%$'\n'*}" >"$4"
+  echo "${answer##*$'\n'} $(seconds_between "$t0" "$(now)" 1) ${answer%$'\n'*}" >"$4"
 }
 # The narwhal sessions that are not idle, on the primary, each with the app node whose
 # connection it serves (found by its client port).
@@ -377,7 +362,7 @@ wait_for 90 curl -sf -m 2 -o /dev/null "${patroni[$standby]}/sync" ||
 outcome=$(strike_until_acked "${apps[1]}" "$key" "$voter")
 outcome2=$(strike_until_acked "${apps[0]}" "$key2" "$voter2")
 log "after SIGCONT the retries with the same keys answered '$outcome' and '$outcome2'," \
-  "$(seconds_between "$resumed_at" "$(now)") s later"
+  "$(seconds_between "$resumed_at" "$(now)" 1) s later"
 check "the retries are acknowledged ($outcome, $outcome2)" test -n "$outcome" -a -n "$outcome2"
 for k in "$key:$voter" "$key2:$voter2"; do
   rows=$(sql -c "SELECT count(*) FROM strikes WHERE idempotency_key = '${k%%:*}'")
@@ -394,8 +379,8 @@ cat <<EOF
 
 failover test, $(date -u +%Y-%m-%d), $(nproc) cores
   killed primary          pg$((old + 1)) (kill -9 of Patroni and postmaster)
-  new primary             pg$((new + 1)), $(seconds_between "$kill_at" "$promoted_at") s after the kill
-  first write acknowledged after the kill   $(seconds_between "$kill_at" "$first_ack") s
+  new primary             pg$((new + 1)), $(seconds_between "$kill_at" "$promoted_at" 1) s after the kill
+  first write acknowledged after the kill   $(seconds_between "$kill_at" "$first_ack" 1) s
   longest write-unavailability window (a worker's first failure to its next success)   $window s
   acknowledged            $acked (distinct voters $acked_voters)
   retried                 $retried

@@ -50,25 +50,10 @@ db_host=10.231.0.1 app_db_ip=10.231.0.2 client_ip=10.231.1.1 app_ip=10.231.1.2
 app=http://$app_ip:$app_port
 prefix=nf$$
 
-fails=0
-checks=0
+TEST_NAME=network-test
+# shellcheck source=tests/cluster/checks.sh
+source tests/cluster/checks.sh
 serve_pid="" proxy_pid="" sampler_pid="" pg_started="" ns_made="" work=""
-started=$(date +%s)
-
-log() { printf '[network-test %3ds] %s\n' "$(($(date +%s) - started))" "$*"; }
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  checks=$((checks + 1))
-  if "$@"; then log "ok: $what"; else log "FAIL: $what"; fails=$((fails + 1)); fi
-}
-die() {
-  log "FAIL: $*"
-  fails=$((fails + 1))
-  exit 1
-}
-now() { date +%s.%N; }
-seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 json_field() {  # json_field NAME < JSON: the first value of "NAME" (string or number)
   grep -o "\"$1\":\(\"[^\"]*\"\|[0-9-]*\)" | head -1 | sed -e "s/^\"$1\"://" -e 's/^"//' -e 's/"$//'
 }
