@@ -13,6 +13,7 @@ import { after, before, describe, test } from "node:test";
 
 import {
   apiJson,
+  apiLogIn,
   assertFitsWidth,
   baseUrl,
   launchBrowser,
@@ -68,9 +69,7 @@ describe(
     let outsider;
 
     before(async () => {
-      const session = await apiJson("POST", "/api/v1/sessions", {
-        body: { code: process.env.NARWHAL_ORGANIZER_CODE },
-      });
+      const session = await apiLogIn(process.env.NARWHAL_ORGANIZER_CODE);
       organizerToken = session.token;
       assert.equal(session.user.role, "organizer");
       outsider = await findOutsider(organizerToken);

@@ -16,23 +16,20 @@ import { after, before, describe, test } from "node:test";
 
 import {
   apiJson,
+  apiLogIn,
   baseUrl,
   launchBrowser,
   logInThroughPage,
   openPage,
   screenshot,
   skipReason,
+  turnoutVoted,
 } from "./support.mjs";
 
 const county = process.env.NARWHAL_WATCHER_COUNTY;
 const precinct = process.env.NARWHAL_UNDO_PRECINCT;
 
-async function precinctVoted(token) {
-  const turnout = await apiJson("GET", `/api/v1/turnout?county=${county}`, { token });
-  const row = turnout.precincts.find((p) => p.county === county && p.precinct === precinct);
-  assert.ok(row, `turnout has no row for ${county}/${precinct}`);
-  return row.voted;
-}
+const precinctVoted = (token) => turnoutVoted(token, county, precinct);
 
 async function undoEvents(token, voterId) {
   const { events } = await apiJson(
@@ -66,9 +63,7 @@ describe(
     let picked;
 
     before(async () => {
-      const session = await apiJson("POST", "/api/v1/sessions", {
-        body: { code: process.env.NARWHAL_UNDO_ADMIN_CODE },
-      });
+      const session = await apiLogIn(process.env.NARWHAL_UNDO_ADMIN_CODE);
       adminToken = session.token;
       assert.equal(
         await precinctVoted(adminToken),

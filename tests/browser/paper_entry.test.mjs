@@ -24,17 +24,13 @@ import {
   openPage,
   screenshot,
   skipReason,
+  turnoutVoted,
 } from "./support.mjs";
 
 const county = process.env.NARWHAL_WATCHER_COUNTY;
 const precinct = process.env.NARWHAL_ENTRY_PRECINCT;
 
-async function precinctVoted(token) {
-  const turnout = await apiJson("GET", `/api/v1/turnout?county=${county}`, { token });
-  const row = turnout.precincts.find((p) => p.county === county && p.precinct === precinct);
-  assert.ok(row, `turnout has no row for ${county}/${precinct}`);
-  return row.voted;
-}
+const precinctVoted = (token) => turnoutVoted(token, county, precinct);
 
 // Failures that are the point of the test while the network is off.
 function onlineProblems(problems) {

@@ -13,6 +13,7 @@ import { after, before, describe, test } from "node:test";
 
 import {
   apiJson,
+  apiLogIn,
   assertFitsWidth,
   baseUrl,
   kDesktop,
@@ -54,9 +55,7 @@ describe(
     let picked;
 
     before(async () => {
-      const session = await apiJson("POST", "/api/v1/sessions", {
-        body: { code: process.env.NARWHAL_HQ_CODE },
-      });
+      const session = await apiLogIn(process.env.NARWHAL_HQ_CODE);
       hqToken = session.token;
       const before = await precinctTurnout(hqToken);
       assert.equal(before.voted, 0, `nobody in ${county}/${precinct} has voted yet`);

@@ -139,6 +139,19 @@ export async function apiJson(method, pathAndQuery, { token, body } = {}) {
   }
 }
 
+// Logs in through the API with a login code; returns the session ({token, user, ...}).
+export function apiLogIn(code) {
+  return apiJson("POST", "/api/v1/sessions", { body: { code } });
+}
+
+// How many voters of `county`/`precinct` turnout counts as voted.
+export async function turnoutVoted(token, county, precinct) {
+  const turnout = await apiJson("GET", `/api/v1/turnout?county=${county}`, { token });
+  const row = turnout.precincts.find((p) => p.county === county && p.precinct === precinct);
+  assert.ok(row, `turnout has no row for ${county}/${precinct}`);
+  return row.voted;
+}
+
 // Logs in through the login screen the page shows at `baseUrl`; returns the session token
 // the page keeps.
 export async function logInThroughPage(page, code) {
