@@ -37,7 +37,8 @@ struct MappedBatch {
 
   std::vector<Voter> voters;  // [0, voter_count) are filled; reused between batches
   size_t voter_count = 0;
-  std::vector<VoteHistoryEntry> history;  // ncvhis rows, or Ohio election columns
+  std::unique_ptr<PreparedVoters> prepared;  // the store's work on voters, done here
+  std::vector<VoteHistoryEntry> history;     // ncvhis rows, or Ohio election columns
   std::vector<Reject> rejects;
   int64_t rows = 0;        // data records read into this batch, rejects included
   int64_t bytes_read = 0;  // position in the file after this batch
@@ -45,6 +46,7 @@ struct MappedBatch {
 
   void Clear() {
     voter_count = 0;
+    prepared.reset();
     history.clear();
     rejects.clear();
     rows = 0;
@@ -119,16 +121,18 @@ class SeenIds {
 constexpr auto kProgressInterval = std::chrono::milliseconds(250);
 
 // The decode thread: reads, splits, maps and de-duplicates records into batches of
-// batch_rows store-ready rows. Mapping runs here, not on the storing thread, because
-// Store calls are synchronous: with two cores, decoding the next batch overlaps with
+// batch_rows store-ready rows, and has the store prepare each batch of voters
+// (Store::PrepareVoters). That runs here, not on the storing thread, because Store calls
+// are synchronous: with two cores, decoding and preparing the next batch overlaps with
 // storing the last one. Owns the thread it runs on; joined by Finish() or the destructor.
 class DecodeThread {
  public:
   DecodeThread(CsvReader reader, RowMapper mapper, std::optional<CsvRecord> first_data,
-               size_t batch_rows)
+               size_t batch_rows, Store& store)
       : reader_(std::move(reader)),
         mapper_(std::move(mapper)),
         batch_rows_(batch_rows),
+        store_(store),
         full_(1),
         free_(2) {
     thread_ =
@@ -165,6 +169,7 @@ class DecodeThread {
         if (!more.ok() || !*more) {
           if (!more.ok()) batch->status = more.status();
           batch->bytes_read = reader_.bytes_read();
+          PrepareForStore(*batch);
           full_.Push(std::move(batch));
           break;
         }
@@ -172,6 +177,7 @@ class DecodeThread {
       Decode(record, *batch);
       if (batch->voter_count == batch_rows_ || batch->history.size() >= batch_rows_) {
         batch->bytes_read = reader_.bytes_read();
+        PrepareForStore(*batch);
         if (!full_.Push(std::move(batch))) return;
         std::optional<BatchPtr> recycled = free_.TryPop();
         batch = recycled ? std::move(*recycled) : std::make_unique<MappedBatch>();
@@ -179,6 +185,12 @@ class DecodeThread {
       }
     }
     full_.Close();
+  }
+
+  void PrepareForStore(MappedBatch& batch) {
+    if (batch.voter_count == 0) return;
+    batch.prepared =
+        store_.PrepareVoters(std::span<const Voter>(batch.voters.data(), batch.voter_count));
   }
 
   void Prepare(MappedBatch& batch) {
@@ -262,6 +274,7 @@ class DecodeThread {
   CsvReader reader_;
   RowMapper mapper_;
   const size_t batch_rows_;
+  Store& store_;
   RowError error_;
   SeenIds seen_;
   std::set<std::string> counties_;  // read by the owner only after Finish()
@@ -422,7 +435,8 @@ Result<ImportSummary> RunImport(Store& store, const ImportOptions& options,
   RejectsFile rejects(options.rejects_path.empty() ? options.path + ".rejects.tsv"
                                                    : options.rejects_path);
   const auto batch_rows = static_cast<size_t>(std::max(1, options.batch_rows));
-  DecodeThread decoder(std::move(reader), std::move(mapper), std::move(first_data), batch_rows);
+  DecodeThread decoder(std::move(reader), std::move(mapper), std::move(first_data), batch_rows,
+                       store);
   auto last_report = clock.Monotonic();
   int64_t bytes_read = 0;
   while (std::optional<BatchPtr> next = decoder.Next()) {
@@ -435,8 +449,9 @@ Result<ImportSummary> RunImport(Store& store, const ImportOptions& options,
       if (!r.voter_id.empty()) rejected_voter_ids.push_back(r.voter_id);
     }
     if (batch.voter_count > 0) {
-      auto counts = store.UpsertVoters(
-          import, std::span<const Voter>(batch.voters.data(), batch.voter_count));
+      auto counts = store.UpsertPreparedVoters(
+          import, std::span<const Voter>(batch.voters.data(), batch.voter_count),
+          std::move(batch.prepared));
       if (!counts.ok()) return counts.status().WithContext("storing voters");
       summary.voters += *counts;
       summary.imported += static_cast<int64_t>(batch.voter_count);

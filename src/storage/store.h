@@ -268,6 +268,14 @@ struct StoreStats {
   int64_t precincts = 0;
 };
 
+// What a backend computes from voters before its writer sees them (search keys,
+// fingerprints, encodings): computation only, nothing in the store changes. An import
+// prepares the next batch on its decode thread while the last one is being stored.
+class PreparedVoters {
+ public:
+  virtual ~PreparedVoters() = default;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -280,6 +288,14 @@ class Store {
   // Inserts or updates `voters` (unique voter ids within one call), marking each as
   // seen by `import`. Durable on return.
   virtual Result<UpsertCounts> UpsertVoters(ImportId import, std::span<const Voter> voters) = 0;
+
+  // The same in two steps. PrepareVoters may run on any thread, at any time before the
+  // upsert (it reads no data that an import changes); nullptr when a backend has
+  // nothing to prepare. UpsertPreparedVoters takes what PrepareVoters returned for the
+  // same `voters` and does what UpsertVoters does.
+  virtual std::unique_ptr<PreparedVoters> PrepareVoters(std::span<const Voter> voters);
+  virtual Result<UpsertCounts> UpsertPreparedVoters(ImportId import, std::span<const Voter> voters,
+                                                    std::unique_ptr<PreparedVoters> prepared);
 
   // Inserts vote-history rows; a row whose (voter_id, election_date) exists is replaced.
   // Rows of voters the store does not know are kept (history files run ahead of voter

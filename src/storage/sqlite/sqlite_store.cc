@@ -26,14 +26,15 @@ namespace sqlite {
 namespace {
 
 // Durable (WAL + synchronous=FULL: a commit is fsync'ed before it is acknowledged) and
-// fast: big pages and cache, temp b-trees in memory, sorter threads for index builds.
+// fast: big pages and cache, sorter threads for index builds (temporary storage in files:
+// see EnsureVoterIndexes).
 // page_size only takes effect on a new file, before the first table.
 constexpr std::string_view kWriterPragmas =
     "PRAGMA page_size = 8192;"
     "PRAGMA journal_mode = WAL;"
     "PRAGMA synchronous = FULL;"
     "PRAGMA cache_size = -262144;"
-    "PRAGMA temp_store = MEMORY;"
+    "PRAGMA temp_store = FILE;"
     "PRAGMA mmap_size = 1073741824;"
     "PRAGMA threads = 2;"
     "PRAGMA wal_autocheckpoint = 4096;";  // finishes what the Checkpointer's thread began
@@ -372,11 +373,36 @@ Status SqliteStore::MergeVoters(Connection& db, ImportId import, std::span<const
   return Status::Ok();
 }
 
+namespace {
+
+struct PreparedSqliteVoters final : PreparedVoters {
+  std::vector<DerivedVoterFields> derived;
+};
+
+}  // namespace
+
+std::unique_ptr<PreparedVoters> SqliteStore::PrepareVoters(std::span<const Voter> voters) {
+  auto prepared = std::make_unique<PreparedSqliteVoters>();
+  prepared->derived.resize(voters.size());
+  for (size_t i = 0; i < voters.size(); ++i) prepared->derived[i].Compute(voters[i], fields_);
+  return prepared;
+}
+
 Result<UpsertCounts> SqliteStore::UpsertVoters(ImportId import, std::span<const Voter> voters) {
+  return UpsertPreparedVoters(import, voters, PrepareVoters(voters));
+}
+
+Result<UpsertCounts> SqliteStore::UpsertPreparedVoters(ImportId import,
+                                                       std::span<const Voter> voters,
+                                                       std::unique_ptr<PreparedVoters> prepared) {
   for (const Voter& v : voters) NARWHAL_RETURN_IF_ERROR(ValidateVoter(v));
+  auto* mine = dynamic_cast<PreparedSqliteVoters*>(prepared.get());
+  if (mine == nullptr || mine->derived.size() != voters.size()) {
+    prepared = PrepareVoters(voters);
+    mine = static_cast<PreparedSqliteVoters*>(prepared.get());
+  }
+  std::vector<DerivedVoterFields>& derived = mine->derived;
   const std::string now = NowText();
-  std::vector<DerivedVoterFields> derived(voters.size());
-  for (size_t i = 0; i < voters.size(); ++i) derived[i].Compute(voters[i], fields_);
   FieldDictionary::WriterSession new_fields(fields_);
   UpsertCounts counts;
   Status s = writer_->Submit([&](Connection& db) -> Status {

@@ -54,6 +54,9 @@ class SqliteStore final : public Store {
 
   Result<ImportId> BeginImport(const ImportInfo& info) override;
   Result<UpsertCounts> UpsertVoters(ImportId import, std::span<const Voter> voters) override;
+  std::unique_ptr<PreparedVoters> PrepareVoters(std::span<const Voter> voters) override;
+  Result<UpsertCounts> UpsertPreparedVoters(ImportId import, std::span<const Voter> voters,
+                                            std::unique_ptr<PreparedVoters> prepared) override;
   Result<int64_t> UpsertHistory(ImportId import, std::span<const VoteHistoryEntry> rows) override;
   Result<FinishImportResult> FinishImport(ImportId import,
                                           const FinishImportOptions& options) override;
