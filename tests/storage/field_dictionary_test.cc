@@ -73,6 +73,33 @@ TEST_F(FieldDictionaryTest, RolledBackIdsAreNotRemembered) {
   EXPECT_FALSE(dict.TryEncode({{"ghost", "x"}}, out));
 }
 
+// One cache across rows whose names come in the same order, in another order, fewer or
+// more of them, or unknown: every row encodes as it does without a cache.
+TEST_F(FieldDictionaryTest, ACacheOfTheLastNamesChangesNoEncoding) {
+  FieldDictionary dict;
+  WriterEncode(dict, {{"a", "1"}, {"b", "2"}, {"c", "3"}, {"d", "4"}});
+  const std::vector<NamedValues> rows = {
+      {{"a", "x"}, {"b", "y"}, {"c", "z"}},
+      {{"a", "x2"}, {"b", "y2"}, {"c", "z2"}},
+      {{"b", "y"}, {"a", "x"}},
+      {{"a", ""}, {"b", ""}, {"c", ""}, {"d", "w"}},
+      {},
+      {{"a", "x"}, {"unknown", "u"}, {"c", "z"}},
+      {{"a", "x"}, {"b", "y"}, {"c", "z"}},
+      {{"d", "4"}},
+  };
+  FieldDictionary::NameCache cache;
+  for (const NamedValues& row : rows) {
+    std::string plain;
+    std::string cached;
+    const bool known = dict.TryEncode(row, plain);
+    EXPECT_EQ(dict.TryEncode(row, cached, cache), known);
+    if (known) {
+      EXPECT_EQ(cached, plain);
+    }
+  }
+}
+
 TEST_F(FieldDictionaryTest, CorruptBlobIsDataLoss) {
   FieldDictionary dict;
   EXPECT_EQ(dict.Decode(*db_, "\x05\x7f").status().code(), ErrorCode::kDataLoss);

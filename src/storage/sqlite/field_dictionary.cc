@@ -34,12 +34,30 @@ void PutPair(int64_t id, std::string_view value, std::string& out) {
 }  // namespace
 
 bool FieldDictionary::TryEncode(const NamedValues& values, std::string& out) const {
+  NameCache cache;
+  return TryEncode(values, out, cache);
+}
+
+bool FieldDictionary::TryEncode(const NamedValues& values, std::string& out,
+                                NameCache& cache) const {
   out.clear();
-  std::shared_lock lock(mu_);
-  for (const auto& [name, value] : values) {
-    auto it = ids_.find(name);
-    if (it == ids_.end()) return false;
-    PutPair(it->second, value, out);
+  std::vector<std::pair<std::string, int64_t>>& cached = cache.names_;
+  if (cached.size() > values.size()) cached.resize(values.size());
+  std::shared_lock lock(mu_, std::defer_lock);
+  for (size_t i = 0; i < values.size(); ++i) {
+    const auto& [name, value] = values[i];
+    if (i == cached.size() || cached[i].first != name) {
+      if (!lock.owns_lock()) lock.lock();
+      auto it = ids_.find(name);
+      if (it == ids_.end()) return false;
+      if (i == cached.size()) {
+        cached.emplace_back(name, it->second);
+      } else {
+        cached[i].first = name;
+        cached[i].second = it->second;
+      }
+    }
+    PutPair(cached[i].second, value, out);
   }
   return true;
 }

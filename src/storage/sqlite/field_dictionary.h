@@ -33,6 +33,17 @@ class FieldDictionary {
   // has no id yet; the writer must then call EncodeInWriter.
   bool TryEncode(const NamedValues& values, std::string& out) const;
 
+  // The names of the last list encoded with it and their ids, by position. The rows of
+  // one voter file carry the same names in the same order, so with a cache most rows
+  // are encoded without a lookup (a name's id never changes once known). One cache per
+  // kind of list (districts, extras) and per thread.
+  class NameCache {
+   private:
+    friend class FieldDictionary;
+    std::vector<std::pair<std::string, int64_t>> names_;
+  };
+  bool TryEncode(const NamedValues& values, std::string& out, NameCache& cache) const;
+
   // Encoding on the writer connection, inside its transaction, assigning ids to new
   // names. Ids assigned here become known to TryEncode only after Commit(), which the
   // caller calls once the writer's transaction has committed: an id from a transaction

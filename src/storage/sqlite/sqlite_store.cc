@@ -88,10 +88,13 @@ struct DerivedVoterFields {
   int64_t fingerprint = 0;
   bool needs_writer = false;  // a name without an id yet: the writer encodes the blobs
 
-  void Compute(const Voter& v, const FieldDictionary& fields) {
+  void Compute(const Voter& v, const FieldDictionary& fields,
+               FieldDictionary::NameCache& district_names,
+               FieldDictionary::NameCache& extra_names) {
     last_key = LastNameKey(v);
     first_key = FirstNameKey(v);
-    needs_writer = !fields.TryEncode(v.districts, districts) || !fields.TryEncode(v.extra, extra);
+    needs_writer = !fields.TryEncode(v.districts, districts, district_names) ||
+                   !fields.TryEncode(v.extra, extra, extra_names);
     // Stored as SQLite's signed 64-bit integer; the bits are what matter.
     fingerprint = static_cast<int64_t>(Fingerprint(v));
   }
@@ -384,7 +387,11 @@ struct PreparedSqliteVoters final : PreparedVoters {
 std::unique_ptr<PreparedVoters> SqliteStore::PrepareVoters(std::span<const Voter> voters) {
   auto prepared = std::make_unique<PreparedSqliteVoters>();
   prepared->derived.resize(voters.size());
-  for (size_t i = 0; i < voters.size(); ++i) prepared->derived[i].Compute(voters[i], fields_);
+  FieldDictionary::NameCache district_names;
+  FieldDictionary::NameCache extra_names;
+  for (size_t i = 0; i < voters.size(); ++i) {
+    prepared->derived[i].Compute(voters[i], fields_, district_names, extra_names);
+  }
   return prepared;
 }
 
