@@ -2,9 +2,10 @@
 //
 // The pipeline (see docs/import.md): a decode thread reads the file, splits records,
 // converts Latin-1 to UTF-8, maps each record to a Voter (or history rows) through the
-// format's mapper and drops repeated voter ids; the calling thread writes bad rows to the
-// rejects file and hands each batch to Store::UpsertVoters / UpsertHistory. Mapping sits
-// on the decode thread because store calls are synchronous: decoding the next batch then
+// format's mapper, drops repeated voter ids and has the store prepare each batch
+// (Store::PrepareVoters); the calling thread writes bad rows to the rejects file and hands
+// each batch to Store::UpsertPreparedVoters / UpsertHistory. Mapping and preparing sit on
+// the decode thread because store calls are synchronous: that work for the next batch then
 // overlaps with storing the last. Memory is bounded by the batch size (three batches in
 // flight) and the set of voter ids seen, never by the rest of the file.
 //
