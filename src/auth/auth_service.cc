@@ -26,7 +26,7 @@ Principal PrincipalOf(const User& user, int64_t session_id) {
 AuthService::AuthService(Store& store, const Clock& clock, AuthOptions options)
     : store_(store),
       clock_(clock),
-      options_(std::move(options)),
+      options_(options),
       activity_thread_([this] { WriteActivity(); }) {}
 
 AuthService::~AuthService() {

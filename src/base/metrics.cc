@@ -34,6 +34,12 @@ std::string RenderLabels(const MetricLabels& labels) {
   return out;
 }
 
+// One sample line: `name{labels} value`.
+void AppendSample(std::string& out, std::string_view name, std::string_view labels,
+                  std::string_view value) {
+  out.append(name).append(labels).append(" ").append(value).append("\n");
+}
+
 // Adds one label to an already rendered label set (for histogram "le").
 std::string WithLabel(const std::string& rendered, std::string_view name, std::string_view value) {
   std::string extra = std::string(name) + "=\"" + std::string(value) + "\"";
@@ -151,10 +157,10 @@ std::string MetricsRegistry::RenderPrometheus() {
     for (const auto& [labels, series] : family.series) {
       switch (family.kind) {
         case Kind::kCounter:
-          out += name + labels + " " + FormatValue(series.counter->value()) + "\n";
+          AppendSample(out, name, labels, FormatValue(series.counter->value()));
           break;
         case Kind::kGauge:
-          out += name + labels + " " + FormatValue(series.gauge->value()) + "\n";
+          AppendSample(out, name, labels, FormatValue(series.gauge->value()));
           break;
         case Kind::kHistogram: {
           const Histogram& h = *series.histogram;
@@ -163,11 +169,11 @@ std::string MetricsRegistry::RenderPrometheus() {
             cumulative += h.bucket_count(i);
             const std::string le =
                 i < h.bounds().size() ? FormatValue(h.bounds()[i]) : std::string("+Inf");
-            out += name + "_bucket" + WithLabel(labels, "le", le) + " " +
-                   std::to_string(cumulative) + "\n";
+            AppendSample(out, name + "_bucket", WithLabel(labels, "le", le),
+                         std::to_string(cumulative));
           }
-          out += name + "_sum" + labels + " " + FormatValue(h.sum()) + "\n";
-          out += name + "_count" + labels + " " + std::to_string(h.count()) + "\n";
+          AppendSample(out, name + "_sum", labels, FormatValue(h.sum()));
+          AppendSample(out, name + "_count", labels, std::to_string(h.count()));
           break;
         }
       }

@@ -133,11 +133,14 @@ class [[nodiscard]] Result {
 #define NARWHAL_CONCAT_(a, b) NARWHAL_CONCAT_INNER_(a, b)
 
 // `NARWHAL_ASSIGN_OR_RETURN(auto x, Fn())`: evaluates a Result, returns its Status from the
-// enclosing function on error, otherwise moves the value into the declaration.
+// enclosing function on error, otherwise moves the value into the declaration. (`decl` is a
+// declaration: it cannot be parenthesised.)
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define NARWHAL_ASSIGN_OR_RETURN(decl, expr)                    \
   auto NARWHAL_CONCAT_(narwhal_result_, __LINE__) = (expr);     \
   if (!NARWHAL_CONCAT_(narwhal_result_, __LINE__).ok())         \
     return NARWHAL_CONCAT_(narwhal_result_, __LINE__).status(); \
   decl = std::move(NARWHAL_CONCAT_(narwhal_result_, __LINE__)).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif  // NARWHAL_BASE_STATUS_H_

@@ -44,7 +44,7 @@ int ReportImport(const Result<ImportSummary>& result) {
   if (!result.ok()) {
     fmt::print(stderr, "narwhal import: {}\n", result.status().message());
     switch (result.status().code()) {
-      case ErrorCode::kInvalidArgument: return kExitBadInput;
+      case ErrorCode::kInvalidArgument:
       case ErrorCode::kNotFound: return kExitBadInput;
       case ErrorCode::kUnavailable: return kExitUnavailable;
       default: return kExitFailure;

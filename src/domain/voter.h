@@ -24,6 +24,8 @@ struct PrecinctKey {
   std::string precinct;  // precinct code (NC precinct_abbrv "01-07")
 
   friend bool operator==(const PrecinctKey&, const PrecinctKey&) = default;
+  // clang-tidy 14 takes the defaulted comparison's 0 for a null pointer.
+  // NOLINTNEXTLINE(modernize-use-nullptr)
   friend auto operator<=>(const PrecinctKey&, const PrecinctKey&) = default;
 };
 

@@ -9,7 +9,6 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <ranges>
 #include <utility>
 
 #include "base/clock.h"
@@ -260,7 +259,8 @@ Result<std::vector<GotvEntry>> ReadGotv(Store& store, const std::string& electio
 }
 
 // A GOTV download: `body` as an attachment named `file_name` (a file-name-safe name).
-HttpResponse GotvAttachment(std::string content_type, std::string file_name, std::string body) {
+HttpResponse GotvAttachment(std::string content_type, const std::string& file_name,
+                            std::string body) {
   HttpResponse r;
   r.content_type = std::move(content_type);
   r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + file_name + "\"");
@@ -402,20 +402,19 @@ Result<json::value> TurnoutJson(ElectionState& state, const std::string& electio
   json::array precincts;
   json::array quiet;
   const TimePoint quiet_before = now - kQuietAfter;
-  for (const PrecinctTurnout& row :
-       parts | std::views::transform([](const auto& part) -> const TurnoutCache::Rows& {
-         return *part;
-       }) | std::views::join) {
-    if (!precinct.empty() && row.precinct.precinct != precinct) continue;
-    overall += row.turnout;
-    by_county[row.precinct.county] += row.turnout;
-    json::object p{{"county", row.precinct.county},
-                   {"precinct", row.precinct.precinct},
-                   {"precinct_name", row.precinct_name}};
-    for (auto& field : TurnoutFields(row.turnout)) p.insert(field);
-    std::optional<TimePoint> last = ParseIso8601(row.turnout.last_report_at);
-    if (!last || *last < quiet_before) quiet.push_back(p);
-    precincts.push_back(std::move(p));
+  for (const std::shared_ptr<const TurnoutCache::Rows>& part : parts) {
+    for (const PrecinctTurnout& row : *part) {
+      if (!precinct.empty() && row.precinct.precinct != precinct) continue;
+      overall += row.turnout;
+      by_county[row.precinct.county] += row.turnout;
+      json::object p{{"county", row.precinct.county},
+                     {"precinct", row.precinct.precinct},
+                     {"precinct_name", row.precinct_name}};
+      for (auto& field : TurnoutFields(row.turnout)) p.insert(field);
+      std::optional<TimePoint> last = ParseIso8601(row.turnout.last_report_at);
+      if (!last || *last < quiet_before) quiet.push_back(p);
+      precincts.push_back(std::move(p));
+    }
   }
   if (!precinct.empty() && precincts.empty()) {
     return NotFound("county " + county + " has no precinct " + precinct);

@@ -213,6 +213,7 @@ class ServerImpl final : public Server {
                 audit_, options.rate_limits),
         iocs_([n = std::max(1, options.threads)] {
           std::vector<std::unique_ptr<asio::io_context>> contexts;
+          contexts.reserve(static_cast<size_t>(n));
           for (int i = 0; i < n; ++i) contexts.push_back(std::make_unique<asio::io_context>(1));
           return contexts;
         }()),

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -11,6 +12,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "base/clock.h"
@@ -241,7 +243,7 @@ class DecodeThread {
       VoteHistoryEntry& entry = batch.history.emplace_back();
       if (!mapper_.MapHistory(record.fields, entry, error_)) {
         batch.history.pop_back();
-        Reject(batch, record, std::move(error_.column), std::move(error_.reason));
+        Reject(batch, record, std::exchange(error_.column, {}), std::exchange(error_.reason, {}));
       }
       return;
     }
@@ -252,7 +254,7 @@ class DecodeThread {
     Voter& voter = batch.voters[batch.voter_count];
     size_t history_before = batch.history.size();
     if (!mapper_.MapVoter(record.fields, voter, batch.history, error_)) {
-      Reject(batch, record, std::move(error_.column), std::move(error_.reason));
+      Reject(batch, record, std::exchange(error_.column, {}), std::exchange(error_.reason, {}));
       if (mapper_.id_column() < record.fields.size()) {
         batch.rejects.back().voter_id = TrimAscii(record.fields[mapper_.id_column()]);
       }
@@ -381,7 +383,7 @@ std::string ImportSummary::ToJson() const {
   o["removed"] = removed;
   o["history_rows"] = history_rows;
   // Whole milliseconds: Boost.JSON would print a double as "5E-2".
-  o["milliseconds"] = static_cast<int64_t>(seconds * 1000 + 0.5);
+  o["milliseconds"] = static_cast<int64_t>(std::llround(seconds * 1000));
   o["rejects_path"] = rejects_path;
   return boost::json::serialize(o);
 }

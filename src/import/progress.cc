@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 
 namespace narwhal {
 namespace {
@@ -28,7 +29,7 @@ std::string FormatProgressLine(const ImportProgress& p) {
     double fraction = std::clamp(static_cast<double>(p.bytes) / p.total_bytes, 0.0, 1.0);
     line += fmt::format("  {}%", static_cast<int>(fraction * 100));
     if (fraction > 0 && p.elapsed_seconds > 0) {
-      auto left = static_cast<int64_t>(p.elapsed_seconds * (1 - fraction) / fraction + 0.5);
+      auto left = std::llround(p.elapsed_seconds * (1 - fraction) / fraction);
       line += fmt::format("  {:02}:{:02} left", left / 60, left % 60);
     }
   }

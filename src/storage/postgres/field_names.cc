@@ -42,6 +42,7 @@ Result<std::vector<std::pair<int64_t, std::string>>> FieldNames::Assign(
                            db.Exec("SELECT id, name FROM field_names WHERE name = ANY($1::text[])",
                                    Params().Add(array)));
   std::vector<std::pair<int64_t, std::string>> out;
+  out.reserve(static_cast<size_t>(r.size()));
   for (int i = 0; i < r.size(); ++i) out.emplace_back(r.Int64(i, 0), r.String(i, 1));
   return out;
 }
@@ -111,6 +112,7 @@ Result<NamedValues> FieldNames::Decode(Connection& db, std::string_view text) {
 Status FieldNames::Reload(Connection& db) {
   NARWHAL_ASSIGN_OR_RETURN(Rows r, db.Exec("SELECT id, name FROM field_names"));
   std::vector<std::pair<int64_t, std::string>> all;
+  all.reserve(static_cast<size_t>(r.size()));
   for (int i = 0; i < r.size(); ++i) all.emplace_back(r.Int64(i, 0), r.String(i, 1));
   Remember(all);
   return Status::Ok();

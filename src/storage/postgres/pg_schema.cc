@@ -336,6 +336,7 @@ Status Migrate(Connection& db) {
 
 Result<bool> VoterIndexesComplete(Connection& db) {
   std::vector<std::string> names;
+  names.reserve(kVoterIndexes.size());
   for (const IndexDef& index : kVoterIndexes) names.emplace_back(index.name);
   // to_regclass resolves through the search path, like the unqualified names above.
   NARWHAL_ASSIGN_OR_RETURN(Rows r, db.Exec("SELECT count(*) FROM unnest($1::text[]) AS n "

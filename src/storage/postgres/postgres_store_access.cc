@@ -244,13 +244,14 @@ Result<UserPage> PostgresStore::ListUsers(const UserFilter& filter) {
           county + " AND s.code = $" + std::to_string(params.size()) + ")";
     }
   }
-  params.Add(static_cast<int64_t>(filter.limit + 1));
+  params.Add(static_cast<int64_t>(filter.limit) + 1);
   sql += " ORDER BY id LIMIT $" + std::to_string(params.size()) + "::integer";
   UserPage page;
   NARWHAL_RETURN_IF_ERROR(Transact(Access::kRead, [&](Connection& db) -> Status {
     page = UserPage();
     NARWHAL_ASSIGN_OR_RETURN(Rows r, db.Exec(sql, params));
     std::vector<int64_t> ids;
+    ids.reserve(static_cast<size_t>(r.size()));
     for (int i = 0; i < r.size(); ++i) ids.push_back(r.Int64(i, 0));
     if (ids.size() > static_cast<size_t>(filter.limit)) {
       ids.resize(static_cast<size_t>(filter.limit));
@@ -398,7 +399,7 @@ Result<SessionRecord> PostgresStore::GetSessionByTokenHash(const std::string& to
     return Status::Ok();
   }));
   if (!session) return NotFound("unknown session");
-  return *std::move(session);
+  return *session;
 }
 
 Status PostgresStore::RevokeSession(int64_t session_id, TimePoint at) {
@@ -497,7 +498,7 @@ Result<AuditPage> PostgresStore::ListAudit(const AuditQuery& query) {
   if (!query.target.empty()) sql += " AND target = " + bind(std::string_view(query.target));
   if (query.since) sql += " AND at_ns >= " + bind(ToNanos(*query.since)) + "::bigint";
   if (query.until) sql += " AND at_ns < " + bind(ToNanos(*query.until)) + "::bigint";
-  sql += " ORDER BY id DESC LIMIT " + bind(static_cast<int64_t>(query.limit + 1)) + "::integer";
+  sql += " ORDER BY id DESC LIMIT " + bind(static_cast<int64_t>(query.limit) + 1) + "::integer";
   AuditPage page;
   NARWHAL_RETURN_IF_ERROR(Transact(Access::kRead, [&](Connection& db) -> Status {
     page = AuditPage();
