@@ -290,9 +290,10 @@ class Store {
   virtual Result<UpsertCounts> UpsertVoters(ImportId import, std::span<const Voter> voters) = 0;
 
   // The same in two steps. PrepareVoters may run on any thread, at any time before the
-  // upsert (it reads no data that an import changes); nullptr when a backend has
-  // nothing to prepare. UpsertPreparedVoters takes what PrepareVoters returned for the
-  // same `voters` and does what UpsertVoters does.
+  // upsert; nullptr when a backend has nothing to prepare. What it computes stays valid:
+  // a name the store learns later (a new state column) is left to the upsert. The caller
+  // must hand UpsertPreparedVoters what PrepareVoters returned for the same `voters` of
+  // the same store; a value of another size is recomputed, not trusted.
   virtual std::unique_ptr<PreparedVoters> PrepareVoters(std::span<const Voter> voters);
   virtual Result<UpsertCounts> UpsertPreparedVoters(ImportId import, std::span<const Voter> voters,
                                                     std::unique_ptr<PreparedVoters> prepared);

@@ -351,12 +351,19 @@ Status BuildVoterIndexes(Connection& db, int64_t& duplicates_dropped) {
 // storage is in memory or the page cache is big: a random-order list of a million keys
 // is a walk of cache misses. With file temp storage and a small cache the sorter cuts
 // the keys into runs of a few MiB (sorted in cache, on the sorter's worker threads) and
-// merges them, which halves each build. The connection's cache size is put back after.
+// merges them, which halves each build. Both settings are put back after, so other
+// writes keep their journals in memory. (SQLite refuses to change temp storage inside a
+// transaction that has temporary tables open; the builds then run as they are, slower.)
 Status EnsureVoterIndexes(Connection& db, int64_t& duplicates_dropped) {
   NARWHAL_ASSIGN_OR_RETURN(int64_t cache_size, db.QueryInt64("PRAGMA cache_size"));
-  NARWHAL_RETURN_IF_ERROR(db.Exec("PRAGMA cache_size = -2048"));
-  Status s = BuildVoterIndexes(db, duplicates_dropped);
+  NARWHAL_ASSIGN_OR_RETURN(int64_t temp_store, db.QueryInt64("PRAGMA temp_store"));
+  const bool temp_in_files = db.Exec("PRAGMA temp_store = FILE").ok();
+  Status s = db.Exec("PRAGMA cache_size = -2048");
+  if (s.ok()) s = BuildVoterIndexes(db, duplicates_dropped);
   Status restored = db.Exec("PRAGMA cache_size = " + std::to_string(cache_size));
+  if (temp_in_files && restored.ok()) {
+    restored = db.Exec("PRAGMA temp_store = " + std::to_string(temp_store));
+  }
   return s.ok() ? restored : s;
 }
 

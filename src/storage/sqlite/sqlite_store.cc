@@ -26,15 +26,15 @@ namespace sqlite {
 namespace {
 
 // Durable (WAL + synchronous=FULL: a commit is fsync'ed before it is acknowledged) and
-// fast: big pages and cache, sorter threads for index builds (temporary storage in files:
-// see EnsureVoterIndexes).
+// fast: big pages and cache, temporary storage in memory (savepoint and statement journals
+// never touch a temp directory), sorter threads for index builds (see EnsureVoterIndexes).
 // page_size only takes effect on a new file, before the first table.
 constexpr std::string_view kWriterPragmas =
     "PRAGMA page_size = 8192;"
     "PRAGMA journal_mode = WAL;"
     "PRAGMA synchronous = FULL;"
     "PRAGMA cache_size = -262144;"
-    "PRAGMA temp_store = FILE;"
+    "PRAGMA temp_store = MEMORY;"
     "PRAGMA mmap_size = 1073741824;"
     "PRAGMA threads = 2;"
     "PRAGMA wal_autocheckpoint = 4096;";  // finishes what the Checkpointer's thread began
@@ -379,6 +379,7 @@ Status SqliteStore::MergeVoters(Connection& db, ImportId import, std::span<const
 namespace {
 
 struct PreparedSqliteVoters final : PreparedVoters {
+  const SqliteStore* store = nullptr;  // field ids are this store's
   std::vector<DerivedVoterFields> derived;
 };
 
@@ -386,6 +387,7 @@ struct PreparedSqliteVoters final : PreparedVoters {
 
 std::unique_ptr<PreparedVoters> SqliteStore::PrepareVoters(std::span<const Voter> voters) {
   auto prepared = std::make_unique<PreparedSqliteVoters>();
+  prepared->store = this;
   prepared->derived.resize(voters.size());
   FieldDictionary::NameCache district_names;
   FieldDictionary::NameCache extra_names;
@@ -404,7 +406,7 @@ Result<UpsertCounts> SqliteStore::UpsertPreparedVoters(ImportId import,
                                                        std::unique_ptr<PreparedVoters> prepared) {
   for (const Voter& v : voters) NARWHAL_RETURN_IF_ERROR(ValidateVoter(v));
   auto* mine = dynamic_cast<PreparedSqliteVoters*>(prepared.get());
-  if (mine == nullptr || mine->derived.size() != voters.size()) {
+  if (mine == nullptr || mine->store != this || mine->derived.size() != voters.size()) {
     prepared = PrepareVoters(voters);
     mine = static_cast<PreparedSqliteVoters*>(prepared.get());
   }
