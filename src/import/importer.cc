@@ -160,7 +160,7 @@ class DecodeThread {
  private:
   void Run(std::optional<CsvRecord> first) {
     BatchPtr batch = std::make_unique<MappedBatch>();
-    Prepare(*batch);
+    ResetBatch(*batch);
     CsvRecord record;
     for (;;) {
       if (first) {
@@ -183,7 +183,7 @@ class DecodeThread {
         if (!full_.Push(std::move(batch))) return;
         std::optional<BatchPtr> recycled = free_.TryPop();
         batch = recycled ? std::move(*recycled) : std::make_unique<MappedBatch>();
-        Prepare(*batch);
+        ResetBatch(*batch);
       }
     }
     full_.Close();
@@ -195,7 +195,7 @@ class DecodeThread {
         store_.PrepareVoters(std::span<const Voter>(batch.voters.data(), batch.voter_count));
   }
 
-  void Prepare(MappedBatch& batch) {
+  void ResetBatch(MappedBatch& batch) {
     batch.Clear();
     if (mapper_.kind() == RecordKind::kVoters && batch.voters.size() < batch_rows_) {
       batch.voters.resize(batch_rows_);
