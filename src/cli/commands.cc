@@ -67,6 +67,7 @@ Result<std::unique_ptr<Store>> OpenStore(const CommonArgs& common) {
   if (!common.store.empty()) {
     PostgresOptions options;
     options.conninfo = common.store;
+    if (common.pg_pool > 0) options.pool_size = common.pg_pool;
     return OpenPostgresStore(options);
   }
   std::error_code ec;

@@ -35,6 +35,9 @@ struct CommonArgs {
   // target_session_attrs=read-write"); empty for the embedded SQLite store in data_dir.
   // Default: $NARWHAL_STORE. Passwords belong in PGPASSWORD or ~/.pgpass, not here.
   std::string store;
+  // PostgreSQL connections per process at most (store only); 0 for the store's default.
+  // Default: $NARWHAL_PG_POOL.
+  int pg_pool = 0;
 };
 
 // Default data directory as documented in CommonArgs.

@@ -18,6 +18,11 @@ void AddDataOption(CLI::App& app, CommonArgs& common) {
                  "PostgreSQL connection string (postgresql://...); default $NARWHAL_STORE, "
                  "else the embedded SQLite store in --data")
       ->envname("NARWHAL_STORE");
+  app.add_option("--pg-pool", common.pg_pool,
+                 "PostgreSQL connections per process at most (with --store); default "
+                 "$NARWHAL_PG_POOL, else 16")
+      ->envname("NARWHAL_PG_POOL")
+      ->check(CLI::Range(0, 1000));
 }
 
 int Main(int argc, char** argv) {

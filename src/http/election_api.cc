@@ -209,17 +209,27 @@ Result<StrikeRequest> ToRequest(const json::object& o) {
   return r;
 }
 
+// Whether `principal` may strike each of `voter_ids`: OK or kPermissionDenied per voter
+// (an unknown voter is outside every assignment), in one read of the store. The outer
+// error is the store's failure: then nothing may be acknowledged.
+Result<std::vector<Status>> ScopeChecks(Store& store, std::span<const std::string> voter_ids,
+                                        const Principal& principal) {
+  std::vector<Status> out(voter_ids.size());
+  if (SeesAllVoters(principal) || voter_ids.empty()) return out;
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<std::optional<PrecinctKey>> precincts,
+                           store.VoterPrecincts(voter_ids));
+  for (size_t i = 0; i < voter_ids.size(); ++i) {
+    if (i >= precincts.size() || !precincts[i] || !MaySeePrecinct(principal, *precincts[i])) {
+      out[i] = PermissionDenied("voter " + voter_ids[i] + " is not in your assignment");
+    }
+  }
+  return out;
+}
+
 Status ScopeCheck(Store& store, const std::string& voter_id, const Principal& principal) {
-  if (SeesAllVoters(principal)) return Status::Ok();
-  Result<VoterRecord> record = store.GetVoter(voter_id);
-  if (!record.ok()) {
-    if (record.status().code() != ErrorCode::kNotFound) return record.status();
-    return PermissionDenied("voter " + voter_id + " is not in your assignment");
-  }
-  if (!MaySeePrecinct(principal, {record->voter.county, record->voter.precinct})) {
-    return PermissionDenied("voter " + voter_id + " is not in your assignment");
-  }
-  return Status::Ok();
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<Status> checked,
+                           ScopeChecks(store, std::span<const std::string>(&voter_id, 1), principal));
+  return checked.front();
 }
 
 json::object TurnoutFields(const Turnout& t) {
@@ -322,18 +332,24 @@ Result<std::vector<StrikeItemResult>> RecordStrikesFor(Store& store, const std::
                                                        std::span<const StrikeRequest> requests,
                                                        const Principal& principal, TimePoint at) {
   std::vector<StrikeItemResult> items(requests.size());
-  std::vector<NewStrike> strikes;
-  std::vector<size_t> recorded;  // index in `items` of each of `strikes`
+  std::vector<size_t> valid;  // index in `items` of each well-formed request
+  std::vector<std::string> valid_ids;
   for (size_t i = 0; i < requests.size(); ++i) {
     items[i].request = requests[i];
-    Status status = ValidateStrikeRequest(requests[i]);
-    if (status.ok()) status = ScopeCheck(store, requests[i].voter_id, principal);
-    if (!status.ok()) {
-      if (status.code() != ErrorCode::kInvalidArgument &&
-          status.code() != ErrorCode::kPermissionDenied) {
-        return status;  // the store failed: nothing is acknowledged
-      }
-      items[i].status = std::move(status);
+    items[i].status = ValidateStrikeRequest(requests[i]);
+    if (!items[i].status.ok()) continue;
+    valid.push_back(i);
+    valid_ids.push_back(requests[i].voter_id);
+  }
+  // The store failing here fails the request: nothing is acknowledged.
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<Status> in_scope,
+                           ScopeChecks(store, valid_ids, principal));
+  std::vector<NewStrike> strikes;
+  std::vector<size_t> recorded;  // index in `items` of each of `strikes`
+  for (size_t k = 0; k < valid.size(); ++k) {
+    const size_t i = valid[k];
+    if (!in_scope[k].ok()) {
+      items[i].status = std::move(in_scope[k]);
       continue;
     }
     strikes.push_back({.election = election,

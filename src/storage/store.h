@@ -313,6 +313,12 @@ class Store {
   // The voter with history; kNotFound when the id is unknown.
   virtual Result<VoterRecord> GetVoter(const std::string& voter_id) = 0;
 
+  // The precinct of each of `voter_ids`, in the same order; nullopt for an id that is
+  // not in the voter file (a removed voter keeps her last precinct). One read for a whole
+  // batch: the scope check of a poll watcher's strikes.
+  virtual Result<std::vector<std::optional<PrecinctKey>>> VoterPrecincts(
+      std::span<const std::string> voter_ids) = 0;
+
   // kInvalidArgument for a bad cursor, limit or an empty query.
   virtual Result<VoterPage> SearchVoters(const VoterQuery& query) = 0;
 

@@ -176,6 +176,10 @@ class ControllableStore final : public Store {
   Result<VoterRecord> GetVoter(const std::string& voter_id) override {
     return inner_.GetVoter(voter_id);
   }
+  Result<std::vector<std::optional<PrecinctKey>>> VoterPrecincts(
+      std::span<const std::string> voter_ids) override {
+    return inner_.VoterPrecincts(voter_ids);
+  }
   Result<VoterPage> SearchVoters(const VoterQuery& query) override {
     {
       std::unique_lock<std::mutex> lock(mu_);

@@ -175,6 +175,96 @@ TEST_P(ElectionConformanceTest, DoubleStrikeWithTwoKeysCountsOnce) {
   EXPECT_EQ(replay[0].strike_id, first[0].strike_id);
 }
 
+TEST_P(ElectionConformanceTest, TwoWatchersInOneBatchCountOnce) {
+  ImportThreePrecincts();
+  // Two watchers' reports of A1 reach the server in one batch (a paper list keyed in
+  // twice, say), beside a strike of B1.
+  std::vector<StrikeResult> r =
+      Record({Strike("A1", "watcher-1-cccc", At(10)), Strike("B1", "watcher-1-dddd", At(11)),
+              Strike("A1", "watcher-2-eeee", At(12))});
+  ASSERT_EQ(r.size(), 3u);
+  for (const StrikeResult& x : r) EXPECT_TRUE(x.status.ok()) << x.status.ToString();
+  const int counted = (r[0].outcome == StrikeOutcome::kStruck) + (r[2].outcome == StrikeOutcome::kStruck);
+  EXPECT_EQ(counted, 1) << "one report of A1 counts";
+  EXPECT_EQ(r[0].strike_id, r[2].strike_id) << "both answer with the strike that counts";
+  EXPECT_EQ(r[1].outcome, StrikeOutcome::kStruck);
+  auto t = Turnouts();
+  EXPECT_EQ(t["01-01"].turnout.voted, 1);
+  EXPECT_EQ(t["01-01"].turnout.supporters_voted, 1);
+  EXPECT_EQ(t["01-02"].turnout.voted, 1);
+  EXPECT_EQ(AllEvents().size(), 2u);
+}
+
+// One batch of 500, the most a request carries, with everything a phone's backlog can hold
+// at once: new strikes, keys repeated inside the batch, second reports of a voter under
+// other keys, replays of an earlier batch, unknown voters, a malformed item and a second
+// election.
+TEST_P(ElectionConformanceTest, ABatchOf500MixesEveryKindOfItem) {
+  constexpr int kVoters = 430;
+  std::vector<Voter> voters;
+  for (int i = 0; i < kVoters; ++i) {
+    voters.push_back(MakeVoter("M" + std::to_string(i), "2" + std::to_string(i % 3) + "-01"));
+  }
+  Import(voters);
+  const std::vector<StrikeResult> earlier = Record({Strike("M0", "mix-earlier-0", At(1)),
+                                                    Strike("M1", "mix-earlier-1", At(1))});
+  ASSERT_EQ(earlier.size(), 2u);
+
+  std::vector<NewStrike> batch;
+  for (int i = 2; i < kVoters; ++i) {  // 428 new strikes
+    batch.push_back(Strike("M" + std::to_string(i), "mix-new-" + std::to_string(i), At(5)));
+  }
+  for (int i = 2; i < 32; ++i) {  // 30 keys repeated inside the batch
+    batch.push_back(Strike("M" + std::to_string(i), "mix-new-" + std::to_string(i), At(6)));
+  }
+  for (int i = 32; i < 62; ++i) {  // 30 second reports under other keys
+    batch.push_back(Strike("M" + std::to_string(i), "mix-second-" + std::to_string(i), At(7)));
+  }
+  batch.push_back(Strike("M0", "mix-earlier-0", At(8)));  // replays of the earlier batch
+  batch.push_back(Strike("M1", "mix-earlier-1", At(8)));
+  for (int i = 0; i < 7; ++i) {  // unknown voters
+    batch.push_back(Strike("NOBODY" + std::to_string(i), "mix-nobody-" + std::to_string(i), At(9)));
+  }
+  batch.push_back(Strike("M5", "", At(9)));  // malformed: no key
+  NewStrike other = Strike("M7", "mix-other-election", At(9));
+  other.election = "2027-03-05";
+  batch.push_back(other);
+  batch.push_back(Strike("M8", "mix-last-second", At(9)));
+  ASSERT_EQ(batch.size(), 500u);
+
+  const std::vector<StrikeResult> r = Record(batch);
+  ASSERT_EQ(r.size(), batch.size());
+  std::map<std::string, int> by_kind;
+  std::map<std::string, int64_t> counting;  // voter -> strike id that counts
+  for (size_t i = 0; i < r.size(); ++i) {
+    if (!r[i].status.ok()) {
+      ++by_kind[std::string(ErrorCodeName(r[i].status.code()))];
+      continue;
+    }
+    ++by_kind[std::string(StrikeOutcomeName(r[i].outcome))];
+    if (batch[i].election != kElection) continue;
+    auto [it, fresh] = counting.emplace(batch[i].voter_id, r[i].strike_id);
+    EXPECT_TRUE(fresh || it->second == r[i].strike_id)
+        << "every answer for " << batch[i].voter_id << " names the one strike that counts";
+  }
+  EXPECT_EQ(by_kind[std::string(StrikeOutcomeName(StrikeOutcome::kStruck))], 428 + 1);
+  EXPECT_EQ(by_kind[std::string(StrikeOutcomeName(StrikeOutcome::kReplayed))], 30 + 2);
+  EXPECT_EQ(by_kind[std::string(StrikeOutcomeName(StrikeOutcome::kAlreadyStruck))], 30 + 1);
+  EXPECT_EQ(by_kind[std::string(ErrorCodeName(ErrorCode::kNotFound))], 7);
+  EXPECT_EQ(by_kind[std::string(ErrorCodeName(ErrorCode::kInvalidArgument))], 1);
+  EXPECT_EQ(counting["M0"], earlier[0].strike_id);
+  EXPECT_EQ(counting["M1"], earlier[1].strike_id);
+
+  int64_t voted = 0;
+  for (const auto& [precinct, t] : Turnouts()) voted += t.turnout.voted;
+  EXPECT_EQ(voted, kVoters) << "every voter of the file counted once";
+  EXPECT_EQ(AllEvents(7).size(), static_cast<size_t>(kVoters));
+  Result<std::vector<StrikeEvent>> other_feed = store().StrikesSince("2027-03-05", 0, 10);
+  ASSERT_TRUE(other_feed.ok()) << other_feed.status().ToString();
+  ASSERT_EQ(other_feed->size(), 1u);
+  EXPECT_EQ(other_feed->front().voter_id, "M7");
+}
+
 TEST_P(ElectionConformanceTest, UnknownVoterFailsAloneInItsBatch) {
   ImportThreePrecincts();
   std::vector<StrikeResult> r =

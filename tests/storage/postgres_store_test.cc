@@ -122,6 +122,28 @@ TEST_F(PostgresStoreTest, ReconnectsAfterTheServerRestarts) {
   EXPECT_TRUE(store->Ping().ok());
 }
 
+// After a restart (or a failover) every pooled connection is dead. The first strike batch
+// after it must not be sent into one of them and come back "outcome unknown": the pool
+// notices the closed connections without a round trip and the batch is simply recorded.
+TEST_F(PostgresStoreTest, FirstStrikeAfterAServerRestartIsRecordedNotUnknown) {
+  std::unique_ptr<Store> store = OpenStore(Options());
+  ASSERT_NE(store, nullptr);
+  ImportVoters(*store, 4, 2);
+  const TimePoint at = std::chrono::system_clock::now();
+  Result<std::vector<StrikeResult>> before = store->RecordStrikes(
+      std::vector<NewStrike>{{"2026-11-03", "V0", "restart-key-0", StrikeSource::kPollWatcher, 7, at}});
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+
+  ASSERT_TRUE(server_->Restart().ok());
+
+  Result<std::vector<StrikeResult>> after = store->RecordStrikes(
+      std::vector<NewStrike>{{"2026-11-03", "V1", "restart-key-1", StrikeSource::kPollWatcher, 7, at}});
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_TRUE((*after)[0].status.ok()) << (*after)[0].status.ToString();
+  EXPECT_EQ((*after)[0].outcome, StrikeOutcome::kStruck);
+}
+
 TEST_F(PostgresStoreTest, UnavailableWhileTheServerIsDownThenRecovers) {
   std::unique_ptr<Store> store = OpenStore(Options());
   ASSERT_NE(store, nullptr);
@@ -172,9 +194,10 @@ TEST_F(PostgresStoreTest, ConnectionLostDuringCommitIsOutcomeUnknown) {
   EXPECT_TRUE(found);
 }
 
-// A strike batch whose COMMIT is cut: "outcome unknown". The poll watcher's phone sends
+// A strike batch whose answer is cut after the statement (one autocommit statement, its
+// own transaction) reached the server: "outcome unknown". The poll watcher's phone sends
 // the same batch again (same keys); every voter then counts exactly once, whether the
-// first COMMIT took effect (replayed) or not (struck).
+// first commit took effect (replayed) or not (struck).
 TEST_F(PostgresStoreTest, StrikeBatchRetriedAfterAnUnknownCommitCountsOnce) {
   Result<std::unique_ptr<FaultyProxy>> proxy = FaultyProxy::Start(server_->port());
   ASSERT_TRUE(proxy.ok()) << proxy.status().ToString();
@@ -193,7 +216,8 @@ TEST_F(PostgresStoreTest, StrikeBatchRetriedAfterAnUnknownCommitCountsOnce) {
                               StrikeSource::kPollWatcher, 7, at});
   }
 
-  (*proxy)->CutAfterClientSends(std::string("COMMIT\0", 7));
+  // The keys travel as a bound parameter, in the same write as the Execute and Sync.
+  (*proxy)->CutAfterClientSends("key-cut-0");
   Result<std::vector<StrikeResult>> first = store->RecordStrikes(batch);
   ASSERT_FALSE(first.ok());
   EXPECT_EQ(first.status().code(), ErrorCode::kUnavailable) << first.status().ToString();
@@ -207,7 +231,7 @@ TEST_F(PostgresStoreTest, StrikeBatchRetriedAfterAnUnknownCommitCountsOnce) {
   ASSERT_EQ(retry->size(), batch.size());
   for (const StrikeResult& r : *retry) {
     EXPECT_TRUE(r.status.ok()) << r.status.ToString();
-    // The server did get the COMMIT, so the retry finds the original answers.
+    // The server did get the statement, so the retry finds the original answers.
     EXPECT_EQ(r.outcome, StrikeOutcome::kReplayed);
     EXPECT_GT(r.strike_id, 0);
   }

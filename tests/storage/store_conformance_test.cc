@@ -147,6 +147,24 @@ TEST_P(StoreConformanceTest, GetVoterNotFound) {
   EXPECT_EQ(r.status().code(), ErrorCode::kNotFound);
 }
 
+TEST_P(StoreConformanceTest, VoterPrecinctsAnswersInOrderWithGapsForUnknownIds) {
+  Import({MakeVoter("P1", "ABLE", "A", "92"), MakeVoter("P2", "BAKER", "B", "32")});
+  const std::vector<std::string> ids = {"P2", "NOPE", "P1", "P2"};
+  Result<std::vector<std::optional<PrecinctKey>>> r = store().VoterPrecincts(ids);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->size(), ids.size());
+  ASSERT_TRUE((*r)[0].has_value());
+  EXPECT_EQ((*r)[0]->county, "32");
+  EXPECT_FALSE((*r)[1].has_value());
+  ASSERT_TRUE((*r)[2].has_value());
+  EXPECT_EQ((*r)[2]->county, "92");
+  EXPECT_EQ(*(*r)[2], (PrecinctKey{"92", store().GetVoter("P1")->voter.precinct}));
+  EXPECT_EQ((*r)[3], (*r)[0]) << "an id asked twice is answered twice";
+  Result<std::vector<std::optional<PrecinctKey>>> none = store().VoterPrecincts({});
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_P(StoreConformanceTest, FullRefreshMarksRemovedOnlyInCoveredCounties) {
   Import({MakeVoter("W1", "ABLE", "A", "92"), MakeVoter("W2", "BAKER", "B", "92"),
           MakeVoter("D1", "CHARLIE", "C", "32"), MakeVoter("D2", "DELTA", "D", "32")});

@@ -20,6 +20,10 @@ class UnimplementedStore : public Store {
     return Unused();
   }
   Result<VoterRecord> GetVoter(const std::string&) override { return Unused(); }
+  Result<std::vector<std::optional<PrecinctKey>>> VoterPrecincts(
+      std::span<const std::string>) override {
+    return Unused();
+  }
   Result<VoterPage> SearchVoters(const VoterQuery&) override { return Unused(); }
   Result<std::vector<PrecinctSummary>> ListPrecincts(const std::string&) override {
     return Unused();

@@ -13,6 +13,7 @@ ConnectionPool::ConnectionPool(ConnectionSettings settings, int size,
     : settings_(std::move(settings)), size_(size), acquire_timeout_(acquire_timeout) {}
 
 Result<ConnectionPool::Lease> ConnectionPool::Acquire() {
+  std::vector<std::unique_ptr<Connection>> dead;  // closed outside the lock
   {
     auto state = state_.Lock();
     const bool available = returned_.wait_for(state.lock(), acquire_timeout_, [&] {
@@ -22,13 +23,19 @@ Result<ConnectionPool::Lease> ConnectionPool::Acquire() {
       return ResourceExhausted("all " + std::to_string(size_) +
                                " PostgreSQL connections are busy; retry later");
     }
-    if (!state->idle.empty()) {
+    // The most recently used first. A connection whose server went away while it was
+    // idle is closed here, before anything is sent on it, so that a write after a
+    // failover is never sent into a dead connection and left with an unknown outcome.
+    while (!state->idle.empty()) {
       std::unique_ptr<Connection> c = std::move(state->idle.back());
       state->idle.pop_back();
-      return Lease(this, std::move(c));
+      if (c->ProbeIdle()) return Lease(this, std::move(c));
+      dead.push_back(std::move(c));
+      --state->open;
     }
     ++state->open;  // reserve the slot while connecting outside the lock
   }
+  dead.clear();
   Result<std::unique_ptr<Connection>> c = Connection::Open(settings_);
   if (!c.ok()) {
     state_.With([](State& s) { --s.open; });

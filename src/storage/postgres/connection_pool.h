@@ -3,7 +3,9 @@
 //
 // A connection that broke while lent (server restart, failover, network loss) is dropped
 // when it comes back, together with every idle one (they went to the same server and are
-// most likely dead too); the next Acquire connects afresh. A caller that finds every
+// most likely dead too); the next Acquire connects afresh. An idle connection whose
+// server closed it (a restart, a failover) is noticed by Acquire without a round trip
+// and replaced. A caller that finds every
 // connection lent out waits up to `acquire_timeout` for one, then gets kResourceExhausted.
 //
 // Thread-safety: Acquire may be called from any thread; a Lease and its connection belong

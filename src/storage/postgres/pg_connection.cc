@@ -136,31 +136,95 @@ Status Connection::Failure(const PGresult* result, std::string_view context) {
   return Status(broken_ ? ErrorCode::kUnavailable : CodeForState(sqlstate), std::move(message));
 }
 
+Result<std::string> Connection::Prepared(std::string_view sql) {
+  auto it = prepared_.find(std::string(sql));
+  if (it != prepared_.end()) return it->second;
+  // Appended, not `"s" + to_string(..)`: g++ 12 -O3 misreports that as -Wrestrict.
+  std::string name = "s";
+  name += std::to_string(prepared_.size() + 1);
+  std::unique_ptr<PGresult, Rows::Clear> prepared(
+      PQprepare(conn_.get(), name.c_str(), std::string(sql).c_str(), 0, /*paramTypes=*/nullptr));
+  if (!prepared || PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
+    return Failure(prepared.get(), "PostgreSQL");
+  }
+  prepared_.emplace(std::string(sql), name);
+  return name;
+}
+
+namespace {
+
+std::vector<const char*> ParamValues(const std::vector<std::string>& values,
+                                     const std::vector<bool>& null) {
+  std::vector<const char*> out(values.size());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = null[i] ? nullptr : values[i].c_str();
+  return out;
+}
+
+}  // namespace
+
 Result<Rows> Connection::Exec(std::string_view sql, const Params& params) {
   if (broken()) return Unavailable("PostgreSQL connection lost");
-  auto it = prepared_.find(std::string(sql));
-  if (it == prepared_.end()) {
-    // Appended, not `"s" + to_string(..)`: g++ 12 -O3 misreports that as -Wrestrict.
-    std::string name = "s";
-    name += std::to_string(prepared_.size() + 1);
-    std::unique_ptr<PGresult, Rows::Clear> prepared(
-        PQprepare(conn_.get(), name.c_str(), std::string(sql).c_str(), 0, /*paramTypes=*/nullptr));
-    if (!prepared || PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) {
-      return Failure(prepared.get(), "PostgreSQL");
-    }
-    it = prepared_.emplace(std::string(sql), std::move(name)).first;
-  }
-  std::vector<const char*> values(params.values_.size());
-  for (size_t i = 0; i < values.size(); ++i) {
-    values[i] = params.null_[i] ? nullptr : params.values_[i].c_str();
-  }
+  NARWHAL_ASSIGN_OR_RETURN(std::string name, Prepared(sql));
+  const std::vector<const char*> values = ParamValues(params.values_, params.null_);
   std::unique_ptr<PGresult, Rows::Clear> result(
-      PQexecPrepared(conn_.get(), it->second.c_str(), static_cast<int>(values.size()),
-                     values.data(), /*paramLengths=*/nullptr, /*paramFormats=*/nullptr,
-                     /*resultFormat=*/0));
+      PQexecPrepared(conn_.get(), name.c_str(), static_cast<int>(values.size()), values.data(),
+                     /*paramLengths=*/nullptr, /*paramFormats=*/nullptr, /*resultFormat=*/0));
   const ExecStatusType st = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) return Failure(result.get(), "PostgreSQL");
   return Rows(std::move(result));
+}
+
+Result<Rows> Connection::ExecWithin(std::string_view sql, const Params& params,
+                                    std::chrono::milliseconds limit, bool* sent) {
+  *sent = false;
+  if (broken()) return Unavailable("PostgreSQL connection lost");
+  NARWHAL_ASSIGN_OR_RETURN(std::string name, Prepared(sql));
+  const std::vector<const char*> values = ParamValues(params.values_, params.null_);
+  if (PQsendQueryPrepared(conn_.get(), name.c_str(), static_cast<int>(values.size()),
+                          values.data(), /*paramLengths=*/nullptr, /*paramFormats=*/nullptr,
+                          /*resultFormat=*/0) != 1) {
+    return Failure(nullptr, "PostgreSQL");
+  }
+  *sent = true;
+  NARWHAL_RETURN_IF_ERROR(Await(sql, limit));
+  std::unique_ptr<PGresult, Rows::Clear> result(PQgetResult(conn_.get()));
+  // The end of this statement's results; a second result would be a protocol error.
+  while (std::unique_ptr<PGresult, Rows::Clear>(PQgetResult(conn_.get())) != nullptr) {
+  }
+  const ExecStatusType st = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) return Failure(result.get(), "PostgreSQL");
+  return Rows(std::move(result));
+}
+
+bool Connection::ProbeIdle() {
+  if (broken()) return false;
+  // A server that shuts down sends its FATAL message and then closes: the first read
+  // takes the message, a later one sees the end of the stream. A few rounds, no waiting.
+  for (int round = 0; round < 4 && !broken(); ++round) {
+    pollfd fd{.fd = PQsocket(conn_.get()), .events = POLLIN, .revents = 0};
+    if (poll(&fd, 1, 0) <= 0) break;
+    if (PQconsumeInput(conn_.get()) != 1) broken_ = true;
+  }
+  return !broken();
+}
+
+Status Connection::Await(std::string_view what, std::chrono::milliseconds limit) {
+  PGconn* conn = conn_.get();
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (PQisBusy(conn) == 1) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd fd{.fd = PQsocket(conn), .events = POLLIN, .revents = 0};
+    const int ready = left.count() > 0 ? poll(&fd, 1, static_cast<int>(left.count())) : 0;
+    if (ready == 0) {
+      broken_ = true;
+      return DeadlineExceeded("PostgreSQL gave no answer to " + std::string(what) + " within " +
+                              std::to_string(limit.count()) + " ms");
+    }
+    if (ready < 0 && errno != EINTR) return Failure(nullptr, "PostgreSQL");
+    if (PQconsumeInput(conn) != 1) return Failure(nullptr, "PostgreSQL");
+  }
+  return Status::Ok();
 }
 
 Status Connection::Run(std::string_view sql) {
@@ -175,20 +239,7 @@ Status Connection::RunWithin(std::string_view sql, std::chrono::milliseconds lim
   if (broken()) return Unavailable("PostgreSQL connection lost");
   PGconn* conn = conn_.get();
   if (PQsendQuery(conn, std::string(sql).c_str()) != 1) return Failure(nullptr, "PostgreSQL");
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (PQisBusy(conn) == 1) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    pollfd fd{.fd = PQsocket(conn), .events = POLLIN, .revents = 0};
-    const int ready = left.count() > 0 ? poll(&fd, 1, static_cast<int>(left.count())) : 0;
-    if (ready == 0) {
-      broken_ = true;  // an answer may still come; nobody will read it on this connection
-      return DeadlineExceeded("PostgreSQL gave no answer to " + std::string(sql) + " within " +
-                              std::to_string(limit.count()) + " ms");
-    }
-    if (ready < 0 && errno != EINTR) return Failure(nullptr, "PostgreSQL");
-    if (PQconsumeInput(conn) != 1) return Failure(nullptr, "PostgreSQL");
-  }
+  NARWHAL_RETURN_IF_ERROR(Await(sql, limit));
   Status status;
   for (;;) {
     std::unique_ptr<PGresult, Rows::Clear> r(PQgetResult(conn));

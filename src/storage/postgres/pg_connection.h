@@ -91,11 +91,22 @@ class Connection {
   // for a synchronous standby no statement_timeout bounds (PostgreSQL disarms it before
   // committing): a standby that stopped confirming must not hang the caller.
   Status RunWithin(std::string_view sql, std::chrono::milliseconds limit);
+  // Exec, but gives up after `limit` without an answer, as RunWithin does. For a write
+  // that is one statement in autocommit (its own transaction): the answer comes after
+  // the commit, and the wait for a synchronous standby is bounded by `limit`. `*sent` is
+  // false when the call failed before the statement reached the server (preparing it,
+  // or a connection known to be dead): then nothing of it can have run.
+  Result<Rows> ExecWithin(std::string_view sql, const Params& params,
+                          std::chrono::milliseconds limit, bool* sent);
   // Streams `data` (COPY text format) into `copy_sql` ("COPY t(cols) FROM STDIN").
   Status CopyIn(std::string_view copy_sql, std::string_view data);
 
   // True once the connection is lost or unusable; the pool then discards it.
   bool broken() const { return broken_ || PQstatus(conn_.get()) != CONNECTION_OK; }
+  // For an idle connection, without a round trip: reads whatever the server sent since
+  // the last statement (a notice, or the end of the connection when the server shut
+  // down or failed over) and says whether the connection is still usable.
+  bool ProbeIdle();
   // Warnings the server sent since the last call (e.g. a commit whose synchronous
   // replication wait was cancelled).
   std::vector<std::string> TakeNotices();
@@ -106,6 +117,11 @@ class Connection {
   };
   explicit Connection(std::unique_ptr<PGconn, Finish> conn);
   static void OnNotice(void* self, const PGresult* result);
+  // The name of `sql` prepared on this connection, preparing it on first use.
+  Result<std::string> Prepared(std::string_view sql);
+  // Waits until the answer to what was sent is complete, at most `limit`; on time-out
+  // marks the connection broken (an answer may still come; nobody will read it here).
+  Status Await(std::string_view what, std::chrono::milliseconds limit);
   // Maps a failed result (or a null one) to a Status and marks the connection broken
   // when the failure means it is lost.
   Status Failure(const PGresult* result, std::string_view context);

@@ -257,9 +257,200 @@ CREATE TABLE strike_events(
 CREATE INDEX strike_events_election ON strike_events(election, id);
 )sql";
 
-constexpr std::array<Migration, 2> kMigrations = {{
+// Version 3: a strike batch in one round trip. narwhal_record_strikes runs on the server
+// what the store used to send as several statements per item; one call is one statement,
+// so in autocommit it is one transaction and one round trip. The feed loses its global lock:
+// an event's position is its transaction id times 65,536 plus its place in the
+// transaction (narwhal_feed_position), and readers return only positions below the
+// oldest transaction still running (narwhal_feed_horizon). Every position below the
+// horizon is final, so a reader that resumes after position P never skips an event, and
+// no strike waits for another's commit to append to the feed. Old events keep their ids
+// as positions: ids were at most the number of events, always far below the transaction
+// ids of the writes that made them, times 65,536.
+constexpr std::string_view kSchemaV3 = R"sql(
+ALTER TABLE strike_events ADD COLUMN pos bigint;
+UPDATE strike_events SET pos = id;
+ALTER TABLE strike_events ALTER COLUMN pos SET NOT NULL;
+DROP INDEX strike_events_election;
+CREATE UNIQUE INDEX strike_events_feed ON strike_events(election, pos);
+
+-- The feed position of the n-th event (1..65535) appended by the calling transaction.
+CREATE FUNCTION narwhal_feed_position(n bigint) RETURNS bigint LANGUAGE plpgsql AS $$
+BEGIN
+  IF n < 1 OR n > 65535 THEN
+    RAISE EXCEPTION 'a transaction appends at most 65535 strike events (asked for number %)', n
+      USING ERRCODE = '22023';
+  END IF;
+  RETURN (pg_current_xact_id()::text::bigint << 16) + n;
+END $$;
+
+-- Every feed position below this is final in the caller's snapshot: the transactions
+-- that could still append below it have all ended.
+CREATE FUNCTION narwhal_feed_horizon() RETURNS bigint LANGUAGE sql STABLE AS $$
+  SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint << 16
+$$;
+
+-- Creates the turnout rows of an election for every precinct, once (set-based, from
+-- precincts and scores); later calls find the marker and do nothing. The marker row is
+-- inserted first, so a concurrent first use waits for this one and then skips. Only the
+-- first use writes turnout_elections: score updates lock that table in SHARE mode, so
+-- rows are never created from scores they are about to change without them seeing it.
+CREATE FUNCTION narwhal_ensure_turnout(p_election text, p_threshold integer, p_now bigint)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM 1 FROM turnout_elections WHERE election = p_election;
+  IF FOUND THEN RETURN; END IF;
+  INSERT INTO turnout_elections(election, created_ns) VALUES (p_election, p_now)
+    ON CONFLICT (election) DO NOTHING;
+  IF NOT FOUND THEN RETURN; END IF;
+  INSERT INTO turnout(election, county, precinct, supporters, expected)
+  SELECT p_election, p.county, p.precinct, coalesce(a.supporters, 0), coalesce(a.expected, 0)
+  FROM precincts p LEFT JOIN (
+    SELECT v.county, v.precinct, count(*) FILTER (WHERE s.support >= p_threshold) AS supporters,
+      coalesce(sum(s.turnout) FILTER (WHERE s.turnout >= 0), 0) / 100.0 AS expected
+    FROM voter_scores s JOIN voters v ON v.voter_id = s.voter_id
+    WHERE v.removed_at IS NULL GROUP BY v.county, v.precinct
+  ) a ON a.county = p.county AND a.precinct = p.precinct
+  ON CONFLICT DO NOTHING;
+END $$;
+
+-- Records a batch of strikes, given in lock order (election, voter, key; the caller's
+-- order among equals); p_item is each item's place in the caller's batch. One row per
+-- item: o_result 0 struck (it counts), 1 already struck (o_strike: the strike that
+-- counted), 2 replayed (the key's first answer), 3 the key was used for another strike,
+-- 4 the voter is not in the voter file. Raises 40001 when a concurrent transaction made
+-- an item's answer undecidable (a strike with the same key rolled back, the counting
+-- strike was undone in between): nothing of the batch is committed and a retry decides
+-- it. Every statement takes scalars, so its generic plan is kept after a few calls.
+CREATE FUNCTION narwhal_record_strikes(
+  p_item integer[], p_election text[], p_voter text[], p_key text[], p_source text[],
+  p_user bigint[], p_at bigint[], p_threshold integer, p_now bigint)
+RETURNS TABLE(o_item integer, o_result smallint, o_strike bigint, o_struck_ns bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+  ensured text;
+  k record;
+  v record;
+  replay boolean;
+  new_id bigint;
+  counted bigint;
+  t record;
+  -- What the counting strikes do to turnout and the feed.
+  d_item integer[] := '{}';
+  d_election text[] := '{}';
+  d_voter text[] := '{}';
+  d_county text[] := '{}';
+  d_precinct text[] := '{}';
+  d_at bigint[] := '{}';
+BEGIN
+  FOR i IN 1 .. coalesce(cardinality(p_key), 0) LOOP
+    o_item := p_item[i];
+    o_strike := NULL;
+    o_struck_ns := NULL;
+    IF ensured IS DISTINCT FROM p_election[i] THEN
+      PERFORM narwhal_ensure_turnout(p_election[i], p_threshold, p_now);
+      ensured := p_election[i];
+    END IF;
+    SELECT s.election, s.voter_id, coalesce(s.counted_id, s.id) AS strike,
+           coalesce(s.struck_ns, s.at_ns) AS at
+      INTO k FROM strikes s WHERE s.idempotency_key = p_key[i];
+    replay := FOUND;
+    IF NOT replay THEN
+      SELECT w.county, w.precinct INTO v FROM voters w
+        WHERE w.voter_id = p_voter[i] ORDER BY w.id DESC LIMIT 1;
+      IF NOT FOUND THEN
+        o_result := 4;
+        RETURN NEXT;
+        CONTINUE;
+      END IF;
+      -- Claim the key. The insert may wait for a concurrent transaction holding the same
+      -- key, and then finds its committed row.
+      new_id := NULL;
+      INSERT INTO strikes(idempotency_key, election, voter_id, source, user_id, at_ns)
+        VALUES (p_key[i], p_election[i], p_voter[i], p_source[i], p_user[i], p_at[i])
+        ON CONFLICT (idempotency_key) DO NOTHING RETURNING id INTO new_id;
+      IF new_id IS NULL THEN
+        SELECT s.election, s.voter_id, coalesce(s.counted_id, s.id) AS strike,
+               coalesce(s.struck_ns, s.at_ns) AS at
+          INTO k FROM strikes s WHERE s.idempotency_key = p_key[i];
+        IF NOT FOUND THEN
+          RAISE EXCEPTION 'a concurrent strike with the same key rolled back; retry'
+            USING ERRCODE = '40001';
+        END IF;
+        replay := true;
+      END IF;
+    END IF;
+    IF replay THEN
+      IF k.election <> p_election[i] OR k.voter_id <> p_voter[i] THEN
+        o_result := 3;
+      ELSE
+        o_result := 2;
+        o_strike := k.strike;
+        o_struck_ns := k.at;
+      END IF;
+      RETURN NEXT;
+      CONTINUE;
+    END IF;
+    -- Claim the voter: the first strike of (election, voter) counts; the insert may wait
+    -- for a concurrent transaction striking the same voter.
+    counted := NULL;
+    INSERT INTO struck(election, voter_id, strike_id, struck_ns, county, precinct)
+      VALUES (p_election[i], p_voter[i], new_id, p_at[i], v.county, v.precinct)
+      ON CONFLICT (election, voter_id) DO NOTHING RETURNING strike_id INTO counted;
+    IF counted IS NOT NULL THEN
+      o_result := 0;
+      o_strike := new_id;
+      o_struck_ns := p_at[i];
+      d_item := d_item || p_item[i];
+      d_election := d_election || p_election[i];
+      d_voter := d_voter || p_voter[i];
+      d_county := d_county || v.county;
+      d_precinct := d_precinct || v.precinct;
+      d_at := d_at || p_at[i];
+    ELSE
+      -- She was struck before: remember which strike counted, for replays of this key.
+      UPDATE strikes SET outcome = 1, counted_id = c.strike_id, struck_ns = c.struck_ns
+        FROM struck c
+        WHERE strikes.id = new_id AND c.election = p_election[i] AND c.voter_id = p_voter[i]
+        RETURNING c.strike_id, c.struck_ns INTO o_strike, o_struck_ns;
+      IF NOT FOUND THEN
+        RAISE EXCEPTION 'a concurrent undo of voter %; retry', p_voter[i] USING ERRCODE = '40001';
+      END IF;
+      o_result := 1;
+    END IF;
+    RETURN NEXT;
+  END LOOP;
+
+  -- Turnout rows in key order (byte order, as score updates lock them). Each row is
+  -- locked first (and made, for a precinct that appeared after the election's rows were
+  -- created); the supporters among its voters are counted by the next statement, which
+  -- sees every score committed until then, so supporters_voted stays exact under
+  -- concurrent score updates.
+  FOR t IN SELECT x.e COLLATE "C" AS e, x.c COLLATE "C" AS c, x.p COLLATE "C" AS p,
+                  array_agg(x.v) AS voters, max(x.a) AS last
+           FROM unnest(d_election, d_county, d_precinct, d_voter, d_at) AS x(e, c, p, v, a)
+           GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 LOOP
+    INSERT INTO turnout AS u(election, county, precinct) VALUES (t.e, t.c, t.p)
+      ON CONFLICT (election, county, precinct) DO UPDATE SET voted = u.voted;
+    UPDATE turnout u SET voted = u.voted + cardinality(t.voters),
+      supporters_voted = u.supporters_voted + (SELECT count(*) FROM voter_scores s
+        WHERE s.voter_id = ANY(t.voters) AND s.support >= p_threshold),
+      last_report_ns = greatest(u.last_report_ns, t.last)
+      WHERE u.election = t.e AND u.county = t.c AND u.precinct = t.p;
+  END LOOP;
+
+  -- The feed, in the caller's order.
+  INSERT INTO strike_events(pos, election, voter_id, county, precinct, undone, at_ns)
+    SELECT narwhal_feed_position(row_number() OVER (ORDER BY x.n)), x.e, x.v, x.c, x.p, false, x.a
+    FROM unnest(d_item, d_election, d_voter, d_county, d_precinct, d_at)
+      AS x(n, e, v, c, p, a);
+END $$;
+)sql";
+
+constexpr std::array<Migration, 3> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
+    {3, kSchemaV3},
 }};
 
 // The voter indexes a bulk load into an empty store drops and builds once at its end

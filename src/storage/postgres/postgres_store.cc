@@ -310,32 +310,66 @@ Status PostgresStore::Transact(Access access, const std::function<Status(Connect
       continue;
     }
     (void)db.TakeNotices();
-    Status commit =
-        access == Access::kWrite ? db.RunWithin("COMMIT", commit_timeout_) : db.Run("COMMIT");
-    if (!commit.ok()) {
-      if (commit.code() == ErrorCode::kDeadlineExceeded) {
-        return DeadlineExceeded(
-            "PostgreSQL did not confirm the COMMIT in time (is the synchronous standby "
-            "down?); outcome unknown: " +
-            commit.message());
-      }
-      if (access == Access::kWrite && db.broken()) {
-        return Unavailable("connection to PostgreSQL lost during COMMIT; outcome unknown: " +
-                           commit.message());
-      }
-      return commit;  // the server refused the commit: rolled back
-    }
-    for (const std::string& notice : db.TakeNotices()) {
-      if (notice.find("synchronous replication") != std::string::npos) {
-        return Unavailable(
-            "committed on the primary, but the synchronous standby did not "
-            "confirm; outcome unknown: " +
-            notice);
-      }
-    }
-    return Status::Ok();
+    if (access == Access::kRead) return db.Run("COMMIT");
+    return WriteOutcome(db, db.RunWithin("COMMIT", commit_timeout_));
   }
   return last;
+}
+
+Result<Rows> PostgresStore::WriteStatement(std::string_view sql, const Params& params) {
+  Status last;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    Result<ConnectionPool::Lease> lease = pool_->Acquire();
+    if (!lease.ok()) return lease.status();
+    Connection& db = **lease;
+    (void)db.TakeNotices();
+    bool sent = false;
+    Result<Rows> r = db.ExecWithin(sql, params, commit_timeout_, &sent);
+    if (!r.ok() && !sent && db.broken()) {
+      last = r.status();  // nothing reached the server: try once more on a new connection
+      continue;
+    }
+    NARWHAL_RETURN_IF_ERROR(WriteOutcome(db, r.status()));
+    return r;
+  }
+  return last;
+}
+
+Result<Rows> PostgresStore::ReadStatement(std::string_view sql, const Params& params) {
+  Status last;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    Result<ConnectionPool::Lease> lease = pool_->Acquire();
+    if (!lease.ok()) return lease.status();
+    Result<Rows> r = (*lease)->Exec(sql, params);
+    if (r.ok() || !(*lease)->broken()) return r;
+    last = r.status();
+  }
+  return last;
+}
+
+Status PostgresStore::WriteOutcome(Connection& db, const Status& commit) {
+  if (!commit.ok()) {
+    if (commit.code() == ErrorCode::kDeadlineExceeded && db.broken()) {
+      return DeadlineExceeded(
+          "PostgreSQL did not confirm the commit in time (is the synchronous standby "
+          "down?); outcome unknown: " +
+          commit.message());
+    }
+    if (db.broken()) {
+      return Unavailable("connection to PostgreSQL lost during the commit; outcome unknown: " +
+                         commit.message());
+    }
+    return commit;  // the server refused it: rolled back
+  }
+  for (const std::string& notice : db.TakeNotices()) {
+    if (notice.find("synchronous replication") != std::string::npos) {
+      return Unavailable(
+          "committed on the primary, but the synchronous standby did not "
+          "confirm; outcome unknown: " +
+          notice);
+    }
+  }
+  return Status::Ok();
 }
 
 Status PostgresStore::NameFields(std::span<const Voter> voters) {
@@ -542,6 +576,25 @@ Result<FinishImportResult> PostgresStore::FinishImport(ImportId import,
 }
 
 // --- reads --------------------------------------------------------------------------
+
+Result<std::vector<std::optional<PrecinctKey>>> PostgresStore::VoterPrecincts(
+    std::span<const std::string> voter_ids) {
+  std::vector<std::optional<PrecinctKey>> out(voter_ids.size());
+  if (voter_ids.empty()) return out;
+  std::vector<std::string> ids(voter_ids.begin(), voter_ids.end());
+  NARWHAL_ASSIGN_OR_RETURN(
+      Rows r, ReadStatement("SELECT u.n, v.county, v.precinct "
+                            "FROM unnest($1::text[]) WITH ORDINALITY AS u(id, n) "
+                            "JOIN LATERAL (SELECT w.county, w.precinct FROM voters w "
+                            "  WHERE w.voter_id = u.id ORDER BY w.id DESC LIMIT 1) v ON true",
+                            Params().Add(TextArray(ids))));
+  for (int i = 0; i < r.size(); ++i) {
+    const int64_t n = r.Int64(i, 0);
+    if (n < 1 || n > static_cast<int64_t>(out.size())) continue;
+    out[static_cast<size_t>(n - 1)] = PrecinctKey{r.String(i, 1), r.String(i, 2)};
+  }
+  return out;
+}
 
 Result<VoterRecord> PostgresStore::GetVoter(const std::string& voter_id) {
   VoterRecord record;

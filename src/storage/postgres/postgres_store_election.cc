@@ -1,15 +1,17 @@
 // PostgresStore: election day (strikes, scores, turnout aggregates, GOTV lists).
 //
-// Concurrency: several app nodes strike at once. Exactly one report per (election, voter)
-// counts because `struck` has that primary key and reports insert into it with ON
-// CONFLICT DO NOTHING; a retried report finds its key in `strikes` (UNIQUE, also ON
-// CONFLICT DO NOTHING, then read back). Row locks are always taken in one order -- the
-// items of a batch sorted by (election, voter, key), then turnout rows sorted by
-// (election, county, precinct), then the feed lock -- so that concurrent batches wait
-// for each other but never deadlock.
+// A strike batch is one statement, narwhal_record_strikes (pg_schema.cc, migration 3), run
+// in autocommit: one round trip and one transaction, acknowledged when the answer (which
+// comes after the commit) arrives. Concurrency: several app nodes strike at once. Exactly
+// one report per (election, voter) counts because `struck` has that primary key and
+// reports insert into it with ON CONFLICT DO NOTHING; a retried report finds its key in
+// `strikes` (UNIQUE, also ON CONFLICT DO NOTHING, then read back). Row locks are always
+// taken in one order -- the items of a batch sorted by (election, voter, key), then
+// turnout rows sorted by (election, county, precinct) -- so that concurrent batches wait
+// for each other but never deadlock. The feed (strike_events) takes no lock: positions
+// come from transaction ids and readers stop at the oldest running transaction.
 #include <algorithm>
 #include <map>
-#include <numeric>
 #include <optional>
 #include <span>
 #include <string>
@@ -27,13 +29,6 @@ namespace {
 
 constexpr int kMaxStrikeEvents = 1000;
 
-// Held from the first insert into strike_events until COMMIT, so that event ids become
-// visible in increasing order and a feed that resumes after id N never skips one.
-constexpr int64_t kStrikeFeedLock = 0x4E52574D;
-
-// strikes.outcome of a report that found the voter struck before (0: it counted).
-constexpr int kStoredAlreadyStruck = 1;
-
 Status CheckElection(const std::string& election) {
   if (election.empty()) return InvalidArgument("election is required");
   return Status::Ok();
@@ -47,37 +42,16 @@ Status CheckScore(int value, std::string_view field, const std::string& voter_id
   return Status::Ok();
 }
 
-// Creates the turnout rows of `election` for every precinct, once (set-based, from
-// precincts and scores); later calls find the marker and do nothing. The marker row is
-// inserted first, so a concurrent first use waits for this one and then skips. Only the
-// first use writes turnout_elections: UpsertScores locks that table in SHARE mode, so
-// rows are never created from scores it is about to change without it seeing them.
+// Creates the turnout rows of `election` for every precinct, once (narwhal_ensure_turnout).
 Status EnsureTurnoutRows(Connection& db, const std::string& election, TimePoint now) {
-  NARWHAL_ASSIGN_OR_RETURN(
-      Rows known,
-      db.Exec("SELECT 1 FROM turnout_elections WHERE election = $1", Params().Add(election)));
-  if (!known.empty()) return Status::Ok();
-  NARWHAL_ASSIGN_OR_RETURN(
-      Rows marker, db.Exec("INSERT INTO turnout_elections(election, created_ns) VALUES($1, $2) "
-                           "ON CONFLICT (election) DO NOTHING RETURNING election",
-                           Params().Add(election).Add(ToNanos(now))));
-  if (marker.empty()) return Status::Ok();
   return db
-      .Exec(
-          "INSERT INTO turnout(election, county, precinct, supporters, expected) "
-          "SELECT $1, p.county, p.precinct, coalesce(a.supporters, 0), "
-          "coalesce(a.expected, 0) FROM precincts p LEFT JOIN ("
-          "  SELECT v.county, v.precinct, count(*) FILTER (WHERE s.support >= $2) AS supporters,"
-          "    coalesce(sum(s.turnout) FILTER (WHERE s.turnout >= 0), 0) / 100.0 AS expected"
-          "  FROM voter_scores s JOIN voters v ON v.voter_id = s.voter_id"
-          "  WHERE v.removed_at IS NULL GROUP BY v.county, v.precinct"
-          ") a ON a.county = p.county AND a.precinct = p.precinct "
-          "ON CONFLICT DO NOTHING",
-          Params().Add(election).Add(kSupporterThreshold))
+      .Exec("SELECT narwhal_ensure_turnout($1, $2, $3)",
+            Params().Add(election).Add(kSupporterThreshold).Add(ToNanos(now)))
       .status();
 }
 
-// Appends to the feed, in one statement, under kStrikeFeedLock (held until COMMIT).
+// Appends to the feed, in one statement; positions in the order of `events`. At most one
+// append per transaction (positions are the transaction's id and the event's place).
 Status AppendStrikeEvents(Connection& db, std::span<const StrikeEvent> events) {
   if (events.empty()) return Status::Ok();
   std::vector<std::string> elections, voters, counties, precincts, undone;
@@ -90,13 +64,12 @@ Status AppendStrikeEvents(Connection& db, std::span<const StrikeEvent> events) {
     undone.push_back(e.undone ? "true" : "false");
     at.push_back(ToNanos(e.at));
   }
-  NARWHAL_RETURN_IF_ERROR(
-      db.Exec("SELECT pg_advisory_xact_lock($1)", Params().Add(kStrikeFeedLock)).status());
   return db
       .Exec(
-          "INSERT INTO strike_events(election, voter_id, county, precinct, undone, at_ns) "
-          "SELECT a, b, c, d, u, t FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], "
-          "$5::boolean[], $6::bigint[]) WITH ORDINALITY AS e(a, b, c, d, u, t, n) ORDER BY n",
+          "INSERT INTO strike_events(pos, election, voter_id, county, precinct, undone, at_ns) "
+          "SELECT narwhal_feed_position(n), a, b, c, d, u, t FROM unnest($1::text[], $2::text[], "
+          "$3::text[], $4::text[], $5::boolean[], $6::bigint[]) WITH ORDINALITY "
+          "AS e(a, b, c, d, u, t, n)",
           Params()
               .Add(TextArray(elections))
               .Add(TextArray(voters))
@@ -105,22 +78,6 @@ Status AppendStrikeEvents(Connection& db, std::span<const StrikeEvent> events) {
               .Add(TextArray(undone))
               .Add(BigintArray(at)))
       .status();
-}
-
-// The answer to a report whose key was seen before, from a row of (election, voter_id,
-// counting strike id, struck_ns) of that key: the original answer, or kInvalidArgument
-// when the key named another strike.
-StrikeResult Replay(const NewStrike& s, const Rows& r, int row) {
-  StrikeResult out;
-  if (r.Text(row, 0) != s.election || r.Text(row, 1) != s.voter_id) {
-    out.status =
-        InvalidArgument("idempotency key '" + s.idempotency_key + "' was used for another strike");
-    return out;
-  }
-  out.outcome = StrikeOutcome::kReplayed;
-  out.strike_id = r.Int64(row, 2);
-  out.struck_at = FromNanos(r.Int64(row, 3));
-  return out;
 }
 
 // What a batch does to one turnout row: the voters it struck there (or, for an undo,
@@ -170,116 +127,80 @@ Status ApplyTurnout(Connection& db, const std::map<TurnoutKey, TurnoutDelta>& de
 
 Result<std::vector<StrikeResult>> PostgresStore::RecordStrikes(std::span<const NewStrike> strikes) {
   std::vector<StrikeResult> results(strikes.size());
-  // Lock order: by (election, voter, key); answers go back in the caller's order.
-  std::vector<size_t> order(strikes.size());
-  std::iota(order.begin(), order.end(), size_t{0});
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+  // Lock order: by (election, voter, key), the caller's order among equals (the first of
+  // two items with one key is the one that counts); answers go back in the caller's order.
+  std::vector<size_t> order;
+  order.reserve(strikes.size());
+  for (size_t i = 0; i < strikes.size(); ++i) {
+    const NewStrike& s = strikes[i];
+    if (s.election.empty() || s.voter_id.empty() || s.idempotency_key.empty()) {
+      results[i].status = InvalidArgument("a strike needs an election, a voter id and a key");
+      continue;
+    }
+    order.push_back(i);
+  }
+  if (order.empty()) return results;
+  if (order.size() > kMaxStrikesPerCall) {
+    return InvalidArgument("at most " + std::to_string(kMaxStrikesPerCall) +
+                           " strikes are recorded in one call");
+  }
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return std::tie(strikes[a].election, strikes[a].voter_id, strikes[a].idempotency_key) <
            std::tie(strikes[b].election, strikes[b].voter_id, strikes[b].idempotency_key);
   });
-  const TimePoint now = clock_->Now();
-
-  NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
-    std::fill(results.begin(), results.end(), StrikeResult{});
-    std::map<TurnoutKey, TurnoutDelta> deltas;
-    std::vector<std::optional<StrikeEvent>> item_events(strikes.size());
-    std::string ensured;  // the election whose turnout rows were last made sure of
-    for (size_t i : order) {
-      const NewStrike& s = strikes[i];
-      StrikeResult& out = results[i];
-      if (s.election.empty() || s.voter_id.empty() || s.idempotency_key.empty()) {
-        out.status = InvalidArgument("a strike needs an election, a voter id and a key");
+  std::vector<int64_t> items, users, at;
+  std::vector<std::string> elections, voters, keys, sources;
+  for (size_t i : order) {
+    const NewStrike& s = strikes[i];
+    items.push_back(static_cast<int64_t>(i));
+    elections.push_back(s.election);
+    voters.push_back(s.voter_id);
+    keys.push_back(s.idempotency_key);
+    sources.emplace_back(StrikeSourceName(s.source));
+    users.push_back(s.user_id);
+    at.push_back(ToNanos(s.at));
+  }
+  NARWHAL_ASSIGN_OR_RETURN(
+      Rows r, WriteStatement("SELECT o_item, o_result, o_strike, o_struck_ns FROM "
+                             "narwhal_record_strikes($1::integer[], $2::text[], $3::text[], "
+                             "$4::text[], $5::text[], $6::bigint[], $7::bigint[], $8, $9)",
+                             Params()
+                                 .Add(BigintArray(items))
+                                 .Add(TextArray(elections))
+                                 .Add(TextArray(voters))
+                                 .Add(TextArray(keys))
+                                 .Add(TextArray(sources))
+                                 .Add(BigintArray(users))
+                                 .Add(BigintArray(at))
+                                 .Add(kSupporterThreshold)
+                                 .Add(ToNanos(clock_->Now()))));
+  if (r.size() != static_cast<int>(order.size())) {
+    return Internal("narwhal_record_strikes answered " + std::to_string(r.size()) + " of " +
+                    std::to_string(order.size()) + " strikes");
+  }
+  for (int row = 0; row < r.size(); ++row) {
+    const int64_t item = r.Int64(row, 0);
+    if (item < 0 || item >= static_cast<int64_t>(strikes.size())) {
+      return Internal("narwhal_record_strikes answered for an item it was not given");
+    }
+    const NewStrike& s = strikes[static_cast<size_t>(item)];
+    StrikeResult& out = results[static_cast<size_t>(item)];
+    switch (r.Int64(row, 1)) {
+      case 0: out.outcome = StrikeOutcome::kStruck; break;
+      case 1: out.outcome = StrikeOutcome::kAlreadyStruck; break;
+      case 2: out.outcome = StrikeOutcome::kReplayed; break;
+      case 3:
+        out.status = InvalidArgument("idempotency key '" + s.idempotency_key +
+                                     "' was used for another strike");
         continue;
-      }
-      if (s.election != ensured) {
-        NARWHAL_RETURN_IF_ERROR(EnsureTurnoutRows(db, s.election, now));
-        ensured = s.election;
-      }
-      // The key's earlier answer and the voter, in one round trip.
-      NARWHAL_ASSIGN_OR_RETURN(
-          Rows r, db.Exec("SELECT k.election, k.voter_id, coalesce(k.counted_id, k.id), "
-                          "coalesce(k.struck_ns, k.at_ns), v.county, v.precinct "
-                          "FROM (SELECT 1) one "
-                          "LEFT JOIN strikes k ON k.idempotency_key = $1 "
-                          "LEFT JOIN LATERAL (SELECT w.county, w.precinct FROM voters w "
-                          "  WHERE w.voter_id = $2 ORDER BY w.id DESC LIMIT 1) v ON true",
-                          Params().Add(s.idempotency_key).Add(s.voter_id)));
-      if (!r.IsNull(0, 0)) {
-        out = Replay(s, r, 0);
-        continue;
-      }
-      if (r.IsNull(0, 4)) {
+      case 4:
         out.status = NotFound("voter " + s.voter_id + " is not in the voter file");
         continue;
-      }
-      const PrecinctKey precinct{r.String(0, 4), r.String(0, 5)};
-
-      // Claim the key, then the voter. Either insert may wait for a concurrent
-      // transaction holding the same key or voter, and then finds its committed row.
-      NARWHAL_ASSIGN_OR_RETURN(
-          Rows claim,
-          db.Exec("WITH k AS (INSERT INTO strikes(idempotency_key, election, voter_id, source, "
-                  "  user_id, at_ns) VALUES($1, $2, $3, $4, $5, $6) "
-                  "  ON CONFLICT (idempotency_key) DO NOTHING RETURNING id), "
-                  "s AS (INSERT INTO struck(election, voter_id, strike_id, struck_ns, county, "
-                  "  precinct) SELECT $2, $3, id, $6, $7, $8 FROM k "
-                  "  ON CONFLICT (election, voter_id) DO NOTHING RETURNING strike_id) "
-                  "SELECT (SELECT id FROM k), (SELECT strike_id FROM s)",
-                  Params()
-                      .Add(s.idempotency_key)
-                      .Add(s.election)
-                      .Add(s.voter_id)
-                      .Add(StrikeSourceName(s.source))
-                      .Add(s.user_id)
-                      .Add(ToNanos(s.at))
-                      .Add(precinct.county)
-                      .Add(precinct.precinct)));
-      if (claim.IsNull(0, 0)) {
-        // Another node committed this key a moment ago: its answer is the answer.
-        NARWHAL_ASSIGN_OR_RETURN(
-            Rows k, db.Exec("SELECT election, voter_id, coalesce(counted_id, id), "
-                            "coalesce(struck_ns, at_ns) FROM strikes WHERE idempotency_key = $1",
-                            Params().Add(s.idempotency_key)));
-        if (k.empty()) return Unavailable("a concurrent strike with the same key rolled back");
-        out = Replay(s, k, 0);
-        continue;
-      }
-      const int64_t strike_id = claim.Int64(0, 0);
-      if (!claim.IsNull(0, 1)) {
-        out.outcome = StrikeOutcome::kStruck;
-        out.strike_id = strike_id;
-        out.struck_at = s.at;
-        TurnoutDelta& d = deltas[{s.election, precinct.county, precinct.precinct}];
-        d.voters.push_back(s.voter_id);
-        d.last_report = std::max(d.last_report, s.at);
-        item_events[i] = StrikeEvent{0, s.election, s.voter_id, precinct, false, s.at};
-        continue;
-      }
-      // She was struck before: remember which strike counted, for replays of this key.
-      NARWHAL_ASSIGN_OR_RETURN(
-          Rows prior,
-          db.Exec(
-              "UPDATE strikes SET outcome = $1, counted_id = k.strike_id, "
-              "struck_ns = k.struck_ns FROM struck k "
-              "WHERE strikes.id = $2 AND k.election = $3 AND k.voter_id = $4 "
-              "RETURNING k.strike_id, k.struck_ns",
-              Params().Add(kStoredAlreadyStruck).Add(strike_id).Add(s.election).Add(s.voter_id)));
-      if (prior.empty()) {
-        // The strike that stopped ours was undone in between; nothing of this batch is
-        // committed and a retry sees the voter unstruck.
-        return Unavailable("a concurrent undo of voter " + s.voter_id + "; retry");
-      }
-      out.outcome = StrikeOutcome::kAlreadyStruck;
-      out.strike_id = prior.Int64(0, 0);
-      out.struck_at = FromNanos(prior.Int64(0, 1));
+      default: return Internal("narwhal_record_strikes gave an unknown answer");
     }
-    NARWHAL_RETURN_IF_ERROR(ApplyTurnout(db, deltas, +1));
-    std::vector<StrikeEvent> events;  // in the caller's order
-    for (std::optional<StrikeEvent>& e : item_events) {
-      if (e) events.push_back(std::move(*e));
-    }
-    return AppendStrikeEvents(db, events);
-  }));
+    out.strike_id = r.Int64(row, 2);
+    out.struck_at = FromNanos(r.Int64(row, 3));
+  }
   return results;
 }
 
@@ -444,11 +365,13 @@ Result<std::vector<StrikeEvent>> PostgresStore::StrikesSince(const std::string& 
   std::vector<StrikeEvent> out;
   NARWHAL_RETURN_IF_ERROR(Transact(Access::kRead, [&](Connection& db) -> Status {
     out.clear();
-    NARWHAL_ASSIGN_OR_RETURN(Rows r,
-                             db.Exec("SELECT id, voter_id, county, precinct, undone, at_ns "
-                                     "FROM strike_events WHERE election = $1 AND id > $2 "
-                                     "ORDER BY id LIMIT $3",
-                                     Params().Add(election).Add(after_id).Add(int64_t{limit})));
+    // Only positions below the horizon: every event there is final (committed or never
+    // will be), so a reader resuming after the last position it saw skips nothing.
+    NARWHAL_ASSIGN_OR_RETURN(
+        Rows r, db.Exec("SELECT pos, voter_id, county, precinct, undone, at_ns "
+                        "FROM strike_events WHERE election = $1 AND pos > $2 "
+                        "AND pos < narwhal_feed_horizon() ORDER BY pos LIMIT $3",
+                        Params().Add(election).Add(after_id).Add(int64_t{limit})));
     out.reserve(static_cast<size_t>(r.size()));
     for (int i = 0; i < r.size(); ++i) {
       out.push_back(StrikeEvent{r.Int64(i, 0), election, r.String(i, 1),

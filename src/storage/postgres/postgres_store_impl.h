@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/clock.h"
@@ -27,6 +28,10 @@ namespace narwhal::postgres {
 
 class PostgresStore final : public Store {
  public:
+  // One RecordStrikes call records at most this many strikes: the feed numbers the
+  // events of one transaction in 16 bits.
+  static constexpr size_t kMaxStrikesPerCall = 65535;
+
   static Result<std::unique_ptr<PostgresStore>> Open(const PostgresOptions& options);
   ~PostgresStore() override;
 
@@ -36,6 +41,8 @@ class PostgresStore final : public Store {
   Result<FinishImportResult> FinishImport(ImportId import,
                                           const FinishImportOptions& options) override;
   Result<VoterRecord> GetVoter(const std::string& voter_id) override;
+  Result<std::vector<std::optional<PrecinctKey>>> VoterPrecincts(
+      std::span<const std::string> voter_ids) override;
   Result<VoterPage> SearchVoters(const VoterQuery& query) override;
   Result<std::vector<PrecinctSummary>> ListPrecincts(const std::string& county) override;
   Result<StoreStats> Stats() override;
@@ -83,6 +90,22 @@ class PostgresStore final : public Store {
   // `fn` must therefore reset whatever it outputs. A connection lost during COMMIT of a
   // write yields kUnavailable "outcome unknown".
   Status Transact(Access access, const std::function<Status(Connection&)>& fn);
+
+  // Runs one write statement on its own (autocommit: one round trip, one transaction),
+  // acknowledged only when its answer, which comes after the commit, arrived within
+  // commit_timeout_. Outcomes as Transact's COMMIT: kDeadlineExceeded or kUnavailable
+  // "outcome unknown" once the statement was sent and no answer came; retried once on a
+  // fresh connection when it failed before reaching the server.
+  Result<Rows> WriteStatement(std::string_view sql, const Params& params);
+  // Runs one read statement on its own (autocommit: one round trip; a single statement
+  // sees one snapshot); retried once on a fresh connection when the connection broke.
+  Result<Rows> ReadStatement(std::string_view sql, const Params& params);
+
+  // What a write whose commit (`commit`: the answer to COMMIT, or to an autocommit
+  // statement) got means for the caller: OK, refused (rolled back), or outcome unknown
+  // when the connection was lost, the answer was late, or the synchronous standby did not
+  // confirm.
+  static Status WriteOutcome(Connection& db, const Status& commit);
 
   std::string NowText() const;
 

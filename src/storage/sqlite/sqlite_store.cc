@@ -623,6 +623,26 @@ Result<VoterRecord> SqliteStore::GetVoter(const std::string& voter_id) {
   return record;
 }
 
+Result<std::vector<std::optional<PrecinctKey>>> SqliteStore::VoterPrecincts(
+    std::span<const std::string> voter_ids) {
+  ReaderPool::Lease db = readers_->Acquire();
+  ReadTransaction txn(*db);
+  NARWHAL_RETURN_IF_ERROR(txn.Begin());
+  std::vector<std::optional<PrecinctKey>> out;
+  out.reserve(voter_ids.size());
+  NARWHAL_ASSIGN_OR_RETURN(ScopedStatement q,
+                           db->Prepare("SELECT county, precinct FROM voters WHERE voter_id = ?1"));
+  for (const std::string& id : voter_ids) {
+    q->BindText(1, id);
+    NARWHAL_ASSIGN_OR_RETURN(bool found, q->Step());
+    out.push_back(found ? std::optional<PrecinctKey>(
+                              PrecinctKey{q->ColumnString(0), q->ColumnString(1)})
+                        : std::nullopt);
+    q->Reset();
+  }
+  return out;
+}
+
 namespace {
 
 // Greater than every byte of UTF-8, so `key < prefix + kAfterPrefix` bounds a prefix.

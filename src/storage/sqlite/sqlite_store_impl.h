@@ -61,6 +61,8 @@ class SqliteStore final : public Store {
   Result<FinishImportResult> FinishImport(ImportId import,
                                           const FinishImportOptions& options) override;
   Result<VoterRecord> GetVoter(const std::string& voter_id) override;
+  Result<std::vector<std::optional<PrecinctKey>>> VoterPrecincts(
+      std::span<const std::string> voter_ids) override;
   Result<VoterPage> SearchVoters(const VoterQuery& query) override;
   Result<std::vector<PrecinctSummary>> ListPrecincts(const std::string& county) override;
   Result<StoreStats> Stats() override;
