@@ -227,8 +227,9 @@ Result<std::vector<Status>> ScopeChecks(Store& store, std::span<const std::strin
 }
 
 Status ScopeCheck(Store& store, const std::string& voter_id, const Principal& principal) {
-  NARWHAL_ASSIGN_OR_RETURN(std::vector<Status> checked,
-                           ScopeChecks(store, std::span<const std::string>(&voter_id, 1), principal));
+  NARWHAL_ASSIGN_OR_RETURN(
+      std::vector<Status> checked,
+      ScopeChecks(store, std::span<const std::string>(&voter_id, 1), principal));
   return checked.front();
 }
 
@@ -342,8 +343,7 @@ Result<std::vector<StrikeItemResult>> RecordStrikesFor(Store& store, const std::
     valid_ids.push_back(requests[i].voter_id);
   }
   // The store failing here fails the request: nothing is acknowledged.
-  NARWHAL_ASSIGN_OR_RETURN(std::vector<Status> in_scope,
-                           ScopeChecks(store, valid_ids, principal));
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<Status> in_scope, ScopeChecks(store, valid_ids, principal));
   std::vector<NewStrike> strikes;
   std::vector<size_t> recorded;  // index in `items` of each of `strikes`
   for (size_t k = 0; k < valid.size(); ++k) {

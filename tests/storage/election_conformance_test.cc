@@ -184,7 +184,8 @@ TEST_P(ElectionConformanceTest, TwoWatchersInOneBatchCountOnce) {
               Strike("A1", "watcher-2-eeee", At(12))});
   ASSERT_EQ(r.size(), 3u);
   for (const StrikeResult& x : r) EXPECT_TRUE(x.status.ok()) << x.status.ToString();
-  const int counted = (r[0].outcome == StrikeOutcome::kStruck) + (r[2].outcome == StrikeOutcome::kStruck);
+  const int counted =
+      (r[0].outcome == StrikeOutcome::kStruck) + (r[2].outcome == StrikeOutcome::kStruck);
   EXPECT_EQ(counted, 1) << "one report of A1 counts";
   EXPECT_EQ(r[0].strike_id, r[2].strike_id) << "both answer with the strike that counts";
   EXPECT_EQ(r[1].outcome, StrikeOutcome::kStruck);
@@ -206,8 +207,8 @@ TEST_P(ElectionConformanceTest, ABatchOf500MixesEveryKindOfItem) {
     voters.push_back(MakeVoter("M" + std::to_string(i), "2" + std::to_string(i % 3) + "-01"));
   }
   Import(voters);
-  const std::vector<StrikeResult> earlier = Record({Strike("M0", "mix-earlier-0", At(1)),
-                                                    Strike("M1", "mix-earlier-1", At(1))});
+  const std::vector<StrikeResult> earlier =
+      Record({Strike("M0", "mix-earlier-0", At(1)), Strike("M1", "mix-earlier-1", At(1))});
   ASSERT_EQ(earlier.size(), 2u);
 
   std::vector<NewStrike> batch;

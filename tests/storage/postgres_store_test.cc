@@ -130,14 +130,14 @@ TEST_F(PostgresStoreTest, FirstStrikeAfterAServerRestartIsRecordedNotUnknown) {
   ASSERT_NE(store, nullptr);
   ImportVoters(*store, 4, 2);
   const TimePoint at = std::chrono::system_clock::now();
-  Result<std::vector<StrikeResult>> before = store->RecordStrikes(
-      std::vector<NewStrike>{{"2026-11-03", "V0", "restart-key-0", StrikeSource::kPollWatcher, 7, at}});
+  Result<std::vector<StrikeResult>> before = store->RecordStrikes(std::vector<NewStrike>{
+      {"2026-11-03", "V0", "restart-key-0", StrikeSource::kPollWatcher, 7, at}});
   ASSERT_TRUE(before.ok()) << before.status().ToString();
 
   ASSERT_TRUE(server_->Restart().ok());
 
-  Result<std::vector<StrikeResult>> after = store->RecordStrikes(
-      std::vector<NewStrike>{{"2026-11-03", "V1", "restart-key-1", StrikeSource::kPollWatcher, 7, at}});
+  Result<std::vector<StrikeResult>> after = store->RecordStrikes(std::vector<NewStrike>{
+      {"2026-11-03", "V1", "restart-key-1", StrikeSource::kPollWatcher, 7, at}});
   ASSERT_TRUE(after.ok()) << after.status().ToString();
   ASSERT_EQ(after->size(), 1u);
   EXPECT_TRUE((*after)[0].status.ok()) << (*after)[0].status.ToString();

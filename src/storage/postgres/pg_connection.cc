@@ -180,8 +180,8 @@ Result<Rows> Connection::ExecWithin(std::string_view sql, const Params& params,
   if (broken()) return Unavailable("PostgreSQL connection lost");
   NARWHAL_ASSIGN_OR_RETURN(std::string name, Prepared(sql));
   const std::vector<const char*> values = ParamValues(params.values_, params.null_);
-  if (PQsendQueryPrepared(conn_.get(), name.c_str(), static_cast<int>(values.size()),
-                          values.data(), /*paramLengths=*/nullptr, /*paramFormats=*/nullptr,
+  if (PQsendQueryPrepared(conn_.get(), name.c_str(), static_cast<int>(values.size()), values.data(),
+                          /*paramLengths=*/nullptr, /*paramFormats=*/nullptr,
                           /*resultFormat=*/0) != 1) {
     return Failure(nullptr, "PostgreSQL");
   }

@@ -193,9 +193,7 @@ Result<std::vector<StrikeResult>> PostgresStore::RecordStrikes(std::span<const N
         out.status = InvalidArgument("idempotency key '" + s.idempotency_key +
                                      "' was used for another strike");
         continue;
-      case 4:
-        out.status = NotFound("voter " + s.voter_id + " is not in the voter file");
-        continue;
+      case 4: out.status = NotFound("voter " + s.voter_id + " is not in the voter file"); continue;
       default: return Internal("narwhal_record_strikes gave an unknown answer");
     }
     out.strike_id = r.Int64(row, 2);
@@ -367,11 +365,11 @@ Result<std::vector<StrikeEvent>> PostgresStore::StrikesSince(const std::string& 
     out.clear();
     // Only positions below the horizon: every event there is final (committed or never
     // will be), so a reader resuming after the last position it saw skips nothing.
-    NARWHAL_ASSIGN_OR_RETURN(
-        Rows r, db.Exec("SELECT pos, voter_id, county, precinct, undone, at_ns "
-                        "FROM strike_events WHERE election = $1 AND pos > $2 "
-                        "AND pos < narwhal_feed_horizon() ORDER BY pos LIMIT $3",
-                        Params().Add(election).Add(after_id).Add(int64_t{limit})));
+    NARWHAL_ASSIGN_OR_RETURN(Rows r,
+                             db.Exec("SELECT pos, voter_id, county, precinct, undone, at_ns "
+                                     "FROM strike_events WHERE election = $1 AND pos > $2 "
+                                     "AND pos < narwhal_feed_horizon() ORDER BY pos LIMIT $3",
+                                     Params().Add(election).Add(after_id).Add(int64_t{limit})));
     out.reserve(static_cast<size_t>(r.size()));
     for (int i = 0; i < r.size(); ++i) {
       out.push_back(StrikeEvent{r.Int64(i, 0), election, r.String(i, 1),

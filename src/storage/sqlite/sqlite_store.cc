@@ -635,9 +635,9 @@ Result<std::vector<std::optional<PrecinctKey>>> SqliteStore::VoterPrecincts(
   for (const std::string& id : voter_ids) {
     q->BindText(1, id);
     NARWHAL_ASSIGN_OR_RETURN(bool found, q->Step());
-    out.push_back(found ? std::optional<PrecinctKey>(
-                              PrecinctKey{q->ColumnString(0), q->ColumnString(1)})
-                        : std::nullopt);
+    out.push_back(
+        found ? std::optional<PrecinctKey>(PrecinctKey{q->ColumnString(0), q->ColumnString(1)})
+              : std::nullopt);
     q->Reset();
   }
   return out;
