@@ -330,7 +330,6 @@ LANGUAGE plpgsql AS $$
 DECLARE
   ensured text;
   k record;
-  v record;
   replay boolean;
   new_id bigint;
   counted bigint;
@@ -351,27 +350,36 @@ BEGIN
       PERFORM narwhal_ensure_turnout(p_election[i], p_threshold, p_now);
       ensured := p_election[i];
     END IF;
+    -- The key's earlier answer and the voter's precinct, in one statement.
     SELECT s.election, s.voter_id, coalesce(s.counted_id, s.id) AS strike,
-           coalesce(s.struck_ns, s.at_ns) AS at
-      INTO k FROM strikes s WHERE s.idempotency_key = p_key[i];
-    replay := FOUND;
+           coalesce(s.struck_ns, s.at_ns) AS at, v.county, v.precinct
+      INTO k FROM (SELECT 1) one
+      LEFT JOIN strikes s ON s.idempotency_key = p_key[i]
+      LEFT JOIN LATERAL (SELECT w.county, w.precinct FROM voters w
+                         WHERE w.voter_id = p_voter[i] ORDER BY w.id DESC LIMIT 1) v ON true;
+    replay := k.election IS NOT NULL;
     IF NOT replay THEN
-      SELECT w.county, w.precinct INTO v FROM voters w
-        WHERE w.voter_id = p_voter[i] ORDER BY w.id DESC LIMIT 1;
-      IF NOT FOUND THEN
+      IF k.county IS NULL THEN
         o_result := 4;
         RETURN NEXT;
         CONTINUE;
       END IF;
-      -- Claim the key. The insert may wait for a concurrent transaction holding the same
-      -- key, and then finds its committed row.
-      new_id := NULL;
-      INSERT INTO strikes(idempotency_key, election, voter_id, source, user_id, at_ns)
+      -- Claim the key, then the voter, in one statement. Either insert may wait for a
+      -- concurrent transaction holding the same key or voter, and then finds its
+      -- committed row: the first strike of (election, voter) counts.
+      WITH ins AS (
+        INSERT INTO strikes(idempotency_key, election, voter_id, source, user_id, at_ns)
         VALUES (p_key[i], p_election[i], p_voter[i], p_source[i], p_user[i], p_at[i])
-        ON CONFLICT (idempotency_key) DO NOTHING RETURNING id INTO new_id;
+        ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
+      ), cnt AS (
+        INSERT INTO struck(election, voter_id, strike_id, struck_ns, county, precinct)
+        SELECT p_election[i], p_voter[i], ins.id, p_at[i], k.county, k.precinct FROM ins
+        ON CONFLICT (election, voter_id) DO NOTHING RETURNING strike_id
+      )
+      SELECT (SELECT id FROM ins), (SELECT strike_id FROM cnt) INTO new_id, counted;
       IF new_id IS NULL THEN
         SELECT s.election, s.voter_id, coalesce(s.counted_id, s.id) AS strike,
-               coalesce(s.struck_ns, s.at_ns) AS at
+               coalesce(s.struck_ns, s.at_ns) AS at, NULL::text AS county, NULL::text AS precinct
           INTO k FROM strikes s WHERE s.idempotency_key = p_key[i];
         IF NOT FOUND THEN
           RAISE EXCEPTION 'a concurrent strike with the same key rolled back; retry'
@@ -391,12 +399,6 @@ BEGIN
       RETURN NEXT;
       CONTINUE;
     END IF;
-    -- Claim the voter: the first strike of (election, voter) counts; the insert may wait
-    -- for a concurrent transaction striking the same voter.
-    counted := NULL;
-    INSERT INTO struck(election, voter_id, strike_id, struck_ns, county, precinct)
-      VALUES (p_election[i], p_voter[i], new_id, p_at[i], v.county, v.precinct)
-      ON CONFLICT (election, voter_id) DO NOTHING RETURNING strike_id INTO counted;
     IF counted IS NOT NULL THEN
       o_result := 0;
       o_strike := new_id;
@@ -404,8 +406,8 @@ BEGIN
       d_item := d_item || p_item[i];
       d_election := d_election || p_election[i];
       d_voter := d_voter || p_voter[i];
-      d_county := d_county || v.county;
-      d_precinct := d_precinct || v.precinct;
+      d_county := d_county || k.county;
+      d_precinct := d_precinct || k.precinct;
       d_at := d_at || p_at[i];
     ELSE
       -- She was struck before: remember which strike counted, for replays of this key.
