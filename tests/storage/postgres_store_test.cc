@@ -407,6 +407,54 @@ TEST_F(PostgresStoreTest, StoreCallBlockedByALockTimesOutInsteadOfHanging) {
   EXPECT_TRUE(store->GetVoter("C1").ok());
 }
 
+// The feed takes no lock, so events can commit out of the order of their positions. A
+// reader must never move past a position that a running transaction may still fill: here
+// a slow batch on another node starts first (smaller transaction id, smaller positions)
+// and commits after a fast one. While it runs, the fast batch's event is held back; once
+// it commits, a reader sees both, in position order, and skips neither.
+TEST_F(PostgresStoreTest, FeedHoldsBackEventsBehindARunningStrikeAndSkipsNone) {
+  std::unique_ptr<Store> store = OpenStore(Options());
+  ASSERT_NE(store, nullptr);
+  // Two precincts, so that neither batch waits on the other's turnout row.
+  Result<ImportId> import = store->BeginImport({"voters", "test", "t.txt"});
+  ASSERT_TRUE(import.ok()) << import.status().ToString();
+  std::vector<Voter> voters = {MakeVoter("V0", "SMITH"), MakeVoter("V1", "JONES")};
+  voters[1].precinct = "01-02";
+  ASSERT_TRUE(store->UpsertVoters(*import, voters).ok());
+  ASSERT_TRUE(store->FinishImport(*import, {}).ok());
+  const std::string election = "2026-11-03";
+  ASSERT_TRUE(store->GetTurnout(election, "").ok());  // the election's rows exist
+
+  std::unique_ptr<PGconn, decltype(&PQfinish)> slow(PQconnectdb(ConnInfo().c_str()), &PQfinish);
+  ASSERT_EQ(PQstatus(slow.get()), CONNECTION_OK);
+  PQclear(PQexec(slow.get(), "BEGIN"));
+  std::unique_ptr<PGresult, decltype(&PQclear)> slow_strike(
+      PQexec(slow.get(),
+             "SELECT * FROM narwhal_record_strikes('{0}', '{2026-11-03}', '{V0}', "
+             "'{horizon-key-0}', '{poll_watcher}', '{7}', '{1}', 60, 1)"),
+      &PQclear);
+  ASSERT_EQ(PQresultStatus(slow_strike.get()), PGRES_TUPLES_OK)
+      << PQresultErrorMessage(slow_strike.get());
+
+  const TimePoint at = std::chrono::system_clock::now();
+  Result<std::vector<StrikeResult>> fast = store->RecordStrikes(
+      std::vector<NewStrike>{{election, "V1", "horizon-key-1", StrikeSource::kPollWatcher, 7, at}});
+  ASSERT_TRUE(fast.ok()) << fast.status().ToString();
+  ASSERT_EQ((*fast)[0].outcome, StrikeOutcome::kStruck);
+
+  Result<std::vector<StrikeEvent>> during = store->StrikesSince(election, 0, 100);
+  ASSERT_TRUE(during.ok()) << during.status().ToString();
+  EXPECT_TRUE(during->empty()) << "an event behind a running transaction is not shown yet";
+
+  PQclear(PQexec(slow.get(), "COMMIT"));
+  Result<std::vector<StrikeEvent>> after = store->StrikesSince(election, 0, 100);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  ASSERT_EQ(after->size(), 2u);
+  EXPECT_EQ((*after)[0].voter_id, "V0") << "the transaction that started first comes first";
+  EXPECT_EQ((*after)[1].voter_id, "V1");
+  EXPECT_LT((*after)[0].id, (*after)[1].id);
+}
+
 TEST_F(PostgresStoreTest, NodesStartingTogetherMigrateOnce) {
   std::vector<std::thread> threads;
   std::vector<Status> results(4);

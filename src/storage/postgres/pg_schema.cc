@@ -314,6 +314,26 @@ BEGIN
   ON CONFLICT DO NOTHING;
 END $$;
 
+-- What strikes (p_sign +1) or undos (-1) of p_voters do to one turnout row. The row is
+-- locked first (and made, for a precinct that appeared after the election's rows were
+-- created); the supporters among the voters are counted by the next statement, which sees
+-- every score committed until then. Score updates lock the same rows before recounting,
+-- so either they see these strikes or these strikes see their scores: supporters_voted
+-- stays exact. Callers changing several rows call it in key order (the lock order).
+CREATE FUNCTION narwhal_apply_turnout(p_election text, p_county text, p_precinct text,
+  p_voters text[], p_sign integer, p_last bigint, p_threshold integer)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO turnout AS u(election, county, precinct) VALUES (p_election, p_county, p_precinct)
+    ON CONFLICT (election, county, precinct) DO UPDATE SET voted = u.voted;
+  UPDATE turnout u SET voted = u.voted + p_sign * cardinality(p_voters),
+    supporters_voted = u.supporters_voted + p_sign * (SELECT count(*) FROM voter_scores s
+      WHERE s.voter_id = ANY(p_voters) AND s.support >= p_threshold),
+    last_report_ns = CASE WHEN p_sign > 0 THEN greatest(u.last_report_ns, p_last)
+                          ELSE u.last_report_ns END
+    WHERE u.election = p_election AND u.county = p_county AND u.precinct = p_precinct;
+END $$;
+
 -- Records a batch of strikes, given in lock order (election, voter, key; the caller's
 -- order among equals); p_item is each item's place in the caller's batch. One row per
 -- item: o_result 0 struck (it counts), 1 already struck (o_strike: the strike that
@@ -321,7 +341,7 @@ END $$;
 -- 4 the voter is not in the voter file. Raises 40001 when a concurrent transaction made
 -- an item's answer undecidable (a strike with the same key rolled back, the counting
 -- strike was undone in between): nothing of the batch is committed and a retry decides
--- it. Every statement takes scalars, so its generic plan is kept after a few calls.
+-- it.
 CREATE FUNCTION narwhal_record_strikes(
   p_item integer[], p_election text[], p_voter text[], p_key text[], p_source text[],
   p_user bigint[], p_at bigint[], p_threshold integer, p_now bigint)
@@ -423,22 +443,12 @@ BEGIN
     RETURN NEXT;
   END LOOP;
 
-  -- Turnout rows in key order (byte order, as score updates lock them). Each row is
-  -- locked first (and made, for a precinct that appeared after the election's rows were
-  -- created); the supporters among its voters are counted by the next statement, which
-  -- sees every score committed until then, so supporters_voted stays exact under
-  -- concurrent score updates.
+  -- Turnout rows in key order (byte order, as score updates lock them).
   FOR t IN SELECT x.e COLLATE "C" AS e, x.c COLLATE "C" AS c, x.p COLLATE "C" AS p,
                   array_agg(x.v) AS voters, max(x.a) AS last
            FROM unnest(d_election, d_county, d_precinct, d_voter, d_at) AS x(e, c, p, v, a)
            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3 LOOP
-    INSERT INTO turnout AS u(election, county, precinct) VALUES (t.e, t.c, t.p)
-      ON CONFLICT (election, county, precinct) DO UPDATE SET voted = u.voted;
-    UPDATE turnout u SET voted = u.voted + cardinality(t.voters),
-      supporters_voted = u.supporters_voted + (SELECT count(*) FROM voter_scores s
-        WHERE s.voter_id = ANY(t.voters) AND s.support >= p_threshold),
-      last_report_ns = greatest(u.last_report_ns, t.last)
-      WHERE u.election = t.e AND u.county = t.c AND u.precinct = t.p;
+    PERFORM narwhal_apply_turnout(t.e, t.c, t.p, t.voters, 1, t.last, p_threshold);
   END LOOP;
 
   -- The feed, in the caller's order.

@@ -12,7 +12,6 @@
 // come from transaction ids and readers stop at the oldest running transaction.
 #include <algorithm>
 #include <map>
-#include <optional>
 #include <span>
 #include <string>
 #include <tuple>
@@ -80,47 +79,19 @@ Status AppendStrikeEvents(Connection& db, std::span<const StrikeEvent> events) {
       .status();
 }
 
-// What a batch does to one turnout row: the voters it struck there (or, for an undo,
-// took back), and the time of its latest report.
-struct TurnoutDelta {
-  std::vector<std::string> voters;
-  TimePoint last_report;
-};
-
-using TurnoutKey = std::tuple<std::string, std::string, std::string>;  // election, county, precinct
-
-// Applies the deltas in key order (the lock order of turnout rows); `sign` is +1 for
-// strikes, -1 for undos. The row is locked first (and made, for a precinct that appeared
-// after the election's rows were created); the supporters among the voters are counted
-// by the next statement, which sees every score committed until then. UpsertScores locks
-// the same rows before recounting, so either it sees this strike or this strike sees its
-// scores: supporters_voted stays exact under concurrent score updates.
-Status ApplyTurnout(Connection& db, const std::map<TurnoutKey, TurnoutDelta>& deltas, int sign) {
-  for (const auto& [key, d] : deltas) {
-    const auto& [election, county, precinct] = key;
-    NARWHAL_RETURN_IF_ERROR(
-        db.Exec("INSERT INTO turnout AS t(election, county, precinct) VALUES($1, $2, $3) "
-                "ON CONFLICT (election, county, precinct) DO UPDATE SET voted = t.voted",
-                Params().Add(election).Add(county).Add(precinct))
-            .status());
-    NARWHAL_RETURN_IF_ERROR(
-        db.Exec("UPDATE turnout SET voted = voted + $4 * cardinality($5::text[]), "
-                "supporters_voted = supporters_voted + $4 * (SELECT count(*) FROM voter_scores s "
-                "  WHERE s.voter_id = ANY($5::text[]) AND s.support >= $6), "
-                "last_report_ns = CASE WHEN $4 > 0 THEN greatest(last_report_ns, $7) "
-                "  ELSE last_report_ns END "
-                "WHERE election = $1 AND county = $2 AND precinct = $3",
-                Params()
-                    .Add(election)
-                    .Add(county)
-                    .Add(precinct)
-                    .Add(int64_t{sign})
-                    .Add(TextArray(d.voters))
-                    .Add(kSupporterThreshold)
-                    .Add(ToNanos(d.last_report)))
-            .status());
-  }
-  return Status::Ok();
+// What taking back the strike of `voter_id` does to her precinct's turnout row
+// (narwhal_apply_turnout: the row locked first, then the supporters counted).
+Status TakeBackTurnout(Connection& db, const std::string& election, const PrecinctKey& precinct,
+                       const std::string& voter_id) {
+  return db
+      .Exec("SELECT narwhal_apply_turnout($1, $2, $3, $4::text[], -1, 0, $5)",
+            Params()
+                .Add(election)
+                .Add(precinct.county)
+                .Add(precinct.precinct)
+                .Add(TextArray(std::span<const std::string>(&voter_id, 1)))
+                .Add(kSupporterThreshold))
+      .status();
 }
 
 }  // namespace
@@ -227,9 +198,7 @@ Status PostgresStore::UndoStrike(const std::string& election, const std::string&
                     .Add(user_id)
                     .Add(ToNanos(at)))
             .status());
-    std::map<TurnoutKey, TurnoutDelta> deltas;
-    deltas[{election, precinct.county, precinct.precinct}] = TurnoutDelta{{voter_id}, at};
-    NARWHAL_RETURN_IF_ERROR(ApplyTurnout(db, deltas, -1));
+    NARWHAL_RETURN_IF_ERROR(TakeBackTurnout(db, election, precinct, voter_id));
     const StrikeEvent undo{0, election, voter_id, precinct, true, at};
     return AppendStrikeEvents(db, std::span<const StrikeEvent>(&undo, 1));
   });
