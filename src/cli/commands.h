@@ -163,6 +163,21 @@ struct PrintPollBooksArgs {
 // kExitUsage for an unknown county or precinct, or an election that is not a date.
 int RunPrintPollBooks(const PrintPollBooksArgs& args);
 
+// --- game day (docs/gameday.md) -----------------------------------------------------------
+
+struct GamedayArgs {
+  std::string scenario;  // a file, or a built-in scenario's name (gameday list)
+  std::optional<uint64_t> seed;
+  std::string out_dir;  // run: default gameday-runs/<scenario>-<UTC time>
+  std::string dir;      // report: a finished run's directory
+};
+// Exit codes are the game day's own: 0 passed, 1 failed, 2 aborted, 3 invalid scenario,
+// 4 a fault did not take effect.
+int RunGamedayRun(const GamedayArgs& args);
+int RunGamedayValidate(const GamedayArgs& args);
+int RunGamedayList();
+int RunGamedayReport(const GamedayArgs& args);
+
 }  // namespace narwhal
 
 #endif  // NARWHAL_CLI_COMMANDS_H_

@@ -63,6 +63,15 @@ int Main(int argc, char** argv) {
           },
           "requests a second per client address (burst: two seconds' worth) [default: 200]")
       ->check(CLI::Range(1.0, 1e6));
+  serve_cmd
+      ->add_option_function<double>(
+          "--rate-limit-login",
+          [&serve](double rps) {
+            serve.server.rate_limits.login = {rps, 20 * rps};
+          },
+          "login attempts a second per client address (burst: twenty seconds' worth) "
+          "[default: 0.5, burst 10]")
+      ->check(CLI::Range(0.01, 1e6));
   serve_cmd->add_option("--election", serve.server.election,
                         "ISO date of the election whose strikes are taken (default: today, UTC)");
   serve_cmd
@@ -200,6 +209,29 @@ int Main(int argc, char** argv) {
                              "also write each precinct's GOTV list (supporters not yet voted, "
                              "as of now) for this election, e.g. 2026-11-03");
 
+  CLI::App* gameday_cmd = app.add_subcommand(
+      "gameday", "break a running Narwhal on a script and prove what survived (docs/gameday.md)");
+  gameday_cmd->require_subcommand(1);
+  GamedayArgs gameday;
+  CLI::App* gd_run =
+      gameday_cmd->add_subcommand("run",
+                                  "run a scenario; exit 0 passed, 1 failed, "
+                                  "2 aborted, 3 invalid scenario, 4 a fault not effective");
+  gd_run->add_option("scenario", gameday.scenario, "a scenario file or a built-in name")
+      ->required();
+  gd_run->add_option("--seed", gameday.seed, "fixes the workload, fault times and targets");
+  gd_run->add_option("--out", gameday.out_dir,
+                     "run directory (default gameday-runs/<scenario>-<time>)");
+  CLI::App* gd_validate =
+      gameday_cmd->add_subcommand("validate", "check a scenario and print its expanded timeline");
+  gd_validate->add_option("scenario", gameday.scenario, "a scenario file or a built-in name")
+      ->required();
+  gd_validate->add_option("--seed", gameday.seed, "the seed to expand the random faults with");
+  CLI::App* gd_list = gameday_cmd->add_subcommand("list", "the built-in scenarios");
+  CLI::App* gd_report = gameday_cmd->add_subcommand(
+      "report", "re-render verdict.json and report.html of a finished run");
+  gd_report->add_option("dir", gameday.dir, "the run's directory")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -256,6 +288,10 @@ int Main(int argc, char** argv) {
   if (*reissue_cmd) return RunUsersReissue(users_reissue);
   if (*revoke_cmd) return RunUsersRevoke(users_revoke);
   if (*poll_books_cmd) return RunPrintPollBooks(poll_books);
+  if (*gd_run) return RunGamedayRun(gameday);
+  if (*gd_validate) return RunGamedayValidate(gameday);
+  if (*gd_list) return RunGamedayList();
+  if (*gd_report) return RunGamedayReport(gameday);
   return kExitUsage;
 }
 

@@ -1,0 +1,92 @@
+// Where a game day runs and how its faults are done: the processes, their data and the
+// evidence that each fault really happened.
+//
+// A Topology brings the deployment up with a voter file and volunteers of its own, applies
+// a fault to the process or disk a role names at the moment it fires, heals it, and at the
+// end takes everything down and reports anything it could not remove (a process, a mount,
+// a fill file): a run that leaves something behind fails. Only processes and filesystems
+// the run made itself are ever touched.
+//
+// EmbeddedTopology: one `narwhal serve` over the SQLite store, started from this same
+// binary; with topology.disk_mib its data directory is a small ext4 filesystem of its own
+// (a loop mount, root only) so that a disk can really fill.
+//
+// Thread-safety: one thread (the runner's).
+#ifndef NARWHAL_GAMEDAY_TOPOLOGY_H_
+#define NARWHAL_GAMEDAY_TOPOLOGY_H_
+
+#include <sys/types.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "gameday/driver.h"
+#include "gameday/history.h"
+#include "gameday/scenario.h"
+
+namespace narwhal::gameday {
+
+// The volunteers a run logs in as, each with her own code from `narwhal users import`.
+struct Volunteers {
+  std::vector<std::string> watcher_codes;  // same order as the plans
+  std::vector<WatcherPlan> watcher_plans;
+  std::vector<std::string> reader_codes;
+};
+
+class Topology {
+ public:
+  virtual ~Topology() = default;
+  // Builds the data (voter file, volunteers) and starts every process; kUnavailable when
+  // something does not come up (its log is named).
+  virtual Result<Volunteers> Up() = 0;
+  virtual std::vector<Endpoint> Nodes() const = 0;
+  // Applies the fault: fills `record.resolved`, `effective` and `proof`.
+  virtual void Apply(FaultRecord& record) = 0;
+  // Heals it: fills `heal_ok` and `heal_proof`.
+  virtual void Heal(FaultRecord& record) = 0;
+  // Stops the processes gracefully (their data stays for the checker).
+  virtual Status Stop() = 0;
+  // Where the checker reads the final state: a data directory or a connection string.
+  virtual std::string StoreLocation() const = 0;
+  // Removes what the run made outside its output directory; returns what is left behind.
+  virtual std::vector<std::string> TearDown() = 0;
+  // How long the first start took, for the expected recovery time of a restart.
+  virtual Millis StartupTime() const = 0;
+};
+
+// What a run needs from the store, given by the command line (which knows how to open
+// one): the voters by precinct before the run, the final state after it.
+struct StoreAccess {
+  // (precinct "92/01-07", voter id) pairs, grouped by precinct.
+  std::function<Result<std::vector<std::pair<std::string, std::string>>>(
+      const std::string& location)>
+      voters;
+  std::function<Result<FinalState>(const std::string& location, const std::string& election)>
+      final_state;
+};
+
+struct EmbeddedOptions {
+  std::string binary;   // the narwhal binary that serves (this one)
+  std::string run_dir;  // the run's output directory: data/, logs/, volunteers/
+  Scenario scenario;
+  StoreAccess store;
+};
+std::unique_ptr<Topology> MakeEmbeddedTopology(EmbeddedOptions options);
+
+// --- processes -------------------------------------------------------------------------
+
+// Starts argv[0] with the arguments, stdin from /dev/null, stdout and stderr appended to
+// `log_path`; returns its pid.
+Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& log_path);
+// Runs a command to its end (at most `timeout`, then SIGKILL); returns its exit code.
+Result<int> RunCommand(const std::vector<std::string>& argv, const std::string& log_path,
+                       Millis timeout);
+// The one-letter state in /proc/PID/stat ('R', 'S', 'T' stopped, 'Z'), or 0 when gone.
+char ProcessState(pid_t pid);
+
+}  // namespace narwhal::gameday
+
+#endif  // NARWHAL_GAMEDAY_TOPOLOGY_H_
