@@ -457,8 +457,8 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums;wh
       v.overall.latency.max, Ms(v.longest_outage));
   html += fmt::format(
       "<p class=muted>Strike availability is the share of arrivals acknowledged within the "
-      "scenario's ack_deadline, retries included; " requests answered
-      " counts every attempt. Latency counts from the moment the voter arrived (the watcher's tap) "
+      "scenario's ack_deadline, retries included; 'requests answered' "
+      "counts every attempt. Latency counts from the moment the voter arrived (the watcher's tap) "
       "to the "
       "acknowledgment, so time spent queued on a phone while the server was down is included. "
       "Turnout reads checked: {}; out of bounds: {}; stale (within the scenario's max_staleness): "
