@@ -19,6 +19,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 
 namespace narwhal::gameday {
 namespace asio = boost::asio;
@@ -39,6 +40,7 @@ Schedule MakeSchedule(const Timeline& timeline, const Workload& workload,
   std::vector<int64_t> made(watchers.size(), 0);
   // Per precinct, the voters reported so far and by whom, for second reports.
   std::map<std::string, std::vector<std::pair<std::string, int>>> reported;
+  std::set<std::pair<std::string, int>> reported_by;  // a watcher reports a voter once
   const auto n = static_cast<int64_t>(watchers.size());
   for (const PhaseWindow& phase : timeline.phases) {
     if (phase.strikes_per_second > 0) {
@@ -54,7 +56,7 @@ Schedule MakeSchedule(const Timeline& timeline, const Workload& workload,
           for (int tries = 0; tries < 4 && voter.empty() && !seen.empty(); ++tries) {
             const auto& [v, by] =
                 seen[static_cast<size_t>(arrivals.Below(static_cast<int64_t>(seen.size())))];
-            if (by != w) voter = v;
+            if (by != w && !reported_by.contains({v, w})) voter = v;
           }
         }
         if (voter.empty()) {
@@ -66,6 +68,7 @@ Schedule MakeSchedule(const Timeline& timeline, const Workload& workload,
           voter = plan.voters[i++];
           reported[plan.precinct].emplace_back(voter, w);
         }
+        reported_by.emplace(voter, w);
         int64_t k = made[static_cast<size_t>(w)]++;
         s.arrivals.push_back({fmt::format("gd{}-w{}-{}", seed % 100000, w, k), voter, plan.precinct,
                               w, Millis(static_cast<int64_t>(t * 1000.0))});
