@@ -8,6 +8,9 @@
 #                   and HAProxy on loopback (docs/deployment.md); make cluster-down stops it
 #   make failover-test  a cluster of its own under strike load: kill -9 the primary, stop
 #                   the standby; nothing acknowledged may be lost or counted twice
+#   make gameday    (root) run a game day scenario (SCENARIO=embedded by default; `narwhal
+#                   gameday list` names them): faults under poll watchers' strikes, judged by
+#                   the checker; report.html and verdict.json in gameday-runs/ (docs/gameday.md)
 #   make network-test  (root) the app node in a network namespace of its own: delay, a
 #                   partition and a slow link between it and PostgreSQL; bounded answers,
 #                   recovery, nothing lost or counted twice
@@ -23,7 +26,7 @@ WEB_DIST := $(CURDIR)/web/dist
 CMAKE_COMMON := -G Ninja -DNARWHAL_WEB_DIST=$(WEB_DIST)
 
 .PHONY: deps web build asan run demo test unit fuzz browser bench format format-check tidy clean \
-	cluster cluster-deps cluster-down failover-test network-test
+	cluster cluster-deps cluster-down failover-test network-test gameday
 
 deps:
 	@scripts/install-deps.sh
@@ -68,6 +71,10 @@ failover-test: build cluster-deps
 
 network-test: build
 	tests/cluster/network_faults_test.sh
+
+SCENARIO ?= embedded
+gameday: build
+	build/release/src/cli/narwhal gameday run $(SCENARIO)
 
 format:
 	git ls-files '*.cc' '*.h' | xargs clang-format -i

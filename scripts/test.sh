@@ -2,8 +2,10 @@
 # The whole test suite, run by `make test` after the sanitizer build (build/asan):
 #   1. unit, store-conformance, import, API and CLI tests (ctest, under ASan+UBSan)
 #   2. the CSV fuzzer, briefly (libFuzzer, clang)
-#   3. the browser test: a real `narwhal serve` over a demo county, driven by Chromium
-#   4. the failover and network fault tests (tests/cluster/), about 4 minutes
+#   3. the `embedded` game day (narwhal gameday run embedded), about 2 minutes
+#   4. the browser test: a real `narwhal serve` over a demo county, driven by Chromium, and
+#      the game day's report.html opened from disk
+#   5. the failover and network fault tests (tests/cluster/), about 4 minutes
 # Ends with one line "tests: N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -48,7 +50,27 @@ rm -f "$ctest_log"
 # 2. fuzz the CSV reader and mappers for a short while.
 step "fuzz: csv reader and JSON bodies (${NARWHAL_FUZZ_SECONDS:-30}s)" scripts/fuzz.sh "${NARWHAL_FUZZ_SECONDS:-30}"
 
-# 3. browser test against a real server over a demo county.
+# 3. game day: the `embedded` scenario (kill -9 at random moments, a hung process, a full
+#    disk, under poll watchers' strikes), judged by its checker; its report is opened in the
+#    browser step. Root only: the data lives on a loop-mounted filesystem so the disk can fill.
+gameday_dir=""
+gameday() {
+  local rc
+  gameday_dir=$(mktemp -d)/embedded
+  "$build/src/cli/narwhal" gameday run embedded --out "$gameday_dir"
+  rc=$?
+  [ "$rc" -eq 0 ] || { echo "narwhal gameday run embedded exited $rc (0 passed, 1 failed, 2 aborted, 4 a fault not effective)"; return 1; }
+  grep -q '"passed":true' "$gameday_dir/verdict.json" || { echo "verdict.json does not say passed"; return 1; }
+  grep -q '"lost":0,' "$gameday_dir/verdict.json" || { echo "verdict.json counts lost strikes"; return 1; }
+}
+if [ "$(id -u)" -eq 0 ]; then
+  step "gameday embedded: kill -9, SIGSTOP and a full disk under strikes; nothing lost or doubled" gameday
+else
+  echo "=== NOT RUN: the embedded game day needs root (a loop-mounted filesystem to fill)"
+fi
+export NARWHAL_GAMEDAY_REPORT=${gameday_dir:+$gameday_dir/report.html}
+
+# 4. browser test against a real server over a demo county.
 browser() {
   local dir url pid rc
   dir=$(mktemp -d)
@@ -75,7 +97,7 @@ browser() {
 }
 step "browser: login, scope and voter search in Chromium" browser
 
-# 4. breaking things on purpose, on loopback and in a namespace of our own (root only):
+# 5. breaking things on purpose, on loopback and in a namespace of our own (root only):
 #    kill -9 of the PostgreSQL primary under strike load, a standby that stops confirming,
 #    and a network that delays and drops between an app node and PostgreSQL.
 if [ "$(id -u)" -eq 0 ]; then
