@@ -12,7 +12,9 @@
 # data, logs, pid files, and `env` with the connection string and generated passwords.
 # A second cluster beside the first (tests/cluster/failover_test.sh) moves every port
 # with CLUSTER_PORT_OFFSET (default 0; e.g. 100 gives 8180, 18181/18182, 55540, ...).
-# NARWHAL_ELECTION, when set, is passed to the app nodes as `serve --election`.
+# NARWHAL_ELECTION, when set, is passed to the app nodes as `serve --election`;
+# NARWHAL_SERVE_ARGS (words) are added to their command line (game days raise the
+# per-address limits: all their load comes from loopback).
 #
 # Needs: patroni, etcd-server, haproxy, postgresql-15 (apt-get install patroni etcd-server
 # etcd-client haproxy postgresql-15), curl. As root, PostgreSQL/Patroni run as `postgres`.
@@ -34,6 +36,8 @@ rest_ports=($((58081 + offset)) $((58082 + offset)))
 app_ports=($((18081 + offset)) $((18082 + offset)))
 election_args=()
 [ -n "${NARWHAL_ELECTION:-}" ] && election_args=(--election "$NARWHAL_ELECTION")
+# shellcheck disable=SC2206
+election_args+=(${NARWHAL_SERVE_ARGS:-})
 
 log() { printf '[cluster-up] %s\n' "$*"; }
 die() { printf '[cluster-up] error: %s\n' "$*" >&2; exit 1; }

@@ -54,9 +54,19 @@ std::string SelfPath() {
   return std::filesystem::read_symlink("/proc/self/exe", ec).string();
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> ListVoters(const std::string& data_dir) {
+// A location is a data directory (embedded) or a PostgreSQL connection string (cluster).
+CommonArgs StoreAt(const std::string& location) {
   CommonArgs common;
-  common.data_dir = data_dir;
+  if (location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0) {
+    common.store = location;
+  } else {
+    common.data_dir = location;
+  }
+  return common;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> ListVoters(const std::string& location) {
+  CommonArgs common = StoreAt(location);
   NARWHAL_ASSIGN_OR_RETURN(auto store, OpenStore(common));
   NARWHAL_ASSIGN_OR_RETURN(auto precincts, store->ListPrecincts(""));
   std::vector<std::pair<std::string, std::string>> out;
@@ -76,9 +86,8 @@ Result<std::vector<std::pair<std::string, std::string>>> ListVoters(const std::s
   return out;
 }
 
-Result<gd::FinalState> ReadFinalState(const std::string& data_dir, const std::string& election) {
-  CommonArgs common;
-  common.data_dir = data_dir;
+Result<gd::FinalState> ReadFinalState(const std::string& location, const std::string& election) {
+  CommonArgs common = StoreAt(location);
   NARWHAL_ASSIGN_OR_RETURN(auto store, OpenStore(common));
   gd::FinalState s;
   int64_t after = 0;
@@ -148,11 +157,13 @@ int RunGamedayRun(const GamedayArgs& args) {
                             std::filesystem::path(args.scenario).stem().string(), stamp);
   }
   o.binary = SelfPath();
+  o.scripts_dir = std::string(NARWHAL_SOURCE_DIR) + "/scripts";
   o.git_commit = GitCommit();
   o.version = "0.1.0";
   o.store.voters = ListVoters;
   o.store.final_state = ReadFinalState;
-  // The embedded topology is SQLite in the run's own directory, whatever the shell says.
+  // A run's store is its own (SQLite in its directory, or its own cluster), whatever the
+  // shell says.
   ::unsetenv("NARWHAL_STORE");
   return gd::RunScenario(o);
 }

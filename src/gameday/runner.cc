@@ -141,7 +141,10 @@ int RunScenario(const RunOptions& o) {
   ::sigaction(SIGINT, &sa, nullptr);
   ::sigaction(SIGTERM, &sa, nullptr);
 
-  auto topology = MakeEmbeddedTopology({o.binary, dir, scenario, o.store});
+  std::unique_ptr<Topology> topology =
+      scenario.topology.kind == "cluster"
+          ? MakeClusterTopology({o.binary, dir, o.scripts_dir, scenario, o.store})
+          : MakeEmbeddedTopology({o.binary, dir, scenario, o.store});
   auto history_file = HistoryWriter::Open(dir + "/history.jsonl");
   if (!history_file.ok()) {
     std::fprintf(stderr, "gameday: %s\n", history_file.status().message().c_str());

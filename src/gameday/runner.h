@@ -26,8 +26,9 @@ struct RunOptions {
   std::string scenario_text;
   std::string source;  // the file name, or "built-in smoke"
   std::optional<uint64_t> seed;
-  std::string out_dir;  // must not exist yet, or be empty
-  std::string binary;   // this narwhal binary
+  std::string out_dir;      // must not exist yet, or be empty
+  std::string binary;       // this narwhal binary
+  std::string scripts_dir;  // scripts/ of the source tree (cluster-up.sh, cluster-down.sh)
   std::string git_commit;
   std::string version;
   StoreAccess store;

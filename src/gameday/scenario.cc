@@ -161,14 +161,18 @@ Status CheckTarget(const TopologySpec& topology, std::string_view target) {
     return InvalidArgument(fmt::format(
         "unknown target \"{}\": the embedded topology has one node, \"app[1]\"", target));
   }
-  return InvalidArgument(fmt::format("unknown target \"{}\"", target));
+  for (std::string_view role : {"app[1]", "app[2]", "pg.primary", "pg.sync_standby", "haproxy"}) {
+    if (target == role) return Status::Ok();
+  }
+  return InvalidArgument(fmt::format(
+      "unknown target \"{}\" (app[1], app[2], pg.primary, pg.sync_standby, haproxy)", target));
 }
 
 Status ParseTopology(Fields& f, TopologySpec& t) {
   NARWHAL_RETURN_IF_ERROR(f.String("kind", t.kind));
-  if (t.kind != "embedded") {
+  if (t.kind != "embedded" && t.kind != "cluster") {
     return f.Error(f.Find("kind"), "kind",
-                   fmt::format("\"{}\" is not a topology this build runs (embedded)", t.kind));
+                   fmt::format("\"{}\" is not a topology (embedded, cluster)", t.kind));
   }
   NARWHAL_RETURN_IF_ERROR(f.Int("voters", t.voters, 100, 2'000'000));
   NARWHAL_RETURN_IF_ERROR(f.Int("precincts", t.precincts, 1, 5000));
@@ -182,6 +186,11 @@ Status ParseTopology(Fields& f, TopologySpec& t) {
   if (t.disk_mib != 0 && t.disk_mib < 32) {
     return f.Error(f.Find("disk_mib"), "disk_mib", "must be 0 or at least 32");
   }
+  if (t.disk_mib != 0 && t.kind == "cluster") {
+    return f.Error(f.Find("disk_mib"), "disk_mib",
+                   "only the embedded topology has a disk to fill so far");
+  }
+  NARWHAL_RETURN_IF_ERROR(f.Int("port_offset", t.port_offset, 0, 20000));
   return f.CheckUnknown();
 }
 
@@ -463,14 +472,15 @@ Result<Timeline> ExpandTimeline(const Scenario& scenario, uint64_t seed) {
                    [](const PlannedFault& a, const PlannedFault& b) { return a.start < b.start; });
   for (size_t i = 0; i < t.faults.size(); ++i) t.faults[i].id = static_cast<int>(i) + 1;
   // One process cannot be killed while it is paused or killed: faults on the same target
-  // must not overlap (disk_full may overlap the others: it is the filesystem's).
+  // must not overlap (disk_full may overlap the others: it is the filesystem's). Faults on
+  // different targets may: losing a region is several at once.
   for (size_t i = 0; i < t.faults.size(); ++i) {
     for (size_t j = i + 1; j < t.faults.size(); ++j) {
       const PlannedFault& a = t.faults[i];
       const PlannedFault& b = t.faults[j];
       bool process_a = a.kind != FaultKind::kDiskFull;
       bool process_b = b.kind != FaultKind::kDiskFull;
-      if (process_a == process_b && b.start < a.heal) {
+      if (process_a == process_b && a.target == b.target && b.start < a.heal) {
         return InvalidArgument(fmt::format(
             "fault {} ({} {} in phase \"{}\") starts before fault {} ({} {}) is healed", b.id,
             FaultKindName(b.kind), b.target, b.phase, a.id, FaultKindName(a.kind), a.target));

@@ -66,7 +66,7 @@ struct Phase {
 };
 
 struct TopologySpec {
-  std::string kind = "embedded";  // only "embedded" so far
+  std::string kind = "embedded";  // "embedded" (one process, SQLite) or "cluster"
   int voters = 6000;
   int precincts = 12;
   std::string election = "2026-11-03";
@@ -77,6 +77,9 @@ struct TopologySpec {
   // Size of the small filesystem the data lives on, so a disk can really fill (needs
   // root to mount; 0 keeps the data in the run directory and forbids disk_full).
   int64_t disk_mib = 0;
+  // cluster: every port of scripts/cluster-up.sh moves by this much (a cluster of one's
+  // own on the default ports stays untouched).
+  int port_offset = 300;
 };
 
 struct Workload {

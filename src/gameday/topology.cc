@@ -51,8 +51,6 @@ Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& log
   return pid;
 }
 
-namespace {
-
 // Waits for `pid` to end, at most `timeout`; true with its wait status when it did.
 bool WaitFor(pid_t pid, Millis timeout, int* status) {
   auto deadline = Steady::now() + timeout;
@@ -71,7 +69,7 @@ std::string DescribeExit(int status) {
   return "ended";
 }
 
-int64_t FreeBytes(const std::string& path) {
+static int64_t FreeBytes(const std::string& path) {
   struct statvfs s {};
   if (::statvfs(path.c_str(), &s) != 0) return -1;
   return static_cast<int64_t>(s.f_bavail) * static_cast<int64_t>(s.f_frsize);
@@ -95,6 +93,8 @@ Result<uint16_t> FreePort() {
   return ntohs(addr.sin_port);
 }
 
+namespace {
+
 std::vector<std::string> SplitCsvLine(const std::string& line) {
   // credentials.csv quotes fields only when needed; names here never hold commas.
   std::vector<std::string> out;
@@ -113,6 +113,88 @@ std::vector<std::string> SplitCsvLine(const std::string& line) {
   out.push_back(field);
   return out;
 }
+
+}  // namespace
+
+Result<Volunteers> MakeVolunteers(const std::string& binary,
+                                  const std::vector<std::string>& store_args,
+                                  const std::string& run_dir, const Workload& w,
+                                  const std::vector<std::pair<std::string, std::string>>& pairs,
+                                  const std::string& url) {
+  const std::string logs = run_dir + "/logs";
+  std::vector<std::pair<std::string, std::vector<std::string>>> precincts;
+  {
+    std::map<std::string, size_t> index;
+    for (const auto& [precinct, voter] : pairs) {
+      auto [it, added] = index.emplace(precinct, precincts.size());
+      if (added) precincts.push_back({precinct, {}});
+      precincts[it->second].second.push_back(voter);
+    }
+  }
+  if (precincts.empty()) return Unavailable("the voter file has no precincts");
+
+  // Watchers spread over the precincts; each precinct's voters split among its watchers.
+  Volunteers v;
+  std::vector<std::vector<int>> by_precinct(precincts.size());
+  for (int i = 0; i < w.watchers; ++i) {
+    size_t p = static_cast<size_t>(i) % precincts.size();
+    by_precinct[p].push_back(i);
+    v.watcher_plans.push_back({precincts[p].first, {}});
+  }
+  for (size_t p = 0; p < precincts.size(); ++p) {
+    const auto& watchers = by_precinct[p];
+    if (watchers.empty()) continue;
+    const auto& voters = precincts[p].second;
+    for (size_t j = 0; j < voters.size(); ++j) {
+      v.watcher_plans[static_cast<size_t>(watchers[j % watchers.size()])].voters.push_back(
+          voters[j]);
+    }
+  }
+
+  // Sign-up sheet -> `narwhal users import` -> credentials.csv: the real credential path.
+  std::string signup = run_dir + "/volunteers-signup.csv";
+  {
+    std::ofstream out(signup);
+    out << "name,phone,email,role,county,precinct,field_office\n";
+    for (int i = 0; i < w.watchers; ++i) {
+      const std::string& key = v.watcher_plans[static_cast<size_t>(i)].precinct;
+      size_t slash = key.find('/');
+      out << fmt::format("WATCHER {:05d},,,poll_watcher,{},{},Game day\n", i, key.substr(0, slash),
+                         key.substr(slash + 1));
+    }
+    for (int i = 0; i < w.readers; ++i)
+      out << fmt::format("HEADQUARTERS {:03d},,,admin,,,Game day\n", i);
+  }
+  std::string sheets = run_dir + "/volunteers";
+  std::vector<std::string> argv = {binary, "users", "import"};
+  argv.insert(argv.end(), store_args.begin(), store_args.end());
+  argv.insert(argv.end(), {"--out", sheets, "--url", url, signup});
+  Result<int> users = RunCommand(argv, logs + "/setup.log", Millis(600'000));
+  if (!users.ok() || *users != 0) {
+    return Unavailable(fmt::format("narwhal users import failed (see {}/setup.log)", logs));
+  }
+  std::map<std::string, std::string> codes;  // name -> code
+  std::ifstream creds(sheets + "/credentials.csv");
+  std::string line;
+  std::getline(creds, line);  // header: user_id,name,role,county,precinct,office,code,expires
+  while (std::getline(creds, line)) {
+    auto f = SplitCsvLine(line);
+    if (f.size() >= 7) codes[f[1]] = f[6];
+  }
+  for (int i = 0; i < w.watchers; ++i) {
+    auto it = codes.find(fmt::format("WATCHER {:05d}", i));
+    if (it == codes.end()) return Internal(fmt::format("no code for watcher {}", i));
+    v.watcher_codes.push_back(it->second);
+  }
+  for (int i = 0; i < w.readers; ++i) {
+    auto it = codes.find(fmt::format("HEADQUARTERS {:03d}", i));
+    if (it == codes.end()) return Internal(fmt::format("no code for reader {}", i));
+    v.reader_codes.push_back(it->second);
+  }
+  return v;
+}
+
+namespace {
 
 class EmbeddedTopology final : public Topology {
  public:
@@ -136,70 +218,11 @@ class EmbeddedTopology final : public Topology {
     if (!demo.ok() || *demo != 0) {
       return Unavailable(fmt::format("narwhal demo failed (see {}/setup.log)", logs_));
     }
-    NARWHAL_ASSIGN_OR_RETURN(auto precincts, ReadPrecinctVoters());
-    if (precincts.empty()) return Unavailable("the demo county has no precincts");
-
-    // Watchers spread over the precincts; each precinct's voters split among its watchers.
-    const Workload& w = o_.scenario.workload;
-    Volunteers v;
-    std::vector<std::vector<int>> by_precinct(precincts.size());
-    for (int i = 0; i < w.watchers; ++i) {
-      size_t p = static_cast<size_t>(i) % precincts.size();
-      by_precinct[p].push_back(i);
-      v.watcher_plans.push_back({precincts[p].first, {}});
-    }
-    for (size_t p = 0; p < precincts.size(); ++p) {
-      const auto& watchers = by_precinct[p];
-      if (watchers.empty()) continue;
-      const auto& voters = precincts[p].second;
-      for (size_t j = 0; j < voters.size(); ++j) {
-        v.watcher_plans[static_cast<size_t>(watchers[j % watchers.size()])].voters.push_back(
-            voters[j]);
-      }
-    }
-
-    // Sign-up sheet -> `narwhal users import` -> credentials.csv: the real credential path.
-    std::string signup = o_.run_dir + "/volunteers-signup.csv";
-    {
-      std::ofstream out(signup);
-      out << "name,phone,email,role,county,precinct,field_office\n";
-      for (int i = 0; i < w.watchers; ++i) {
-        const std::string& key = v.watcher_plans[static_cast<size_t>(i)].precinct;
-        size_t slash = key.find('/');
-        out << fmt::format("WATCHER {:05d},,,poll_watcher,{},{},Game day\n", i,
-                           key.substr(0, slash), key.substr(slash + 1));
-      }
-      for (int i = 0; i < w.readers; ++i) {
-        out << fmt::format("HEADQUARTERS {:03d},,,admin,,,Game day\n", i);
-      }
-    }
-    std::string sheets = o_.run_dir + "/volunteers";
+    NARWHAL_ASSIGN_OR_RETURN(auto pairs, o_.store.voters(data_));
     NARWHAL_ASSIGN_OR_RETURN(port_, FreePort());
-    Result<int> users = RunCommand({o_.binary, "users", "import", "--data", data_, "--out", sheets,
-                                    "--url", fmt::format("http://127.0.0.1:{}/", port_), signup},
-                                   logs_ + "/setup.log", Millis(600'000));
-    if (!users.ok() || *users != 0) {
-      return Unavailable(fmt::format("narwhal users import failed (see {}/setup.log)", logs_));
-    }
-    std::map<std::string, std::string> codes;  // name -> code
-    std::ifstream creds(sheets + "/credentials.csv");
-    std::string line;
-    std::getline(creds, line);  // header: user_id,name,role,county,precinct,office,code,expires
-    while (std::getline(creds, line)) {
-      auto f = SplitCsvLine(line);
-      if (f.size() >= 7) codes[f[1]] = f[6];
-    }
-    for (int i = 0; i < w.watchers; ++i) {
-      auto it = codes.find(fmt::format("WATCHER {:05d}", i));
-      if (it == codes.end()) return Internal(fmt::format("no code for watcher {}", i));
-      v.watcher_codes.push_back(it->second);
-    }
-    for (int i = 0; i < w.readers; ++i) {
-      auto it = codes.find(fmt::format("HEADQUARTERS {:03d}", i));
-      if (it == codes.end()) return Internal(fmt::format("no code for reader {}", i));
-      v.reader_codes.push_back(it->second);
-    }
-
+    NARWHAL_ASSIGN_OR_RETURN(
+        Volunteers v, MakeVolunteers(o_.binary, {"--data", data_}, o_.run_dir, o_.scenario.workload,
+                                     pairs, fmt::format("http://127.0.0.1:{}/", port_)));
     auto started = Steady::now();
     NARWHAL_RETURN_IF_ERROR(Start());
     startup_ = std::chrono::duration_cast<Millis>(Steady::now() - started);
@@ -405,18 +428,6 @@ class EmbeddedTopology final : public Topology {
     ::unlink(probe_path.c_str());
     proof = fmt::format("{} bytes free on {}; a 4 KiB write: {}", FreeBytes(data_), data_, why);
     return refused;
-  }
-
-  Result<std::vector<std::pair<std::string, std::vector<std::string>>>> ReadPrecinctVoters() {
-    NARWHAL_ASSIGN_OR_RETURN(auto pairs, o_.store.voters(data_));
-    std::vector<std::pair<std::string, std::vector<std::string>>> out;
-    std::map<std::string, size_t> index;
-    for (auto& [precinct, voter] : pairs) {
-      auto [it, added] = index.emplace(precinct, out.size());
-      if (added) out.push_back({precinct, {}});
-      out[it->second].second.push_back(std::move(voter));
-    }
-    return out;
   }
 
   Status Start() {

@@ -76,6 +76,28 @@ struct EmbeddedOptions {
 };
 std::unique_ptr<Topology> MakeEmbeddedTopology(EmbeddedOptions options);
 
+// The cluster of scripts/cluster-up.sh in the run's directory: etcd, Patroni with a
+// PostgreSQL primary and a synchronous standby, two app nodes and HAProxy in front; the
+// phones go through HAProxy. Targets: app[1], app[2], pg.primary, pg.sync_standby,
+// haproxy (resolved through Patroni's REST API when the fault fires). Root only.
+struct ClusterOptions {
+  std::string binary;
+  std::string run_dir;
+  std::string scripts_dir;  // where cluster-up.sh and cluster-down.sh are
+  Scenario scenario;
+  StoreAccess store;
+};
+std::unique_ptr<Topology> MakeClusterTopology(ClusterOptions options);
+
+// Voters split among the watchers (by precinct), a sign-up sheet through `narwhal users
+// import` (the real credential path), and the codes read back from credentials.csv.
+// `store_args` are {"--data", DIR} or {"--store", CONNINFO}.
+Result<Volunteers> MakeVolunteers(const std::string& binary,
+                                  const std::vector<std::string>& store_args,
+                                  const std::string& run_dir, const Workload& workload,
+                                  const std::vector<std::pair<std::string, std::string>>& voters,
+                                  const std::string& url);
+
 // --- processes -------------------------------------------------------------------------
 
 // Starts argv[0] with the arguments, stdin from /dev/null, stdout and stderr appended to
@@ -84,6 +106,13 @@ Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& log
 // Runs a command to its end (at most `timeout`, then SIGKILL); returns its exit code.
 Result<int> RunCommand(const std::vector<std::string>& argv, const std::string& log_path,
                        Millis timeout);
+// Waits for `pid`, a child of this process, to end, at most `timeout`; true with its wait
+// status when it did.
+bool WaitFor(pid_t pid, Millis timeout, int* status);
+// "ended by signal 9", "exited with code 1".
+std::string DescribeExit(int status);
+// A free TCP port on loopback.
+Result<uint16_t> FreePort();
 // The one-letter state in /proc/PID/stat ('R', 'S', 'T' stopped, 'Z'), or 0 when gone.
 char ProcessState(pid_t pid);
 
