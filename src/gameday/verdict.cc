@@ -198,9 +198,13 @@ Verdict Evaluate(const Scenario& scenario, const History& history) {
         break;
       }
     }
+    // Outages that began while it lasted or soon after its heal, before the next fault.
+    Millis until = f.healed + kWindow;
+    for (const FaultRecord& g : history.faults) {
+      if (g.start > f.start) until = std::min(until, g.start);
+    }
     for (const auto& [from, to] : outages) {
-      if (to >= f.start && from <= f.healed + kWindow)
-        fv.longest_outage = std::max(fv.longest_outage, to - from);
+      if (to >= f.start && from < until) fv.longest_outage = std::max(fv.longest_outage, to - from);
     }
     Millis last{-1};
     bool all = true;
