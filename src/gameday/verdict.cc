@@ -124,14 +124,19 @@ Verdict Evaluate(const Scenario& scenario, const History& history) {
   for (const Arrival& a : history.arrivals) arrival_at[a.key] = a.at;
   std::unordered_map<std::string, Millis> acked_at;
 
-  // Outages: from the first failed request after an acknowledged one to the next
-  // acknowledged one, over all phones.
+  // Outages: the time between two successive answered strike requests (over all phones),
+  // when requests failed in between: how long nothing got through while phones tried.
   std::vector<const StrikeRequest*> by_done;
   for (const StrikeRequest& r : history.strikes) by_done.push_back(&r);
   std::sort(by_done.begin(), by_done.end(),
             [](const StrikeRequest* a, const StrikeRequest* c) { return a->done < c->done; });
-  std::vector<std::pair<Millis, Millis>> outages;
-  std::optional<Millis> outage_start;
+  struct Outage {
+    Millis from, to, first_failure;
+  };
+  std::vector<Outage> outages;
+  Millis last_ok{0};
+  bool failing = false;
+  Millis first_failure{0};
   for (const StrikeRequest* r : by_done) {
     auto i = static_cast<size_t>(std::max<int64_t>(0, r->done.count() / 1000));
     if (i >= b.req.size()) continue;
@@ -146,18 +151,20 @@ Verdict Evaluate(const Scenario& scenario, const History& history) {
           b.latency[i].push_back(static_cast<double>((r->done - at->second).count()));
         acked_at.emplace(item.key, r->done);
       }
-      if (outage_start) {
-        outages.emplace_back(*outage_start, r->done);
-        v.longest_outage = std::max(v.longest_outage, r->done - *outage_start);
-        outage_start.reset();
+      if (failing) {
+        outages.push_back({last_ok, r->done, first_failure});
+        v.longest_outage = std::max(v.longest_outage, r->done - last_ok);
+        failing = false;
       }
-    } else if (!outage_start) {
-      outage_start = r->sent;
+      last_ok = r->done;
+    } else if (!failing) {
+      failing = true;
+      first_failure = r->done;
     }
   }
-  if (outage_start) {
-    outages.emplace_back(*outage_start, end);
-    v.longest_outage = std::max(v.longest_outage, end - *outage_start);
+  if (failing) {
+    outages.push_back({last_ok, end, first_failure});
+    v.longest_outage = std::max(v.longest_outage, end - last_ok);
   }
   for (const Arrival& a : history.arrivals) {
     auto i = static_cast<size_t>(std::max<int64_t>(0, a.at.count() / 1000));
@@ -198,13 +205,16 @@ Verdict Evaluate(const Scenario& scenario, const History& history) {
         break;
       }
     }
-    // Outages that began while it lasted or soon after its heal, before the next fault.
+    // Outages whose first failure came while it lasted or soon after its heal, before the
+    // next fault began.
     Millis until = f.healed + kWindow;
     for (const FaultRecord& g : history.faults) {
       if (g.start > f.start) until = std::min(until, g.start);
     }
-    for (const auto& [from, to] : outages) {
-      if (to >= f.start && from < until) fv.longest_outage = std::max(fv.longest_outage, to - from);
+    for (const Outage& o : outages) {
+      if (o.first_failure >= f.start && o.first_failure < until) {
+        fv.longest_outage = std::max(fv.longest_outage, o.to - o.from);
+      }
     }
     Millis last{-1};
     bool all = true;
