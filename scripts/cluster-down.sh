@@ -56,11 +56,15 @@ stop_orphan_postgres() {
 stop haproxy
 stop app1
 stop app2
-# The standby first, so that the primary does not fail over to it on the way down.
+# The replicas first, so that the primary does not fail over to one on the way down.
+stop pg3
 stop pg2
 stop pg1
+stop_orphan_postgres pg3
 stop_orphan_postgres pg2
 stop_orphan_postgres pg1
+stop etcd3
+stop etcd2
 stop etcd
 if [ "$keep" = 0 ]; then
   rm -rf "$dir"

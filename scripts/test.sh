@@ -2,7 +2,7 @@
 # The whole test suite, run by `make test` after the sanitizer build (build/asan):
 #   1. unit, store-conformance, import, API and CLI tests (ctest, under ASan+UBSan)
 #   2. the CSV fuzzer, briefly (libFuzzer, clang)
-#   3. the `embedded` game day (narwhal gameday run embedded), about 2 minutes
+#   3. the `embedded` and `smoke` game days (narwhal gameday run ...), about 6 minutes
 #   4. the browser test: a real `narwhal serve` over a demo county, driven by Chromium, and
 #      the game day's report.html opened from disk
 #   5. the failover and network fault tests (tests/cluster/), about 4 minutes
@@ -50,9 +50,11 @@ rm -f "$ctest_log"
 # 2. fuzz the CSV reader and mappers for a short while.
 step "fuzz: csv reader and JSON bodies (${NARWHAL_FUZZ_SECONDS:-30}s)" scripts/fuzz.sh "${NARWHAL_FUZZ_SECONDS:-30}"
 
-# 3. game day: the `embedded` scenario (kill -9 at random moments, a hung process, a full
-#    disk, under poll watchers' strikes), judged by its checker; its report is opened in the
-#    browser step. Root only: the data lives on a loop-mounted filesystem so the disk can fill.
+# 3. game days: the `embedded` scenario (kill -9 at random moments, a hung process, a full
+#    disk, under poll watchers' strikes) and `smoke` (the three-node cluster losing an app
+#    node, the primary, the synchronous standby and HAProxy), each judged by its checker;
+#    the embedded report is opened in the browser step. Root only: a loop-mounted
+#    filesystem to fill, PostgreSQL as the postgres user.
 gameday_dir=""
 gameday() {
   local rc
@@ -63,8 +65,17 @@ gameday() {
   grep -q '"passed":true' "$gameday_dir/verdict.json" || { echo "verdict.json does not say passed"; return 1; }
   grep -q '"lost":0,' "$gameday_dir/verdict.json" || { echo "verdict.json counts lost strikes"; return 1; }
 }
+gameday_smoke() {
+  local out rc
+  out=$(mktemp -d)/smoke
+  "$build/src/cli/narwhal" gameday run smoke --out "$out"
+  rc=$?
+  [ "$rc" -eq 0 ] || { echo "narwhal gameday run smoke exited $rc; see $out/report.html"; return 1; }
+  grep -q '"passed":true' "$out/verdict.json"
+}
 if [ "$(id -u)" -eq 0 ]; then
   step "gameday embedded: kill -9, SIGSTOP and a full disk under strikes; nothing lost or doubled" gameday
+  step "gameday smoke: the 3-node cluster loses an app node, the primary, the sync standby, HAProxy" gameday_smoke
 else
   echo "=== NOT RUN: the embedded game day needs root (a loop-mounted filesystem to fill)"
 fi

@@ -23,10 +23,10 @@ struct Ports {
   explicit Ports(int offset)
       : http(8080 + offset),
         apps{18081 + offset, 18082 + offset},
-        rest{58081 + offset, 58082 + offset} {}
+        rest{58081 + offset, 58082 + offset, 58083 + offset} {}
   int http;
   int apps[2];
-  int rest[2];
+  int rest[3];
 };
 
 bool Alive(pid_t pid) {
@@ -108,6 +108,12 @@ class ClusterTopology final : public Topology {
       env_[line.substr(7, eq - 7)] = value;
     }
     conninfo_ = env_["NARWHAL_STORE"];
+    {
+      std::istringstream urls(env_["NARWHAL_PATRONI_URLS"]);
+      std::string url;
+      pg_nodes_ = 0;
+      while (urls >> url) ++pg_nodes_;
+    }
     if (conninfo_.empty()) return Unavailable(fmt::format("no NARWHAL_STORE in {}/env", dir_));
     ::setenv("PGPASSWORD", env_["PGPASSWORD"].c_str(), 1);
 
@@ -149,13 +155,15 @@ class ClusterTopology final : public Topology {
           fmt::format("Patroni and postmaster of pg{} (pids {}) {}", node + 1, Join(pids),
                       gone ? "gone after SIGKILL" : "STILL RUNNING after SIGKILL");
       if (r.target == "pg.primary") {
-        int other = 1 - node;
-        bool promoted =
-            WaitUntil(Millis(90'000), [&] { return RestStatus(other, "/primary") == 200; });
-        proof += promoted
-                     ? fmt::format("; pg{} promoted {} ms after the kill", other + 1, Since(t0))
-                     : fmt::format("; NO node promoted within 90 s");
-        r.effective = gone && promoted;
+        int promoted = -1;
+        WaitUntil(Millis(90'000), [&] {
+          promoted = NodeAnswering("/primary");
+          return promoted >= 0 && promoted != node;
+        });
+        proof += promoted >= 0 && promoted != node
+                     ? fmt::format("; pg{} promoted {} ms after the kill", promoted + 1, Since(t0))
+                     : std::string("; NO node promoted within 90 s");
+        r.effective = gone && promoted >= 0 && promoted != node;
       } else {
         r.effective = gone;
       }
@@ -260,10 +268,11 @@ class ClusterTopology final : public Topology {
     }
     // Every pid the cluster recorded, read before cluster-down removes the directory.
     std::vector<std::pair<std::string, pid_t>> recorded;
-    for (const char* name : {"haproxy", "app1", "app2", "pg1", "pg2", "etcd"}) {
+    for (const char* name :
+         {"haproxy", "app1", "app2", "pg1", "pg2", "pg3", "etcd", "etcd2", "etcd3"}) {
       recorded.emplace_back(name, ReadPid(fmt::format("{}/{}.pid", dir_, name)));
     }
-    for (int node = 0; node < 2; ++node) {
+    for (int node = 0; node < pg_nodes_; ++node) {
       recorded.emplace_back(fmt::format("postgres pg{}", node + 1),
                             ReadPid(fmt::format("{}/pg{}/data/postmaster.pid", dir_, node + 1)));
     }
@@ -336,7 +345,7 @@ class ClusterTopology final : public Topology {
     return s.ok() ? *s : 0;
   }
   int NodeAnswering(const std::string& path) const {
-    for (int node = 0; node < 2; ++node) {
+    for (int node = 0; node < pg_nodes_; ++node) {
       if (RestStatus(node, path) == 200) return node;
     }
     return -1;
@@ -415,6 +424,7 @@ class ClusterTopology final : public Topology {
   std::map<int, int> resolved_node_;          // fault id -> pg node
   std::map<int, std::vector<pid_t>> paused_;  // fault id -> stopped processes
   bool up_ = false;
+  int pg_nodes_ = 2;
   Millis startup_{0};
 };
 

@@ -79,7 +79,7 @@ struct TopologySpec {
   int64_t disk_mib = 0;
   // cluster: every port of scripts/cluster-up.sh moves by this much (a cluster of one's
   // own on the default ports stays untouched).
-  int port_offset = 300;
+  int port_offset = 500;
 };
 
 struct Workload {

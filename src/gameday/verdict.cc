@@ -211,9 +211,14 @@ Verdict Evaluate(const Scenario& scenario, const History& history) {
     for (const FaultRecord& g : history.faults) {
       if (g.start > f.start) until = std::min(until, g.start);
     }
+    // Time to first success: the end of the first outage that began under it (a request
+    // that was already on its way when the fault struck may still be answered).
+    bool first = true;
     for (const Outage& o : outages) {
       if (o.first_failure >= f.start && o.first_failure < until) {
         fv.longest_outage = std::max(fv.longest_outage, o.to - o.from);
+        if (first) fv.first_success = o.to - f.start;
+        first = false;
       }
     }
     Millis last{-1};

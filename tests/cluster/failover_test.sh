@@ -26,6 +26,10 @@ cd "$(dirname "$0")/../.." || exit 1
 
 export NARWHAL_BIN=${NARWHAL_BIN:-build/release/src/cli/narwhal}
 export CLUSTER_PORT_OFFSET=${CLUSTER_PORT_OFFSET:-300}
+# The two-node cluster (a primary and its synchronous standby alone, one etcd member):
+# the checks below are of its strict behaviour. The default three-node cluster is the
+# game day's (narwhal gameday run smoke).
+export CLUSTER_PG_NODES=${CLUSTER_PG_NODES:-2} CLUSTER_ETCD_MEMBERS=${CLUSTER_ETCD_MEMBERS:-1}
 export NARWHAL_ELECTION=${NARWHAL_ELECTION:-2026-11-03}
 export CLUSTER_DIR=${CLUSTER_DIR:-$(mktemp -d /tmp/narwhal-failover.XXXXXX)}
 workers=${WORKERS:-4}
