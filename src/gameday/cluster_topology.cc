@@ -193,11 +193,17 @@ class ClusterTopology final : public Topology {
   void Heal(FaultRecord& r) override {
     if (auto it = paused_.find(r.id); it != paused_.end()) {
       for (pid_t pid : it->second) ::kill(pid, SIGCONT);
-      bool running = WaitUntil(Millis(2000), [&] {
+      // runuser stops itself again when it sees its child stopped: continue whatever is
+      // still stopped until nothing is.
+      bool running = WaitUntil(Millis(3000), [&] {
+        bool all = true;
         for (pid_t pid : it->second) {
-          if (ProcessState(pid) == 'T') return false;
+          if (ProcessState(pid) == 'T') {
+            ::kill(pid, SIGCONT);
+            all = false;
+          }
         }
-        return true;
+        return all;
       });
       r.heal_ok = running;
       r.heal_proof =
@@ -207,8 +213,8 @@ class ClusterTopology final : public Topology {
     }
     auto t0 = Steady::now();
     if (r.target == "haproxy") {
-      Result<pid_t> pid =
-          Spawn({"/usr/sbin/haproxy", "-f", dir_ + "/haproxy.cfg"}, dir_ + "/logs/haproxy.log");
+      Result<pid_t> pid = SpawnDetached({"/usr/sbin/haproxy", "-f", dir_ + "/haproxy.cfg"},
+                                        dir_ + "/logs/haproxy.log");
       if (pid.ok()) WritePid("haproxy", *pid);
       bool up =
           pid.ok() && WaitUntil(Millis(20'000), [&] { return HttpOk(ports_.http, "/healthz"); });
@@ -220,7 +226,8 @@ class ClusterTopology final : public Topology {
     }
     if (r.target == "app[1]" || r.target == "app[2]") {
       int i = r.target == "app[1]" ? 0 : 1;
-      Result<pid_t> pid = Spawn(AppCommand(i), dir_ + fmt::format("/logs/app{}.log", i + 1));
+      Result<pid_t> pid =
+          SpawnDetached(AppCommand(i), dir_ + fmt::format("/logs/app{}.log", i + 1));
       if (pid.ok()) WritePid(fmt::format("app{}", i + 1), *pid);
       bool up =
           pid.ok() && WaitUntil(Millis(30'000), [&] { return HttpOk(ports_.apps[i], "/readyz"); });
@@ -286,6 +293,7 @@ class ClusterTopology final : public Topology {
     // Children of ours that cluster-down stopped: reap them.
     while (::waitpid(-1, nullptr, WNOHANG) > 0) {
     }
+    for (std::string& l : SweepLeftovers(o_.run_dir)) left.push_back(std::move(l));
     return left;
   }
 
@@ -299,21 +307,9 @@ class ClusterTopology final : public Topology {
   }
 
   std::vector<std::string> AppCommand(int i) const {
-    const TopologySpec& t = o_.scenario.topology;
-    return {o_.binary,
-            "serve",
-            "--store",
-            conninfo_,
-            "--data",
-            fmt::format("{}/app{}", dir_, i + 1),
-            "--listen",
-            fmt::format("127.0.0.1:{}", ports_.apps[i]),
-            "--election",
-            t.election,
-            "--rate-limit-address",
-            fmt::format("{:g}", t.rate_limit_address),
-            "--rate-limit-login",
-            fmt::format("{:g}", t.rate_limit_login)};
+    return ServeCommand(o_.binary,
+                        {"--store", conninfo_, "--data", fmt::format("{}/app{}", dir_, i + 1)},
+                        fmt::format("127.0.0.1:{}", ports_.apps[i]), o_.scenario.topology);
   }
 
   void WritePid(const std::string& name, pid_t pid) const {
@@ -377,19 +373,6 @@ class ClusterTopology final : public Topology {
     return out;
   }
 
-  static pid_t ParentOf(pid_t pid) {
-    if (pid <= 0) return 0;
-    std::ifstream stat(fmt::format("/proc/{}/stat", pid));
-    std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-    size_t close = text.rfind(')');
-    if (close == std::string::npos) return 0;
-    std::istringstream rest(text.substr(close + 2));
-    char state = 0;
-    long ppid = 0;
-    rest >> state >> ppid;
-    return static_cast<pid_t>(ppid);
-  }
-
   static std::string Join(const std::vector<pid_t>& pids) {
     std::string out;
     for (pid_t p : pids) out += fmt::format("{}{}", out.empty() ? "" : " ", p);
@@ -401,7 +384,7 @@ class ClusterTopology final : public Topology {
     std::string home = fmt::format("{}/{}", dir_, name);
     fs::remove(home + "/patroni.pid");
     // As scripts/cluster-up.sh does: the pid file holds Patroni's own pid (exec).
-    Result<pid_t> pid = Spawn(
+    Result<pid_t> pid = SpawnDetached(
         {"/usr/sbin/runuser", "-u", "postgres", "--", "sh", "-c",
          fmt::format("echo $$ > '{}/patroni.pid'; exec patroni '{}/patroni.yml'", home, home)},
         fmt::format("{}/logs/{}.log", dir_, name));

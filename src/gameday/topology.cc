@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -48,6 +49,28 @@ Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& log
     ::_exit(127);
   }
   ::close(log);
+  return pid;
+}
+
+Result<pid_t> SpawnDetached(const std::vector<std::string>& argv, const std::string& log_path) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return Unavailable("pipe");
+  pid_t middle = ::fork();
+  if (middle < 0) return Unavailable(fmt::format("fork: {}", std::strerror(errno)));
+  if (middle == 0) {
+    ::close(fds[0]);
+    Result<pid_t> pid = Spawn(argv, log_path);
+    pid_t value = pid.ok() ? *pid : -1;
+    (void)!::write(fds[1], &value, sizeof value);
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  pid_t pid = -1;
+  ssize_t n = ::read(fds[0], &pid, sizeof pid);
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(middle, &status, 0);
+  if (n != sizeof pid || pid <= 0) return Unavailable(fmt::format("could not start {}", argv[0]));
   return pid;
 }
 
@@ -350,6 +373,7 @@ class EmbeddedTopology final : public Topology {
         fs::remove(o_.run_dir + "/disk.img", ec);
       }
     }
+    for (std::string& l : SweepLeftovers(o_.run_dir)) left.push_back(std::move(l));
     return left;
   }
 
@@ -431,19 +455,8 @@ class EmbeddedTopology final : public Topology {
   }
 
   Status Start() {
-    const TopologySpec& t = o_.scenario.topology;
-    std::vector<std::string> argv = {o_.binary,
-                                     "serve",
-                                     "--data",
-                                     data_,
-                                     "--listen",
-                                     fmt::format("127.0.0.1:{}", port_),
-                                     "--election",
-                                     t.election,
-                                     "--rate-limit-address",
-                                     fmt::format("{:g}", t.rate_limit_address),
-                                     "--rate-limit-login",
-                                     fmt::format("{:g}", t.rate_limit_login)};
+    std::vector<std::string> argv = ServeCommand(
+        o_.binary, {"--data", data_}, fmt::format("127.0.0.1:{}", port_), o_.scenario.topology);
     NARWHAL_ASSIGN_OR_RETURN(pid_, Spawn(argv, logs_ + "/app1.log"));
     auto deadline = Steady::now() + Millis(60'000);
     while (Steady::now() < deadline) {
@@ -484,6 +497,70 @@ Result<int> RunCommand(const std::vector<std::string>& argv, const std::string& 
   }
   if (!WIFEXITED(status)) return Unavailable(fmt::format("{} {}", argv[0], DescribeExit(status)));
   return WEXITSTATUS(status);
+}
+
+pid_t ParentOf(pid_t pid) {
+  if (pid <= 0) return 0;
+  std::ifstream stat(fmt::format("/proc/{}/stat", pid));
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  size_t close = text.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(text.substr(close + 2));
+  char state = 0;
+  long ppid = 0;
+  rest >> state >> ppid;
+  return static_cast<pid_t>(ppid);
+}
+
+std::vector<std::string> ServeCommand(const std::string& binary,
+                                      const std::vector<std::string>& store_args,
+                                      const std::string& listen, const TopologySpec& t) {
+  std::vector<std::string> argv = {binary, "serve"};
+  argv.insert(argv.end(), store_args.begin(), store_args.end());
+  argv.insert(argv.end(), {"--listen", listen, "--election", t.election, "--rate-limit-address",
+                           fmt::format("{:g}", t.rate_limit_address), "--rate-limit-login",
+                           fmt::format("{:g}", t.rate_limit_login)});
+  return argv;
+}
+
+std::vector<pid_t> ProcessesMentioning(const std::string& text) {
+  std::vector<pid_t> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator("/proc", ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    auto pid = static_cast<pid_t>(std::stol(name));
+    if (pid == ::getpid()) continue;
+    std::ifstream in(entry.path() / "cmdline", std::ios::binary);
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmdline.find(text) != std::string::npos) out.push_back(pid);
+  }
+  return out;
+}
+
+std::vector<std::string> SweepLeftovers(const std::string& run_dir) {
+  // Only the kinds of process a run starts; never a shell, an editor or a `tail -f` of the
+  // run's logs, and never a process this one runs under (`timeout narwhal gameday ...`).
+  static const std::set<std::string> kOurs = {"narwhal",  "haproxy", "etcd",    "runuser",
+                                              "postgres", "patroni", "python3", "sh"};
+  std::set<pid_t> ancestors;
+  for (pid_t p = ::getppid(); p > 1 && ancestors.insert(p).second;) p = ParentOf(p);
+  std::vector<std::string> left;
+  for (pid_t pid : ProcessesMentioning(run_dir)) {
+    if (ancestors.contains(pid)) continue;
+    std::ifstream in(fmt::format("/proc/{}/cmdline", pid), std::ios::binary);
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string argv0 = cmdline.substr(0, cmdline.find('\0'));
+    if (!kOurs.contains(fs::path(argv0).filename().string())) continue;
+    for (char& c : cmdline) c = c == '\0' ? ' ' : c;
+    left.push_back(
+        fmt::format("process {} in state {}: {}", pid, ProcessState(pid), cmdline.substr(0, 160)));
+    ::kill(pid, SIGCONT);
+    ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, WNOHANG);
+  }
+  return left;
 }
 
 char ProcessState(pid_t pid) {

@@ -103,6 +103,9 @@ Result<Volunteers> MakeVolunteers(const std::string& binary,
 // Starts argv[0] with the arguments, stdin from /dev/null, stdout and stderr appended to
 // `log_path`; returns its pid.
 Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& log_path);
+// The same, but the process is not this one's child (it is the init process's, as with
+// `nohup ... &`): it outlives a crash of the run and never lingers as a zombie of it.
+Result<pid_t> SpawnDetached(const std::vector<std::string>& argv, const std::string& log_path);
 // Runs a command to its end (at most `timeout`, then SIGKILL); returns its exit code.
 Result<int> RunCommand(const std::vector<std::string>& argv, const std::string& log_path,
                        Millis timeout);
@@ -113,6 +116,17 @@ bool WaitFor(pid_t pid, Millis timeout, int* status);
 std::string DescribeExit(int status);
 // A free TCP port on loopback.
 Result<uint16_t> FreePort();
+// The parent of a process (from /proc), 0 when it is gone.
+pid_t ParentOf(pid_t pid);
+// `narwhal serve` with the store, the address and the scenario's election and limits.
+std::vector<std::string> ServeCommand(const std::string& binary,
+                                      const std::vector<std::string>& store_args,
+                                      const std::string& listen, const TopologySpec& topology);
+// Processes (other than this one) whose command line mentions `text`, e.g. a run directory.
+std::vector<pid_t> ProcessesMentioning(const std::string& text);
+// Kills every process still mentioning the run directory and describes each: what a
+// teardown left behind.
+std::vector<std::string> SweepLeftovers(const std::string& run_dir);
 // The one-letter state in /proc/PID/stat ('R', 'S', 'T' stopped, 'Z'), or 0 when gone.
 char ProcessState(pid_t pid);
 
