@@ -72,7 +72,6 @@ class ClusterTopology final : public Topology {
  public:
   explicit ClusterTopology(ClusterOptions o)
       : o_(std::move(o)), ports_(o_.scenario.topology.port_offset) {
-    dir_ = o_.run_dir + "/cluster";
     logs_ = o_.run_dir + "/logs";
   }
 
@@ -82,6 +81,13 @@ class ClusterTopology final : public Topology {
       return FailedPrecondition("the cluster topology needs root (PostgreSQL runs as postgres)");
     std::error_code ec;
     fs::create_directories(logs_, ec);
+    // The cluster's own directory must be reachable by the postgres user, which the run's
+    // directory (made by whoever ran it, perhaps 0700 under a private temp dir) need not
+    // be: it lives in /tmp, with a link to it from the run's directory.
+    char dir[] = "/tmp/narwhal-gameday-XXXXXX";
+    if (::mkdtemp(dir) == nullptr) return Unavailable("cannot make a directory in /tmp");
+    dir_ = dir;
+    fs::create_directory_symlink(dir_, o_.run_dir + "/cluster", ec);
     ::setenv("CLUSTER_DIR", dir_.c_str(), 1);
     ::setenv("CLUSTER_PORT_OFFSET", std::to_string(t.port_offset).c_str(), 1);
     ::setenv("NARWHAL_BIN", o_.binary.c_str(), 1);
@@ -293,7 +299,12 @@ class ClusterTopology final : public Topology {
     // Children of ours that cluster-down stopped: reap them.
     while (::waitpid(-1, nullptr, WNOHANG) > 0) {
     }
-    for (std::string& l : SweepLeftovers(o_.run_dir)) left.push_back(std::move(l));
+    for (const std::string& where : {o_.run_dir, dir_}) {
+      for (std::string& l : SweepLeftovers(where)) left.push_back(std::move(l));
+    }
+    std::error_code ec;
+    fs::remove(o_.run_dir + "/cluster", ec);  // the link; cluster-down removed the directory
+    if (fs::exists(dir_, ec)) left.push_back("directory " + dir_);
     return left;
   }
 
