@@ -104,6 +104,42 @@ std::string Pct(double x) {
   return fmt::format("{:.2f}%", 100.0 * x);
 }
 
+// What the deployment's settings predict for a fault's recovery. The cluster's figures are
+// those of deploy/patroni/patroni.yml.in and deploy/haproxy/haproxy.cfg.in.
+std::string Expectation(const Scenario& scenario, const FaultRecord& f, Millis startup) {
+  const std::string held = FormatDuration(f.healed - f.start);
+  const bool cluster = scenario.topology.kind == "cluster";
+  if (f.kind == FaultKind::kDiskFull) {
+    return fmt::format(
+        "strikes refused (503) until space is freed, {} later; nothing acknowledged is lost", held);
+  }
+  if (cluster && f.target == "pg.primary") {
+    return f.kind == FaultKind::kKill ? "promotion once the leader key expires (ttl 8 s) plus a "
+                                        "loop (1 s); commits once the other "
+                                        "replica is the new primary's synchronous standby"
+                                      : "a hung primary keeps its leader key while Patroni is "
+                                        "stopped too: no writes until the heal (" +
+                                            held + ")";
+  }
+  if (cluster && f.target == "pg.sync_standby") {
+    return "commits wait until the primary drops the standby (wal_sender_timeout 5 s) and Patroni "
+           "makes the other "
+           "replica synchronous (a loop, 1 s)";
+  }
+  if (cluster && f.target.rfind("app[", 0) == 0) {
+    return "the other app node answers at once; HAProxy retries refused connections there and "
+           "marks the node down "
+           "after 2 failed checks (2 s)";
+  }
+  if (cluster && f.target == "haproxy") {
+    return fmt::format("every request refused until HAProxy is started again ({} later)", held);
+  }
+  return f.kind == FaultKind::kKill
+             ? fmt::format("restarted at the heal ({} after the kill), ready {} later", held,
+                           FormatDuration(startup))
+             : fmt::format("answers again at the heal, {} after the pause", held);
+}
+
 }  // namespace
 
 // Defined in the generated gameday_assets.cc: uPlot's script and style, or empty.
@@ -233,22 +269,7 @@ Verdict Evaluate(const Scenario& scenario, const History& history) {
       last = std::max(last, it->second);
     }
     fv.drained = !all ? Millis(-1) : last < f.healed ? Millis(0) : last - f.healed;
-    switch (f.kind) {
-      case FaultKind::kKill:
-        fv.expected = fmt::format("restarted at the heal ({} after the kill), ready {} later",
-                                  FormatDuration(f.healed - f.start), FormatDuration(startup));
-        break;
-      case FaultKind::kPause:
-        fv.expected = fmt::format("answers again at the heal, {} after the pause",
-                                  FormatDuration(f.healed - f.start));
-        break;
-      case FaultKind::kDiskFull:
-        fv.expected = fmt::format(
-            "strikes refused (503) until space is freed, {} later; "
-            "nothing acknowledged is lost",
-            FormatDuration(f.healed - f.start));
-        break;
-    }
+    fv.expected = Expectation(scenario, f, startup);
     v.faults.push_back(std::move(fv));
   }
 
