@@ -130,10 +130,13 @@ CheckResult Check(const History& history, Millis max_staleness) {
     if (read.outcome != Outcome::kOk) continue;
     ++r.reads_checked;
     bool stale = false;
+    // A read that declared itself stale is held to what was true when it says it was read.
+    const Millis declared{read.stale_ms > 0 ? read.stale_ms : 0};
+    if (read.stale_ms >= 0) ++r.declared_stale_reads;
     for (const auto& [p, seen] : read.voted) {
       const auto& acks = acked_times.contains(p) ? acked_times.at(p) : kNone;
       const auto& sends = sent_times.contains(p) ? sent_times.at(p) : kNone;
-      int64_t low = CountUpTo(acks, read.sent - max_staleness);
+      int64_t low = CountUpTo(acks, read.sent - declared - max_staleness);
       int64_t high = CountUpTo(sends, read.done);
       if (seen < low || seen > high)
         r.bad_reads.push_back({read.id, p, read.sent, seen, low, high});

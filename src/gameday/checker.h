@@ -10,7 +10,8 @@
 //                  more voters than are struck in it (fewer is an undercount, also a failure)
 //
 // A turnout read must lie between what was acknowledged before it was sent (less the
-// scenario's max_staleness) and what had been sent before its answer came; how long the
+// scenario's max_staleness, and less the age the answer declared when it said it was the
+// last known numbers) and what had been sent before its answer came; how long the
 // youngest acknowledgment a read missed had been acknowledged is its staleness.
 //
 // Zero lost, double-counted, unexpected, undercounted and out-of-bounds reads are the hard
@@ -65,7 +66,8 @@ struct CheckResult {
   std::vector<PrecinctCount> undercounted_precincts;
   std::vector<BadRead> bad_reads;
   int64_t reads_checked = 0;
-  int64_t stale_reads = 0;  // missed an acknowledgment, within max_staleness
+  int64_t stale_reads = 0;           // missed an acknowledgment, within max_staleness
+  int64_t declared_stale_reads = 0;  // served as "the last known numbers" (database away)
   Millis max_staleness_seen{0};
   int64_t max_staleness_read = 0;
 

@@ -346,6 +346,11 @@ struct Driver::Impl {
         rec.outcome = Outcome::kUnknown;
         rec.error = "an answer without precincts";
       } else {
+        if (const json::value* stale = v.as_object().if_contains("stale");
+            stale && stale->is_object()) {
+          const json::value* age = stale->as_object().if_contains("age_ms");
+          rec.stale_ms = age != nullptr && age->is_int64() ? age->as_int64() : 0;
+        }
         for (const json::value& p : ps->as_array()) {
           const json::object& o = p.as_object();
           rec.voted[fmt::format("{}/{}", o.at("county").as_string().c_str(),

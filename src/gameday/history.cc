@@ -160,7 +160,8 @@ void HistoryWriter::Write(const TurnoutRead& r) {
                                     {"outcome", OutcomeName(r.outcome)},
                                     {"http", r.http_status},
                                     {"error", r.error},
-                                    {"voted", CountsToJson(r.voted)}}));
+                                    {"voted", CountsToJson(r.voted)},
+                                    {"stale_ms", r.stale_ms}}));
 }
 
 void HistoryWriter::Write(const FaultRecord& f) {
@@ -280,6 +281,7 @@ Result<History> ReadHistory(const std::string& path) {
       r.http_status = static_cast<int>(Int(o, "http"));
       r.error = Str(o, "error");
       r.voted = CountsFromJson(o, "voted");
+      r.stale_ms = o.contains("stale_ms") ? Int(o, "stale_ms") : -1;
       h.reads.push_back(std::move(r));
     } else if (type == "fault") {
       FaultRecord f;

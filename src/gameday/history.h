@@ -66,6 +66,7 @@ struct TurnoutRead {
   int http_status = 0;
   std::string error;
   std::map<std::string, int64_t> voted;  // "92/01-07" -> voted
+  int64_t stale_ms = -1;  // the answer said it was the last known numbers, this old; -1: fresh
 };
 
 // A fault as it happened: when it was applied and healed, and the evidence for both.

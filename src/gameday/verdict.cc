@@ -421,6 +421,7 @@ std::string VerdictJson(const Verdict& v, const History& h) {
       {"reads", json::object{{"checked", k.reads_checked},
                              {"out_of_bounds", k.bad_reads.size()},
                              {"stale", k.stale_reads},
+                             {"declared_stale", k.declared_stale_reads},
                              {"max_staleness_ms", k.max_staleness_seen.count()},
                              {"max_staleness_read", k.max_staleness_read}}},
       {"overall", WindowJson(v.overall)},

@@ -70,7 +70,7 @@ constexpr std::string_view kUndoStrikeDoc = R"json({
 
 constexpr std::string_view kTurnoutDoc = R"json({
   "summary": "Live turnout of the election: overall, per county, per precinct, and quiet precincts",
-  "description": "Read from aggregates kept as strikes arrive. Strikes through this server show at once; strikes through another app node or a state file within a second. Quiet precincts have no strike in the last 60 minutes. With county and precinct, that one precinct (404 when the county has no such precinct). Admins, analysts, organizers (their counties).",
+  "description": "Read from aggregates kept as strikes arrive. Strikes through this server show at once; strikes through another app node or a state file within a second. Quiet precincts have no strike in the last 60 minutes. With county and precinct, that one precinct (404 when the county has no such precinct). While the database does not answer, the last numbers this server read are served with \"stale\": {\"age_ms\", \"as_of\", \"reason\"} instead of an error. Admins, analysts, organizers (their counties).",
   "tags": ["election day"],
   "parameters": [{"name": "county", "in": "query", "schema": {"type": "string", "maxLength": 32}},
                  {"name": "precinct", "in": "query", "description": "needs county", "schema": {"type": "string", "maxLength": 32}}],
@@ -146,7 +146,8 @@ constexpr std::chrono::milliseconds kTurnoutMaxAge{1000};
 // turnout read last.
 
 struct ElectionState {
-  ElectionState(Store& store, const Clock& clock) : turnout(store, clock, kTurnoutMaxAge) {}
+  ElectionState(Store& store, const Clock& clock)
+      : clock(clock), turnout(store, clock, kTurnoutMaxAge) {}
 
   // The generation now: the count of strike and undo requests this server committed.
   uint64_t Generation() {
@@ -159,6 +160,7 @@ struct ElectionState {
   std::mutex mu;
   std::condition_variable strikes_cv;  // notified after strikes were recorded
   uint64_t generation = 0;             // guarded by mu
+  const Clock& clock;
   TurnoutCache turnout;
 };
 
@@ -403,16 +405,23 @@ Status UndoStrikeFor(Store& store, const std::string& election, const std::strin
 Result<json::value> TurnoutJson(ElectionState& state, const std::string& election,
                                 const std::string& county, const std::string& precinct,
                                 const Principal& principal, TimePoint now, uint64_t generation,
-                                std::chrono::steady_clock::time_point* oldest_read = nullptr) {
+                                std::chrono::steady_clock::time_point* oldest_read = nullptr,
+                                bool* any_stale = nullptr) {
   NARWHAL_ASSIGN_OR_RETURN(std::vector<std::string> counties, CountiesFor(principal, county));
   std::vector<std::shared_ptr<const TurnoutCache::Rows>> parts;
+  bool stale = false;
+  std::chrono::steady_clock::time_point oldest{};
   for (const std::string& c : counties) {
     std::chrono::steady_clock::time_point read_at;
+    bool part_stale = false;
     NARWHAL_ASSIGN_OR_RETURN(std::shared_ptr<const TurnoutCache::Rows> part,
-                             state.turnout.Get(election, c, generation, &read_at));
-    if (oldest_read != nullptr && (parts.empty() || read_at < *oldest_read)) *oldest_read = read_at;
+                             state.turnout.Get(election, c, generation, &read_at, &part_stale));
+    if (parts.empty() || read_at < oldest) oldest = read_at;
+    stale = stale || part_stale;
     parts.push_back(std::move(part));
   }
+  if (oldest_read != nullptr) *oldest_read = oldest;
+  if (any_stale != nullptr) *any_stale = stale;
   Turnout overall;
   std::map<std::string, Turnout> by_county;
   json::array precincts;
@@ -441,11 +450,20 @@ Result<json::value> TurnoutJson(ElectionState& state, const std::string& electio
     for (auto& field : TurnoutFields(turnout)) c.insert(field);
     county_rows.push_back(std::move(c));
   }
-  return json::value(json::object{{"election", election},
-                                  {"overall", TurnoutFields(overall)},
-                                  {"counties", std::move(county_rows)},
-                                  {"precincts", std::move(precincts)},
-                                  {"quiet_precincts", std::move(quiet)}});
+  json::object body{{"election", election},
+                    {"overall", TurnoutFields(overall)},
+                    {"counties", std::move(county_rows)},
+                    {"precincts", std::move(precincts)},
+                    {"quiet_precincts", std::move(quiet)}};
+  if (stale) {
+    // The database did not answer: these are the last numbers read, this old.
+    auto age =
+        std::chrono::duration_cast<std::chrono::milliseconds>(state.clock.Monotonic() - oldest);
+    body["stale"] = json::object{{"age_ms", age.count()},
+                                 {"as_of", FormatIso8601(now - age)},
+                                 {"reason", "the database is not answering; last known numbers"}};
+  }
+  return json::value(std::move(body));
 }
 
 // Server-Sent Events of turnout: the caller's turnout at once and after every change.
@@ -685,11 +703,13 @@ void AddElectionRoutes(std::vector<Route>& routes, Store& store, const Clock& cl
            return JsonResponse(std::move(*kept));
          }
          std::chrono::steady_clock::time_point read_at;
+         bool stale = false;
          NARWHAL_ASSIGN_OR_RETURN(json::value body,
                                   TurnoutJson(*state, election, county, precinct, c.principal,
-                                              clock.Now(), generation, &read_at));
+                                              clock.Now(), generation, &read_at, &stale));
          std::string text = json::serialize(body);
-         state->turnout.KeepAnswer(key, generation, read_at, text);
+         // A stale answer is not kept: the next read tries the store again.
+         if (!stale) state->turnout.KeepAnswer(key, generation, read_at, text);
          return JsonResponse(std::move(text));
        },
        std::string(kTurnoutDoc)});

@@ -12,9 +12,10 @@ constexpr size_t kMaxEntries = 4096;
 
 Result<std::shared_ptr<const TurnoutCache::Rows>> TurnoutCache::Get(
     const std::string& election, const std::string& county, uint64_t generation,
-    std::chrono::steady_clock::time_point* read_at) {
+    std::chrono::steady_clock::time_point* read_at, bool* stale) {
   auto key = std::make_pair(election, county);
   const auto now = clock_.Monotonic();
+  if (stale != nullptr) *stale = false;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = entries_.find(key);
@@ -24,8 +25,20 @@ Result<std::shared_ptr<const TurnoutCache::Rows>> TurnoutCache::Get(
       return it->second.rows;
     }
   }
-  NARWHAL_ASSIGN_OR_RETURN(Rows rows, store_.GetTurnout(election, county));
-  auto shared = std::make_shared<const Rows>(std::move(rows));
+  Result<Rows> rows = store_.GetTurnout(election, county);
+  if (!rows.ok()) {
+    ErrorCode code = rows.status().code();
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = entries_.find(key);
+    if ((code == ErrorCode::kUnavailable || code == ErrorCode::kDeadlineExceeded) &&
+        it != entries_.end()) {
+      if (read_at != nullptr) *read_at = it->second.read_at;
+      if (stale != nullptr) *stale = true;
+      return it->second.rows;
+    }
+    return rows.status();
+  }
+  auto shared = std::make_shared<const Rows>(std::move(rows).value());
   std::lock_guard<std::mutex> lock(mu_);
   if (entries_.size() >= kMaxEntries) entries_.clear();
   entries_[std::move(key)] = Entry{shared, generation, now};

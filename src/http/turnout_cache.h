@@ -8,6 +8,10 @@
 // `narwhal import strikes`): they show within `max_age`. Strikes through this server show
 // at once.
 //
+// When the store cannot answer (kUnavailable, kDeadlineExceeded: the database is away or
+// failing over), the last rows read are served, however old, with `stale` set: a
+// headquarters page keeps its numbers, marked with their age, instead of an error.
+//
 // Thread-safety: Get may be called concurrently; the store is called without the lock
 // held, so two readers may both refresh the same entry (the later one wins; both read
 // committed data).
@@ -39,10 +43,12 @@ class TurnoutCache {
   // The precinct rows of `county` ("" for every county) for `election`, as
   // Store::GetTurnout returns them. `generation` is the caller's count of writes that
   // change turnout, read before this call. `read_at`, when not null, is set to when the
-  // rows were read from the store.
+  // rows were read from the store; `stale`, when not null, is set to whether they are old
+  // rows served because the store could not be read.
   Result<std::shared_ptr<const Rows>> Get(const std::string& election, const std::string& county,
                                           uint64_t generation,
-                                          std::chrono::steady_clock::time_point* read_at = nullptr);
+                                          std::chrono::steady_clock::time_point* read_at = nullptr,
+                                          bool* stale = nullptr);
 
   // Answers built from rows, kept under the same two rules: `key` names everything the
   // answer depends on besides the rows (election, county, precinct, the caller's scope),

@@ -145,7 +145,8 @@ TEST(CheckerTest, TurnoutReadsMustLieBetweenAcknowledgedAndSent) {
   TurnoutRead blind{4, 0, Millis(9000), Millis(9010), Outcome::kOk, 200, "", {{"92/01", 0}}};
   h.reads = {ok, stale};
   CheckResult r = Check(h, Millis(2000));
-  EXPECT_TRUE(r.Passed()) << "one read missed V1 and V2, the older acknowledged 1.48 s before: within 2 s";
+  EXPECT_TRUE(r.Passed())
+      << "one read missed V1 and V2, the older acknowledged 1.48 s before: within 2 s";
   EXPECT_EQ(r.stale_reads, 1);
   EXPECT_EQ(r.max_staleness_seen, Millis(1480));
   h.reads = {phantom};
@@ -158,6 +159,20 @@ TEST(CheckerTest, TurnoutReadsMustLieBetweenAcknowledgedAndSent) {
   EXPECT_FALSE(r.Passed()) << "0 seen, 3 acknowledged more than 2 s before";
   ASSERT_EQ(r.bad_reads.size(), 1u);
   EXPECT_EQ(r.bad_reads[0].low, 3);
+}
+
+TEST(CheckerTest, AReadThatSaysItIsStaleIsHeldToWhatWasTrueWhenItWasRead) {
+  History h = Clean();
+  // At 9 s the database is away; the app node serves what it read 8 s before: 1 voter.
+  TurnoutRead old{1, 0, Millis(9000), Millis(9010), Outcome::kOk, 200, "", {{"92/01", 1}}, 8000};
+  h.reads = {old};
+  CheckResult r = Check(h, Millis(2000));
+  EXPECT_TRUE(r.Passed()) << "1 voter was acknowledged by 1 s, when the numbers were read";
+  EXPECT_EQ(r.declared_stale_reads, 1);
+  h.reads[0].stale_ms = -1;  // the same numbers, claimed fresh: out of bounds
+  r = Check(h, Millis(2000));
+  EXPECT_FALSE(r.Passed());
+  EXPECT_EQ(r.bad_reads.size(), 1u);
 }
 
 TEST(CheckerTest, AFinalStateThatCouldNotBeReadGivesNoVerdict) {

@@ -399,6 +399,35 @@ TEST_F(ElectionApiTest, TurnoutShowsStrikesFromElsewhereWithinASecond) {
   EXPECT_EQ(seen, 1);
 }
 
+TEST_F(ElectionApiTest, TurnoutWhileTheDatabaseIsAwayIsTheLastKnownMarkedStale) {
+  Start();
+  ASSERT_EQ(Get("/api/v1/turnout").Json().at("overall").at("voted").as_int64(), 0);
+  ASSERT_EQ(
+      Post("/api/v1/strikes", R"({"voter_id":"NC101","idempotency_key":"stale-key-1"})").status,
+      200);
+  json::value fresh = Get("/api/v1/turnout").Json();
+  ASSERT_EQ(fresh.at("overall").at("voted").as_int64(), 1);
+  EXPECT_EQ(fresh.as_object().if_contains("stale"), nullptr);
+
+  store_->FailTurnout(Unavailable("connection refused"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));  // past the cache's second
+  Reply r = Get("/api/v1/turnout");
+  ASSERT_EQ(r.status, 200) << r.body;
+  json::value stale = r.Json();
+  EXPECT_EQ(stale.at("overall").at("voted").as_int64(), 1) << "the last numbers read";
+  ASSERT_NE(stale.as_object().if_contains("stale"), nullptr) << r.body;
+  EXPECT_GE(stale.at("stale").at("age_ms").as_int64(), 1000);
+  EXPECT_FALSE(Str(stale.at("stale").at("as_of")).empty());
+
+  // Another failure (not the database being away) is still an error.
+  store_->FailTurnout(Internal("a bug"));
+  EXPECT_EQ(Get("/api/v1/turnout").status, 500);
+
+  store_->FailTurnout(Status::Ok());
+  json::value back = Get("/api/v1/turnout").Json();
+  EXPECT_EQ(back.as_object().if_contains("stale"), nullptr) << "fresh again once the store answers";
+}
+
 // The raw bytes of a Server-Sent Events stream, read until `want` has been seen `times`
 // times or `limit` passed.
 class RawStream {

@@ -261,6 +261,10 @@ class ControllableStore final : public Store {
   }
   Result<std::vector<PrecinctTurnout>> GetTurnout(const std::string& election,
                                                   const std::string& county) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!turnout_.ok()) return turnout_;
+    }
     return inner_.GetTurnout(election, county);
   }
   Result<std::vector<StrikeEvent>> StrikesSince(const std::string& election, int64_t after_id,
@@ -288,6 +292,12 @@ class ControllableStore final : public Store {
     cv_.wait(lock, [&] { return held_strikes_ >= n; });
   }
 
+  // GetTurnout fails with `status` from now on (OK restores it): a database gone away.
+  void FailTurnout(Status status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    turnout_ = std::move(status);
+  }
+
   // AppendAudit fails with `status` from now on (OK restores it).
   void FailAudit(Status status) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -300,6 +310,7 @@ class ControllableStore final : public Store {
   std::condition_variable cv_;
   Status ping_;                // guarded by mu_
   Status audit_;               // guarded by mu_
+  Status turnout_;             // guarded by mu_
   bool hold_ = false;          // guarded by mu_
   int held_ = 0;               // guarded by mu_
   bool hold_strikes_ = false;  // guarded by mu_

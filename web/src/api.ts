@@ -404,6 +404,8 @@ export interface Turnout {
   counties: Array<TurnoutSums & { county: string }>;
   precincts: TurnoutPrecinct[];
   quiet_precincts: TurnoutPrecinct[];
+  // Present when the database did not answer: these are the last numbers the server read.
+  stale?: { age_ms: number; as_of: string; reason: string };
 }
 
 export function getTurnout(county: string, signal?: AbortSignal): Promise<Turnout> {

@@ -140,6 +140,17 @@ export class TurnoutView implements View {
   private render(t: Turnout): void {
     clear(this.overall);
     const o = t.overall;
+    if (t.stale) {
+      const age = Math.round(t.stale.age_ms / 1000);
+      append(
+        this.overall,
+        el(
+          "p",
+          { class: "stale", role: "alert", "data-testid": "turnout-stale" },
+          `Not live: the database is not answering. These are the numbers of ${when(t.stale.as_of)} (${age} s ago); strikes are still kept on the phones and count when it is back.`,
+        ),
+      );
+    }
     append(
       this.overall,
       el("p", { class: "turnout-big", "data-testid": "overall-voted" }, `${o.voted} of ${o.registered} voted (${pctText(o)})`),
