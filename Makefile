@@ -8,7 +8,7 @@
 #                   and HAProxy on loopback (docs/deployment.md); make cluster-down stops it
 #   make failover-test  a cluster of its own under strike load: kill -9 the primary, stop
 #                   the standby; nothing acknowledged may be lost or counted twice
-#   make gameday    (root) run a game day scenario (SCENARIO=embedded by default; `narwhal
+#   make gameday    (root) run a game day scenario (SCENARIO=game-day-2012 by default; `narwhal
 #                   gameday list` names them): faults under poll watchers' strikes, judged by
 #                   the checker; report.html and verdict.json in gameday-runs/ (docs/gameday.md)
 #   make network-test  (root) the app node in a network namespace of its own: delay, a
@@ -72,7 +72,7 @@ failover-test: build cluster-deps
 network-test: build
 	tests/cluster/network_faults_test.sh
 
-SCENARIO ?= embedded
+SCENARIO ?= game-day-2012
 gameday: build
 	build/release/src/cli/narwhal gameday run $(SCENARIO)
 

@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <ctime>
+#include <optional>
 
 namespace narwhal {
 namespace {
@@ -147,27 +148,50 @@ Result<Principal> AuthService::Authenticate(std::string_view token) {
   const std::string hash = HashSessionToken(token);
   const auto mono = clock_.Monotonic();
   const TimePoint now = clock_.Now();
+  std::optional<Principal> fallback;  // while the store is away
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = cache_.find(hash);
     if (it != cache_.end()) {
-      if (mono - it->second.fetched < options_.cache_ttl && it->second.expires_at > now) {
+      if (it->second.expires_at <= now) {
+        cache_.erase(it);
+      } else if (mono - it->second.fetched < options_.cache_ttl) {
         return it->second.principal;
+      } else if (mono - it->second.fetched < options_.outage_grace) {
+        fallback = it->second.principal;
       }
-      cache_.erase(it);
     }
   }
+  auto store_away = [](const Status& s) {
+    return s.code() == ErrorCode::kUnavailable || s.code() == ErrorCode::kDeadlineExceeded;
+  };
   auto session = store_.GetSessionByTokenHash(hash);
   if (!session.ok()) {
     if (session.status().code() == ErrorCode::kNotFound) {
+      std::lock_guard<std::mutex> lock(mu_);
+      cache_.erase(hash);
       return Unauthenticated("this session is not known; log in again");
     }
+    if (fallback && store_away(session.status())) return *fallback;
     return session.status();
+  }
+  if (session->revoked_at || session->expires_at <= now) {
+    std::lock_guard<std::mutex> lock(mu_);
+    cache_.erase(hash);
   }
   if (session->revoked_at) return Unauthenticated("this session was ended; log in again");
   if (session->expires_at <= now) return Unauthenticated("this session expired; log in again");
-  NARWHAL_ASSIGN_OR_RETURN(User user, store_.GetUser(session->user_id));
-  if (user.disabled) return Unauthenticated("this account is disabled; talk to your organizer");
+  Result<User> found = store_.GetUser(session->user_id);
+  if (!found.ok()) {
+    if (fallback && store_away(found.status())) return *fallback;
+    return found.status();
+  }
+  const User& user = *found;
+  if (user.disabled) {
+    std::lock_guard<std::mutex> lock(mu_);
+    cache_.erase(hash);
+    return Unauthenticated("this account is disabled; talk to your organizer");
+  }
   Principal principal = PrincipalOf(user, session->id);
   {
     std::lock_guard<std::mutex> lock(mu_);

@@ -39,6 +39,11 @@ struct AuthOptions {
   std::chrono::minutes lockout{15};
   // How long Authenticate trusts a cached session before asking the store again.
   std::chrono::seconds cache_ttl{5};
+  // While the store cannot answer (kUnavailable, kDeadlineExceeded), a session that was
+  // confirmed within this long is still trusted, so that reads the server can answer
+  // from memory (turnout, marked stale) still reach the phones and headquarters. Nothing
+  // is lost to security: a revocation needs the store too.
+  std::chrono::seconds outage_grace{600};
   // Last-activity is written at most this often per user.
   std::chrono::seconds activity_interval{60};
   CodeHashCost hash_cost;

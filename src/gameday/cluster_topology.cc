@@ -23,10 +23,14 @@ struct Ports {
   explicit Ports(int offset)
       : http(8080 + offset),
         apps{18081 + offset, 18082 + offset},
-        rest{58081 + offset, 58082 + offset, 58083 + offset} {}
+        rest{58081 + offset, 58082 + offset, 58083 + offset},
+        etcd{23790 + offset, 23791 + offset, 23792 + offset},
+        etcd_peer{23800 + offset, 23801 + offset, 23802 + offset} {}
   int http;
   int apps[2];
   int rest[3];
+  int etcd[3];
+  int etcd_peer[3];
 };
 
 bool Alive(pid_t pid) {
@@ -144,6 +148,7 @@ class ClusterTopology final : public Topology {
       int i = r.target == "app[1]" ? 1 : 2;
       return ApplyToProcess(r, fmt::format("app{}", i), fmt::format("narwhal serve app{}", i));
     }
+    if (r.target == "etcd.leader") return ApplyToEtcdLeader(r);
     // PostgreSQL roles, resolved now through Patroni.
     int node = r.target == "pg.primary" ? NodeAnswering("/primary") : NodeAnswering("/sync");
     if (node < 0) {
@@ -228,6 +233,23 @@ class ClusterTopology final : public Topology {
       r.heal_proof = up ? fmt::format("HAProxy restarted (pid {}); /healthz through it after {} ms",
                                       *pid, Since(t0))
                         : "HAProxy did not come back";
+      return;
+    }
+    if (r.target == "etcd.leader") {
+      auto it = resolved_node_.find(r.id);
+      int member = it == resolved_node_.end() ? -1 : it->second;
+      Result<pid_t> pid =
+          member < 0 ? Result<pid_t>(Unavailable("the fault never resolved"))
+                     : SpawnDetached(EtcdCommand(member),
+                                     fmt::format("{}/logs/{}.log", dir_, EtcdName(member)));
+      if (pid.ok()) WritePid(EtcdName(member), *pid);
+      bool up = pid.ok() &&
+                WaitUntil(Millis(30'000), [&] { return HttpOk(ports_.etcd[member], "/health"); });
+      r.heal_ok = up;
+      r.heal_proof = up ? fmt::format("{} restarted (pid {}); /health 200 after {} ms",
+                                      EtcdName(member), *pid, Since(t0))
+                        : "etcd member did not come back: " +
+                              (pid.ok() ? std::string("no /health") : pid.status().message());
       return;
     }
     if (r.target == "app[1]" || r.target == "app[2]") {
@@ -325,6 +347,103 @@ class ClusterTopology final : public Topology {
 
   void WritePid(const std::string& name, pid_t pid) const {
     std::ofstream(fmt::format("{}/{}.pid", dir_, name)) << pid << "\n";
+  }
+
+  // etcd members are etcd, etcd2, etcd3 (pid files and data directories alike).
+  static std::string EtcdName(int member) {
+    return member == 0 ? "etcd" : fmt::format("etcd{}", member + 1);
+  }
+  int EtcdMembers() const {
+    int n = 0;
+    while (n < 3 && fs::exists(fmt::format("{}/{}.pid", dir_, EtcdName(n)))) ++n;
+    return n;
+  }
+  // As scripts/cluster-up.sh starts a member; on a restart etcd takes its identity from
+  // the data directory and ignores the initial-cluster flags.
+  std::vector<std::string> EtcdCommand(int member) const {
+    std::string initial;
+    for (int i = 0; i < EtcdMembers(); ++i) {
+      initial += fmt::format("{}narwhal-etcd{}=http://127.0.0.1:{}", initial.empty() ? "" : ",",
+                             i + 1, ports_.etcd_peer[i]);
+    }
+    std::string client = fmt::format("http://127.0.0.1:{}", ports_.etcd[member]);
+    std::string peer = fmt::format("http://127.0.0.1:{}", ports_.etcd_peer[member]);
+    return {"/usr/bin/etcd",
+            "--name",
+            fmt::format("narwhal-etcd{}", member + 1),
+            "--data-dir",
+            fmt::format("{}/{}", dir_, EtcdName(member)),
+            "--listen-client-urls",
+            client,
+            "--advertise-client-urls",
+            client,
+            "--listen-peer-urls",
+            peer,
+            "--initial-advertise-peer-urls",
+            peer,
+            "--initial-cluster",
+            initial,
+            "--initial-cluster-state",
+            "new"};
+  }
+  // The member that is the Raft leader now, from any member's status; -1 when none says.
+  int EtcdLeader(int except = -1) const {
+    for (int i = 0; i < EtcdMembers(); ++i) {
+      if (i == except) continue;
+      Result<HttpAnswer> a = HttpCall({"127.0.0.1", static_cast<uint16_t>(ports_.etcd[i])}, "POST",
+                                      "/v3/maintenance/status", "{}", Millis(1000));
+      if (!a.ok() || a->status != 200) continue;
+      // {"header":{"member_id":"...",...},"leader":"...",...}: ids as decimal strings.
+      std::string leader = JsonString(a->body, "\"leader\":\"");
+      std::string self = JsonString(a->body, "\"member_id\":\"");
+      if (leader.empty()) continue;
+      if (leader == self) return i;
+      for (int j = 0; j < EtcdMembers(); ++j) {
+        if (j == i || j == except) continue;
+        Result<HttpAnswer> b = HttpCall({"127.0.0.1", static_cast<uint16_t>(ports_.etcd[j])},
+                                        "POST", "/v3/maintenance/status", "{}", Millis(1000));
+        if (b.ok() && JsonString(b->body, "\"member_id\":\"") == leader) return j;
+      }
+    }
+    return -1;
+  }
+  static std::string JsonString(const std::string& body, const std::string& prefix) {
+    size_t at = body.find(prefix);
+    if (at == std::string::npos) return "";
+    at += prefix.size();
+    size_t end = body.find('"', at);
+    return end == std::string::npos ? "" : body.substr(at, end - at);
+  }
+
+  void ApplyToEtcdLeader(FaultRecord& r) {
+    int leader = EtcdLeader();
+    if (leader < 0) {
+      r.proof = "no etcd member names a leader";
+      return;
+    }
+    resolved_node_[r.id] = leader;
+    pid_t pid = ReadPid(fmt::format("{}/{}.pid", dir_, EtcdName(leader)));
+    r.resolved =
+        fmt::format("{} (client 127.0.0.1:{}), pid {}", EtcdName(leader), ports_.etcd[leader], pid);
+    if (r.kind == FaultKind::kPause) {
+      ::kill(pid, SIGSTOP);
+      paused_[r.id] = {pid};
+      r.effective = WaitUntil(Millis(2000), [&] { return ProcessState(pid) == 'T'; });
+      r.proof = fmt::format("pid {} in state {}", pid, ProcessState(pid));
+      return;
+    }
+    auto t0 = Steady::now();
+    bool gone = KillAndWait(pid);
+    int next = -1;
+    bool elected = WaitUntil(Millis(30'000), [&] {
+      next = EtcdLeader(leader);
+      return next >= 0 && next != leader;
+    });
+    r.effective = gone && elected;
+    r.proof = fmt::format(
+        "{} (pid {}) {}; {}", EtcdName(leader), pid, gone ? "gone after SIGKILL" : "STILL RUNNING",
+        elected ? fmt::format("{} elected leader {} ms after the kill", EtcdName(next), Since(t0))
+                : std::string("no new leader within 30 s"));
   }
 
   void ApplyToProcess(FaultRecord& r, const std::string& pidfile, const std::string& what) {

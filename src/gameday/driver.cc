@@ -435,47 +435,43 @@ DriverLag Driver::Lag() const {
   return lag;
 }
 
-Result<int> HttpGetStatus(const Endpoint& node, const std::string& path, Millis timeout) {
+Result<HttpAnswer> HttpCall(const Endpoint& node, const std::string& method,
+                            const std::string& path, const std::string& body, Millis timeout) {
   asio::io_context io;
   beast::tcp_stream stream(io);
   stream.expires_after(timeout);
   boost::system::error_code ec;
   stream.connect(tcp::endpoint(asio::ip::make_address(node.host, ec), node.port), ec);
-  if (ec) return Unavailable(ec.message());
-  http::request<http::empty_body> req{http::verb::get, path, 11};
+  if (ec) return Unavailable(fmt::format("{}:{}: {}", node.host, node.port, ec.message()));
+  http::request<http::string_body> req{http::string_to_verb(method), path, 11};
   req.set(http::field::host, "narwhal");
   req.keep_alive(false);
-  http::write(stream, req, ec);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  if (!ec) http::read(stream, buffer, res, ec);
-  if (ec) return Unavailable(ec.message());
-  return static_cast<int>(res.result_int());
-}
-
-Result<std::string> Login(const Endpoint& node, const std::string& code, Millis timeout) {
-  asio::io_context io;
-  beast::tcp_stream stream(io);
-  stream.expires_after(timeout);
-  boost::system::error_code ec;
-  stream.connect(tcp::endpoint(asio::ip::make_address(node.host, ec), node.port), ec);
-  if (ec)
-    return Unavailable(
-        fmt::format("login: cannot reach {}:{}: {}", node.host, node.port, ec.message()));
-  http::request<http::string_body> req{http::verb::post, "/api/v1/sessions", 11};
-  req.set(http::field::host, "narwhal");
-  req.set(http::field::content_type, "application/json");
-  req.body() = json::serialize(json::object{{"code", code}});
+  if (!body.empty()) {
+    req.set(http::field::content_type, "application/json");
+    req.body() = body;
+  }
   req.prepare_payload();
   http::write(stream, req, ec);
   beast::flat_buffer buffer;
   http::response<http::string_body> res;
   if (!ec) http::read(stream, buffer, res, ec);
-  if (ec) return Unavailable(fmt::format("login: {}", ec.message()));
-  if (res.result_int() != 201) {
-    return Unavailable(fmt::format("login refused: HTTP {} {}", res.result_int(), res.body()));
-  }
-  json::value v = json::parse(res.body(), ec);
+  if (ec) return Unavailable(fmt::format("{}:{}: {}", node.host, node.port, ec.message()));
+  return HttpAnswer{static_cast<int>(res.result_int()), std::move(res.body())};
+}
+
+Result<int> HttpGetStatus(const Endpoint& node, const std::string& path, Millis timeout) {
+  NARWHAL_ASSIGN_OR_RETURN(HttpAnswer a, HttpCall(node, "GET", path, "", timeout));
+  return a.status;
+}
+
+Result<std::string> Login(const Endpoint& node, const std::string& code, Millis timeout) {
+  Result<HttpAnswer> a = HttpCall(node, "POST", "/api/v1/sessions",
+                                  json::serialize(json::object{{"code", code}}), timeout);
+  if (!a.ok()) return Unavailable("login: " + a.status().message());
+  if (a->status != 201)
+    return Unavailable(fmt::format("login refused: HTTP {} {}", a->status, a->body));
+  boost::system::error_code ec;
+  json::value v = json::parse(a->body, ec);
   const json::value* token = (!ec && v.is_object()) ? v.as_object().if_contains("token") : nullptr;
   if (token == nullptr || !token->is_string()) return Internal("login: an answer without a token");
   return std::string(token->as_string());

@@ -102,6 +102,15 @@ class Driver {
   std::unique_ptr<Impl> impl_;
 };
 
+struct HttpAnswer {
+  int status = 0;
+  std::string body;
+};
+// One blocking HTTP/1.1 exchange (a JSON body when `body` is not empty); kUnavailable when
+// no answer came within `timeout`.
+Result<HttpAnswer> HttpCall(const Endpoint& node, const std::string& method,
+                            const std::string& path, const std::string& body, Millis timeout);
+
 // GET `path`; the HTTP status, or kUnavailable when no answer came within `timeout`.
 Result<int> HttpGetStatus(const Endpoint& node, const std::string& path, Millis timeout);
 

@@ -161,11 +161,13 @@ Status CheckTarget(const TopologySpec& topology, std::string_view target) {
     return InvalidArgument(fmt::format(
         "unknown target \"{}\": the embedded topology has one node, \"app[1]\"", target));
   }
-  for (std::string_view role : {"app[1]", "app[2]", "pg.primary", "pg.sync_standby", "haproxy"}) {
+  for (std::string_view role :
+       {"app[1]", "app[2]", "pg.primary", "pg.sync_standby", "haproxy", "etcd.leader"}) {
     if (target == role) return Status::Ok();
   }
   return InvalidArgument(fmt::format(
-      "unknown target \"{}\" (app[1], app[2], pg.primary, pg.sync_standby, haproxy)", target));
+      "unknown target \"{}\" (app[1], app[2], pg.primary, pg.sync_standby, haproxy, etcd.leader)",
+      target));
 }
 
 Status ParseTopology(Fields& f, TopologySpec& t) {

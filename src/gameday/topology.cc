@@ -45,7 +45,8 @@ Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& log
     // stops the children itself, in order.
     ::setpgid(0, 0);
     ::execv(args[0], args.data());
-    std::fprintf(stderr, "exec %s: %s\n", args[0], std::strerror(errno));
+    static const char kFailed[] = "narwhal gameday: exec failed\n";
+    (void)!::write(2, kFailed, sizeof kFailed - 1);  // async-signal-safe, unlike stdio
     ::_exit(127);
   }
   ::close(log);
@@ -53,23 +54,54 @@ Result<pid_t> Spawn(const std::vector<std::string>& argv, const std::string& log
 }
 
 Result<pid_t> SpawnDetached(const std::vector<std::string>& argv, const std::string& log_path) {
+  // Everything that allocates happens before the fork: this process has other threads
+  // (the workload driver), and a forked child may only make async-signal-safe calls.
+  int log = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log < 0)
+    return Unavailable(fmt::format("cannot write {}: {}", log_path, std::strerror(errno)));
+  int in = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return Unavailable("pipe");
+  if (in < 0 || ::pipe2(fds, O_CLOEXEC) != 0) {
+    ::close(log);
+    if (in >= 0) ::close(in);
+    return Unavailable("pipe");
+  }
   pid_t middle = ::fork();
-  if (middle < 0) return Unavailable(fmt::format("fork: {}", std::strerror(errno)));
-  if (middle == 0) {
+  if (middle < 0) {
+    ::close(log);
+    ::close(in);
     ::close(fds[0]);
-    Result<pid_t> pid = Spawn(argv, log_path);
-    pid_t value = pid.ok() ? *pid : -1;
-    (void)!::write(fds[1], &value, sizeof value);
+    ::close(fds[1]);
+    return Unavailable(fmt::format("fork: {}", std::strerror(errno)));
+  }
+  if (middle == 0) {
+    ::setsid();
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      ::dup2(in, 0);
+      ::dup2(log, 1);
+      ::dup2(log, 2);
+      ::execv(args[0], args.data());
+      ::_exit(127);
+    }
+    (void)!::write(fds[1], &pid, sizeof pid);
     ::_exit(0);
   }
   ::close(fds[1]);
+  ::close(log);
+  ::close(in);
   pid_t pid = -1;
-  ssize_t n = ::read(fds[0], &pid, sizeof pid);
+  ssize_t n = 0;
+  do {
+    n = ::read(fds[0], &pid, sizeof pid);
+  } while (n < 0 && errno == EINTR);
   ::close(fds[0]);
   int status = 0;
-  ::waitpid(middle, &status, 0);
+  while (::waitpid(middle, &status, 0) < 0 && errno == EINTR) {
+  }
   if (n != sizeof pid || pid <= 0) return Unavailable(fmt::format("could not start {}", argv[0]));
   return pid;
 }

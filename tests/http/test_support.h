@@ -220,6 +220,10 @@ class ControllableStore final : public Store {
     return inner_.RedeemLoginCode(selector, session);
   }
   Result<SessionRecord> GetSessionByTokenHash(const std::string& token_hash) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!sessions_.ok()) return sessions_;
+    }
     return inner_.GetSessionByTokenHash(token_hash);
   }
   Status RevokeSession(int64_t session_id, TimePoint at) override {
@@ -292,6 +296,12 @@ class ControllableStore final : public Store {
     cv_.wait(lock, [&] { return held_strikes_ >= n; });
   }
 
+  // GetSessionByTokenHash fails with `status` from now on (OK restores it).
+  void FailSessions(Status status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    sessions_ = std::move(status);
+  }
+
   // GetTurnout fails with `status` from now on (OK restores it): a database gone away.
   void FailTurnout(Status status) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -311,6 +321,7 @@ class ControllableStore final : public Store {
   Status ping_;                // guarded by mu_
   Status audit_;               // guarded by mu_
   Status turnout_;             // guarded by mu_
+  Status sessions_;            // guarded by mu_
   bool hold_ = false;          // guarded by mu_
   int held_ = 0;               // guarded by mu_
   bool hold_strikes_ = false;  // guarded by mu_
