@@ -204,9 +204,11 @@ class ClusterTopology final : public Topology {
   void Heal(FaultRecord& r) override {
     if (auto it = paused_.find(r.id); it != paused_.end()) {
       for (pid_t pid : it->second) ::kill(pid, SIGCONT);
-      // runuser stops itself again when it sees its child stopped: continue whatever is
-      // still stopped until nothing is.
-      bool running = WaitUntil(Millis(3000), [&] {
+      // runuser stops itself again when it sees its child stopped, sometimes after the
+      // child was continued: continue whatever is stopped until nothing has been for a
+      // second (five looks, 200 ms apart).
+      int settled = 0;
+      bool running = WaitUntil(Millis(6000), [&] {
         bool all = true;
         for (pid_t pid : it->second) {
           if (ProcessState(pid) == 'T') {
@@ -214,7 +216,9 @@ class ClusterTopology final : public Topology {
             all = false;
           }
         }
-        return all;
+        settled = all ? settled + 1 : 0;
+        if (settled < 5) std::this_thread::sleep_for(Millis(100));
+        return settled >= 5;
       });
       r.heal_ok = running;
       r.heal_proof =
@@ -300,6 +304,11 @@ class ClusterTopology final : public Topology {
     if (!up_) return left;
     for (auto& [id, pids] : paused_) {
       for (pid_t pid : pids) ::kill(pid, SIGCONT);
+    }
+    // Anything of the cluster still stopped (a runuser that stopped itself again) is
+    // continued first, or it would never reap its child and stay behind.
+    for (pid_t pid : ProcessesMentioning(dir_)) {
+      if (ProcessState(pid) == 'T') ::kill(pid, SIGCONT);
     }
     // Every pid the cluster recorded, read before cluster-down removes the directory.
     std::vector<std::pair<std::string, pid_t>> recorded;
