@@ -18,6 +18,9 @@
 
 namespace narwhal {
 
+// The version `narwhal --version` prints and game days record.
+inline constexpr const char* kNarwhalVersion = "0.1.0";
+
 // Exit codes scripts can rely on.
 enum ExitCode : int {
   kExitOk = 0,

@@ -159,7 +159,7 @@ int RunGamedayRun(const GamedayArgs& args) {
   o.binary = SelfPath();
   o.scripts_dir = std::string(NARWHAL_SOURCE_DIR) + "/scripts";
   o.git_commit = GitCommit();
-  o.version = "0.1.0";
+  o.version = kNarwhalVersion;
   o.store.voters = ListVoters;
   o.store.final_state = ReadFinalState;
   // A run's store is its own (SQLite in its directory, or its own cluster), whatever the

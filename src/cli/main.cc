@@ -28,7 +28,7 @@ void AddDataOption(CLI::App& app, CommonArgs& common) {
 int Main(int argc, char** argv) {
   CLI::App app{"Narwhal: the voter file, volunteers and election day of a field campaign"};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "narwhal 0.1.0");
+  app.set_version_flag("--version", std::string("narwhal ") + kNarwhalVersion);
 
   ServeArgs serve;
   CLI::App* serve_cmd = app.add_subcommand("serve", "serve the API and web pages over HTTP");

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/json.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -16,6 +17,7 @@
 namespace narwhal::gameday {
 namespace {
 namespace fs = std::filesystem;
+namespace json = boost::json;
 using Steady = std::chrono::steady_clock;
 
 // Ports of scripts/cluster-up.sh, moved by the offset.
@@ -395,33 +397,32 @@ class ClusterTopology final : public Topology {
             "--initial-cluster-state",
             "new"};
   }
-  // The member that is the Raft leader now, from any member's status; -1 when none says.
+  // The member that is the Raft leader now, from the members' status (each names itself
+  // and the leader; the ids are decimal strings); -1 when no member that answers names
+  // one of the others that answer. `except` is not asked (it was just killed).
   int EtcdLeader(int except = -1) const {
-    for (int i = 0; i < EtcdMembers(); ++i) {
-      if (i == except) continue;
+    std::vector<std::string> ids(static_cast<size_t>(EtcdMembers()));
+    std::string leader;
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (static_cast<int>(i) == except) continue;
       Result<HttpAnswer> a = HttpCall({"127.0.0.1", static_cast<uint16_t>(ports_.etcd[i])}, "POST",
                                       "/v3/maintenance/status", "{}", Millis(1000));
       if (!a.ok() || a->status != 200) continue;
-      // {"header":{"member_id":"...",...},"leader":"...",...}: ids as decimal strings.
-      std::string leader = JsonString(a->body, "\"leader\":\"");
-      std::string self = JsonString(a->body, "\"member_id\":\"");
-      if (leader.empty()) continue;
-      if (leader == self) return i;
-      for (int j = 0; j < EtcdMembers(); ++j) {
-        if (j == i || j == except) continue;
-        Result<HttpAnswer> b = HttpCall({"127.0.0.1", static_cast<uint16_t>(ports_.etcd[j])},
-                                        "POST", "/v3/maintenance/status", "{}", Millis(1000));
-        if (b.ok() && JsonString(b->body, "\"member_id\":\"") == leader) return j;
-      }
+      boost::system::error_code ec;
+      json::value v = json::parse(a->body, ec);
+      if (ec || !v.is_object()) continue;
+      const json::value* header = v.as_object().if_contains("header");
+      const json::value* self = header != nullptr && header->is_object()
+                                    ? header->as_object().if_contains("member_id")
+                                    : nullptr;
+      const json::value* named = v.as_object().if_contains("leader");
+      if (self != nullptr && self->is_string()) ids[i] = self->as_string();
+      if (named != nullptr && named->is_string()) leader = named->as_string();
+    }
+    for (size_t i = 0; i < ids.size(); ++i) {
+      if (!leader.empty() && ids[i] == leader) return static_cast<int>(i);
     }
     return -1;
-  }
-  static std::string JsonString(const std::string& body, const std::string& prefix) {
-    size_t at = body.find(prefix);
-    if (at == std::string::npos) return "";
-    at += prefix.size();
-    size_t end = body.find('"', at);
-    return end == std::string::npos ? "" : body.substr(at, end - at);
   }
 
   void ApplyToEtcdLeader(FaultRecord& r) {
@@ -431,16 +432,10 @@ class ClusterTopology final : public Topology {
       return;
     }
     resolved_node_[r.id] = leader;
+    if (r.kind == FaultKind::kPause) return ApplyToProcess(r, EtcdName(leader), EtcdName(leader));
     pid_t pid = ReadPid(fmt::format("{}/{}.pid", dir_, EtcdName(leader)));
     r.resolved =
         fmt::format("{} (client 127.0.0.1:{}), pid {}", EtcdName(leader), ports_.etcd[leader], pid);
-    if (r.kind == FaultKind::kPause) {
-      ::kill(pid, SIGSTOP);
-      paused_[r.id] = {pid};
-      r.effective = WaitUntil(Millis(2000), [&] { return ProcessState(pid) == 'T'; });
-      r.proof = fmt::format("pid {} in state {}", pid, ProcessState(pid));
-      return;
-    }
     auto t0 = Steady::now();
     bool gone = KillAndWait(pid);
     int next = -1;

@@ -164,26 +164,21 @@ int RunScenario(const RunOptions& o) {
   Result<Volunteers> volunteers = topology->Up();
   std::vector<std::string> watcher_tokens, reader_tokens;
   Status setup = volunteers.status();
+  // Every volunteer logs in through the API with the code from her credential sheet.
+  auto log_in = [&](const std::vector<std::string>& codes, std::vector<std::string>& tokens) {
+    for (const std::string& code : codes) {
+      if (!setup.ok()) return;
+      Result<std::string> token = Login(topology->Nodes()[0], code, Millis(10'000));
+      if (!token.ok()) {
+        setup = token.status();
+        return;
+      }
+      tokens.push_back(*token);
+    }
+  };
   if (setup.ok()) {
-    // Every volunteer logs in through the API with the code from her credential sheet.
-    const Endpoint node = topology->Nodes()[0];
-    for (const std::string& code : volunteers->watcher_codes) {
-      Result<std::string> token = Login(node, code, Millis(10'000));
-      if (!token.ok()) {
-        setup = token.status();
-        break;
-      }
-      watcher_tokens.push_back(*token);
-    }
-    for (const std::string& code : volunteers->reader_codes) {
-      if (!setup.ok()) break;
-      Result<std::string> token = Login(node, code, Millis(10'000));
-      if (!token.ok()) {
-        setup = token.status();
-        break;
-      }
-      reader_tokens.push_back(*token);
-    }
+    log_in(volunteers->watcher_codes, watcher_tokens);
+    log_in(volunteers->reader_codes, reader_tokens);
   }
   if (!setup.ok()) {
     std::fprintf(stderr, "gameday: setup failed: %s\n", setup.message().c_str());
@@ -223,12 +218,12 @@ int RunScenario(const RunOptions& o) {
 
   auto now_ms = [&] { return std::chrono::duration_cast<Millis>(Steady::now() - origin); };
   size_t next_fault = 0;
-  std::vector<FaultRecord> active;  // applied, not yet healed
   std::vector<std::pair<PlannedFault, FaultRecord>> open;
   ProgressLine progress;
   std::deque<std::pair<int64_t, int64_t>> per_second;  // (ok, not ok) requests, cumulative
   Millis last_tick{-1000};
   std::string abort_reason;
+  bool aborting = false;  // the abort has been carried out (healed, driver stopped)
 
   auto heal = [&](std::pair<PlannedFault, FaultRecord>& f) {
     topology->Heal(f.second);
@@ -283,16 +278,15 @@ int RunScenario(const RunOptions& o) {
         if (ok + bad > 0 &&
             static_cast<double>(ok) / static_cast<double>(ok + bad) < scenario.checks.abort_below) {
           abort_reason = fmt::format(
-              "strike availability {:.1f}% below {:.0f}% for {}",
+              "{:.1f}% of strike requests answered, below {:.0f}%, for {}",
               100.0 * static_cast<double>(ok) / static_cast<double>(ok + bad),
               100.0 * scenario.checks.abort_below, FormatDuration(scenario.checks.abort_after));
         }
       }
     }
     if (!abort_reason.empty() && !driver_done.load()) {
-      static bool announced = false;
-      if (!announced) {
-        announced = true;
+      if (!aborting) {
+        aborting = true;
         std::fprintf(stderr, "\ngameday: aborting: %s; healing and draining\n",
                      abort_reason.c_str());
         history.WriteAbort(abort_reason);

@@ -14,7 +14,9 @@ duration = "10s"
 strikes_per_second = 5
 )";
 
-Status ParseError(const std::string& text) { return ParseScenario(text, "t.toml").status(); }
+Status ParseError(const std::string& text) {
+  return ParseScenario(text, "t.toml").status();
+}
 
 TEST(ScenarioTest, EveryBuiltInScenarioParsesAndExpands) {
   ASSERT_FALSE(BuiltinScenarios().empty());
@@ -52,7 +54,8 @@ TEST(ScenarioTest, ADurationNeedsAUnit) {
             "t.toml:4: phase[0].duration: a duration is a string with a unit, e.g. \"30s\" or "
             "\"250ms\"");
   st = ParseError("name = \"t\"\n[[phase]]\nname = \"a\"\nduration = \"30\"\n");
-  EXPECT_EQ(st.message(), "t.toml:4: phase[0].duration: a duration needs a unit, e.g. \"30s\" (ms, s, m, h)");
+  EXPECT_EQ(st.message(),
+            "t.toml:4: phase[0].duration: a duration needs a unit, e.g. \"30s\" (ms, s, m, h)");
   st = ParseError("name = \"t\"\n[[phase]]\nname = \"a\"\nduration = \"3 weeks\"\n");
   EXPECT_NE(st.message().find("phase[0].duration"), std::string::npos) << st.message();
 }
@@ -72,16 +75,23 @@ TEST(ScenarioTest, DurationsParseAndPrint) {
 
 TEST(ScenarioTest, FaultsAreCheckedAgainstTheirPhaseAndTopology) {
   std::string base = "name = \"t\"\n[[phase]]\nname = \"a\"\nduration = \"10s\"\n[[phase.fault]]\n";
-  Status st = ParseError(base + "kind = \"kill\"\ntarget = \"app[1]\"\nat = \"8s\"\nheal_after = \"5s\"\n");
-  EXPECT_EQ(st.message(), "t.toml:9: phase[0].fault[0].heal_after: the fault must be healed inside its phase (10s long)");
-  st = ParseError(base + "kind = \"explode\"\ntarget = \"app[1]\"\nat = \"1s\"\nheal_after = \"1s\"\n");
+  Status st =
+      ParseError(base + "kind = \"kill\"\ntarget = \"app[1]\"\nat = \"8s\"\nheal_after = \"5s\"\n");
+  EXPECT_EQ(st.message(),
+            "t.toml:9: phase[0].fault[0].heal_after: the fault must be healed inside its phase "
+            "(10s long)");
+  st = ParseError(base +
+                  "kind = \"explode\"\ntarget = \"app[1]\"\nat = \"1s\"\nheal_after = \"1s\"\n");
   EXPECT_NE(st.message().find("unknown fault kind \"explode\""), std::string::npos) << st.message();
-  st = ParseError(base + "kind = \"kill\"\ntarget = \"pg.primary\"\nat = \"1s\"\nheal_after = \"1s\"\n");
+  st = ParseError(base +
+                  "kind = \"kill\"\ntarget = \"pg.primary\"\nat = \"1s\"\nheal_after = \"1s\"\n");
   EXPECT_NE(st.message().find("t.toml:7: phase[0].fault[0].target: unknown target \"pg.primary\""),
             std::string::npos)
       << st.message();
-  st = ParseError(base + "kind = \"disk_full\"\ntarget = \"app[1]\"\nat = \"1s\"\nheal_after = \"1s\"\n");
-  EXPECT_NE(st.message().find("disk_full needs topology.disk_mib"), std::string::npos) << st.message();
+  st = ParseError(base +
+                  "kind = \"disk_full\"\ntarget = \"app[1]\"\nat = \"1s\"\nheal_after = \"1s\"\n");
+  EXPECT_NE(st.message().find("disk_full needs topology.disk_mib"), std::string::npos)
+      << st.message();
   st = ParseError(base + "kind = \"kill\"\ntarget = \"app[1]\"\nat = \"1s\"\n");
   EXPECT_NE(st.message().find("heal_after: missing"), std::string::npos) << st.message();
 }
@@ -95,7 +105,8 @@ TEST(ScenarioTest, TwoProcessFaultsOnOneTargetMayNotOverlap) {
   ASSERT_TRUE(s.ok()) << s.status().message();
   Result<Timeline> t = ExpandTimeline(*s, 1);
   ASSERT_FALSE(t.ok());
-  EXPECT_NE(t.status().message().find("starts before fault 1"), std::string::npos) << t.status().message();
+  EXPECT_NE(t.status().message().find("starts before fault 1"), std::string::npos)
+      << t.status().message();
 }
 
 TEST(ScenarioTest, RandomFaultsFollowTheSeedAndKeepTheirGap) {
@@ -129,7 +140,8 @@ TEST(ScenarioTest, RandomFaultsFollowTheSeedAndKeepTheirGap) {
 
 TEST(ScenarioTest, RandomFaultsThatCannotFitAreAnError) {
   std::string text =
-      "name = \"t\"\n[[phase]]\nname = \"a\"\nduration = \"10s\"\n[phase.random]\nkinds = [\"kill\"]\n"
+      "name = \"t\"\n[[phase]]\nname = \"a\"\nduration = \"10s\"\n[phase.random]\nkinds = "
+      "[\"kill\"]\n"
       "targets = [\"app[1]\"]\ncount = 5\nmin_gap = \"3s\"\nheal_after = \"2s\"\n";
   Result<Scenario> s = ParseScenario(text, "t.toml");
   ASSERT_TRUE(s.ok()) << s.status().message();

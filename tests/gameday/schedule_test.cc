@@ -20,7 +20,8 @@ std::vector<WatcherPlan> Plans() {
 
 Timeline TwoPhases() {
   Timeline t;
-  t.phases = {{"calm", Millis(0), Millis(20'000), 10, 2}, {"spike", Millis(20'000), Millis(30'000), 40, 0}};
+  t.phases = {{"calm", Millis(0), Millis(20'000), 10, 2},
+              {"spike", Millis(20'000), Millis(30'000), 40, 0}};
   t.end = Millis(30'000);
   return t;
 }
@@ -70,8 +71,9 @@ TEST(ScheduleTest, KeysAreUniqueAndValidAndSecondReportsStayInThePrecinct) {
   for (const Arrival& a : s.arrivals) {
     EXPECT_TRUE(keys.insert(a.key).second) << a.key;
     EXPECT_GE(a.key.size(), 8u);
-    EXPECT_EQ(a.key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"),
-              std::string::npos);
+    EXPECT_EQ(
+        a.key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"),
+        std::string::npos);
     EXPECT_EQ(precinct_of[a.voter], a.precinct) << "a watcher reports only voters of her precinct";
     EXPECT_EQ(plans[static_cast<size_t>(a.watcher)].precinct, a.precinct);
     EXPECT_TRUE(reporters[a.voter].insert(a.watcher).second) << "one watcher reports a voter once";

@@ -35,11 +35,13 @@ History Outage() {
     Millis t = at;
     if (at >= Millis(5000) && at < Millis(12'000)) {
       for (; t < Millis(12'000); t += Millis(250)) {
-        h.strikes.push_back({id++, 0, t, t + Millis(1), Outcome::kFailed, 0, "connect: refused", {key}, {}});
+        h.strikes.push_back(
+            {id++, 0, t, t + Millis(1), Outcome::kFailed, 0, "connect: refused", {key}, {}});
       }
       t = Millis(12'100);
     }
-    h.strikes.push_back({id++, 0, t, t + Millis(10), Outcome::kOk, 200, "", {key}, {{key, "struck"}}});
+    h.strikes.push_back(
+        {id++, 0, t, t + Millis(10), Outcome::kOk, 200, "", {key}, {{key, "struck"}}});
   }
   h.final_state.voted["92/01"] = 20;
   return h;
@@ -62,7 +64,8 @@ TEST(VerdictTest, AvailabilityCountsStrikesAcknowledgedInTimeNotAttempts) {
   EXPECT_EQ(v.faults[0].drained, Millis(110));
   EXPECT_EQ(v.longest_outage, Millis(8000));
   ASSERT_EQ(v.phases.size(), 1u);
-  EXPECT_EQ(v.phases[0].worst_window.start, Millis(0)) << "the window holding the 5 and 6 s arrivals";
+  EXPECT_EQ(v.phases[0].worst_window.start, Millis(0))
+      << "the window holding the 5 and 6 s arrivals";
 }
 
 TEST(VerdictTest, ExitCodesSayWhatWentWrong) {
