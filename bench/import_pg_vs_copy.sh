@@ -7,6 +7,7 @@
 # slower").
 #
 #   bench/import_pg_vs_copy.sh [ROWS]        (default 1000000; needs build/release)
+# FILE=PATH imports that NC-layout file instead of generating one.
 #
 # Environment:
 #   NARWHAL_BIN   the narwhal binary (default build/release/src/cli/narwhal)
@@ -37,9 +38,14 @@ stop_server() {
 
 rm -rf "$work"
 mkdir -p "$work/files"
-echo "generating $rows rows ..."
-"$narwhal" demo --files-only "$work/files" --voters "$rows" --dirty 0 >/dev/null
-file="$work/files/demo_ncvoter.txt"
+if [ -n "${FILE:-}" ]; then
+  file=$(realpath "$FILE")  # an NC-layout file made earlier (bench/import_statewide.sh)
+  rows=$(( $(wc -l < "$file") - 1 ))
+else
+  echo "generating $rows rows ..."
+  "$narwhal" demo --files-only "$work/files" --voters "$rows" --dirty 0 >/dev/null
+  file="$work/files/demo_ncvoter.txt"
+fi
 size_mb=$(( $(stat -c %s "$file") / 1048576 ))
 
 echo "starting PostgreSQL on 127.0.0.1:$port ..."
@@ -59,7 +65,8 @@ now() { date +%s.%N; }
 
 # --- ours -------------------------------------------------------------------------
 t0=$(now)
-$import_cmd "host=127.0.0.1 port=$port user=postgres dbname=ours" "$file" > "$work/ours.json"
+/usr/bin/time -f %M -o "$work/ours.rss" \
+  $import_cmd "host=127.0.0.1 port=$port user=postgres dbname=ours" "$file" > "$work/ours.json"
 t1=$(now)
 ours=$(echo "$t1 - $t0" | bc -l)
 ours_rows=$(psql_do -d ours -At -c 'SELECT count(*) FROM voters')
@@ -95,4 +102,8 @@ printf 'ratio (anchor time / narwhal time):          %7.2fx  (target >= 1x)\n' "
 printf 'table + index bytes: ours %s MB, anchor %s MB\n' \
   "$(psql_do -d ours -At -c "SELECT pg_total_relation_size('voters') / 1048576")" \
   "$(psql_do -d anchor -At -c "SELECT pg_total_relation_size('ncvoter') / 1048576")"
+printf 'peak memory of the import: %s MiB; database size: ours %s MiB, anchor %s MiB\n' \
+  "$(( $(cat "$work/ours.rss") / 1024 ))" \
+  "$(psql_do -d postgres -At -c "SELECT pg_database_size('ours') / 1048576")" \
+  "$(psql_do -d postgres -At -c "SELECT pg_database_size('anchor') / 1048576")"
 cat "$work/ours.json" "$work/ours-again.json"

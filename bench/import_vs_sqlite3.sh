@@ -5,6 +5,7 @@
 # voter indexes, on the raw name columns where the store indexes folded keys). Same file, same
 # machine, same run. Prints both times and the ratio.
 #   bench/import_vs_sqlite3.sh [ROWS]     (default 1000000; needs build/release)
+# FILE=PATH imports that NC-layout file instead of generating one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
@@ -13,9 +14,14 @@ work=${BENCH_DIR:-build/bench/import}
 rm -rf "$work"
 mkdir -p "$work/files" "$work/ours"
 
-echo "generating $rows rows ..."
-"$narwhal" demo --files-only "$work/files" --voters "$rows" --dirty 0 >/dev/null
-file="$work/files/demo_ncvoter.txt"
+if [ -n "${FILE:-}" ]; then
+  file=$(realpath "$FILE")  # an NC-layout file made earlier (bench/import_statewide.sh)
+  rows=$(( $(wc -l < "$file") - 1 ))
+else
+  echo "generating $rows rows ..."
+  "$narwhal" demo --files-only "$work/files" --voters "$rows" --dirty 0 >/dev/null
+  file="$work/files/demo_ncvoter.txt"
+fi
 size_mb=$(( $(stat -c %s "$file") / 1048576 ))
 sync
 
@@ -23,7 +29,8 @@ now() { date +%s.%N; }
 
 # --- ours -------------------------------------------------------------------------
 t0=$(now)
-"$narwhal" import voters --format ncsbe --quiet --data "$work/ours" "$file" > "$work/ours.json"
+/usr/bin/time -f %M -o "$work/ours.rss" \
+  "$narwhal" import voters --format ncsbe --quiet --data "$work/ours" "$file" > "$work/ours.json"
 t1=$(now)
 ours=$(echo "$t1 - $t0" | bc -l)
 
@@ -51,4 +58,7 @@ printf 'file: %s rows, %s MiB\n' "$rows" "$size_mb"
 printf 'narwhal import (store + indexes):   %7.2f s  %9.0f rows/s\n' "$ours" "$(echo "$rows / $ours" | bc -l)"
 printf 'sqlite3 .import + same indexes:     %7.2f s  %9.0f rows/s  (%s rows)\n' "$anchor" "$(echo "$rows / $anchor" | bc -l)" "$anchor_rows"
 printf 'ratio (anchor time / narwhal time): %7.2fx  (target >= 3x)\n' "$ratio"
+printf 'peak memory of the import: %s MiB; disk: store %s MiB, anchor %s MiB\n' \
+  "$(( $(cat "$work/ours.rss") / 1024 ))" "$(( $(du -sb "$work/ours" | cut -f1) / 1048576 ))" \
+  "$(( $(du -cb "$work"/anchor.db* | tail -1 | cut -f1) / 1048576 ))"
 cat "$work/ours.json"

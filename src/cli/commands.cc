@@ -68,6 +68,7 @@ Result<std::unique_ptr<Store>> OpenStore(const CommonArgs& common) {
     PostgresOptions options;
     options.conninfo = common.store;
     if (common.pg_pool > 0) options.pool_size = common.pg_pool;
+    options.strike_calls = common.pg_strike_calls;
     return OpenPostgresStore(options);
   }
   std::error_code ec;

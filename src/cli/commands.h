@@ -41,6 +41,7 @@ struct CommonArgs {
   // PostgreSQL connections per process at most (store only); 0 for the store's default.
   // Default: $NARWHAL_PG_POOL.
   int pg_pool = 0;
+  int pg_strike_calls = 0;
 };
 
 // Default data directory as documented in CommonArgs.

@@ -23,6 +23,12 @@ void AddDataOption(CLI::App& app, CommonArgs& common) {
                  "$NARWHAL_PG_POOL, else 16")
       ->envname("NARWHAL_PG_POOL")
       ->check(CLI::Range(0, 1000));
+  app.add_option("--pg-strike-calls", common.pg_strike_calls,
+                 "strike statements in flight at most per process (with --store); strikes "
+                 "arriving while all are busy are recorded together; default "
+                 "$NARWHAL_PG_STRIKE_CALLS, else a quarter of --pg-pool")
+      ->envname("NARWHAL_PG_STRIKE_CALLS")
+      ->check(CLI::Range(0, 1000));
 }
 
 int Main(int argc, char** argv) {

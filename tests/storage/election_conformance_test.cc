@@ -526,6 +526,42 @@ TEST_P(ElectionConformanceTest, ConcurrentStrikesCountEachVoterOnce) {
   EXPECT_EQ(AllEvents().size(), distinct.size());
 }
 
+// The same batch sent by many callers at once (a phone retrying on several connections),
+// with an unknown voter in it: whether the store records the copies one by one or
+// together, the batch counts once, every copy gets the first answer, and the unknown
+// voter fails alone in each copy.
+TEST_P(ElectionConformanceTest, ConcurrentCopiesOfABatchAnswerAlike) {
+  ImportThreePrecincts();
+  ASSERT_EQ(Record({Strike("A4", "taken")})[0].outcome, StrikeOutcome::kStruck);
+  const std::vector<NewStrike> batch{Strike("A1", "copy-1"), Strike("NOPE", "copy-2"),
+                                     Strike("B1", "copy-3")};
+  constexpr int kThreads = 12;
+  std::vector<std::vector<StrikeResult>> answers(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      Result<std::vector<StrikeResult>> r = store().RecordStrikes(batch);
+      if (r.ok()) answers[t] = *r;
+    });
+  }
+  for (std::thread& th : threads) th.join();
+  int struck = 0;
+  for (int t = 0; t < kThreads; ++t) {
+    ASSERT_EQ(answers[t].size(), batch.size()) << "copy " << t;
+    EXPECT_EQ(answers[t][0].strike_id, answers[0][0].strike_id);
+    EXPECT_EQ(answers[t][2].strike_id, answers[0][2].strike_id);
+    EXPECT_EQ(answers[t][1].status.code(), ErrorCode::kNotFound);
+    if (answers[t][0].outcome == StrikeOutcome::kStruck) ++struck;
+    EXPECT_NE(answers[t][0].outcome, StrikeOutcome::kAlreadyStruck) << "one key, one strike";
+  }
+  EXPECT_EQ(struck, 1);
+  auto turnout = Turnouts();
+  EXPECT_EQ(turnout["01-01"].turnout.voted, 2);  // A4 and A1
+  EXPECT_EQ(turnout["01-02"].turnout.voted, 1);
+  EXPECT_EQ(turnout["02-01"].turnout.voted, 0);
+  EXPECT_EQ(AllEvents().size(), 3u);
+}
+
 TEST_P(ElectionConformanceTest, StrikesSurviveReopen) {
   ImportThreePrecincts();
   std::vector<StrikeResult> r =

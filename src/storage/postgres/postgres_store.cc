@@ -260,6 +260,9 @@ Status IndexAbandonedBulkLoad(Connection& db) {
 Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions& options) {
   if (options.conninfo.empty()) return InvalidArgument("PostgreSQL store needs a conninfo");
   if (options.pool_size < 1) return InvalidArgument("pool_size must be >= 1");
+  if (options.strike_calls < 0 || options.strike_calls > options.pool_size) {
+    return InvalidArgument("strike_calls must be between 1 and pool_size (or 0 for the default)");
+  }
   if (options.statement_timeout_ms < 1 || options.connect_timeout_s < 1 ||
       options.acquire_timeout_ms < 0 || options.commit_timeout_ms < 1) {
     return InvalidArgument("PostgreSQL timeouts must be positive");
@@ -282,7 +285,13 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
 PostgresStore::PostgresStore(const PostgresOptions& options, std::unique_ptr<ConnectionPool> pool)
     : clock_(options.clock != nullptr ? options.clock : &system_clock_),
       commit_timeout_(options.commit_timeout_ms),
-      pool_(std::move(pool)) {}
+      pool_(std::move(pool)),
+      strike_combiner_(std::make_unique<StrikeCombiner>(
+          StrikeCombinerOptions{.max_calls = options.strike_calls > 0
+                                                 ? options.strike_calls
+                                                 : std::max(1, options.pool_size / 4),
+                                .max_strikes_per_call = kMaxCombinedStrikes},
+          [this](std::span<const NewStrike> strikes) { return RecordStrikesNow(strikes); })) {}
 
 PostgresStore::~PostgresStore() = default;
 

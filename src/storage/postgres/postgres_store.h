@@ -35,6 +35,10 @@ struct PostgresOptions {
   // Connections at most, >= 1. 16 from measurement (docs/benchmarks.md): one strike per
   // request on 64 connections did 3.8k/s with 8, 4.4k/s with 16, 5.1k/s with 32.
   int pool_size = 16;
+  // Strike calls (narwhal_record_strikes) in flight at most, 1..pool_size; batches
+  // arriving while all are busy are recorded together in the next one (StrikeCombiner).
+  // 0: a quarter of the pool (a starting point; not yet tuned by measurement).
+  int strike_calls = 0;
   // Statements running longer are cancelled (kDeadlineExceeded).
   int statement_timeout_ms = 30000;
   // How long to try each host when connecting (libpq connect_timeout, >= 1).

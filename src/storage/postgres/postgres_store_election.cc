@@ -2,7 +2,9 @@
 //
 // A strike batch is one statement, narwhal_record_strikes (pg_schema.cc, migration 3), run
 // in autocommit: one round trip and one transaction, acknowledged when the answer (which
-// comes after the commit) arrives. Concurrency: several app nodes strike at once. Exactly
+// comes after the commit) arrives. Batches of concurrent requests share that statement
+// when more than `strike_calls` of them arrive at once (StrikeCombiner): the cost on the
+// server is mostly per call, not per strike. Concurrency: several app nodes strike at once. Exactly
 // one report per (election, voter) counts because `struck` has that primary key and
 // reports insert into it with ON CONFLICT DO NOTHING; a retried report finds its key in
 // `strikes` (UNIQUE, also ON CONFLICT DO NOTHING, then read back). Row locks are always
@@ -97,6 +99,12 @@ Status TakeBackTurnout(Connection& db, const std::string& election, const Precin
 }  // namespace
 
 Result<std::vector<StrikeResult>> PostgresStore::RecordStrikes(std::span<const NewStrike> strikes) {
+  if (strikes.size() > kMaxCombinedStrikes) return RecordStrikesNow(strikes);  // a call alone
+  return strike_combiner_->Record(strikes);
+}
+
+Result<std::vector<StrikeResult>> PostgresStore::RecordStrikesNow(
+    std::span<const NewStrike> strikes) {
   std::vector<StrikeResult> results(strikes.size());
   // Lock order: by (election, voter, key), the caller's order among equals (the first of
   // two items with one key is the one that counts); answers go back in the caller's order.

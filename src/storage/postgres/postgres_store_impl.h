@@ -23,6 +23,7 @@
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/postgres_store.h"
 #include "storage/store.h"
+#include "storage/strike_combiner.h"
 
 namespace narwhal::postgres {
 
@@ -31,6 +32,9 @@ class PostgresStore final : public Store {
   // One RecordStrikes call records at most this many strikes: the feed numbers the
   // events of one transaction in 16 bits.
   static constexpr size_t kMaxStrikesPerCall = 65535;
+  // Concurrent batches are combined into one call up to this many strikes; a larger
+  // batch is a call of its own.
+  static constexpr size_t kMaxCombinedStrikes = 1000;
 
   static Result<std::unique_ptr<PostgresStore>> Open(const PostgresOptions& options);
   ~PostgresStore() override;
@@ -109,6 +113,9 @@ class PostgresStore final : public Store {
 
   std::string NowText() const;
 
+  // One call of narwhal_record_strikes for `strikes` (the combiner's record function).
+  Result<std::vector<StrikeResult>> RecordStrikesNow(std::span<const NewStrike> strikes);
+
   // Gives every district and column name of `voters` an id (committed on its own).
   Status NameFields(std::span<const Voter> voters);
 
@@ -120,7 +127,8 @@ class PostgresStore final : public Store {
   SystemClock system_clock_;
   const std::chrono::milliseconds commit_timeout_;
   std::unique_ptr<ConnectionPool> pool_;
-  FieldNames field_names_;  // guards itself
+  FieldNames field_names_;                           // guards itself
+  std::unique_ptr<StrikeCombiner> strike_combiner_;  // guards itself
 };
 
 }  // namespace narwhal::postgres
