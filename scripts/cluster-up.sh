@@ -14,11 +14,11 @@
 #   scripts/cluster-down.sh        stop everything this script started and remove it
 #
 # Ports (loopback only): HTTP via HAProxy 8080 (HTTP_PORT), app nodes 18081/18082,
-# PostgreSQL primary via HAProxy 55440, pg1-pg3 55441-55443, Patroni REST 58081-58083,
+# PostgreSQL primary via HAProxy 25440, pg1-pg3 25441-25443, Patroni REST 28081-28083,
 # etcd clients 23790-23792 (peers 23800-23802). Everything lives in CLUSTER_DIR (default /tmp/narwhal-cluster): configs,
 # data, logs, pid files, and `env` with the connection string and generated passwords.
 # A second cluster beside the first (tests/cluster/failover_test.sh) moves every port
-# with CLUSTER_PORT_OFFSET (default 0; e.g. 100 gives 8180, 18181/18182, 55540, ...).
+# with CLUSTER_PORT_OFFSET (default 0; e.g. 100 gives 8180, 18181/18182, 25540, ...).
 # NARWHAL_ELECTION, when set, is passed to the app nodes as `serve --election`;
 # NARWHAL_SERVE_ARGS (words) are added to their command line (game days raise the
 # per-address limits: all their load comes from loopback).
@@ -39,11 +39,11 @@ pg_nodes=${CLUSTER_PG_NODES:-3}
 etcd_members=${CLUSTER_ETCD_MEMBERS:-3}
 case "$pg_nodes" in 2 | 3) ;; *) echo "CLUSTER_PG_NODES must be 2 or 3" >&2; exit 1 ;; esac
 case "$etcd_members" in 1 | 3) ;; *) echo "CLUSTER_ETCD_MEMBERS must be 1 or 3" >&2; exit 1 ;; esac
-primary_port=$((55440 + offset))
+primary_port=$((25440 + offset))
 pg_ports=() rest_ports=() etcd_ports=() etcd_peer_ports=()
 for i in $(seq 0 $((pg_nodes - 1))); do
-  pg_ports+=($((55441 + offset + i)))
-  rest_ports+=($((58081 + offset + i)))
+  pg_ports+=($((25441 + offset + i)))
+  rest_ports+=($((28081 + offset + i)))
 done
 for i in $(seq 0 $((etcd_members - 1))); do
   etcd_ports+=($((23790 + offset + i)))

@@ -25,7 +25,7 @@ struct Ports {
   explicit Ports(int offset)
       : http(8080 + offset),
         apps{18081 + offset, 18082 + offset},
-        rest{58081 + offset, 58082 + offset, 58083 + offset},
+        rest{28081 + offset, 28082 + offset, 28083 + offset},
         etcd{23790 + offset, 23791 + offset, 23792 + offset},
         etcd_peer{23800 + offset, 23801 + offset, 23802 + offset} {}
   int http;

@@ -192,7 +192,7 @@ Status ParseTopology(Fields& f, TopologySpec& t) {
     return f.Error(f.Find("disk_mib"), "disk_mib",
                    "only the embedded topology has a disk to fill so far");
   }
-  NARWHAL_RETURN_IF_ERROR(f.Int("port_offset", t.port_offset, 0, 20000));
+  NARWHAL_RETURN_IF_ERROR(f.Int("port_offset", t.port_offset, 0, 4000));
   return f.CheckUnknown();
 }
 

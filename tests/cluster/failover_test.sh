@@ -17,7 +17,7 @@
 #
 #   tests/cluster/failover_test.sh          (make failover-test)
 # Environment: NARWHAL_BIN (build/release/src/cli/narwhal), CLUSTER_DIR (a new temporary
-# directory), CLUSTER_PORT_OFFSET (300: ports 8380, 18381/18382, 55740-55742, ...),
+# directory), CLUSTER_PORT_OFFSET (300: ports 8380, 18381/18382, 25740-25742, ...),
 # WORKERS (4), VOTERS (20000), LOAD_SECONDS (8), AFTER_SECONDS (8), RECOVERY_LIMIT (60),
 # REQUEST_TIMEOUT (10, seconds per driver request), STANDBY_BOUND (45, seconds the
 # standby-not-confirming strike may take to answer).
@@ -130,9 +130,9 @@ login() {  # login CODE: a bearer token (logins are throttled per address: retri
 command -v python3 >/dev/null || die "python3 not found"
 for port in $((8080 + CLUSTER_PORT_OFFSET)) $((18081 + CLUSTER_PORT_OFFSET)) \
   $((18082 + CLUSTER_PORT_OFFSET)) $((23790 + CLUSTER_PORT_OFFSET)) \
-  $((23800 + CLUSTER_PORT_OFFSET)) $((55440 + CLUSTER_PORT_OFFSET)) \
-  $((55441 + CLUSTER_PORT_OFFSET)) $((55442 + CLUSTER_PORT_OFFSET)) \
-  $((58081 + CLUSTER_PORT_OFFSET)) $((58082 + CLUSTER_PORT_OFFSET)); do
+  $((23800 + CLUSTER_PORT_OFFSET)) $((25440 + CLUSTER_PORT_OFFSET)) \
+  $((25441 + CLUSTER_PORT_OFFSET)) $((25442 + CLUSTER_PORT_OFFSET)) \
+  $((28081 + CLUSTER_PORT_OFFSET)) $((28082 + CLUSTER_PORT_OFFSET)); do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     trap - EXIT  # not ours: leave it alone
     echo "[failover-test] port $port is in use; set CLUSTER_PORT_OFFSET" >&2
@@ -249,7 +249,7 @@ retried=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["retried"])' <
 window=$(python3 -c 'import json,sys; print(json.load(sys.stdin)["longest_window_s"])' <<<"$summary")
 primary_port=$(field primary)
 check "the new primary is pg$((new + 1)) (port $primary_port)" \
-  test "$primary_port" = "$((55441 + CLUSTER_PORT_OFFSET + new))"
+  test "$primary_port" = "$((25441 + CLUSTER_PORT_OFFSET + new))"
 check "strikes were acknowledged ($acked)" test "${acked:-0}" -gt "$before_kill"
 check "no acknowledged strike is missing ($missing)" test "$missing" = 0
 check "no strike or voter is there twice ($duplicates)" test "$duplicates" = 0

@@ -25,7 +25,7 @@
 #
 #   tests/cluster/network_faults_test.sh        (make network-test; needs root)
 # Environment: NARWHAL_BIN (build/release/src/cli/narwhal), PG_BIN_DIR
-# (/usr/lib/postgresql/15/bin), PG_PORT (55631; the proxy takes the next one), APP_PORT
+# (/usr/lib/postgresql/15/bin), PG_PORT (25631; the proxy takes the next one), APP_PORT
 # (18600), DELAY_MODE (auto | netem | proxy), PARTITION_SECONDS (20), STRIKE_BOUND (45,
 # curl --max-time of a strike while the link is impaired), RECOVERY_LIMIT (60),
 # RETRY_LIMIT (120, seconds to get one unacknowledged strike acknowledged after the heal),
@@ -36,7 +36,7 @@ cd "$(dirname "$0")/../.." || exit 1
 bin=${NARWHAL_BIN:-build/release/src/cli/narwhal}
 pg_bin=${PG_BIN_DIR:-/usr/lib/postgresql/15/bin}
 election=${NARWHAL_ELECTION:-2026-11-03}
-pg_port=${PG_PORT:-55631}
+pg_port=${PG_PORT:-25631}
 proxy_port=$((pg_port + 1))
 app_port=${APP_PORT:-18600}
 delay_mode=${DELAY_MODE:-auto}
