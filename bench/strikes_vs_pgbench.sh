@@ -29,20 +29,17 @@ pgbin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 work=$(pwd)/${BENCH_DIR:-build/bench/strikes}
 rm -rf "$work"
 mkdir -p "$work/pg" "$work/ours"
+# shellcheck source=bench/lib.sh
+. bench/lib.sh
 server_pid=
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  if [ -f "$work/pg/data/postmaster.pid" ]; then
-    runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null 2>&1 || true
-  fi
+  pg_down "$work/pg"
 }
 trap cleanup EXIT
 
 # --- anchor: pgbench, one durable INSERT per transaction ----------------------------
-chown postgres "$work/pg"
-runuser -u postgres -- "$pgbin/initdb" -D "$work/pg/data" -A trust -U postgres >/dev/null
-runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg/data" -l "$work/pg/server.log" -w \
-  -o "-k $work/pg -c listen_addresses='' -c fsync=on -c synchronous_commit=on -c max_connections=50" start >/dev/null
+pg_up "$work/pg"
 psql_pg() { runuser -u postgres -- psql -h "$work/pg" -U postgres -q -v ON_ERROR_STOP=1 "$@"; }
 psql_pg -c "CREATE TABLE strikes(id bigserial PRIMARY KEY, voter_id text NOT NULL,
                                   key text UNIQUE NOT NULL, at timestamptz NOT NULL)"
@@ -66,26 +63,18 @@ if [ "$backend" = postgres ]; then
   psql_pg -c "CREATE DATABASE narwhal"
   store_args=(--store "postgresql:///narwhal?host=$work/pg&user=postgres")
 else
-  runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg/data" -m fast stop >/dev/null
+  pg_down "$work/pg"
 fi
 
 # --- ours: narwhal serve, wrk POSTing strikes ---------------------------------------
 data="$work/ours"
 "$narwhal" demo --data "$data" "${store_args[@]}" --voters 20000 >/dev/null
-{ echo "name,role,county,precinct"
-  for i in $(seq 1 "$nsessions"); do echo "BENCH ADMIN $i,admin,,"; done; } > "$work/users.csv"
-"$narwhal" users import "$work/users.csv" --data "$data" "${store_args[@]}" --out "$work/sheets" --url "http://127.0.0.1:$port/" >/dev/null
+bench_users "$nsessions" "$port" "${store_args[@]}"
 "$narwhal" serve --data "$data" "${store_args[@]}" --listen "127.0.0.1:$port" --election 2026-11-03 \
   --max-inflight-strikes 4096 --trust-forwarded-for > "$work/serve.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-# one session per admin, each from its own address
-tail -n +2 "$work/sheets/credentials.csv" | awk -F, '{print $7}' | nl -ba | \
-  xargs -P 4 -L 1 bash -c 'addr="10.$(( $0 / 65536 % 256 )).$(( $0 / 256 % 256 )).$(( $0 % 256 ))"
-    tok=$(curl -fs -H "X-Forwarded-For: $addr" -H "Content-Type: application/json" \
-      -d "{\"code\":\"$1\"}" "http://127.0.0.1:'"$port"'/api/v1/sessions" | jq -r .token)
-    echo "$tok $addr"' | grep -v '^null' > "$work/sessions.txt" || true
-wc -l < "$work/sessions.txt" > "$work/nsessions"
+wait_http "http://127.0.0.1:$port/healthz"
+bench_sessions "$port"
 tok=$(head -1 "$work/sessions.txt" | cut -d' ' -f1)
 addr=$(head -1 "$work/sessions.txt" | cut -d' ' -f2)
 # voter ids of county 92, 1000 a page
@@ -102,18 +91,11 @@ done
 nvoters=$(wc -l < "$work/voters.txt")
 
 # run_wrk BATCH CONNECTIONS: prints "strikes/s p50_ms p99_ms non2xx requests"
-ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.1f", v}'; }
 run_wrk() {
   local out="$work/wrk_$1_$2.out"
   wrk -t2 -c"$2" -d"${secs}s" --timeout 10s --latency -s bench/strikes.lua "http://127.0.0.1:$port" \
     -- "$work/sessions.txt" "$work/voters.txt" "$1" > "$out" 2>&1
-  local reqs dur bad p50 p99
-  reqs=$(sed -n 's/^ *\([0-9]*\) requests in .*/\1/p' "$out")
-  dur=$(sed -n 's/.* requests in \([0-9.]*\)\(m\?s\),.*/\1 \2/p' "$out" | awk '{print ($2=="ms") ? $1/1000 : $1}')
-  bad=$(sed -n 's/^ *Non-2xx or 3xx responses: \([0-9]*\)/\1/p' "$out"); bad=${bad:-0}
-  p50=$(awk '$1=="50%"{print $2}' "$out" | ms)
-  p99=$(awk '$1=="99%"{print $2}' "$out" | ms)
-  echo "$(echo "($reqs - $bad) * $1 / $dur" | bc -l) $p50 $p99 $bad $reqs"
+  wrk_stats "$out" "$1"
 }
 results=()
 for load in $loads; do

@@ -92,7 +92,7 @@ precinct=$(curl -fs -H "Authorization: Bearer $tok" -H "X-Forwarded-For: $addr" 
 path="/api/v1/turnout?county=92&precinct=$precinct"
 body=$(curl -fs -H "Authorization: Bearer $tok" -H "X-Forwarded-For: $addr" "http://127.0.0.1:$port$path")
 read -r nw_rate nw_p50 nw_p99 nw_bad nw_reqs <<< "$(run_wrk narwhal "http://127.0.0.1:$port" \
-  bench/turnout.lua "$work/sessions.txt" "$path")"
+  bench/reads.lua "$work/sessions.txt" "$path")"
 
 printf 'machine: %s cores; wrk -t2 -c32 -d%ss\n' "$(nproc)" "$secs"
 printf 'nginx fixed JSON body:           %8.0f req/s  p50 %s ms  p99 %s ms  (%s requests, %s non-2xx)\n' \

@@ -21,7 +21,8 @@
 # with CLUSTER_PORT_OFFSET (default 0; e.g. 100 gives 8180, 18181/18182, 25540, ...).
 # NARWHAL_ELECTION, when set, is passed to the app nodes as `serve --election`;
 # NARWHAL_SERVE_ARGS (words) are added to their command line (game days raise the
-# per-address limits: all their load comes from loopback).
+# per-address limits: all their load comes from loopback). NARWHAL_READ_FROM_STANDBY=1
+# gives them `--read-store` on the standbys (target_session_attrs=prefer-standby).
 #
 # Needs: patroni, etcd-server, haproxy, postgresql-15 (apt-get install patroni etcd-server
 # etcd-client haproxy postgresql-15), curl. As root, PostgreSQL/Patroni run as `postgres`.
@@ -159,11 +160,16 @@ export PGPASSWORD=$superuser_password
 hosts=""
 for port in "${pg_ports[@]}"; do hosts+="${hosts:+,}127.0.0.1:$port"; done
 conninfo="postgresql://postgres@$hosts/narwhal?target_session_attrs=read-write&connect_timeout=2"
+# The reads that decide no write, from a standby while one answers (docs/postgres.md).
+read_conninfo="postgresql://postgres@$hosts/narwhal?target_session_attrs=prefer-standby&connect_timeout=2"
+read_args=()
+[ "${NARWHAL_READ_FROM_STANDBY:-0}" = 1 ] && read_args=(--read-store "$read_conninfo")
 patroni_urls=""
 for port in "${rest_ports[@]}"; do patroni_urls+="${patroni_urls:+ }http://127.0.0.1:$port"; done
 cat > "$dir/env" <<EOF
 # Source this file to reach the cluster.
 export NARWHAL_STORE='$conninfo'
+export NARWHAL_READ_STORE='$read_conninfo'
 export PGPASSWORD='$superuser_password'
 export NARWHAL_HTTP='http://127.0.0.1:$http_port'
 export NARWHAL_PG_PRIMARY='host=127.0.0.1 port=$primary_port user=postgres dbname=narwhal'
@@ -179,7 +185,7 @@ if [ -x "$narwhal" ] && "$narwhal" serve --help 2>/dev/null | grep -q -- '--stor
     mkdir -p "$dir/$name"
     log "starting narwhal node $name on 127.0.0.1:${app_ports[$i]}"
     PGPASSWORD=$superuser_password nohup "$narwhal" serve --store "$conninfo" \
-      --data "$dir/$name" --listen "127.0.0.1:${app_ports[$i]}" "${election_args[@]}" \
+      --data "$dir/$name" --listen "127.0.0.1:${app_ports[$i]}" "${election_args[@]}" "${read_args[@]}" \
       > "$dir/logs/$name.log" 2>&1 &
     echo $! > "$dir/$name.pid"
   done

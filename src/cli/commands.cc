@@ -69,6 +69,8 @@ Result<std::unique_ptr<Store>> OpenStore(const CommonArgs& common) {
     options.conninfo = common.store;
     if (common.pg_pool > 0) options.pool_size = common.pg_pool;
     options.strike_calls = common.pg_strike_calls;
+    options.read_replica.conninfo = common.read_store;
+    if (common.read_max_lag_ms > 0) options.read_replica.max_lag_ms = common.read_max_lag_ms;
     return OpenPostgresStore(options);
   }
   std::error_code ec;

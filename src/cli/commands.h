@@ -42,6 +42,10 @@ struct CommonArgs {
   // Default: $NARWHAL_PG_POOL.
   int pg_pool = 0;
   int pg_strike_calls = 0;
+  // A standby for the reads that decide no write (store only; ReadReplicaOptions), and
+  // the staleness allowed there. Default: $NARWHAL_READ_STORE, $NARWHAL_READ_MAX_LAG_MS.
+  std::string read_store;
+  int read_max_lag_ms = 0;  // 0 for the store's default
 };
 
 // Default data directory as documented in CommonArgs.

@@ -29,6 +29,16 @@ void AddDataOption(CLI::App& app, CommonArgs& common) {
                  "$NARWHAL_PG_STRIKE_CALLS, else a quarter of --pg-pool")
       ->envname("NARWHAL_PG_STRIKE_CALLS")
       ->check(CLI::Range(0, 1000));
+  app.add_option("--read-store", common.read_store,
+                 "PostgreSQL standby for voter pages, search, turnout and GOTV lists (with "
+                 "--store; a multi-host string with target_session_attrs=prefer-standby "
+                 "works); default $NARWHAL_READ_STORE, else every read on the primary")
+      ->envname("NARWHAL_READ_STORE");
+  app.add_option("--read-max-lag", common.read_max_lag_ms,
+                 "milliseconds the --read-store may be behind before the primary answers "
+                 "instead; default $NARWHAL_READ_MAX_LAG_MS, else 2000")
+      ->envname("NARWHAL_READ_MAX_LAG_MS")
+      ->check(CLI::Range(0, 600000));
 }
 
 int Main(int argc, char** argv) {

@@ -320,6 +320,24 @@ Result<json::object> ParseObject(std::string_view text, std::string_view what) {
 }  // namespace
 
 void RefreshStoreGauges(Store& store, MetricsRegistry& metrics) {
+  if (std::optional<ReadReplicaStatus> replica = store.ReadReplica()) {
+    metrics
+        .GetGauge("narwhal_read_replica_in_use",
+                  "1 when the reads that decide no write go to the standby.")
+        .Set(replica->in_use ? 1 : 0);
+    metrics
+        .GetGauge("narwhal_read_replica_lag_ms",
+                  "How far the standby's answers may be behind the primary; -1 unknown.")
+        .Set(replica->lag_ms);
+    metrics
+        .GetGauge("narwhal_read_replica_standby_reads",
+                  "Routed reads the standby served since the start.")
+        .Set(replica->standby_reads);
+    metrics
+        .GetGauge("narwhal_read_replica_primary_reads",
+                  "Routed reads the primary served since the start (no fresh standby).")
+        .Set(replica->primary_reads);
+  }
   Result<StoreStats> stats = store.Stats();
   metrics.GetGauge("narwhal_store_up", "1 when the store answered the last scrape.")
       .Set(stats.ok() ? 1 : 0);

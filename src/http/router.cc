@@ -10,9 +10,20 @@
 
 #include "base/log.h"
 #include "http/problem.h"
+#include "storage/store.h"
 
 namespace narwhal {
 namespace {
+
+// Where the answer's reads ran, when the store has a read replica: "standby; lag-ms=N"
+// (the standby's answers are at most N ms behind the primary), "primary", or both.
+void AddReadFromHeader(const ThreadReads& reads, HttpResponse& response) {
+  if (reads.standby == 0 && reads.primary == 0) return;
+  std::string value;
+  if (reads.standby > 0) value = "standby; lag-ms=" + std::to_string(reads.max_lag_ms);
+  if (reads.primary > 0) value += value.empty() ? "primary" : ", primary";
+  response.headers.emplace_back("Narwhal-Read-From", std::move(value));
+}
 
 constexpr std::string_view kRequestsTotal = "narwhal_http_requests_total";
 constexpr std::string_view kRequestDuration = "narwhal_http_request_duration_seconds";
@@ -234,6 +245,7 @@ HttpResponse Router::Handle(const HttpRequest& request, Resolution resolution) {
   context.remote_addr = request.remote_addr;
   context.path = resolution.path;
   HttpResponse response;
+  (void)TakeThreadReads();  // whatever an earlier request of this thread left
   try {
     response = Dispatch(request, resolution, context);
   } catch (const std::exception& e) {
@@ -245,6 +257,7 @@ HttpResponse Router::Handle(const HttpRequest& request, Resolution resolution) {
   }
   AddSecurityHeaders(context.path, response);
   response.headers.emplace_back("X-Request-Id", context.request_id);
+  AddReadFromHeader(TakeThreadReads(), response);
   const std::chrono::duration<double> elapsed = clock_.Monotonic() - start;
   std::string_view route_name = "unmatched";
   if (resolution.route != nullptr) route_name = resolution.route->name;

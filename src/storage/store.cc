@@ -1,5 +1,8 @@
 #include "storage/store.h"
 
+#include <algorithm>
+#include <utility>
+
 namespace narwhal {
 
 std::unique_ptr<PreparedVoters> Store::PrepareVoters(std::span<const Voter> /*voters*/) {
@@ -9,6 +12,27 @@ std::unique_ptr<PreparedVoters> Store::PrepareVoters(std::span<const Voter> /*vo
 Result<UpsertCounts> Store::UpsertPreparedVoters(ImportId import, std::span<const Voter> voters,
                                                  std::unique_ptr<PreparedVoters> /*prepared*/) {
   return UpsertVoters(import, voters);
+}
+
+std::optional<ReadReplicaStatus> Store::ReadReplica() {
+  return std::nullopt;
+}
+
+namespace {
+thread_local ThreadReads thread_reads;
+}  // namespace
+
+ThreadReads TakeThreadReads() {
+  return std::exchange(thread_reads, ThreadReads{});
+}
+
+void NoteThreadRead(bool standby, int64_t lag_ms) {
+  if (standby) {
+    ++thread_reads.standby;
+    thread_reads.max_lag_ms = std::max(thread_reads.max_lag_ms, lag_ms);
+  } else {
+    ++thread_reads.primary;
+  }
 }
 
 }  // namespace narwhal

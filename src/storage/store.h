@@ -268,6 +268,29 @@ struct StoreStats {
   int64_t precincts = 0;
 };
 
+// Where a store with a read replica (PostgreSQL with a standby in its read pool) serves
+// the reads that decide no write, and how stale they may be.
+struct ReadReplicaStatus {
+  bool in_use = false;  // such reads go to the standby right now
+  // How far the standby was behind the primary at the last probe: every write
+  // acknowledged more than this long ago is visible there. -1 when unknown (never
+  // reached, or unreachable now).
+  int64_t lag_ms = -1;
+  int64_t max_lag_ms = 0;     // beyond this lag the primary serves them
+  int64_t standby_reads = 0;  // routed reads served so far by the standby
+  int64_t primary_reads = 0;  // and by the primary (no fresh standby)
+};
+
+// Routed reads made by the calling thread since its last TakeThreadReads: a request
+// handler reads them to tell its client where its answer came from.
+struct ThreadReads {
+  int standby = 0;         // reads served by the standby
+  int primary = 0;         // routable reads the primary served instead
+  int64_t max_lag_ms = 0;  // the largest lag of the standby's answers
+};
+ThreadReads TakeThreadReads();
+void NoteThreadRead(bool standby, int64_t lag_ms);
+
 // What a backend computes from voters before its writer sees them (search keys,
 // fingerprints, encodings): computation only, nothing in the store changes. An import
 // prepares the next batch on its decode thread while the last one is being stored.
@@ -329,6 +352,9 @@ class Store {
 
   // OK when the store can serve reads and writes right now.
   virtual Status Ping() = 0;
+
+  // The read replica's state; nullopt for a store without one (the default).
+  virtual std::optional<ReadReplicaStatus> ReadReplica();
 
   // --- volunteers, credentials and access -------------------------------------------
   // kInvalidArgument for an empty name. The new user has no login code yet.

@@ -78,6 +78,15 @@ class RouterTest : public ::testing::Test {
                  },
                  "{}"},
                 Ok("GET", "/files/{*rest}", "files", AuthRequirement::Public()),
+                {"GET", "/routed-reads", "routed_reads", AuthRequirement::Public(),
+                 [](const HttpRequest& r, const RequestContext&) -> Result<HttpResponse> {
+                   // As a store with a read replica notes them (storage/store.h).
+                   NoteThreadRead(true, 40);
+                   NoteThreadRead(true, 120);
+                   if (r.target.ends_with("?fallback")) NoteThreadRead(false, 0);
+                   return JsonResponse("{}");
+                 },
+                 "{}"},
             },
             auth_, metrics_, clock_, sink_) {}
 
@@ -99,6 +108,16 @@ TEST_F(RouterTest, MatchesPathParamsAndDecodesQuery) {
   EXPECT_EQ(Str(body.at("q_x")), "1");
   EXPECT_EQ(Str(body.at("q_y")), "é z");
   EXPECT_EQ(Str(body.at("subject")), "ann");
+}
+
+TEST_F(RouterTest, RoutedReadsAreShownInTheirResponseOnly) {
+  NoteThreadRead(false, 0);  // left by something else on this thread: not this request's
+  EXPECT_EQ(router_.Handle(Get("/public")).Header("Narwhal-Read-From"), "");
+  EXPECT_EQ(router_.Handle(Get("/routed-reads")).Header("Narwhal-Read-From"),
+            "standby; lag-ms=120");
+  EXPECT_EQ(router_.Handle(Get("/routed-reads?fallback")).Header("Narwhal-Read-From"),
+            "standby; lag-ms=120, primary");
+  EXPECT_EQ(router_.Handle(Get("/public")).Header("Narwhal-Read-From"), "");
 }
 
 TEST_F(RouterTest, UnknownPathIs404ProblemJson) {

@@ -63,6 +63,9 @@ Result<PgServer*> PgServer::Shared() {
 }
 
 PgServer::~PgServer() {
+  if (standby_running_) {
+    (void)RunTool("pg_ctl", {"-D", dir_ + "/standby", "-m", "immediate", "-w", "stop"});
+  }
   if (running_) (void)RunTool("pg_ctl", {"-D", dir_ + "/data", "-m", "immediate", "-w", "stop"});
   if (!dir_.empty()) {
     std::error_code ignored;
@@ -129,6 +132,44 @@ Status PgServer::Start() {
   return Status::Ok();
 }
 
+Status PgServer::StartStandby() {
+  if (standby_running_) return Status::Ok();
+  if (standby_port_ == 0) {
+    NARWHAL_ASSIGN_OR_RETURN(standby_port_, FreeLoopbackPort());
+    // initdb -A trust lets loopback replication connections in.
+    NARWHAL_RETURN_IF_ERROR(
+        RunTool("pg_basebackup",
+                {"-D", dir_ + "/standby", "-h", "127.0.0.1", "-p", std::to_string(port_), "-U",
+                 "postgres", "-R", "-X", "stream", "-c", "fast", "--no-sync"})
+            .WithContext("PostgreSQL test standby: pg_basebackup"));
+  }
+  const std::string options = "-p " + std::to_string(standby_port_) + " -k " + dir_ +
+                              " -c listen_addresses=127.0.0.1 -c hot_standby=on"
+                              " -c max_connections=100 -c shared_buffers=64MB";
+  NARWHAL_RETURN_IF_ERROR(
+      RunTool("pg_ctl", {"-D", dir_ + "/standby", "-l", dir_ + "/standby.log", "-w", "-t", "60",
+                         "-o", options, "start"})
+          .WithContext("PostgreSQL test standby: pg_ctl start (log in " + dir_ + "/standby.log)"));
+  standby_running_ = true;
+  return Status::Ok();
+}
+
+Status PgServer::StopStandby() {
+  if (!standby_running_) return Status::Ok();
+  NARWHAL_RETURN_IF_ERROR(RunTool("pg_ctl", {"-D", dir_ + "/standby", "-m", "fast", "-w", "stop"}));
+  standby_running_ = false;
+  return Status::Ok();
+}
+
+std::string PgServer::StandbyConnInfo(const std::string& database) const {
+  return "host=127.0.0.1 port=" + std::to_string(standby_port_) +
+         " user=postgres dbname=" + database;
+}
+
+Status PgServer::StandbySql(const std::string& sql) const {
+  return SqlOn(StandbyConnInfo("postgres"), sql);
+}
+
 Status PgServer::Stop() {
   NARWHAL_RETURN_IF_ERROR(RunTool("pg_ctl", {"-D", dir_ + "/data", "-m", "fast", "-w", "stop"}));
   running_ = false;
@@ -171,7 +212,11 @@ Status PgServer::DropSchema(const std::string& schema) {
 }
 
 Status PgServer::Sql(const std::string& sql, const std::string& database) const {
-  std::unique_ptr<PGconn, PgConnDeleter> conn(PQconnectdb(ConnInfo(database).c_str()));
+  return SqlOn(ConnInfo(database), sql);
+}
+
+Status PgServer::SqlOn(const std::string& conninfo, const std::string& sql) {
+  std::unique_ptr<PGconn, PgConnDeleter> conn(PQconnectdb(conninfo.c_str()));
   if (conn == nullptr || PQstatus(conn.get()) != CONNECTION_OK) {
     return Unavailable("PostgreSQL test server: cannot connect: " +
                        std::string(conn ? PQerrorMessage(conn.get()) : "out of memory"));
@@ -180,7 +225,8 @@ Status PgServer::Sql(const std::string& sql, const std::string& database) const 
   PQsetNoticeProcessor(
       conn.get(), [](void*, const char*) {}, nullptr);
   std::unique_ptr<PGresult, PgResultDeleter> r(PQexec(conn.get(), sql.c_str()));
-  if (r == nullptr || PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
+  if (r == nullptr ||
+      (PQresultStatus(r.get()) != PGRES_COMMAND_OK && PQresultStatus(r.get()) != PGRES_TUPLES_OK)) {
     return Internal("PostgreSQL test server: " + sql + ": " + PQerrorMessage(conn.get()));
   }
   return Status::Ok();

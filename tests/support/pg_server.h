@@ -56,6 +56,15 @@ class PgServer {
   Status Stop();
   Status Start();
 
+  // A hot standby of this server, streaming from it (pg_basebackup -R on first use, a port
+  // of its own), for tests of reads served by a replica. StopStandby stops it (fast);
+  // StartStandby starts it again.
+  Status StartStandby();
+  Status StopStandby();
+  std::string StandbyConnInfo(const std::string& database) const;
+  // Fixed test SQL on the standby's `postgres` database (pg_wal_replay_pause(), ...).
+  Status StandbySql(const std::string& sql) const;
+
  private:
   PgServer() = default;
   Status Init();
@@ -65,12 +74,15 @@ class PgServer {
   Status InitDataDir();  // initdb into dir_/data
   // Fixed test SQL on `database`.
   Status Sql(const std::string& sql, const std::string& database = "postgres") const;
+  static Status SqlOn(const std::string& conninfo, const std::string& sql);
 
   std::string bin_dir_;
   std::string dir_;  // temporary directory: data/, the socket, the log
   int port_ = 0;
+  int standby_port_ = 0;  // 0 until the standby was made
   bool as_postgres_user_ = false;
   bool running_ = false;
+  bool standby_running_ = false;
   int next_database_ = 0;
   int next_schema_ = 0;
   bool schema_database_created_ = false;

@@ -96,7 +96,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectionSettings& s
                                   Params().Add(std::to_string(settings.statement_timeout.count())))
                               .status());
   NARWHAL_ASSIGN_OR_RETURN(Rows ro, c->Exec("SELECT pg_is_in_recovery()"));
-  if (ro.Bool(0, 0)) {
+  if (ro.Bool(0, 0) && !settings.standby_allowed) {
     return Unavailable("PostgreSQL server is a read-only standby; writes need the primary");
   }
   return c;

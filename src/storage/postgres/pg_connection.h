@@ -31,6 +31,9 @@ struct ConnectionSettings {
   std::string conninfo;  // libpq connection string or URI
   std::chrono::milliseconds statement_timeout{30000};
   std::chrono::seconds connect_timeout{5};
+  // A server in recovery (a standby) is refused unless this is set: only the read
+  // replica's connections (read_replica.h) may be to one.
+  bool standby_allowed = false;
 };
 
 // The text parameters of one statement. Values are copied, so temporaries may be added.

@@ -278,8 +278,15 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
     NARWHAL_RETURN_IF_ERROR(Migrate(*db));
     NARWHAL_RETURN_IF_ERROR(IndexAbandonedBulkLoad(*db));
   }
-  return std::unique_ptr<PostgresStore>(
+  std::unique_ptr<PostgresStore> store(
       new PostgresStore(options, std::move(pool)));  // private constructor
+  if (!options.read_replica.conninfo.empty()) {
+    NARWHAL_ASSIGN_OR_RETURN(
+        store->replica_,
+        postgres::ReadReplica::Start(options.read_replica, settings,
+                                     [primary = store.get()] { return primary->WalPosition(); }));
+  }
+  return store;
 }
 
 PostgresStore::PostgresStore(const PostgresOptions& options, std::unique_ptr<ConnectionPool> pool)
@@ -300,9 +307,15 @@ std::string PostgresStore::NowText() const {
 }
 
 Status PostgresStore::Transact(Access access, const std::function<Status(Connection&)>& fn) {
+  if (access != Access::kStandbyRead) return TransactOn(*pool_, access, fn);
+  return RoutedRead([&](ConnectionPool& pool) { return TransactOn(pool, Access::kRead, fn); });
+}
+
+Status PostgresStore::TransactOn(ConnectionPool& pool, Access access,
+                                 const std::function<Status(Connection&)>& fn) {
   Status last;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    Result<ConnectionPool::Lease> lease = pool_->Acquire();
+    Result<ConnectionPool::Lease> lease = pool.Acquire();
     if (!lease.ok()) return lease.status();
     Connection& db = **lease;
     Status s = db.Run(access == Access::kRead ? "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
@@ -344,16 +357,49 @@ Result<Rows> PostgresStore::WriteStatement(std::string_view sql, const Params& p
   return last;
 }
 
-Result<Rows> PostgresStore::ReadStatement(std::string_view sql, const Params& params) {
+Result<Rows> PostgresStore::ReadStatement(std::string_view sql, const Params& params,
+                                          Access access) {
+  if (access != Access::kStandbyRead) return ReadStatementOn(*pool_, sql, params);
+  Result<Rows> rows = Internal("unread");
+  (void)RoutedRead([&](ConnectionPool& pool) {
+    rows = ReadStatementOn(pool, sql, params);
+    return rows.status();
+  });
+  return rows;
+}
+
+Result<Rows> PostgresStore::ReadStatementOn(ConnectionPool& pool, std::string_view sql,
+                                            const Params& params) {
   Status last;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    Result<ConnectionPool::Lease> lease = pool_->Acquire();
+    Result<ConnectionPool::Lease> lease = pool.Acquire();
     if (!lease.ok()) return lease.status();
     Result<Rows> r = (*lease)->Exec(sql, params);
     if (r.ok() || !(*lease)->broken()) return r;
     last = r.status();
   }
   return last;
+}
+
+Status PostgresStore::RoutedRead(const std::function<Status(ConnectionPool&)>& read) {
+  if (replica_ == nullptr) return read(*pool_);
+  if (std::optional<std::chrono::milliseconds> lag = replica_->FreshLag()) {
+    Status s = read(replica_->pool());
+    // An answer, or a refusal the primary would give as well (a bad cursor, an unknown
+    // voter as of the bounded lag), is the standby's to give; a standby that is gone,
+    // conflicts with recovery or lacks a migration not yet replayed is not.
+    const ErrorCode code = s.code();
+    if (s.ok() || code == ErrorCode::kInvalidArgument || code == ErrorCode::kNotFound) {
+      replica_->Count(true);
+      NoteThreadRead(true, lag->count());
+      return s;
+    }
+    LogWarning("read replica: " + s.ToString() + "; reading from the primary");
+    replica_->Unreachable();
+  }
+  replica_->Count(false);
+  NoteThreadRead(false, 0);
+  return read(*pool_);
 }
 
 Status PostgresStore::WriteOutcome(Connection& db, const Status& commit) {
@@ -607,7 +653,7 @@ Result<std::vector<std::optional<PrecinctKey>>> PostgresStore::VoterPrecincts(
 
 Result<VoterRecord> PostgresStore::GetVoter(const std::string& voter_id) {
   VoterRecord record;
-  NARWHAL_RETURN_IF_ERROR(Transact(Access::kRead, [&](Connection& db) -> Status {
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kStandbyRead, [&](Connection& db) -> Status {
     record = VoterRecord();
     NARWHAL_ASSIGN_OR_RETURN(
         Rows r,
@@ -709,7 +755,7 @@ Result<VoterPage> PostgresStore::SearchVoters(const VoterQuery& query) {
   const std::optional<SearchCursor>& cursor = plan.cursor;
 
   std::vector<VoterSearchRow> rows;
-  NARWHAL_RETURN_IF_ERROR(Transact(Access::kRead, [&](Connection& db) -> Status {
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kStandbyRead, [&](Connection& db) -> Status {
     rows.clear();
     for (const NameBranch& b : plan.branches) {
       Params params;
@@ -742,7 +788,7 @@ Result<VoterPage> PostgresStore::SearchVoters(const VoterQuery& query) {
 
 Result<std::vector<PrecinctSummary>> PostgresStore::ListPrecincts(const std::string& county) {
   std::vector<PrecinctSummary> out;
-  NARWHAL_RETURN_IF_ERROR(Transact(Access::kRead, [&](Connection& db) -> Status {
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kStandbyRead, [&](Connection& db) -> Status {
     out.clear();
     NARWHAL_ASSIGN_OR_RETURN(
         Rows r, db.Exec("SELECT county, county_name, precinct, precinct_name, voters FROM "
@@ -764,7 +810,7 @@ Result<std::vector<PrecinctSummary>> PostgresStore::ListPrecincts(const std::str
 
 Result<StoreStats> PostgresStore::Stats() {
   StoreStats stats;
-  NARWHAL_RETURN_IF_ERROR(Transact(Access::kRead, [&](Connection& db) -> Status {
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kStandbyRead, [&](Connection& db) -> Status {
     NARWHAL_ASSIGN_OR_RETURN(
         Rows r, db.Exec("SELECT (SELECT count(*) FROM voters WHERE removed_at IS NULL), "
                         "(SELECT count(*) FROM voters WHERE removed_at IS NOT NULL), "
@@ -776,6 +822,17 @@ Result<StoreStats> PostgresStore::Stats() {
     return Status::Ok();
   }));
   return stats;
+}
+
+std::optional<ReadReplicaStatus> PostgresStore::ReadReplica() {
+  if (replica_ == nullptr) return std::nullopt;
+  return replica_->status();
+}
+
+Result<int64_t> PostgresStore::WalPosition() {
+  NARWHAL_ASSIGN_OR_RETURN(
+      Rows r, ReadStatement("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint", Params()));
+  return r.Int64(0, 0);
 }
 
 Status PostgresStore::Ping() {

@@ -28,6 +28,22 @@
 
 namespace narwhal {
 
+// A standby (or several, in one libpq multi-host string with
+// target_session_attrs=prefer-standby) for the reads that decide no write: voter pages
+// and search, precinct lists, statistics, readiness, turnout and GOTV lists. A probe
+// compares the standby's replayed WAL position with positions the primary reported
+// moments earlier, which bounds the staleness of its answers; beyond max_lag_ms, or when
+// the standby does not answer, those reads go to the primary. Reads that decide a write
+// (a strike's scope, a login, a session) always go to the primary.
+struct ReadReplicaOptions {
+  std::string conninfo;  // empty: every read on the primary
+  int pool_size = 8;     // connections to the standby at most, >= 1
+  // The staleness allowed, >= probe_interval_ms. A write acknowledged longer ago than
+  // this is seen by every read the standby serves.
+  int max_lag_ms = 2000;
+  int probe_interval_ms = 100;  // how often the positions are compared, >= 10
+};
+
 struct PostgresOptions {
   // libpq connection string or URI; several hosts are allowed, e.g.
   // "postgresql://10.0.0.1:5432,10.0.0.2:5432/narwhal?target_session_attrs=read-write".
@@ -49,6 +65,7 @@ struct PostgresOptions {
   int commit_timeout_ms = 10000;
   // How long a call waits for a free connection before kResourceExhausted.
   int acquire_timeout_ms = 10000;
+  ReadReplicaOptions read_replica;
   // Time for updated_at / removed_at / import records; null means the system clock.
   // Borrowed: must outlive the store.
   const Clock* clock = nullptr;

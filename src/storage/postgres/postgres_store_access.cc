@@ -527,7 +527,7 @@ Result<AuditPage> PostgresStore::ListAudit(const AuditQuery& query) {
 Result<std::vector<ReadinessRow>> PostgresStore::GetReadiness(const std::string& county) {
   const std::string watcher(RoleName(Role::kPollWatcher));
   std::vector<ReadinessRow> rows;
-  NARWHAL_RETURN_IF_ERROR(Transact(Access::kRead, [&](Connection& db) -> Status {
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kStandbyRead, [&](Connection& db) -> Status {
     rows.clear();
     // Every precinct of the voter file (as of the last FinishImport).
     NARWHAL_ASSIGN_OR_RETURN(Rows p,

@@ -320,13 +320,14 @@ Result<std::vector<PrecinctTurnout>> PostgresStore::GetTurnout(const std::string
     }
     return Status::Ok();
   };
-  NARWHAL_RETURN_IF_ERROR(Transact(Access::kRead, read));
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kStandbyRead, read));
   if (!missing) return out;
   // First look at this election: create its rows (once), then read them.
   const TimePoint now = clock_->Now();
   NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
     return EnsureTurnoutRows(db, election, now);
   }));
+  // From the primary: the rows just made may not have reached the standby yet.
   NARWHAL_RETURN_IF_ERROR(Transact(Access::kRead, read));
   return out;
 }
@@ -369,7 +370,7 @@ Result<std::vector<GotvEntry>> PostgresStore::GotvList(const std::string& electi
     GotvEntry entry;
   };
   std::vector<Walked> rows;
-  NARWHAL_RETURN_IF_ERROR(Transact(Access::kRead, [&](Connection& db) -> Status {
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kStandbyRead, [&](Connection& db) -> Status {
     rows.clear();
     NARWHAL_ASSIGN_OR_RETURN(
         Rows r,

@@ -22,6 +22,7 @@
 #include "storage/postgres/field_names.h"
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/postgres_store.h"
+#include "storage/postgres/read_replica.h"
 #include "storage/store.h"
 #include "storage/strike_combiner.h"
 
@@ -51,6 +52,10 @@ class PostgresStore final : public Store {
   Result<std::vector<PrecinctSummary>> ListPrecincts(const std::string& county) override;
   Result<StoreStats> Stats() override;
   Status Ping() override;
+  std::optional<ReadReplicaStatus> ReadReplica() override;
+
+  // The primary's current WAL position in bytes (pg_current_wal_lsn).
+  Result<int64_t> WalPosition();
 
   // Volunteers, credentials and access (postgres_store_access.cc).
   Result<User> CreateUser(const NewUser& user) override;
@@ -84,7 +89,9 @@ class PostgresStore final : public Store {
                                           const PrecinctKey& precinct) override;
 
  private:
-  enum class Access { kRead, kWrite };
+  // kStandbyRead: a read that decides no write, which the read replica serves when it
+  // is fresh (else the primary, as kRead).
+  enum class Access { kRead, kStandbyRead, kWrite };
 
   PostgresStore(const PostgresOptions& options, std::unique_ptr<ConnectionPool> pool);
 
@@ -94,6 +101,8 @@ class PostgresStore final : public Store {
   // `fn` must therefore reset whatever it outputs. A connection lost during COMMIT of a
   // write yields kUnavailable "outcome unknown".
   Status Transact(Access access, const std::function<Status(Connection&)>& fn);
+  Status TransactOn(ConnectionPool& pool, Access access,
+                    const std::function<Status(Connection&)>& fn);
 
   // Runs one write statement on its own (autocommit: one round trip, one transaction),
   // acknowledged only when its answer, which comes after the commit, arrived within
@@ -103,7 +112,13 @@ class PostgresStore final : public Store {
   Result<Rows> WriteStatement(std::string_view sql, const Params& params);
   // Runs one read statement on its own (autocommit: one round trip; a single statement
   // sees one snapshot); retried once on a fresh connection when the connection broke.
-  Result<Rows> ReadStatement(std::string_view sql, const Params& params);
+  Result<Rows> ReadStatement(std::string_view sql, const Params& params,
+                             Access access = Access::kRead);
+  static Result<Rows> ReadStatementOn(ConnectionPool& pool, std::string_view sql,
+                                      const Params& params);
+  // Runs `read` on the standby's pool when the replica is fresh, else (and when the
+  // standby fails it) on the primary's; counts and notes where it ran.
+  Status RoutedRead(const std::function<Status(ConnectionPool&)>& read);
 
   // What a write whose commit (`commit`: the answer to COMMIT, or to an autocommit
   // statement) got means for the caller: OK, refused (rolled back), or outcome unknown
@@ -129,6 +144,7 @@ class PostgresStore final : public Store {
   std::unique_ptr<ConnectionPool> pool_;
   FieldNames field_names_;                           // guards itself
   std::unique_ptr<StrikeCombiner> strike_combiner_;  // guards itself
+  std::unique_ptr<postgres::ReadReplica> replica_;   // null without one; guards itself
 };
 
 }  // namespace narwhal::postgres
