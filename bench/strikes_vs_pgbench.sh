@@ -15,7 +15,11 @@
 #
 # BACKEND=postgres runs ours on PostgreSQL instead of the embedded store: the same
 # throwaway server the anchor used (a database of its own, `narwhal ... --store`), so both
-# pay the same disk and the same fsync.
+# pay the same disk and the same fsync. BACKEND=cluster brings up the Patroni cluster of
+# scripts/cluster-up.sh (three PostgreSQL nodes, one synchronous standby, etcd, HAProxy;
+# CLUSTER_PORT_OFFSET 300 by default, so it runs beside a cluster on the usual ports) and
+# runs both on it: pgbench into a database of its own through the same multi-host
+# read-write connection string as ours, so every commit of either waits for the standby.
 #   bench/strikes_vs_pgbench.sh [SECONDS]   (default 10; needs build/release, wrk, PostgreSQL 15)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,22 +38,36 @@ mkdir -p "$work/pg" "$work/ours"
 server_pid=
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
-  pg_down "$work/pg"
+  if [ "$backend" = cluster ]; then scripts/cluster-down.sh >/dev/null 2>&1 || true; else pg_down "$work/pg"; fi
 }
 trap cleanup EXIT
 
+# psql_pg ARGS: psql on the anchor's database; run_pgbench ARGS: pgbench there, in $work/pg.
+if [ "$backend" = cluster ]; then
+  export CLUSTER_DIR="$work/cluster" CLUSTER_PORT_OFFSET=${CLUSTER_PORT_OFFSET:-300} NARWHAL_BIN="$narwhal"
+  scripts/cluster-up.sh > "$work/cluster-up.log" 2>&1 || { tail -20 "$work/cluster-up.log"; exit 1; }
+  # shellcheck disable=SC1091
+  . "$work/cluster/env"
+  anchor_db=${NARWHAL_STORE/\/narwhal\?//postgres?}
+  psql_pg() { psql -X -q -v ON_ERROR_STOP=1 "$anchor_db" "$@"; }
+  run_pgbench() { (cd "$work/pg" && pgbench "$@" "$anchor_db"); }
+else
+  pg_up "$work/pg"
+  psql_pg() { runuser -u postgres -- psql -h "$work/pg" -U postgres -q -v ON_ERROR_STOP=1 "$@"; }
+  run_pgbench() {
+    chown postgres "$work/pg/insert.sql"
+    runuser -u postgres -- bash -c "cd '$work/pg' && pgbench -h '$work/pg' -U postgres $* postgres"
+  }
+fi
+
 # --- anchor: pgbench, one durable INSERT per transaction ----------------------------
-pg_up "$work/pg"
-psql_pg() { runuser -u postgres -- psql -h "$work/pg" -U postgres -q -v ON_ERROR_STOP=1 "$@"; }
 psql_pg -c "CREATE TABLE strikes(id bigserial PRIMARY KEY, voter_id text NOT NULL,
                                   key text UNIQUE NOT NULL, at timestamptz NOT NULL)"
 cat > "$work/pg/insert.sql" <<'SQL'
 \set v random(1, 20000)
 INSERT INTO strikes(voter_id, key, at) VALUES ('NC' || :v, md5(random()::text || clock_timestamp()::text), now());
 SQL
-chown postgres "$work/pg/insert.sql"
-runuser -u postgres -- bash -c "cd '$work/pg' && pgbench -h '$work/pg' -U postgres -n -c 16 -j 2 -T $secs \
-  -f insert.sql -l --log-prefix=pgb postgres" > "$work/pgbench.out" 2>&1
+run_pgbench -n -c 16 -j 2 -T "$secs" -f insert.sql -l --log-prefix=pgb > "$work/pgbench.out" 2>&1
 pg_tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench.out" | head -1)
 pg_avg=$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' "$work/pgbench.out")
 pg_rows=$(psql_pg -At -c "SELECT count(*) FROM strikes")
@@ -59,7 +77,9 @@ pct() { awk -v p="$2" '{a[NR]=$1} END {i=int(NR*p/100); if (i<1) i=1; printf "%.
 pg_p50=$(pct "$work/pg/lat.txt" 50)
 pg_p99=$(pct "$work/pg/lat.txt" 99)
 store_args=()
-if [ "$backend" = postgres ]; then
+if [ "$backend" = cluster ]; then
+  store_args=(--store "$NARWHAL_STORE")  # cluster-up.sh created the database
+elif [ "$backend" = postgres ]; then
   psql_pg -c "CREATE DATABASE narwhal"
   store_args=(--store "postgresql:///narwhal?host=$work/pg&user=postgres")
 else
@@ -104,7 +124,9 @@ for load in $loads; do
   results+=("$b $c $rate $p50 $p99 $bad $reqs")
 done
 kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=
-if [ "$backend" = postgres ]; then
+if [ "$backend" = cluster ]; then
+  rows=$(psql -X -At "$NARWHAL_STORE" -c "SELECT count(*) FROM strikes" 2>/dev/null || echo "?")
+elif [ "$backend" = postgres ]; then
   rows=$(psql_pg -At -d narwhal -c "SELECT count(*) FROM strikes" 2>/dev/null || echo "?")
 else
   rows=$(sqlite3 "$data/narwhal.db" "SELECT count(*) FROM strikes" 2>/dev/null || echo "?")

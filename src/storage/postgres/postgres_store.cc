@@ -220,6 +220,11 @@ Status LockVoters(Connection& db) {
   return db.Run("LOCK TABLE voters IN SHARE ROW EXCLUSIVE MODE");
 }
 
+// Finishing an import works over the whole voter table (index builds, the precinct counts,
+// the removal of voters a full refresh did not see): minutes at a statewide file's size,
+// where a request's statement is bounded by statement_timeout. This transaction only.
+Status LiftStatementTimeout(Connection& db) { return db.Run("SET LOCAL statement_timeout = 0"); }
+
 Status CheckOpenImport(Connection& db, ImportId import) {
   NARWHAL_ASSIGN_OR_RETURN(
       Rows r,
@@ -240,6 +245,7 @@ Status IndexAbandonedBulkLoad(Connection& db) {
   if (indexed) return Status::Ok();
   NARWHAL_RETURN_IF_ERROR(db.Run("BEGIN"));
   Status s = LockVoters(db);
+  if (s.ok()) s = LiftStatementTimeout(db);
   Result<Rows> running = db.Exec("SELECT EXISTS (SELECT 1 FROM imports WHERE finished_at IS NULL)");
   if (s.ok()) s = running.status();
   if (s.ok() && !running->Bool(0, 0)) {
@@ -584,6 +590,7 @@ Result<FinishImportResult> PostgresStore::FinishImport(ImportId import,
   NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
     result = FinishImportResult();
     NARWHAL_RETURN_IF_ERROR(LockVoters(db));
+    NARWHAL_RETURN_IF_ERROR(LiftStatementTimeout(db));
     NARWHAL_RETURN_IF_ERROR(CheckOpenImport(db, import));
     NARWHAL_ASSIGN_OR_RETURN(bool indexed, VoterIndexesComplete(db));
     if (!indexed) {
