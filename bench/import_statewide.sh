@@ -4,7 +4,7 @@
 # imported into the embedded store beside the sqlite3 `.import` anchor
 # (bench/import_vs_sqlite3.sh) and into PostgreSQL beside `psql \copy`
 # (bench/import_pg_vs_copy.sh, including a re-import of the same file). Each prints its
-# time, rows/s, the import's peak memory and the disk used. Long: about an hour on two
+# time, rows/s, the import's peak memory and the disk used. Long: about 25 minutes on two
 # cores; needs 30 GB free under build/bench.
 #   bench/import_statewide.sh [ROWS]
 set -euo pipefail

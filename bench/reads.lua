@@ -1,6 +1,6 @@
 -- wrk script for GET benchmarks (bench/turnout_vs_nginx.sh, bench/reads_vs_standby.sh):
--- GETs PATHS, a file of paths one per line taken in turn, or one path when PATHS starts
--- with "/". Each request goes out as a different phone: the next line of SESSIONS
+-- GETs PATHS, a file of paths one per line taken in turn, or, when no file has that name,
+-- that one path. Each request goes out as a different phone: the next line of SESSIONS
 -- ("TOKEN ADDRESS") gives its bearer token and its X-Forwarded-For address (the server
 -- runs with --trust-forwarded-for, as behind the reverse proxy of docs/security.md).
 -- The requests are formatted once at start, so that wrk spends no more per request here
@@ -20,12 +20,14 @@ function init(args)
     local token, addr = line:match("^(%S+)%s+(%S+)$")
     if token then sessions[#sessions + 1] = {token, addr} end
   end
-  if args[2]:sub(1, 1) == "/" then
-    paths[1] = args[2]
-  else
-    for line in io.lines(args[2]) do
+  local file = io.open(args[2], "r")
+  if file then
+    for line in file:lines() do
       if #line > 0 then paths[#paths + 1] = line end
     end
+    file:close()
+  else
+    paths[1] = args[2]
   end
   for i = 1, math.max(#sessions, #paths) do
     local s = sessions[(i - 1) % #sessions + 1]
