@@ -169,7 +169,7 @@ for port in "${rest_ports[@]}"; do patroni_urls+="${patroni_urls:+ }http://127.0
 cat > "$dir/env" <<EOF
 # Source this file to reach the cluster.
 export NARWHAL_STORE='$conninfo'
-export NARWHAL_READ_STORE='$read_conninfo'
+$([ "${NARWHAL_READ_FROM_STANDBY:-0}" = 1 ] && echo "export NARWHAL_READ_STORE='$read_conninfo'")
 export PGPASSWORD='$superuser_password'
 export NARWHAL_HTTP='http://127.0.0.1:$http_port'
 export NARWHAL_PG_PRIMARY='host=127.0.0.1 port=$primary_port user=postgres dbname=narwhal'

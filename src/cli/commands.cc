@@ -63,13 +63,13 @@ int ReportImport(const Result<ImportSummary>& result) {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenStore(const CommonArgs& common) {
+Result<std::unique_ptr<Store>> OpenStore(const CommonArgs& common, bool standby_reads) {
   if (!common.store.empty()) {
     PostgresOptions options;
     options.conninfo = common.store;
     if (common.pg_pool > 0) options.pool_size = common.pg_pool;
     options.strike_calls = common.pg_strike_calls;
-    options.read_replica.conninfo = common.read_store;
+    if (standby_reads) options.read_replica.conninfo = common.read_store;
     if (common.read_max_lag_ms > 0) options.read_replica.max_lag_ms = common.read_max_lag_ms;
     return OpenPostgresStore(options);
   }
@@ -95,7 +95,7 @@ int RunServe(ServeArgs args) {
     fmt::print(stderr, "narwhal serve: --listen wants HOST:PORT, got '{}'\n", args.listen);
     return kExitUsage;
   }
-  auto store = OpenStore(args.common);
+  auto store = OpenStore(args.common, /*standby_reads=*/true);
   if (!store.ok()) {
     fmt::print(stderr, "narwhal serve: {}\n", store.status().message());
     return kExitUnavailable;

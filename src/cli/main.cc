@@ -30,8 +30,9 @@ void AddDataOption(CLI::App& app, CommonArgs& common) {
       ->envname("NARWHAL_PG_STRIKE_CALLS")
       ->check(CLI::Range(0, 1000));
   app.add_option("--read-store", common.read_store,
-                 "PostgreSQL standby for voter pages, search, turnout and GOTV lists (with "
-                 "--store; a multi-host string with target_session_attrs=prefer-standby "
+                 "PostgreSQL standby for the voter pages, search, turnout and GOTV lists that "
+                 "`serve` answers (with --store; a multi-host string with "
+                 "target_session_attrs=prefer-standby "
                  "works); default $NARWHAL_READ_STORE, else every read on the primary")
       ->envname("NARWHAL_READ_STORE");
   app.add_option("--read-max-lag", common.read_max_lag_ms,

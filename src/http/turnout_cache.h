@@ -6,7 +6,8 @@
 // generation, bumped after every strike commit, is unchanged), and it is younger than
 // `max_age`. The second bound covers writes this server does not see (another app node,
 // `narwhal import strikes`): they show within `max_age`. Strikes through this server show
-// at once, or within the standby's bounded lag when the store reads turnout from one
+// at once, or within the standby's bounded lag plus `max_age` when the store reads turnout
+// from one
 // (docs/postgres.md, "Reads on a standby").
 //
 // When the store cannot answer (kUnavailable, kDeadlineExceeded: the database is away or

@@ -217,6 +217,24 @@ TEST_F(ReadReplicaTest, AStoppedStandbyCostsNoReadAndIsUsedAgainOnceBack) {
   EXPECT_EQ(TakeThreadReads().standby, 1);
 }
 
+TEST_F(ReadReplicaTest, ABusyReadPoolIsALoadedStandbyNotALostOne) {
+  ReadReplicaOptions o;
+  o.conninfo = server_->StandbyConnInfo("narwhal_schemas");
+  o.pool_size = 1;
+  o.max_lag_ms = 5000;
+  o.probe_interval_ms = 5000;  // after the thread's first probe, only the test's own
+  Result<std::unique_ptr<postgres::ReadReplica>> replica =
+      postgres::ReadReplica::Start(o, {}, []() -> Result<int64_t> { return int64_t{0}; });
+  ASSERT_TRUE(replica.ok()) << replica.status().ToString();
+  ASSERT_TRUE((*replica)->Probe().ok());
+  ASSERT_TRUE((*replica)->FreshLag().has_value());
+  // Every connection serving a read: the probe measures nothing, the standby stays in use.
+  Result<postgres::ConnectionPool::Lease> held = (*replica)->pool().Acquire();
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  EXPECT_TRUE((*replica)->Probe().ok());
+  EXPECT_TRUE((*replica)->FreshLag().has_value());
+}
+
 TEST(ReadReplicaOptionsTest, TheAllowedLagCannotBeFinerThanTheProbe) {
   PostgresOptions o;
   o.conninfo = "host=127.0.0.1 port=1";

@@ -223,7 +223,9 @@ Status LockVoters(Connection& db) {
 // Finishing an import works over the whole voter table (index builds, the precinct counts,
 // the removal of voters a full refresh did not see): minutes at a statewide file's size,
 // where a request's statement is bounded by statement_timeout. This transaction only.
-Status LiftStatementTimeout(Connection& db) { return db.Run("SET LOCAL statement_timeout = 0"); }
+Status LiftStatementTimeout(Connection& db) {
+  return db.Run("SET LOCAL statement_timeout = 0");
+}
 
 Status CheckOpenImport(Connection& db, ImportId import) {
   NARWHAL_ASSIGN_OR_RETURN(
@@ -400,8 +402,12 @@ Status PostgresStore::RoutedRead(const std::function<Status(ConnectionPool&)>& r
       NoteThreadRead(true, lag->count());
       return s;
     }
-    LogWarning("read replica: " + s.ToString() + "; reading from the primary");
-    replica_->Unreachable();
+    // Every standby connection busy: this read goes to the primary, the standby stays in
+    // use for the next ones (it is loaded, not gone).
+    if (code != ErrorCode::kResourceExhausted) {
+      LogWarning("read replica: " + s.ToString() + "; reading from the primary");
+      replica_->Unreachable();
+    }
   }
   replica_->Count(false);
   NoteThreadRead(false, 0);

@@ -110,6 +110,10 @@ Status ReadReplica::Probe() {
       return primary.status();
     }
     standby = r.ok() ? Unavailable("the standby has replayed nothing yet") : r.status();
+  } else if (lease.status().code() == ErrorCode::kResourceExhausted) {
+    // Every connection is serving a read: the standby answers; this round measures
+    // nothing, and the samples' bound grows until the next one does.
+    return primary.status();
   } else {
     standby = lease.status();
   }
