@@ -16,9 +16,9 @@
 #                 (default: "$NARWHAL_BIN import voters --format ncsbe --quiet --store")
 #   BENCH_DIR     work directory (default build/bench/import-pg)
 #
-# A throwaway server is started for the run (initdb into BENCH_DIR, loopback port 55432,
-# fsync and synchronous_commit on, 256 MB shared buffers, max_wal_size 4 GB so neither
-# side waits on checkpoints) and stopped at the end. As root, the server runs as `postgres`.
+# A throwaway server is started for the run (initdb into BENCH_DIR, loopback port PORT,
+# default 25432, below the ephemeral range; fsync and synchronous_commit on, 256 MB shared
+# buffers, max_wal_size 4 GB so neither side waits on checkpoints) and stopped at the end. As root, the server runs as `postgres`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rows=${1:-1000000}
@@ -26,7 +26,7 @@ narwhal=${NARWHAL_BIN:-build/release/src/cli/narwhal}
 pg_bin=${PG_BIN_DIR:-/usr/lib/postgresql/15/bin}
 import_cmd=${IMPORT_CMD:-"$narwhal import voters --format ncsbe --quiet --store"}
 work=$(realpath -m "${BENCH_DIR:-build/bench/import-pg}")
-port=55432
+port=${PORT:-25432}
 
 as_pg() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
