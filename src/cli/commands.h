@@ -51,10 +51,10 @@ struct CommonArgs {
 // Default data directory as documented in CommonArgs.
 std::string DefaultDataDir();
 
-// Opens (creating when needed) the store of `common`. kUnavailable when it cannot.
-// The store of --data or --store. The --read-store standby is used by `serve` alone
-// (`standby_reads`): every other command's reads may decide what it writes next (a new
-// user's scope checked against the precincts, say), and those stay on the primary.
+// Opens (creating when needed) the store of `common`. kUnavailable when it cannot. The
+// --read-store standby is used by `serve` alone (`standby_reads`): every other command's
+// reads may decide what it writes next (a new user's scope checked against the
+// precincts, say), and those stay on the primary.
 Result<std::unique_ptr<Store>> OpenStore(const CommonArgs& common, bool standby_reads = false);
 
 struct ServeArgs {

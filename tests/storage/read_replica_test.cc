@@ -218,6 +218,7 @@ TEST_F(ReadReplicaTest, AStoppedStandbyCostsNoReadAndIsUsedAgainOnceBack) {
 }
 
 TEST_F(ReadReplicaTest, ABusyReadPoolIsALoadedStandbyNotALostOne) {
+  ASSERT_TRUE(WaitInUse(true));  // the standby has replayed the schema's database
   ReadReplicaOptions o;
   o.conninfo = server_->StandbyConnInfo("narwhal_schemas");
   o.pool_size = 1;

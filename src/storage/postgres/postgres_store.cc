@@ -365,22 +365,10 @@ Result<Rows> PostgresStore::WriteStatement(std::string_view sql, const Params& p
   return last;
 }
 
-Result<Rows> PostgresStore::ReadStatement(std::string_view sql, const Params& params,
-                                          Access access) {
-  if (access != Access::kStandbyRead) return ReadStatementOn(*pool_, sql, params);
-  Result<Rows> rows = Internal("unread");
-  (void)RoutedRead([&](ConnectionPool& pool) {
-    rows = ReadStatementOn(pool, sql, params);
-    return rows.status();
-  });
-  return rows;
-}
-
-Result<Rows> PostgresStore::ReadStatementOn(ConnectionPool& pool, std::string_view sql,
-                                            const Params& params) {
+Result<Rows> PostgresStore::ReadStatement(std::string_view sql, const Params& params) {
   Status last;
   for (int attempt = 0; attempt < 2; ++attempt) {
-    Result<ConnectionPool::Lease> lease = pool.Acquire();
+    Result<ConnectionPool::Lease> lease = pool_->Acquire();
     if (!lease.ok()) return lease.status();
     Result<Rows> r = (*lease)->Exec(sql, params);
     if (r.ok() || !(*lease)->broken()) return r;

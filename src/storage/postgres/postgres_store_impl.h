@@ -112,10 +112,7 @@ class PostgresStore final : public Store {
   Result<Rows> WriteStatement(std::string_view sql, const Params& params);
   // Runs one read statement on its own (autocommit: one round trip; a single statement
   // sees one snapshot); retried once on a fresh connection when the connection broke.
-  Result<Rows> ReadStatement(std::string_view sql, const Params& params,
-                             Access access = Access::kRead);
-  static Result<Rows> ReadStatementOn(ConnectionPool& pool, std::string_view sql,
-                                      const Params& params);
+  Result<Rows> ReadStatement(std::string_view sql, const Params& params);
   // Runs `read` on the standby's pool when the replica is fresh, else (and when the
   // standby fails it) on the primary's; counts and notes where it ran.
   Status RoutedRead(const std::function<Status(ConnectionPool&)>& read);

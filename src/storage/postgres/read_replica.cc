@@ -60,12 +60,16 @@ ReadReplica::~ReadReplica() {
   if (probe_.joinable()) probe_.join();
 }
 
-std::optional<milliseconds> ReadReplica::FreshLag() const {
+std::optional<milliseconds> ReadReplica::Lag() const {
   const std::optional<ReplayCoverage::Time> covered =
       coverage_.With([](const ReplayCoverage& c) { return c.covered_until(); });
   if (!covered) return std::nullopt;
-  const milliseconds lag = duration_cast<milliseconds>(steady_clock::now() - *covered);
-  if (lag > max_lag_) return std::nullopt;
+  return duration_cast<milliseconds>(steady_clock::now() - *covered);
+}
+
+std::optional<milliseconds> ReadReplica::FreshLag() const {
+  std::optional<milliseconds> lag = Lag();
+  if (lag && *lag > max_lag_) return std::nullopt;
   return lag;
 }
 
@@ -79,10 +83,9 @@ void ReadReplica::Count(bool standby) {
 
 ReadReplicaStatus ReadReplica::status() const {
   ReadReplicaStatus s;
-  const std::optional<ReplayCoverage::Time> covered =
-      coverage_.With([](const ReplayCoverage& c) { return c.covered_until(); });
-  if (covered) s.lag_ms = duration_cast<milliseconds>(steady_clock::now() - *covered).count();
-  s.in_use = covered.has_value() && s.lag_ms <= max_lag_.count();
+  const std::optional<milliseconds> lag = Lag();
+  if (lag) s.lag_ms = lag->count();
+  s.in_use = lag.has_value() && *lag <= max_lag_;
   s.max_lag_ms = max_lag_.count();
   s.standby_reads = standby_reads_.load(std::memory_order_relaxed);
   s.primary_reads = primary_reads_.load(std::memory_order_relaxed);
@@ -93,6 +96,7 @@ Status ReadReplica::Probe() {
   const ReplayCoverage::Time at = steady_clock::now();
   Result<int64_t> primary = primary_position_();
   if (primary.ok()) coverage_.With([&](ReplayCoverage& c) { c.Primary(at, *primary); });
+  const Status primary_status = primary.status().WithContext("the primary's WAL position");
   // The standby is asked even when the primary did not answer: what it replayed still
   // counts against the earlier samples.
   Status standby;
@@ -107,13 +111,13 @@ Status ReadReplica::Probe() {
     if (r.ok() && !r->IsNull(0, 0)) {
       const int64_t replayed = r->Int64(0, 0);
       coverage_.With([&](ReplayCoverage& c) { c.Replayed(replayed); });
-      return primary.status();
+      return primary_status;
     }
     standby = r.ok() ? Unavailable("the standby has replayed nothing yet") : r.status();
   } else if (lease.status().code() == ErrorCode::kResourceExhausted) {
     // Every connection is serving a read: the standby answers; this round measures
     // nothing, and the samples' bound grows until the next one does.
-    return primary.status();
+    return primary_status;
   } else {
     standby = lease.status();
   }
@@ -126,7 +130,7 @@ void ReadReplica::ProbeLoop() {
   while (true) {
     Status s = Probe();
     if (!s.ok() && !reported) {
-      LogWarning("read replica: " + s.ToString() + "; its reads go to the primary meanwhile");
+      LogWarning("read replica probe: " + s.ToString());
       reported = true;
     } else if (s.ok() && reported) {
       LogInfo("read replica: answering again");

@@ -97,6 +97,8 @@ class ReadReplica {
   ReadReplica(const ReadReplicaOptions& options, const ConnectionSettings& settings,
               PrimaryPosition primary_position);
   void ProbeLoop();
+  // Since when the standby's answers may be behind, however long; nullopt: unreachable.
+  std::optional<std::chrono::milliseconds> Lag() const;
 
   // Constant after construction.
   const std::chrono::milliseconds max_lag_;
