@@ -1,7 +1,13 @@
 #include "domain/address.h"
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
+#include <initializer_list>
+#include <span>
 #include <tuple>
+#include <utility>
+#include <vector>
 
 #include "base/text.h"
 
@@ -89,6 +95,358 @@ std::string WalkOrderKey(const ParsedStreetAddress& a) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "\x1f%d\x1f%010lld\x1f", side, static_cast<long long>(position));
   return a.street + buf + a.house_suffix + "\x1f" + a.unit;
+}
+
+// ---------------------------------------------------------------------------------------
+// NormalizeAddress
+
+namespace {
+
+using WordMap = std::pair<std::string_view, std::string_view>;
+
+// Street types: the USPS Publication 28 (appendix C1) standard abbreviation of each common
+// suffix, keyed by its common spellings.
+constexpr WordMap kStreetTypes[] = {
+    {"ALLEY", "ALY"},     {"ALY", "ALY"},       {"ANNEX", "ANX"},       {"ANX", "ANX"},
+    {"AVENUE", "AVE"},    {"AVE", "AVE"},       {"AV", "AVE"},          {"AVN", "AVE"},
+    {"BAYOU", "BYU"},     {"BEACH", "BCH"},     {"BCH", "BCH"},         {"BEND", "BND"},
+    {"BND", "BND"},       {"BLUFF", "BLF"},     {"BLF", "BLF"},         {"BOULEVARD", "BLVD"},
+    {"BLVD", "BLVD"},     {"BOUL", "BLVD"},     {"BRANCH", "BR"},       {"BR", "BR"},
+    {"BRIDGE", "BRG"},    {"BRG", "BRG"},       {"BROOK", "BRK"},       {"BRK", "BRK"},
+    {"BYPASS", "BYP"},    {"BYP", "BYP"},       {"CAUSEWAY", "CSWY"},   {"CSWY", "CSWY"},
+    {"CENTER", "CTR"},    {"CTR", "CTR"},       {"CIRCLE", "CIR"},      {"CIR", "CIR"},
+    {"CIRC", "CIR"},      {"CLIFF", "CLF"},     {"CLUB", "CLB"},        {"COMMON", "CMN"},
+    {"CORNER", "COR"},    {"COURSE", "CRSE"},   {"COURT", "CT"},        {"CT", "CT"},
+    {"CRT", "CT"},        {"COVE", "CV"},       {"CV", "CV"},           {"CREEK", "CRK"},
+    {"CRK", "CRK"},       {"CRESCENT", "CRES"}, {"CRES", "CRES"},       {"CROSSING", "XING"},
+    {"XING", "XING"},     {"DRIVE", "DR"},      {"DR", "DR"},           {"DRV", "DR"},
+    {"ESTATES", "ESTS"},  {"ESTS", "ESTS"},     {"EXPRESSWAY", "EXPY"}, {"EXPY", "EXPY"},
+    {"EXTENSION", "EXT"}, {"EXT", "EXT"},       {"FREEWAY", "FWY"},     {"FWY", "FWY"},
+    {"GARDENS", "GDNS"},  {"GDNS", "GDNS"},     {"GLEN", "GLN"},        {"GLN", "GLN"},
+    {"GREEN", "GRN"},     {"GRN", "GRN"},       {"GROVE", "GRV"},       {"GRV", "GRV"},
+    {"HARBOR", "HBR"},    {"HBR", "HBR"},       {"HEIGHTS", "HTS"},     {"HTS", "HTS"},
+    {"HIGHWAY", "HWY"},   {"HWY", "HWY"},       {"HIWAY", "HWY"},       {"HILL", "HL"},
+    {"HL", "HL"},         {"HOLLOW", "HOLW"},   {"HOLW", "HOLW"},       {"ISLAND", "IS"},
+    {"JUNCTION", "JCT"},  {"JCT", "JCT"},       {"KNOLL", "KNL"},       {"KNL", "KNL"},
+    {"LAKE", "LK"},       {"LK", "LK"},         {"LANDING", "LNDG"},    {"LNDG", "LNDG"},
+    {"LANE", "LN"},       {"LN", "LN"},         {"LOOP", "LOOP"},       {"MANOR", "MNR"},
+    {"MNR", "MNR"},       {"MEADOW", "MDW"},    {"MDW", "MDW"},         {"MEADOWS", "MDWS"},
+    {"MDWS", "MDWS"},     {"MILL", "ML"},       {"MOUNTAIN", "MTN"},    {"MTN", "MTN"},
+    {"OVAL", "OVAL"},     {"OVERLOOK", "OVLK"}, {"OVLK", "OVLK"},       {"PARK", "PARK"},
+    {"PARKWAY", "PKWY"},  {"PKWY", "PKWY"},     {"PKY", "PKWY"},        {"PASS", "PASS"},
+    {"PATH", "PATH"},     {"PIKE", "PIKE"},     {"PINES", "PNES"},      {"PLACE", "PL"},
+    {"PL", "PL"},         {"PLAZA", "PLZ"},     {"PLZ", "PLZ"},         {"POINT", "PT"},
+    {"PT", "PT"},         {"RIDGE", "RDG"},     {"RDG", "RDG"},         {"ROAD", "RD"},
+    {"RD", "RD"},         {"ROW", "ROW"},       {"RUN", "RUN"},         {"SQUARE", "SQ"},
+    {"SQ", "SQ"},         {"STREET", "ST"},     {"ST", "ST"},           {"STR", "ST"},
+    {"TERRACE", "TER"},   {"TER", "TER"},       {"TERR", "TER"},        {"TRACE", "TRCE"},
+    {"TRCE", "TRCE"},     {"TRAIL", "TRL"},     {"TRL", "TRL"},         {"TURNPIKE", "TPKE"},
+    {"TPKE", "TPKE"},     {"VALLEY", "VLY"},    {"VLY", "VLY"},         {"VIEW", "VW"},
+    {"VW", "VW"},         {"VILLAGE", "VLG"},   {"VLG", "VLG"},         {"VISTA", "VIS"},
+    {"VIS", "VIS"},       {"WALK", "WALK"},     {"WAY", "WAY"},         {"WY", "WAY"},
+};
+
+constexpr WordMap kDirections[] = {
+    {"NORTH", "N"},      {"SOUTH", "S"},      {"EAST", "E"},       {"WEST", "W"},
+    {"NORTHEAST", "NE"}, {"NORTHWEST", "NW"}, {"SOUTHEAST", "SE"}, {"SOUTHWEST", "SW"},
+    {"N", "N"},          {"S", "S"},          {"E", "E"},          {"W", "W"},
+    {"NE", "NE"},        {"NW", "NW"},        {"SE", "SE"},        {"SW", "SW"},
+};
+
+constexpr WordMap kOrdinals[] = {
+    {"FIRST", "1ST"},        {"SECOND", "2ND"},      {"THIRD", "3RD"},       {"FOURTH", "4TH"},
+    {"FIFTH", "5TH"},        {"SIXTH", "6TH"},       {"SEVENTH", "7TH"},     {"EIGHTH", "8TH"},
+    {"NINTH", "9TH"},        {"TENTH", "10TH"},      {"ELEVENTH", "11TH"},   {"TWELFTH", "12TH"},
+    {"THIRTEENTH", "13TH"},  {"FOURTEENTH", "14TH"}, {"FIFTEENTH", "15TH"},  {"SIXTEENTH", "16TH"},
+    {"SEVENTEENTH", "17TH"}, {"EIGHTEENTH", "18TH"}, {"NINETEENTH", "19TH"}, {"TWENTIETH", "20TH"},
+};
+
+// Unit designators (Publication 28, appendix C2). `needs_id`: APT takes a number after
+// it; REAR stands alone.
+struct UnitWord {
+  std::string_view word;
+  std::string_view standard;
+  bool needs_id;
+};
+constexpr UnitWord kUnitDesignators[] = {
+    {"APARTMENT", "APT", true}, {"APT", "APT", true},     {"UNIT", "UNIT", true},
+    {"SUITE", "STE", true},     {"STE", "STE", true},     {"BUILDING", "BLDG", true},
+    {"BLDG", "BLDG", true},     {"FLOOR", "FL", true},    {"FL", "FL", true},
+    {"ROOM", "RM", true},       {"RM", "RM", true},       {"LOT", "LOT", true},
+    {"TRAILER", "TRLR", true},  {"TRLR", "TRLR", true},   {"SPACE", "SPC", true},
+    {"SPC", "SPC", true},       {"DEPT", "DEPT", true},   {"HANGAR", "HNGR", true},
+    {"SLIP", "SLIP", true},     {"PIER", "PIER", true},   {"BASEMENT", "BSMT", false},
+    {"BSMT", "BSMT", false},    {"FRONT", "FRNT", false}, {"FRNT", "FRNT", false},
+    {"REAR", "REAR", false},    {"UPPER", "UPPR", false}, {"UPPR", "UPPR", false},
+    {"LOWER", "LOWR", false},   {"LOWR", "LOWR", false},  {"PENTHOUSE", "PH", false},
+    {"PH", "PH", false},        {"SIDE", "SIDE", false},
+};
+
+// Words before a route number: in "123 HWY 55" the 55 is the road's, not an apartment.
+constexpr std::string_view kRouteWords[] = {"HWY", "HIGHWAY", "RTE", "ROUTE", "SR",
+                                            "CR",  "US",      "NC",  "FM",    "INTERSTATE"};
+
+std::string_view Lookup(std::span<const WordMap> table, std::string_view word) {
+  for (const WordMap& m : table) {
+    if (m.first == word) return m.second;
+  }
+  return {};
+}
+
+const UnitWord* LookupUnit(std::string_view word) {
+  for (const UnitWord& u : kUnitDesignators) {
+    if (u.word == word) return &u;
+  }
+  return nullptr;
+}
+
+bool IsRouteWord(std::string_view word) {
+  return std::find(std::begin(kRouteWords), std::end(kRouteWords), word) != std::end(kRouteWords);
+}
+
+bool StartsWithDigit(std::string_view s) {
+  return !s.empty() && s[0] >= '0' && s[0] <= '9';
+}
+
+bool IsFraction(std::string_view s) {
+  size_t slash = s.find('/');
+  return slash != std::string_view::npos && slash > 0 && IsDigits(s.substr(0, slash)) &&
+         IsDigits(s.substr(slash + 1));
+}
+
+// Splits a raw street line into standardised words: folded as search keys are (upper
+// case, accents and periods gone), except that '#' stays a word of its own and a fraction
+// ("1/2") stays whole.
+std::vector<std::string> Tokenize(std::string_view raw) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < raw.size()) {
+    while (i < raw.size() && (raw[i] == ' ' || raw[i] == '\t' || raw[i] == ',')) ++i;
+    size_t start = i;
+    while (i < raw.size() && raw[i] != ' ' && raw[i] != '\t' && raw[i] != ',') ++i;
+    std::string_view token = raw.substr(start, i - start);
+    while (!token.empty() && token[0] == '#') {
+      out.emplace_back("#");
+      token.remove_prefix(1);
+    }
+    if (token.empty()) continue;
+    if (IsFraction(token)) {
+      out.emplace_back(token);
+      continue;
+    }
+    std::string folded = FoldForSearch(token);
+    for (std::string_view w : SplitWords(folded)) out.emplace_back(w);
+  }
+  return out;
+}
+
+bool WordsAre(const std::vector<std::string>& w, size_t at,
+              std::initializer_list<std::string_view> expected) {
+  if (w.size() < at + expected.size()) return false;
+  size_t k = at;
+  for (std::string_view e : expected) {
+    if (w[k++] != e) return false;
+  }
+  return true;
+}
+
+// A line with no house number: is it a box, a rural route or nothing we can place?
+void ClassifyNonStreet(const std::vector<std::string>& w, NormalizedAddress& out) {
+  out.kind = AddressKind::kUnparsed;
+  if (w.empty()) {
+    out.problem = "empty address";
+    return;
+  }
+  bool po_box = WordsAre(w, 0, {"PO", "BOX"}) || WordsAre(w, 0, {"P", "O", "BOX"}) ||
+                WordsAre(w, 0, {"POST", "OFFICE", "BOX"}) || w[0] == "POB" || w[0] == "BOX" ||
+                w[0] == "DRAWER" || w[0] == "PMB" ||
+                (w[0] == "PO" && w.size() > 1 && StartsWithDigit(w[1]));
+  if (po_box) {
+    out.kind = AddressKind::kPoBox;
+    out.problem = "PO box";
+    return;
+  }
+  bool route_number = w.size() > 1 && StartsWithDigit(w[1]);
+  bool rural = WordsAre(w, 0, {"RURAL", "ROUTE"}) || WordsAre(w, 0, {"RURAL", "RTE"}) ||
+               WordsAre(w, 0, {"R", "R"}) || WordsAre(w, 0, {"STAR", "ROUTE"}) ||
+               ((w[0] == "RR" || w[0] == "HC" || w[0] == "RFD") && route_number) ||
+               ((w[0] == "RT" || w[0] == "RTE" || w[0] == "ROUTE") && route_number &&
+                std::find(w.begin(), w.end(), "BOX") != w.end());
+  if (rural) {
+    out.kind = AddressKind::kRuralRoute;
+    out.problem = "rural route box";
+    return;
+  }
+  if (WordsAre(w, 0, {"GENERAL", "DELIVERY"})) {
+    out.problem = "general delivery";
+    return;
+  }
+  out.problem = "no house number";
+}
+
+// Reads "123", "123A", "1820-E", "12-14" as number and suffix. False when the word does
+// not start with one to nine digits.
+bool ReadHouseNumber(std::string_view word, NormalizedAddress& out) {
+  size_t digits = 0;
+  while (digits < word.size() && word[digits] >= '0' && word[digits] <= '9') ++digits;
+  if (digits == 0 || digits > 9) return false;
+  long long n = 0;
+  ParseInt64(word.substr(0, digits), n);
+  out.house_number = n;
+  out.house_suffix = std::string(word.substr(digits));
+  return true;
+}
+
+}  // namespace
+
+std::string_view AddressKindName(AddressKind kind) {
+  switch (kind) {
+    case AddressKind::kStreet: return "street";
+    case AddressKind::kPoBox: return "po_box";
+    case AddressKind::kRuralRoute: return "rural_route";
+    case AddressKind::kUnparsed: return "unparsed";
+  }
+  return "unparsed";
+}
+
+NormalizedAddress NormalizeAddress(std::string_view street_line) {
+  NormalizedAddress out;
+  // A hyphen inside the house number ("1820-E", "12-14") is part of it, not a separator.
+  std::string_view raw = TrimAscii(street_line);
+  std::string first_word;
+  size_t first_end = raw.find_first_of(" \t,");
+  std::string_view first = raw.substr(0, first_end);
+  size_t hyphen = first.find('-');
+  std::vector<std::string> w;
+  if (StartsWithDigit(first) && hyphen != std::string_view::npos && hyphen + 1 < first.size() &&
+      IsDigits(first.substr(0, hyphen))) {
+    std::string_view right = first.substr(hyphen + 1);
+    first_word = std::string(first.substr(0, hyphen)) + (StartsWithDigit(right) ? "-" : "") +
+                 FoldForSearch(right);
+    w = Tokenize(first_end == std::string_view::npos ? "" : raw.substr(first_end));
+    w.insert(w.begin(), first_word);
+  } else {
+    w = Tokenize(raw);
+  }
+  if (w.empty() || !ReadHouseNumber(w[0], out)) {
+    out.house_number = -1;
+    out.house_suffix.clear();
+    ClassifyNonStreet(w, out);
+    return out;
+  }
+  size_t i = 1;
+  if (i < w.size() && IsFraction(w[i])) {
+    out.house_suffix = w[i];
+    ++i;
+  }
+  // The unit: a designator after at least one street word, or '#'.
+  size_t unit_at = w.size();
+  for (size_t k = i; k < w.size(); ++k) {
+    if (w[k] == "#") {
+      unit_at = k;
+      break;
+    }
+    if (k == i) continue;
+    const UnitWord* u = LookupUnit(w[k]);
+    if (u == nullptr) continue;
+    if (!u->needs_id && k + 1 != w.size()) continue;  // "W FRONT ST": FRONT is a name
+    if (u->needs_id && k + 2 == w.size() && !Lookup(kStreetTypes, w[k + 1]).empty() &&
+        !StartsWithDigit(w[k + 1])) {
+      continue;  // "SPRING LOT RD"
+    }
+    unit_at = k;
+    break;
+  }
+  // "MAIN ST 4": a bare number after a street type or direction is a unit too.
+  if (unit_at == w.size() && w.size() >= i + 3 && StartsWithDigit(w.back()) &&
+      !IsRouteWord(w[w.size() - 2]) &&
+      (!Lookup(kStreetTypes, w[w.size() - 2]).empty() ||
+       !Lookup(kDirections, w[w.size() - 2]).empty())) {
+    unit_at = w.size() - 1;
+  }
+  if (unit_at < w.size()) {
+    size_t k = unit_at;
+    std::string designator;
+    if (w[k] == "#") {
+      designator = "UNIT";
+      ++k;
+    } else {
+      const UnitWord* u = LookupUnit(w[k]);
+      if (u != nullptr) {
+        designator = std::string(u->standard);
+        ++k;
+      } else {
+        designator = "UNIT";
+      }
+    }
+    while (k < w.size() && w[k] == "#") ++k;
+    for (; k < w.size(); ++k) out.unit_id += w[k];
+    if (out.unit_id.empty()) out.unit_id = designator;
+    out.unit = out.unit_id == designator ? designator : designator + " " + out.unit_id;
+  }
+  std::vector<std::string> street(w.begin() + static_cast<std::ptrdiff_t>(i),
+                                  w.begin() + static_cast<std::ptrdiff_t>(unit_at));
+  if (street.empty()) {
+    out.kind = AddressKind::kUnparsed;
+    out.problem = "no street name";
+    return out;
+  }
+  size_t b = 0;
+  size_t e = street.size();
+  // Post-directional after a type: "MAIN ST NW".
+  if (e - b >= 3 && !Lookup(kDirections, street[e - 1]).empty() &&
+      !Lookup(kStreetTypes, street[e - 2]).empty()) {
+    out.postdir = std::string(Lookup(kDirections, street[e - 1]));
+    --e;
+  }
+  if (e - b >= 2 && !Lookup(kStreetTypes, street[e - 1]).empty()) {
+    out.street_type = std::string(Lookup(kStreetTypes, street[e - 1]));
+    --e;
+  }
+  if (e - b >= 2 && !Lookup(kDirections, street[b]).empty()) {
+    out.predir = std::string(Lookup(kDirections, street[b]));
+    ++b;
+  }
+  for (size_t k = b; k < e; ++k) {
+    std::string_view word = street[k];
+    std::string_view ordinal = Lookup(kOrdinals, word);
+    if (!ordinal.empty()) word = ordinal;
+    if (word == "HIGHWAY" || word == "HIWAY") word = "HWY";
+    if (!out.street_name.empty()) out.street_name.push_back(' ');
+    out.street_name.append(word);
+  }
+  out.kind = AddressKind::kStreet;
+  return out;
+}
+
+std::string StreetKey(const NormalizedAddress& a) {
+  if (a.kind != AddressKind::kStreet) return {};
+  std::string key;
+  for (const std::string* part : {&a.predir, &a.street_name, &a.street_type, &a.postdir}) {
+    if (part->empty()) continue;
+    if (!key.empty()) key.push_back(' ');
+    key += *part;
+  }
+  return key;
+}
+
+std::string BuildingMatchKey(const NormalizedAddress& a) {
+  if (a.kind != AddressKind::kStreet) return {};
+  std::string key = std::to_string(a.house_number);
+  if (!a.house_suffix.empty()) {
+    // "12 1/2" keeps its space; a letter suffix is written on: "1820E".
+    if (IsFraction(a.house_suffix)) key.push_back(' ');
+    key += a.house_suffix;
+  }
+  key.push_back(' ');
+  key += StreetKey(a);
+  return key;
+}
+
+std::string BlockFaceKey(const NormalizedAddress& a) {
+  if (a.kind != AddressKind::kStreet) return {};
+  return StreetKey(a) + "|" + std::to_string(a.house_number / 100) + "|" +
+         std::to_string(a.house_number % 2);
 }
 
 }  // namespace narwhal

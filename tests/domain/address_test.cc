@@ -49,5 +49,109 @@ TEST(AddressTest, WalkOrderIsUpOneSideDownTheOther) {
   }
 }
 
+struct Expected {
+  std::string line;
+  std::string match_key;  // BuildingMatchKey
+  std::string unit;
+  std::string unit_id;
+};
+
+TEST(NormalizeAddressTest, StandardisesStreetsUnitsAndNumbers) {
+  std::vector<Expected> cases = {
+      {"4844 East Rezanof Drive", "4844 E REZANOF DR", "", ""},
+      {"4844 E REZANOF DR", "4844 E REZANOF DR", "", ""},
+      {"123 1/2 North Main Street Apartment 4B", "123 1/2 N MAIN ST", "APT 4B", "4B"},
+      {"12 1/2 ELM ST", "12 1/2 ELM ST", "", ""},
+      {"1820E Larch Street", "1820E LARCH ST", "", ""},
+      {"1820-E LARCH ST", "1820E LARCH ST", "", ""},
+      {"12-14 Main St", "12-14 MAIN ST", "", ""},
+      {"2124 Second Street", "2124 2ND ST", "", ""},
+      {"2124 2ND ST", "2124 2ND ST", "", ""},
+      {"500 Main St NW", "500 MAIN ST NW", "", ""},
+      {"100 Oak Ave #12", "100 OAK AVE", "UNIT 12", "12"},
+      {"100 Oak Ave # 12", "100 OAK AVE", "UNIT 12", "12"},
+      {"100 OAK AVE UNIT 12", "100 OAK AVE", "UNIT 12", "12"},
+      {"100 OAK AVE STE 200", "100 OAK AVE", "STE 200", "200"},
+      {"100 Oak Avenue Suite 200", "100 OAK AVE", "STE 200", "200"},
+      {"100 OAK AVE 12", "100 OAK AVE", "UNIT 12", "12"},
+      {"100 OAK AVE REAR", "100 OAK AVE", "REAR", "REAR"},
+      {"77 W FRONT ST", "77 W FRONT ST", "", ""},
+      {"9 SPRING LOT RD", "9 SPRING LOT RD", "", ""},
+      {"55 LOT 5 LN LOT 7", "55 LOT 5 LN", "LOT 7", "7"},
+      {"21915 Chiniak Highway", "21915 CHINIAK HWY", "", ""},
+      {"4400 NC HWY 55", "4400 NC HWY 55", "", ""},
+      {"4400 HIGHWAY 55", "4400 HWY 55", "", ""},
+      {"10 EAST ST", "10 EAST ST", "", ""},
+      {"10 N", "10 N", "", ""},
+      {"  8  o'neil   ct ", "8 ONEIL CT", "", ""},
+      {"301 Mountain View Dr., Apt. 3", "301 MOUNTAIN VIEW DR", "APT 3", "3"},
+      {"15 CÔTÉ RD", "15 COTE RD", "", ""},
+  };
+  for (const Expected& c : cases) {
+    NormalizedAddress a = NormalizeAddress(c.line);
+    EXPECT_EQ(a.kind, AddressKind::kStreet) << c.line << ": " << a.problem;
+    EXPECT_EQ(BuildingMatchKey(a), c.match_key) << c.line;
+    EXPECT_EQ(a.unit, c.unit) << c.line;
+    EXPECT_EQ(a.unit_id, c.unit_id) << c.line;
+  }
+}
+
+TEST(NormalizeAddressTest, PartsAndKeys) {
+  NormalizedAddress a = NormalizeAddress("4844 East Rezanof Drive West Apt 2");
+  EXPECT_EQ(a.house_number, 4844);
+  EXPECT_EQ(a.predir, "E");
+  EXPECT_EQ(a.street_name, "REZANOF");
+  EXPECT_EQ(a.street_type, "DR");
+  EXPECT_EQ(a.postdir, "W");
+  EXPECT_EQ(StreetKey(a), "E REZANOF DR W");
+  EXPECT_EQ(BlockFaceKey(a), "E REZANOF DR W|48|0");
+  EXPECT_EQ(BlockFaceKey(NormalizeAddress("4851 E Rezanof Dr W")), "E REZANOF DR W|48|1");
+  // Both spellings of one apartment are the same door.
+  EXPECT_EQ(NormalizeAddress("9 Elm St Apt 3").unit_id, NormalizeAddress("9 ELM ST #3").unit_id);
+}
+
+TEST(NormalizeAddressTest, LinesWithoutADoorKeepTheirReason) {
+  struct NoDoor {
+    std::string line;
+    AddressKind kind;
+    std::string problem;
+  };
+  std::vector<NoDoor> cases = {
+      {"PO Box 55", AddressKind::kPoBox, "PO box"},
+      {"P.O. BOX 55", AddressKind::kPoBox, "PO box"},
+      {"P O Box 55", AddressKind::kPoBox, "PO box"},
+      {"Post Office Box 9", AddressKind::kPoBox, "PO box"},
+      {"BOX 12", AddressKind::kPoBox, "PO box"},
+      {"PO 55", AddressKind::kPoBox, "PO box"},
+      {"RR 2 Box 15", AddressKind::kRuralRoute, "rural route box"},
+      {"Rural Route 2", AddressKind::kRuralRoute, "rural route box"},
+      {"HC 1 BOX 5", AddressKind::kRuralRoute, "rural route box"},
+      {"RT 3 BOX 77", AddressKind::kRuralRoute, "rural route box"},
+      {"General Delivery", AddressKind::kUnparsed, "general delivery"},
+      {"", AddressKind::kUnparsed, "empty address"},
+      {"   ", AddressKind::kUnparsed, "empty address"},
+      {"MAIN ST", AddressKind::kUnparsed, "no house number"},
+      {"R13800 Pasagshak Road", AddressKind::kUnparsed, "no house number"},
+      {"1234567890 MAIN ST", AddressKind::kUnparsed, "no house number"},
+      {"123", AddressKind::kUnparsed, "no street name"},
+      {"123 #4", AddressKind::kUnparsed, "no street name"},
+  };
+  for (const NoDoor& c : cases) {
+    NormalizedAddress a = NormalizeAddress(c.line);
+    EXPECT_EQ(a.kind, c.kind) << c.line;
+    EXPECT_EQ(a.problem, c.problem) << c.line;
+    EXPECT_EQ(BuildingMatchKey(a), "") << c.line;
+  }
+}
+
+TEST(NormalizeAddressTest, NeverFailsOnArbitraryBytes) {
+  std::string junk;
+  for (int i = 0; i < 2000; ++i) {
+    junk.push_back(static_cast<char>((i * 131 + 7) % 256));
+    NormalizedAddress a = NormalizeAddress(junk);
+    EXPECT_EQ(a.kind == AddressKind::kStreet, a.problem.empty());
+  }
+}
+
 }  // namespace
 }  // namespace narwhal
