@@ -18,6 +18,10 @@ std::optional<ReadReplicaStatus> Store::ReadReplica() {
   return std::nullopt;
 }
 
+HouseholdStore* Store::Households() {
+  return nullptr;
+}
+
 namespace {
 thread_local ThreadReads thread_reads;
 }  // namespace

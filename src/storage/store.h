@@ -31,6 +31,8 @@
 
 namespace narwhal {
 
+class HouseholdStore;
+
 // Identifies one import run; assigned by BeginImport.
 using ImportId = int64_t;
 
@@ -355,6 +357,10 @@ class Store {
 
   // The read replica's state; nullopt for a store without one (the default).
   virtual std::optional<ReadReplicaStatus> ReadReplica();
+
+  // Buildings, doors and address points (household_store.h), kept beside the voters by
+  // the same backend; null for a store without them (the default).
+  virtual HouseholdStore* Households();
 
   // --- volunteers, credentials and access -------------------------------------------
   // kInvalidArgument for an empty name. The new user has no login code yet.

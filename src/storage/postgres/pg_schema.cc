@@ -459,10 +459,60 @@ BEGIN
 END $$;
 )sql";
 
-constexpr std::array<Migration, 3> kMigrations = {{
+// Version 4: households (storage/household_store.h), as SQLite's version 7.
+constexpr std::string_view kSchemaV4 = R"sql(
+CREATE TABLE buildings(
+  building_key text COLLATE "C" PRIMARY KEY,
+  county text COLLATE "C" NOT NULL,
+  city text COLLATE "C" NOT NULL,
+  zip text COLLATE "C" NOT NULL,
+  match_key text COLLATE "C" NOT NULL,
+  street_key text COLLATE "C" NOT NULL,
+  block_face text COLLATE "C" NOT NULL,
+  house_number bigint NOT NULL,
+  house_suffix text COLLATE "C" NOT NULL
+);
+CREATE INDEX buildings_match ON buildings(match_key);
+CREATE TABLE doors(
+  door_key text COLLATE "C" PRIMARY KEY,
+  building_key text COLLATE "C" NOT NULL,
+  unit text COLLATE "C" NOT NULL
+);
+CREATE TABLE residences(
+  voter_id text COLLATE "C" PRIMARY KEY,
+  door_key text COLLATE "C" NOT NULL,
+  building_key text COLLATE "C" NOT NULL,
+  problem text COLLATE "C" NOT NULL,
+  street_line text COLLATE "C" NOT NULL
+);
+CREATE INDEX residences_door ON residences(door_key);
+CREATE TABLE address_points(
+  source text COLLATE "C" NOT NULL,
+  line bigint NOT NULL,
+  match_key text COLLATE "C" NOT NULL,
+  unit text COLLATE "C" NOT NULL,
+  postcode text COLLATE "C" NOT NULL,
+  lon double precision NOT NULL,
+  lat double precision NOT NULL,
+  PRIMARY KEY(source, line)
+);
+CREATE INDEX address_points_key ON address_points(match_key);
+CREATE TABLE address_sites(
+  match_key text COLLATE "C" PRIMARY KEY,
+  postcode text COLLATE "C" NOT NULL,
+  lon double precision NOT NULL,
+  lat double precision NOT NULL,
+  points bigint NOT NULL,
+  spread_m double precision NOT NULL,
+  ambiguous integer NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 4> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
+    {4, kSchemaV4},
 }};
 
 // The voter indexes a bulk load into an empty store drops and builds once at its end

@@ -23,12 +23,13 @@
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/postgres_store.h"
 #include "storage/postgres/read_replica.h"
+#include "storage/household_store.h"
 #include "storage/store.h"
 #include "storage/strike_combiner.h"
 
 namespace narwhal::postgres {
 
-class PostgresStore final : public Store {
+class PostgresStore final : public Store, public HouseholdStore {
  public:
   // One RecordStrikes call records at most this many strikes: the feed numbers the
   // events of one transaction in 16 bits.
@@ -87,6 +88,15 @@ class PostgresStore final : public Store {
                                                 int limit) override;
   Result<std::vector<GotvEntry>> GotvList(const std::string& election,
                                           const PrecinctKey& precinct) override;
+
+  // Households (postgres_store_households.cc).
+  HouseholdStore* Households() override;
+  Result<ResidenceCounts> UpsertResidences(std::span<const VoterResidence> residences) override;
+  Status BeginAddressPoints(const std::string& source) override;
+  Status AppendAddressPoints(const std::string& source,
+                             std::span<const AddressPoint> points) override;
+  Result<AddressSitesSummary> FinishAddressPoints() override;
+  Result<HouseholdSummary> SummarizeHouseholds(const HouseholdQuery& query) override;
 
  private:
   // kStandbyRead: a read that decides no write, which the read replica serves when it

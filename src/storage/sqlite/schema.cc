@@ -236,13 +236,66 @@ CREATE TABLE turnout(
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations = {{
+// Version 7: households. A building per house number on a street in a town, a door per
+// unit in it, each voter's residence (at a door, or kept with the reason it has none),
+// and the address points that give buildings coordinates, grouped into sites by their
+// match key (storage/household_store.h).
+constexpr std::string_view kSchemaV7 = R"sql(
+CREATE TABLE buildings(
+  building_key TEXT PRIMARY KEY,
+  county TEXT NOT NULL,
+  city TEXT NOT NULL,
+  zip TEXT NOT NULL,
+  match_key TEXT NOT NULL,
+  street_key TEXT NOT NULL,
+  block_face TEXT NOT NULL,
+  house_number INTEGER NOT NULL,
+  house_suffix TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX buildings_match ON buildings(match_key);
+CREATE TABLE doors(
+  door_key TEXT PRIMARY KEY,
+  building_key TEXT NOT NULL,
+  unit TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE residences(
+  voter_id TEXT PRIMARY KEY,
+  door_key TEXT NOT NULL,
+  building_key TEXT NOT NULL,
+  problem TEXT NOT NULL,
+  street_line TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX residences_door ON residences(door_key);
+CREATE TABLE address_points(
+  source TEXT NOT NULL,
+  line INTEGER NOT NULL,
+  match_key TEXT NOT NULL,
+  unit TEXT NOT NULL,
+  postcode TEXT NOT NULL,
+  lon REAL NOT NULL,
+  lat REAL NOT NULL,
+  PRIMARY KEY(source, line)
+) WITHOUT ROWID;
+CREATE INDEX address_points_key ON address_points(match_key);
+CREATE TABLE address_sites(
+  match_key TEXT PRIMARY KEY,
+  postcode TEXT NOT NULL,
+  lon REAL NOT NULL,
+  lat REAL NOT NULL,
+  points INTEGER NOT NULL,
+  spread_m REAL NOT NULL,
+  ambiguous INTEGER NOT NULL
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
     {4, kSchemaV4},
     {5, kSchemaV5},
     {6, kSchemaV6},
+    {7, kSchemaV7},
 }};
 
 // Name search walks voters_name ("first last" searches voters_first) in order; precinct lists and

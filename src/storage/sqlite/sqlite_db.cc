@@ -49,6 +49,10 @@ void Statement::BindInt64(int index, int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
 }
 
+void Statement::BindDouble(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+}
+
 void Statement::BindBlob(int index, std::string_view bytes) {
   // A zero-length blob, not NULL, when empty.
   sqlite3_bind_blob(stmt_, index, bytes.empty() ? "" : bytes.data(), static_cast<int>(bytes.size()),

@@ -42,6 +42,7 @@ class Statement {
   // alive until the statement is reset (the scoped handle's lifetime).
   void BindText(int index, std::string_view text);
   void BindInt64(int index, int64_t value);
+  void BindDouble(int index, double value);
   void BindNull(int index);
   // Binds bytes as a BLOB; like BindText, the caller keeps them alive until Reset.
   void BindBlob(int index, std::string_view bytes);

@@ -21,6 +21,7 @@
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/write_queue.h"
+#include "storage/household_store.h"
 #include "storage/store.h"
 
 namespace narwhal::sqlite {
@@ -47,7 +48,7 @@ inline TimePoint FromMillis(int64_t ms) {
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(ms)));
 }
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public HouseholdStore {
  public:
   static Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
   ~SqliteStore() override;
@@ -98,6 +99,15 @@ class SqliteStore final : public Store {
                                                 int limit) override;
   Result<std::vector<GotvEntry>> GotvList(const std::string& election,
                                           const PrecinctKey& precinct) override;
+
+  // Households: buildings, doors, residences, address points (sqlite_store_households.cc).
+  HouseholdStore* Households() override;
+  Result<ResidenceCounts> UpsertResidences(std::span<const VoterResidence> residences) override;
+  Status BeginAddressPoints(const std::string& source) override;
+  Status AppendAddressPoints(const std::string& source,
+                             std::span<const AddressPoint> points) override;
+  Result<AddressSitesSummary> FinishAddressPoints() override;
+  Result<HouseholdSummary> SummarizeHouseholds(const HouseholdQuery& query) override;
 
   // Group-commit counters of the writer.
   WriteQueueStats write_stats() { return writer_->stats(); }
