@@ -148,7 +148,18 @@ int RunDemo(const DemoArgs& args) {
   }
   std::string voter_path = (fs::path(dir) / "demo_ncvoter.txt").string();
   std::string history_path = (fs::path(dir) / "demo_ncvhis.txt").string();
-  auto files = WriteDemoFiles(args.demo, voter_path, history_path);
+  DemoOptions options = args.demo;
+  if (!args.addresses_path.empty()) {
+    Result<int64_t> read = ReadOpenAddresses(args.addresses_path, [&](const AddressPointRow& row) {
+      if (row.reason.empty()) options.addresses.push_back({row.number_and_street, row.lat});
+      return Status::Ok();
+    });
+    if (!read.ok()) {
+      fmt::print(stderr, "narwhal demo: {}\n", read.status().message());
+      return kExitBadInput;
+    }
+  }
+  auto files = WriteDemoFiles(options, voter_path, history_path);
   if (!files.ok()) {
     fmt::print(stderr, "narwhal demo: {}\n", files.status().message());
     return kExitFailure;
@@ -168,6 +179,14 @@ int RunDemo(const DemoArgs& args) {
   history.import.path = history_path;
   rc = RunImportVoters(history);
   if (rc != kExitOk) return rc;
+  if (!args.addresses_path.empty()) {
+    ImportAddressesArgs points;
+    points.common = args.common;
+    points.options.path = args.addresses_path;
+    points.options.rejects_path = (fs::path(dir) / "addresses.rejects.tsv").string();
+    rc = RunImportAddresses(points);
+    if (rc != kExitOk) return rc;
+  }
   // Someone has to be able to log in to the demo: an admin, user 1, with a fresh code.
   UsersAddArgs admin;
   admin.common = args.common;

@@ -13,6 +13,7 @@
 
 #include "demo/generator.h"
 #include "http/server.h"
+#include "import/address_points.h"
 #include "import/importer.h"
 #include "storage/store.h"
 
@@ -76,6 +77,9 @@ struct DemoArgs {
   DemoOptions demo;
   // When set, only write the generated files into this directory (no import).
   std::string files_only_dir;
+  // An OpenAddresses file: households are placed at its addresses (DemoOptions::
+  // addresses) and, after the voters, its points are imported for their coordinates.
+  std::string addresses_path;
   bool force = false;  // replace an existing demo database
 };
 int RunDemo(const DemoArgs& args);
@@ -127,6 +131,28 @@ struct UserIdArgs {
 int RunUsersReissue(const UserIdArgs& args);
 // Ends every session of a user (a lost phone); her code, if unused, still works.
 int RunUsersRevoke(const UserIdArgs& args);
+
+// --- households and address points (docs/field.md) -------------------------------------
+
+struct ImportAddressesArgs {
+  CommonArgs common;
+  AddressPointOptions options;
+};
+// Loads an address-point file (import/address_points.h) and prints the match report: the
+// points, the sites, and how many buildings of the voter file they gave coordinates
+// (matched, ambiguous, unmatched), then one JSON line. kExitBadInput for a file that is
+// not the format.
+int RunImportAddresses(const ImportAddressesArgs& args);
+
+struct HouseholdsArgs {
+  CommonArgs common;
+  std::string county;  // empty: every county
+  int limit = 20;      // rows of each sample list
+  bool json = false;   // the whole summary as one JSON object instead of text
+};
+// Prints the household summary: voters placed at doors, buildings and doors, the
+// addresses without a door by reason with examples, and the coordinate match.
+int RunHouseholds(const HouseholdsArgs& args);
 
 // --- election day (docs/election-day.md) -------------------------------------------------
 

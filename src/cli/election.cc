@@ -17,6 +17,7 @@
 #include "http/params.h"
 #include "import/csv_reader.h"
 #include "import/formats.h"
+#include "import/rejects_file.h"
 
 namespace narwhal {
 namespace {
@@ -24,39 +25,6 @@ namespace {
 namespace json = boost::json;
 
 constexpr size_t kBatch = 500;
-
-// Bad rows of an election-day import, one TSV line each (line, column, reason, raw row),
-// written only when there is one.
-class RejectsTsv {
- public:
-  explicit RejectsTsv(std::string path) : path_(std::move(path)) {}
-
-  Status Add(int64_t line, std::string_view column, std::string_view reason, std::string_view raw) {
-    if (!out_.is_open()) {
-      out_.open(path_, std::ios::binary | std::ios::trunc);
-      if (!out_) return Unavailable("cannot write the rejects file " + path_);
-      out_ << "line\tcolumn\treason\trecord\n";
-    }
-    out_ << line << '\t' << Clean(column) << '\t' << Clean(reason) << '\t' << Clean(raw) << '\n';
-    ++count_;
-    return out_ ? Status::Ok() : Unavailable("cannot write the rejects file " + path_);
-  }
-  int64_t count() const { return count_; }
-  std::string path() const { return count_ > 0 ? path_ : std::string(); }
-
- private:
-  static std::string Clean(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) {
-      if (c == '\t' || c == '\n' || c == '\r') c = ' ';
-    }
-    return out;
-  }
-
-  const std::string path_;
-  std::ofstream out_;
-  int64_t count_ = 0;
-};
 
 bool IsKeyChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -122,7 +90,7 @@ int RunImportStrikes(const ImportStrikesArgs& args) {
   auto store = OpenFor(args.common, kCommand);
   if (!store.ok()) return kExitUnavailable;
 
-  RejectsTsv rejects(args.rejects_path.empty() ? args.path + ".rejects.tsv" : args.rejects_path);
+  RejectsFile rejects(args.rejects_path.empty() ? args.path + ".rejects.tsv" : args.rejects_path);
   SystemClock clock;
   int64_t rows = 0, matching = 0, duplicates = 0;
   int64_t struck = 0, already_struck = 0, replayed = 0, unknown = 0;
@@ -197,7 +165,7 @@ int RunImportStrikes(const ImportStrikesArgs& args) {
                                                   {"replayed", replayed},
                                                   {"unknown", unknown},
                                                   {"rejected", rejects.count()},
-                                                  {"rejects_path", rejects.path()}}));
+                                                  {"rejects_path", rejects.written_path()}}));
   return kExitOk;
 }
 
@@ -225,7 +193,7 @@ int RunImportScores(const ImportScoresArgs& args) {
   auto store = OpenFor(args.common, kCommand);
   if (!store.ok()) return kExitUnavailable;
 
-  RejectsTsv rejects(args.rejects_path.empty() ? args.path + ".rejects.tsv" : args.rejects_path);
+  RejectsFile rejects(args.rejects_path.empty() ? args.path + ".rejects.tsv" : args.rejects_path);
   int64_t rows = 0, stored = 0;
   std::vector<VoterScore> batch;
   auto flush = [&]() -> Status {
@@ -298,7 +266,7 @@ int RunImportScores(const ImportScoresArgs& args) {
                                                   {"stored", stored},
                                                   {"unknown", accepted - stored},
                                                   {"rejected", rejects.count()},
-                                                  {"rejects_path", rejects.path()}}));
+                                                  {"rejects_path", rejects.written_path()}}));
   return kExitOk;
 }
 

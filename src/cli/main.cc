@@ -140,6 +140,28 @@ int Main(int argc, char** argv) {
                          "where bad rows go (default FILE.rejects.tsv)");
   scores_cmd->add_option("file", import_scores.path, "the CSV to read")->required();
 
+  ImportAddressesArgs import_addresses;
+  CLI::App* addresses_cmd = import_cmd->add_subcommand(
+      "addresses", "address points (OpenAddresses CSV) that give buildings coordinates");
+  AddDataOption(*addresses_cmd, import_addresses.common);
+  addresses_cmd->add_option("--format", import_addresses.options.format, "openaddresses")
+      ->capture_default_str();
+  addresses_cmd->add_option("--source", import_addresses.options.source,
+                            "the name its points are kept under (default: the file's name)");
+  addresses_cmd->add_option("--rejects", import_addresses.options.rejects_path,
+                            "where bad rows go (default FILE.rejects.tsv)");
+  addresses_cmd->add_option("file", import_addresses.options.path, "the file to read")->required();
+
+  HouseholdsArgs households;
+  CLI::App* households_cmd = app.add_subcommand(
+      "households", "buildings, doors, addresses without a door, and the coordinate match");
+  AddDataOption(*households_cmd, households.common);
+  households_cmd->add_option("--county", households.county, "one county's code");
+  households_cmd->add_option("--limit", households.limit, "rows of each example list")
+      ->check(CLI::Range(0, 100000))
+      ->capture_default_str();
+  households_cmd->add_flag("--json", households.json, "one JSON object instead of text");
+
   DemoArgs demo;
   CLI::App* demo_cmd = app.add_subcommand("demo", "generate a synthetic NC county and import it");
   AddDataOption(*demo_cmd, demo.common);
@@ -156,6 +178,8 @@ int Main(int argc, char** argv) {
   demo_cmd->add_option("--files-only", demo.files_only_dir,
                        "only write the NC-layout files into this directory");
   demo_cmd->add_flag("--force", demo.force, "replace an existing database in --data");
+  demo_cmd->add_option("--addresses", demo.addresses_path,
+                       "an OpenAddresses file: households live at its addresses");
 
   CLI::App* users_cmd = app.add_subcommand("users", "volunteers, staff and their login codes");
   users_cmd->require_subcommand(1);
@@ -298,6 +322,8 @@ int Main(int argc, char** argv) {
     return RunImportStrikes(import_strikes);
   }
   if (*scores_cmd) return RunImportScores(import_scores);
+  if (*addresses_cmd) return RunImportAddresses(import_addresses);
+  if (*households_cmd) return RunHouseholds(households);
   if (*demo_cmd) return RunDemo(demo);
   if (*add_cmd) return RunUsersAdd(users_add);
   if (*users_import_cmd) return RunUsersImport(users_import);

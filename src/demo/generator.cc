@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/text.h"
 #include "demo/names.h"
 
 namespace narwhal {
@@ -536,6 +537,8 @@ class County {
     return it == precincts_.end() ? precincts_.back() : *it;
   }
 
+  const Precinct& PrecinctAt(size_t i) const { return precincts_[i]; }
+
   Street& PickStreet(const Precinct& p, Random& rng) {
     return streets_[p.first_street + rng.Below(p.street_count)];
   }
@@ -594,6 +597,7 @@ class Generator {
   }
 
   Result<DemoFiles> Run() {
+    PrepareRealAddresses();
     for (std::string_view name : kVoterColumns) voters_.Field(name);
     NARWHAL_RETURN_IF_ERROR(voters_.EndRow());
     if (history_) {
@@ -607,6 +611,74 @@ class Generator {
   }
 
  private:
+  // The real addresses in a seeded order, each with its precinct (a band of latitude).
+  void PrepareRealAddresses() {
+    const std::vector<DemoAddress>& all = options_.addresses;
+    if (all.empty()) return;
+    std::vector<size_t> by_lat(all.size());
+    for (size_t i = 0; i < by_lat.size(); ++i) by_lat[i] = i;
+    std::stable_sort(by_lat.begin(), by_lat.end(),
+                     [&](size_t a, size_t b) { return all[a].lat < all[b].lat; });
+    std::vector<size_t> precinct_of(all.size());
+    const size_t precincts = static_cast<size_t>(options_.precincts);
+    for (size_t rank = 0; rank < by_lat.size(); ++rank) {
+      precinct_of[by_lat[rank]] = rank * precincts / by_lat.size();
+    }
+    for (size_t i = 0; i < all.size(); ++i)
+      addresses_.push_back({all[i].street_line, precinct_of[i]});
+    for (size_t i = addresses_.size(); i > 1; --i) {
+      std::swap(addresses_[i - 1], addresses_[rng_.Below(i)]);
+    }
+  }
+
+  // Writes the next real address into address_ as a voter file would; returns its precinct.
+  const Precinct& PlaceAtRealAddress() {
+    const size_t round = next_address_ / addresses_.size();
+    const RealAddress& a = addresses_[next_address_ % addresses_.size()];
+    ++next_address_;
+    address_.clear();
+    if (rng_.Chance(0.005)) {
+      fmt::format_to(std::back_inserter(address_), "PO BOX {}", rng_.Between(1, 9999));
+      return county_.PrecinctAt(a.precinct);
+    }
+    std::string line = FoldForSearch(a.street_line);
+    std::vector<std::string_view> words = SplitWords(line);
+    // Most files abbreviate the street type and the direction, as USPS does.
+    const bool abbreviate = rng_.Chance(0.6);
+    const bool typo = rng_.Chance(0.01) && words.size() > 2;
+    for (size_t w = 0; w < words.size(); ++w) {
+      std::string_view word = words[w];
+      // "EAST ST" is a street named East: only a direction before a name is shortened.
+      if (abbreviate) word = Abbreviation(word, w == 1 && words.size() > 3, w + 1 == words.size());
+      if (!address_.empty()) address_.push_back(' ');
+      if (typo && w == 1 && word.size() > 3) {
+        address_.append(word.substr(0, 1)).append(word.substr(2));  // a letter dropped
+      } else {
+        address_.append(word);
+      }
+    }
+    // Later rounds fill apartments; a few buildings have them from the start.
+    if (round > 0) {
+      fmt::format_to(std::back_inserter(address_), " APT {}", round + 1);
+    } else if (rng_.Chance(0.05)) {
+      fmt::format_to(std::back_inserter(address_), " APT {}", rng_.Between(1, 12));
+    }
+    return county_.PrecinctAt(a.precinct);
+  }
+
+  static std::string_view Abbreviation(std::string_view word, bool first_after_number, bool last) {
+    static constexpr std::pair<std::string_view, std::string_view> kTypes[] = {
+        {"DRIVE", "DR"}, {"STREET", "ST"},  {"ROAD", "RD"},  {"AVENUE", "AVE"},
+        {"LANE", "LN"},  {"CIRCLE", "CIR"}, {"COURT", "CT"}, {"HIGHWAY", "HWY"}};
+    static constexpr std::pair<std::string_view, std::string_view> kDirs[] = {
+        {"EAST", "E"}, {"WEST", "W"}, {"NORTH", "N"}, {"SOUTH", "S"}};
+    using Words = std::span<const std::pair<std::string_view, std::string_view>>;
+    for (const auto& [full, abbr] : last ? Words(kTypes) : Words(kDirs)) {
+      if ((last || first_after_number) && word == full) return abbr;
+    }
+    return word;
+  }
+
   Status WriteHousehold() {
     Precinct& precinct = county_.PickPrecinct(rng_);
     Street& street = county_.PickStreet(precinct, rng_);
@@ -617,13 +689,15 @@ class Generator {
     fmt::format_to(std::back_inserter(address_), "{} {}", number, street.name);
     if (rng_.Chance(0.07))
       fmt::format_to(std::back_inserter(address_), " APT {}", rng_.Between(1, 24));
+    const Precinct* at = &precinct;
+    if (!addresses_.empty()) at = &PlaceAtRealAddress();
 
     for (size_t c = kFirstPrecinctColumn; c < kColumnCount; ++c) {
-      fields_[c] = precinct.columns[c - kFirstPrecinctColumn];
+      fields_[c] = at->columns[c - kFirstPrecinctColumn];
     }
     fields_[kResStreet] = address_;
-    fields_[kResCity] = precinct.town->name;
-    fields_[kZipCode] = precinct.zip;
+    fields_[kResCity] = addresses_.empty() ? std::string(at->town->name) : options_.city;
+    fields_[kZipCode] = addresses_.empty() ? at->zip : options_.zip;
 
     static constexpr double kSizeWeights[] = {0.28, 0.35, 0.16, 0.14, 0.07};
     int size = 1;
@@ -842,6 +916,12 @@ class Generator {
   // The row being built, reused so that steady state allocates nothing.
   std::array<std::string, kColumnCount> fields_;
   std::string address_;
+  struct RealAddress {
+    std::string street_line;
+    size_t precinct = 0;
+  };
+  std::vector<RealAddress> addresses_;  // options_.addresses, shuffled, with precincts
+  size_t next_address_ = 0;
   std::string household_phone_;
   DemoFiles files_;
 };

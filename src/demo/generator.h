@@ -14,10 +14,18 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "base/status.h"
 
 namespace narwhal {
+
+// A real address to place households at ("1400 Abercrombie Drive"), with its latitude,
+// which orders the addresses into precincts (bands from south to north).
+struct DemoAddress {
+  std::string street_line;
+  double lat = 0;
+};
 
 struct DemoOptions {
   int64_t voters = 40000;  // data rows in the voter file, 0 .. 26,000,000
@@ -31,6 +39,14 @@ struct DemoOptions {
   // Past elections in the history file, newest first from 11/05/2024; at most 16 are
   // known (back to 2012), more count as 16. 0 writes a history file with a header only.
   int elections = 6;
+  // When not empty, households live at these addresses instead of generated streets: each
+  // address takes one household, then the next round adds apartments (APT 2, 3, ...).
+  // Street lines are written as voter files write them: upper case, mostly abbreviated
+  // ("1400 ABERCROMBIE DR"), a few with a typo in the street (an address no point file
+  // matches) and a few PO boxes (no door). Precincts are bands of latitude.
+  std::vector<DemoAddress> addresses;
+  std::string city = "KODIAK";  // with `addresses`: their town and ZIP
+  std::string zip = "99615";
 };
 
 struct DemoFiles {

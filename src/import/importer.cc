@@ -20,6 +20,7 @@
 #include "import/bounded_queue.h"
 #include "import/csv_reader.h"
 #include "import/formats.h"
+#include "import/rejects_file.h"
 
 namespace narwhal {
 namespace {
@@ -40,6 +41,7 @@ struct MappedBatch {
   std::vector<Voter> voters;  // [0, voter_count) are filled; reused between batches
   size_t voter_count = 0;
   std::unique_ptr<PreparedVoters> prepared;  // the store's work on voters, done here
+  std::vector<VoterResidence> residences;    // their doors, when the store keeps households
   std::vector<VoteHistoryEntry> history;     // ncvhis rows, or Ohio election columns
   std::vector<Reject> rejects;
   int64_t rows = 0;        // data records read into this batch, rejects included
@@ -49,6 +51,7 @@ struct MappedBatch {
   void Clear() {
     voter_count = 0;
     prepared.reset();
+    residences.clear();
     history.clear();
     rejects.clear();
     rows = 0;
@@ -193,6 +196,11 @@ class DecodeThread {
     if (batch.voter_count == 0) return;
     batch.prepared =
         store_.PrepareVoters(std::span<const Voter>(batch.voters.data(), batch.voter_count));
+    if (store_.Households() != nullptr) {
+      for (size_t i = 0; i < batch.voter_count; ++i) {
+        batch.residences.push_back(ResidenceOf(batch.voters[i]));
+      }
+    }
   }
 
   void ResetBatch(MappedBatch& batch) {
@@ -286,66 +294,6 @@ class DecodeThread {
   std::thread thread_;  // runs Run(); joined by Finish()
 };
 
-// "\t", "\n", "\r" and "\\" escaped, Latin-1 bytes converted, so one reject is one line.
-std::string EscapeTsv(std::string_view text) {
-  std::string utf8;
-  if (!IsValidUtf8(text)) {
-    AppendLatin1AsUtf8(text, utf8);
-    text = utf8;
-  }
-  std::string out;
-  out.reserve(text.size() + 8);
-  for (char c : text) {
-    switch (c) {
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\\': out += "\\\\"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-// The rejects file, created on the first reject.
-class RejectsFile {
- public:
-  explicit RejectsFile(std::string path) : path_(std::move(path)) {}
-
-  Status Add(int64_t line, std::string_view column, std::string_view reason,
-             std::string_view record) {
-    if (!out_.is_open()) {
-      out_.open(path_, std::ios::binary | std::ios::trunc);
-      if (!out_) return Unavailable("cannot create rejects file '" + path_ + "'");
-      out_ << "line\tcolumn\treason\trecord\n";
-    }
-    out_ << line << '\t' << EscapeTsv(column) << '\t' << EscapeTsv(reason) << '\t'
-         << EscapeTsv(record) << '\n';
-    ++count_;
-    return Status::Ok();
-  }
-
-  Status Close() {
-    if (!out_.is_open()) {
-      // A rejects file left by an earlier run of the same file would now mislead.
-      std::error_code ec;
-      std::filesystem::remove(path_, ec);
-      return Status::Ok();
-    }
-    out_.close();
-    if (!out_) return Unavailable("cannot write rejects file '" + path_ + "'");
-    return Status::Ok();
-  }
-
-  int64_t count() const { return count_; }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-  std::ofstream out_;
-  int64_t count_ = 0;
-};
-
 }  // namespace
 
 Result<VoterFormat> ParseVoterFormat(std::string_view name) {
@@ -382,6 +330,8 @@ std::string ImportSummary::ToJson() const {
   o["restored"] = voters.restored;
   o["removed"] = removed;
   o["history_rows"] = history_rows;
+  o["placed_at_doors"] = residences.placed;
+  o["without_door"] = residences.unplaced;
   // Whole milliseconds: Boost.JSON would print a double as "5E-2".
   o["milliseconds"] = static_cast<int64_t>(std::llround(seconds * 1000));
   o["rejects_path"] = rejects_path;
@@ -457,6 +407,14 @@ Result<ImportSummary> RunImport(Store& store, const ImportOptions& options,
       if (!counts.ok()) return counts.status().WithContext("storing voters");
       summary.voters += *counts;
       summary.imported += static_cast<int64_t>(batch.voter_count);
+    }
+    if (!batch.residences.empty()) {
+      // After the voters' commit: a crash in between leaves voters whose doors the next
+      // import (or re-import) of the file writes.
+      auto placed = store.Households()->UpsertResidences(batch.residences);
+      if (!placed.ok()) return placed.status().WithContext("storing households");
+      summary.residences.placed += placed->placed;
+      summary.residences.unplaced += placed->unplaced;
     }
     if (!batch.history.empty()) {
       auto stored = store.UpsertHistory(import, batch.history);

@@ -19,6 +19,7 @@
 #include <string_view>
 
 #include "base/status.h"
+#include "storage/household_store.h"
 #include "storage/store.h"
 
 namespace narwhal {
@@ -67,12 +68,13 @@ class ProgressSink {
 
 struct ImportSummary {
   std::string format;
-  int64_t rows = 0;          // data records read (header excluded)
-  int64_t imported = 0;      // records stored
-  int64_t rejected = 0;      // records written to the rejects file
-  UpsertCounts voters;       // added / changed / moved / unchanged / restored
-  int64_t removed = 0;       // marked removed by a full refresh
-  int64_t history_rows = 0;  // vote-history rows stored (ncvhis, ohio)
+  int64_t rows = 0;            // data records read (header excluded)
+  int64_t imported = 0;        // records stored
+  int64_t rejected = 0;        // records written to the rejects file
+  UpsertCounts voters;         // added / changed / moved / unchanged / restored
+  int64_t removed = 0;         // marked removed by a full refresh
+  int64_t history_rows = 0;    // vote-history rows stored (ncvhis, ohio)
+  ResidenceCounts residences;  // voters placed at a door, and kept without one (a PO box)
   double seconds = 0;
   std::string rejects_path;  // empty when nothing was rejected
 

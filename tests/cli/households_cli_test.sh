@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Households as a data team sees them, on real address points (Kodiak Island Borough,
+# OpenAddresses, 4,473 points):
+#  1. `demo --addresses` places a generated voter file at those addresses and imports the
+#     points: nearly every voter is at a door with coordinates; PO boxes are listed, the
+#     few typo'd streets are unmatched, the points without a street are rejected by line.
+#  2. Importing the points again replaces them (no doubling); a file that is not
+#     OpenAddresses fails with exit 3 and changes nothing; a bad coordinate is a reject.
+#  3. Re-importing the voter file changes no household.
+#   households_cli_test.sh NARWHAL_BINARY SHARED_DATA_DIR
+set -uo pipefail
+bin=$1
+points="$2/addresses/kodiak_island_borough.csv"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fails=0
+checks=0
+
+check() {  # check DESCRIPTION COMMAND...
+  local what=$1
+  shift
+  checks=$((checks + 1))
+  if "$@"; then
+    echo "ok: $what"
+  else
+    echo "FAIL: $what"
+    fails=$((fails + 1))
+  fi
+}
+
+json_field() {  # json_field NAME < JSON: the first value of "NAME" (string or number)
+  grep -o "\"$1\":\(\"[^\"]*\"\|[0-9-]*\)" | head -1 | sed -e "s/^\"$1\"://" -e 's/^"//' -e 's/"$//'
+}
+
+d="$work/data"
+"$bin" demo --data "$d" --voters 12000 --precincts 6 --addresses "$points" \
+  >"$work/demo.out" 2>"$work/demo.err"
+check "demo --addresses exits 0" test $? -eq 0
+grep '"stored"' "$work/demo.out" >"$work/points.json"
+cat "$work/points.json"
+check "4,451 points loaded" test "$(json_field stored <"$work/points.json")" = 4451
+check "22 points rejected (no street, no number)" \
+  test "$(json_field rejected <"$work/points.json")" = 22
+check "the rejects name the line and reason" \
+  grep -q $'^2699\tNUMBER\tno house number\t' "$d/addresses.rejects.tsv"
+
+"$bin" households --data "$d" --json >"$work/h.json"
+check "households exits 0" test $? -eq 0
+voters=$(json_field voters <"$work/h.json")
+placed=$(json_field placed <"$work/h.json")
+with_xy=$(json_field voters_with_coordinates <"$work/h.json")
+buildings=$(json_field buildings <"$work/h.json")
+multi=$(json_field multi_door_buildings <"$work/h.json")
+unmatched=$(json_field buildings_unmatched <"$work/h.json")
+echo "voters=$voters placed=$placed with_coordinates=$with_xy buildings=$buildings multi=$multi unmatched=$unmatched"
+check "over 99% of voters at a door" test $((placed * 100)) -ge $((voters * 99))
+check "over 97% of voters have coordinates" test $((with_xy * 100)) -ge $((voters * 97))
+check "apartment buildings have several doors" test "$multi" -gt 0
+check "typo'd streets stay unmatched" test "$unmatched" -gt 0
+check "PO boxes are reported with their reason" grep -q '"PO box":[1-9]' "$work/h.json"
+check "every voter is placed or has a reason" \
+  test "$placed" -lt "$voters" -a "$(grep -o '"PO box":[0-9]*' "$work/h.json" | cut -d: -f2)" = $((voters - placed))
+
+"$bin" households --data "$d" --limit 3 >"$work/h.txt"
+check "the text report lists unmatched buildings" grep -q '^unmatched buildings' "$work/h.txt"
+check "the text report shows the match" grep -q '^buildings with coordinates: ' "$work/h.txt"
+
+"$bin" import addresses --data "$d" --format openaddresses "$points" >"$work/again.json" 2>/dev/null
+check "import addresses again exits 0" test $? -eq 0
+check "a second load replaces the source's points" \
+  test "$(json_field points <"$work/again.json")" = 4451
+check "the match is the same" \
+  test "$(json_field voters_with_coordinates <"$work/again.json")" = "$with_xy"
+
+"$bin" import addresses --data "$d" --format openaddresses "$d/demo_ncvoter.txt" 2>"$work/wrong.err" >/dev/null
+check "a voter file named as openaddresses exits 3" test $? -eq 3
+check "and says what is missing" grep -q 'LON, LAT, NUMBER' "$work/wrong.err"
+"$bin" import addresses --data "$d" --format geojson "$points" 2>/dev/null >/dev/null
+check "an unknown format exits 3" test $? -eq 3
+"$bin" households --data "$d" --json >"$work/h2.json"
+check "nothing changed" test "$(json_field voters_with_coordinates <"$work/h2.json")" = "$with_xy"
+
+printf 'LON,LAT,NUMBER,STREET\n-152.40,57.79,99,Nowhere Road\n-152.40,north,98,Nowhere Road\n' \
+  >"$work/extra.csv"
+"$bin" import addresses --data "$d" "$work/extra.csv" >"$work/extra.json" 2>/dev/null
+check "a second source loads beside the first" \
+  test "$(json_field points <"$work/extra.json")" = 4452
+check "its bad latitude is rejected" grep -q $'^3\tLAT\tis not a latitude' "$work/extra.csv.rejects.tsv"
+
+"$bin" import voters --data "$d" --quiet --format ncsbe "$d/demo_ncvoter.txt" >"$work/re.json" 2>/dev/null
+check "re-import of the voter file exits 0" test $? -eq 0
+"$bin" households --data "$d" --json >"$work/h3.json"
+check "re-import changes no household" \
+  test "$(json_field placed <"$work/h3.json"),$(json_field buildings <"$work/h3.json")" = "$placed,$buildings"
+
+echo "$((checks - fails)) of $checks checks passed"
+[ "$fails" -eq 0 ]
