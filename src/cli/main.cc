@@ -119,6 +119,9 @@ int Main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   voters_cmd->add_flag("--quiet", import.quiet, "no progress line");
+  bool no_households = false;
+  voters_cmd->add_flag("--no-households", no_households,
+                       "do not place voters at their doors (docs/field.md)");
 
   ImportStrikesArgs import_strikes;
   std::string strikes_format = "ncvhis";
@@ -300,6 +303,7 @@ int Main(int argc, char** argv) {
       return kExitUsage;
     }
     import.import.format = *parsed;
+    import.import.households = !no_households;
     if (encoding == "auto") {
       import.import.encoding = Encoding::kAuto;
     } else if (encoding == "utf-8" || encoding == "utf8") {

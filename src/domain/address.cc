@@ -169,17 +169,17 @@ struct UnitWord {
   bool needs_id;
 };
 constexpr UnitWord kUnitDesignators[] = {
-    {"APARTMENT", "APT", true}, {"APT", "APT", true},     {"UNIT", "UNIT", true},
-    {"SUITE", "STE", true},     {"STE", "STE", true},     {"BUILDING", "BLDG", true},
-    {"BLDG", "BLDG", true},     {"FLOOR", "FL", true},    {"FL", "FL", true},
-    {"ROOM", "RM", true},       {"RM", "RM", true},       {"LOT", "LOT", true},
-    {"TRAILER", "TRLR", true},  {"TRLR", "TRLR", true},   {"SPACE", "SPC", true},
-    {"SPC", "SPC", true},       {"DEPT", "DEPT", true},   {"HANGAR", "HNGR", true},
-    {"SLIP", "SLIP", true},     {"PIER", "PIER", true},   {"BASEMENT", "BSMT", false},
-    {"BSMT", "BSMT", false},    {"FRONT", "FRNT", false}, {"FRNT", "FRNT", false},
-    {"REAR", "REAR", false},    {"UPPER", "UPPR", false}, {"UPPR", "UPPR", false},
-    {"LOWER", "LOWR", false},   {"LOWR", "LOWR", false},  {"PENTHOUSE", "PH", false},
-    {"PH", "PH", false},        {"SIDE", "SIDE", false},
+    {"APARTMENT", "APT", true},  {"APT", "APT", true},     {"UNIT", "UNIT", true},
+    {"SUITE", "STE", true},      {"STE", "STE", true},     {"BUILDING", "BLDG", true},
+    {"BLDG", "BLDG", true},      {"FLOOR", "FL", true},    {"FL", "FL", true},
+    {"ROOM", "RM", true},        {"RM", "RM", true},       {"LOT", "LOT", true},
+    {"TRAILER", "TRLR", true},   {"TRLR", "TRLR", true},   {"SPACE", "SPC", true},
+    {"SPC", "SPC", true},        {"DEPT", "DEPT", true},   {"HANGAR", "HNGR", true},
+    {"HNGR", "HNGR", true},      {"SLIP", "SLIP", true},   {"PIER", "PIER", true},
+    {"BASEMENT", "BSMT", false}, {"BSMT", "BSMT", false},  {"FRONT", "FRNT", false},
+    {"FRNT", "FRNT", false},     {"REAR", "REAR", false},  {"UPPER", "UPPR", false},
+    {"UPPR", "UPPR", false},     {"LOWER", "LOWR", false}, {"LOWR", "LOWR", false},
+    {"PENTHOUSE", "PH", false},  {"PH", "PH", false},      {"SIDE", "SIDE", false},
 };
 
 // Words before a route number: in "123 HWY 55" the 55 is the road's, not an apartment.
@@ -235,9 +235,29 @@ std::vector<std::string> Tokenize(std::string_view raw) {
       continue;
     }
     std::string folded = FoldForSearch(token);
-    for (std::string_view w : SplitWords(folded)) out.emplace_back(w);
+    for (std::string_view w : SplitWords(folded)) {
+      // A word of punctuation alone ("}", "-") is no word: it would stand between a unit
+      // designator and its id.
+      if (std::any_of(w.begin(), w.end(), [](char ch) {
+            return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || ch == '/';
+          })) {
+        out.emplace_back(w);
+      }
+    }
   }
   return out;
+}
+
+// The unit id the words from `from` on spell: letters and digits only ("#" and "/"
+// separate, they are never part of the id), so "4 B" and "4B" are one door.
+std::string UnitId(const std::vector<std::string>& w, size_t from) {
+  std::string id;
+  for (size_t k = from; k < w.size(); ++k) {
+    for (char ch : w[k]) {
+      if ((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z')) id.push_back(ch);
+    }
+  }
+  return id;
 }
 
 bool WordsAre(const std::vector<std::string>& w, size_t at,
@@ -318,8 +338,13 @@ NormalizedAddress NormalizeAddress(std::string_view street_line) {
   std::string_view first = raw.substr(0, first_end);
   size_t hyphen = first.find('-');
   std::vector<std::string> w;
-  if (StartsWithDigit(first) && hyphen != std::string_view::npos && hyphen + 1 < first.size() &&
-      IsDigits(first.substr(0, hyphen))) {
+  auto alphanumeric = [](std::string_view t) {
+    return !t.empty() && std::all_of(t.begin(), t.end(), [](char ch) {
+      return (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
+    });
+  };
+  if (StartsWithDigit(first) && hyphen != std::string_view::npos &&
+      IsDigits(first.substr(0, hyphen)) && alphanumeric(first.substr(hyphen + 1))) {
     std::string_view right = first.substr(hyphen + 1);
     first_word = std::string(first.substr(0, hyphen)) + (StartsWithDigit(right) ? "-" : "") +
                  FoldForSearch(right);
@@ -350,15 +375,23 @@ NormalizedAddress NormalizeAddress(std::string_view street_line) {
     const UnitWord* u = LookupUnit(w[k]);
     if (u == nullptr) continue;
     if (!u->needs_id && k + 1 != w.size()) continue;  // "W FRONT ST": FRONT is a name
-    if (u->needs_id && k + 2 == w.size() && !Lookup(kStreetTypes, w[k + 1]).empty() &&
-        !StartsWithDigit(w[k + 1])) {
-      continue;  // "SPRING LOT RD"
+    const bool apartment_word =
+        u->standard == "APT" || u->standard == "UNIT" || u->standard == "STE";
+    if (u->needs_id && !apartment_word && k + 1 < w.size() &&
+        !Lookup(kStreetTypes, UnitId(w, k + 1)).empty()) {
+      continue;  // "SPRING LOT RD"; but "APT PT" is an apartment named PT
     }
     unit_at = k;
     break;
   }
-  // "MAIN ST 4": a bare number after a street type or direction is a unit too.
-  if (unit_at == w.size() && w.size() >= i + 3 && StartsWithDigit(w.back()) &&
+  // "MAIN ST 4", "MAIN ST 4B": a bare number after a street type or direction is a unit
+  // too ("E 12TH" is a street: an ordinal is not a unit number).
+  auto unit_number = [](std::string_view t) {
+    size_t d = 0;
+    while (d < t.size() && t[d] >= '0' && t[d] <= '9') ++d;
+    return d > 0 && t.size() - d <= 1;
+  };
+  if (unit_at == w.size() && w.size() >= i + 3 && unit_number(w.back()) &&
       !IsRouteWord(w[w.size() - 2]) &&
       (!Lookup(kStreetTypes, w[w.size() - 2]).empty() ||
        !Lookup(kDirections, w[w.size() - 2]).empty())) {
@@ -379,8 +412,7 @@ NormalizedAddress NormalizeAddress(std::string_view street_line) {
         designator = "UNIT";
       }
     }
-    while (k < w.size() && w[k] == "#") ++k;
-    for (; k < w.size(); ++k) out.unit_id += w[k];
+    out.unit_id = UnitId(w, k);
     if (out.unit_id.empty()) out.unit_id = designator;
     out.unit = out.unit_id == designator ? designator : designator + " " + out.unit_id;
   }

@@ -133,11 +133,12 @@ constexpr auto kProgressInterval = std::chrono::milliseconds(250);
 class DecodeThread {
  public:
   DecodeThread(CsvReader reader, RowMapper mapper, std::optional<CsvRecord> first_data,
-               size_t batch_rows, Store& store)
+               size_t batch_rows, Store& store, bool residences)
       : reader_(std::move(reader)),
         mapper_(std::move(mapper)),
         batch_rows_(batch_rows),
         store_(store),
+        residences_(residences),
         full_(1),
         free_(2) {
     thread_ =
@@ -196,7 +197,7 @@ class DecodeThread {
     if (batch.voter_count == 0) return;
     batch.prepared =
         store_.PrepareVoters(std::span<const Voter>(batch.voters.data(), batch.voter_count));
-    if (store_.Households() != nullptr) {
+    if (residences_) {
       for (size_t i = 0; i < batch.voter_count; ++i) {
         batch.residences.push_back(ResidenceOf(batch.voters[i]));
       }
@@ -285,6 +286,7 @@ class DecodeThread {
   RowMapper mapper_;
   const size_t batch_rows_;
   Store& store_;
+  const bool residences_;  // normalise each voter's residence for UpsertResidences
   RowError error_;
   SeenIds seen_;
   std::set<std::string> counties_;  // read by the owner only after Finish()
@@ -387,8 +389,9 @@ Result<ImportSummary> RunImport(Store& store, const ImportOptions& options,
   RejectsFile rejects(options.rejects_path.empty() ? options.path + ".rejects.tsv"
                                                    : options.rejects_path);
   const auto batch_rows = static_cast<size_t>(std::max(1, options.batch_rows));
+  HouseholdStore* households = options.households ? store.Households() : nullptr;
   DecodeThread decoder(std::move(reader), std::move(mapper), std::move(first_data), batch_rows,
-                       store);
+                       store, households != nullptr);
   auto last_report = clock.Monotonic();
   int64_t bytes_read = 0;
   while (std::optional<BatchPtr> next = decoder.Next()) {
@@ -411,7 +414,7 @@ Result<ImportSummary> RunImport(Store& store, const ImportOptions& options,
     if (!batch.residences.empty()) {
       // After the voters' commit: a crash in between leaves voters whose doors the next
       // import (or re-import) of the file writes.
-      auto placed = store.Households()->UpsertResidences(batch.residences);
+      auto placed = households->UpsertResidences(batch.residences);
       if (!placed.ok()) return placed.status().WithContext("storing households");
       summary.residences.placed += placed->placed;
       summary.residences.unplaced += placed->unplaced;

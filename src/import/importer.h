@@ -49,6 +49,9 @@ struct ImportOptions {
   // Voters of the counties in the file that the file does not contain are marked removed.
   bool full_refresh = false;
   int batch_rows = 20000;  // rows per store batch
+  // Place each voter at her door (HouseholdStore::UpsertResidences) when the store keeps
+  // households; false skips it (a file loaded for election day only).
+  bool households = true;
 };
 
 struct ImportProgress {

@@ -6,7 +6,7 @@
 #     few typo'd streets are unmatched, the points without a street are rejected by line.
 #  2. Importing the points again replaces them (no doubling); a file that is not
 #     OpenAddresses fails with exit 3 and changes nothing; a bad coordinate is a reject.
-#  3. Re-importing the voter file changes no household.
+#  3. Re-importing the voter file changes no household; --no-households places nobody.
 #   households_cli_test.sh NARWHAL_BINARY SHARED_DATA_DIR
 set -uo pipefail
 bin=$1
@@ -92,6 +92,14 @@ check "re-import of the voter file exits 0" test $? -eq 0
 "$bin" households --data "$d" --json >"$work/h3.json"
 check "re-import changes no household" \
   test "$(json_field placed <"$work/h3.json"),$(json_field buildings <"$work/h3.json")" = "$placed,$buildings"
+
+bare="$work/bare"
+"$bin" import voters --data "$bare" --quiet --no-households --format ncsbe "$d/demo_ncvoter.txt" \
+  >"$work/bare.json" 2>/dev/null
+check "import --no-households exits 0" test $? -eq 0
+check "and says nobody was placed" test "$(json_field placed_at_doors <"$work/bare.json")" = 0
+"$bin" households --data "$bare" --json >"$work/h4.json"
+check "so the store has no building" test "$(json_field buildings <"$work/h4.json")" = 0
 
 echo "$((checks - fails)) of $checks checks passed"
 [ "$fails" -eq 0 ]

@@ -144,6 +144,25 @@ TEST(NormalizeAddressTest, LinesWithoutADoorKeepTheirReason) {
   }
 }
 
+// The standard form of a line is a fixed point: it reads back as the same building and door
+// (the property fuzz/address_fuzz.cc checks; these are the shapes it once broke).
+TEST(NormalizeAddressTest, StandardFormReadsBackTheSame) {
+  for (std::string line : {"3 1r HANGAR", "12 Oak Apt Pt", "5 Main St #/3", "7-% Main St",
+                           "10 E 12th", "9 Main St 4B", "14 Spring Lot Rd", "1820-E Larch St #3",
+                           "500 Main St NW Rear", "1 NW RM } HIGHWAY }", "9 Rea Fl D R"}) {
+    NormalizedAddress a = NormalizeAddress(line);
+    ASSERT_EQ(a.kind, AddressKind::kStreet) << line;
+    const std::string standard =
+        a.unit.empty() ? BuildingMatchKey(a) : BuildingMatchKey(a) + " " + a.unit;
+    NormalizedAddress again = NormalizeAddress(standard);
+    EXPECT_EQ(BuildingMatchKey(again), BuildingMatchKey(a)) << line << " -> " << standard;
+    EXPECT_EQ(again.unit_id, a.unit_id) << line << " -> " << standard;
+  }
+  EXPECT_EQ(BuildingMatchKey(NormalizeAddress("10 E 12th")), "10 E 12TH");  // not unit 12TH
+  EXPECT_EQ(NormalizeAddress("5 Main St #/3").unit_id, "3");
+  EXPECT_EQ(NormalizeAddress("12 Oak Apt Pt").unit, "APT PT");
+}
+
 TEST(NormalizeAddressTest, NeverFailsOnArbitraryBytes) {
   std::string junk;
   for (int i = 0; i < 2000; ++i) {
