@@ -62,6 +62,29 @@ inline std::string BuildingSample(bool ambiguous) {
          " ORDER BY voters DESC, match_key, zip, city LIMIT $2";
 }
 
+// The doors of a precinct ($1 county, $2 precinct or '' for all): door_key, building_key,
+// town, street_key, house_number, house_suffix, unit, voters, has_site, lat, lon.
+inline constexpr std::string_view kDoors =
+    "SELECT r.door_key, r.building_key, CASE WHEN bu.zip = '' THEN bu.city ELSE bu.zip END, "
+    "bu.street_key, bu.house_number, bu.house_suffix, d.unit, count(*), "
+    "CASE WHEN s.match_key IS NULL THEN 0 ELSE 1 END, coalesce(s.lat, 0), coalesce(s.lon, 0) "
+    "FROM residences r JOIN voters v ON v.voter_id = r.voter_id "
+    "JOIN doors d ON d.door_key = r.door_key "
+    "JOIN buildings bu ON bu.building_key = r.building_key "
+    "LEFT JOIN address_sites s ON s.match_key = bu.match_key AND s.ambiguous = 0 "
+    "AND (s.postcode = '' OR bu.zip = '' OR s.postcode = bu.zip) "
+    "WHERE v.removed_at IS NULL AND v.county = $1 AND ($2 = '' OR v.precinct = $2) "
+    "AND r.door_key <> '' "
+    "GROUP BY r.door_key, r.building_key, bu.zip, bu.city, bu.street_key, bu.house_number, "
+    "bu.house_suffix, d.unit, s.match_key, s.lat, s.lon "
+    "ORDER BY r.door_key";
+// voter_id, street_line, problem of the query's voters without a door
+inline constexpr std::string_view kUnplacedVoters =
+    "SELECT r.voter_id, r.street_line, r.problem "
+    "FROM residences r JOIN voters v ON v.voter_id = r.voter_id "
+    "WHERE v.removed_at IS NULL AND v.county = $1 AND ($2 = '' OR v.precinct = $2) "
+    "AND r.door_key = '' ORDER BY r.voter_id";
+
 }  // namespace narwhal::household_sql
 
 #endif  // NARWHAL_STORAGE_HOUSEHOLD_SQL_H_

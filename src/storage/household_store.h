@@ -18,6 +18,7 @@
 #define NARWHAL_STORAGE_HOUSEHOLD_STORE_H_
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -109,6 +110,35 @@ struct HouseholdSummary {
   std::vector<BuildingRow> ambiguous;  // likewise
 };
 
+// The doors of one precinct (or a whole county), for cutting turfs.
+struct DoorQuery {
+  std::string county;    // required
+  std::string precinct;  // empty: every precinct of the county
+};
+
+// One door with the voters behind it (not removed), and where its building stands.
+struct Door {
+  std::string door_key;
+  std::string building_key;
+  std::string town;        // the building's ZIP, or its city when it has none
+  std::string street_key;  // "E REZANOF DR"
+  int64_t house_number = 0;
+  std::string house_suffix;
+  std::string unit;  // "APT 4B"; empty for a house
+  int64_t voters = 0;
+  // The building's site when one matches and agrees (HouseholdSummary::buildings_matched).
+  std::optional<double> lat;
+  std::optional<double> lon;
+  friend bool operator==(const Door&, const Door&) = default;
+};
+
+struct PrecinctDoors {
+  std::vector<Door> doors;  // by door key
+  // Voters of the query with no door to knock, with their reason: every turf cut from
+  // these doors lists them as "cannot place" rather than losing them. By voter id.
+  std::vector<HouseholdSummary::Problem> unplaced;
+};
+
 class HouseholdStore {
  public:
   virtual ~HouseholdStore() = default;
@@ -127,6 +157,9 @@ class HouseholdStore {
   virtual Result<AddressSitesSummary> FinishAddressPoints() = 0;
 
   virtual Result<HouseholdSummary> SummarizeHouseholds(const HouseholdQuery& query) = 0;
+
+  // The doors (and the voters without one) of a precinct, from one snapshot.
+  virtual Result<PrecinctDoors> ListDoors(const DoorQuery& query) = 0;
 };
 
 }  // namespace narwhal

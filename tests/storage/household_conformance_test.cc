@@ -194,6 +194,46 @@ TEST_P(HouseholdConformanceTest, AddressPointsGiveBuildingsCoordinates) {
   EXPECT_EQ(s.voters_with_coordinates, 4);
 }
 
+TEST_P(HouseholdConformanceTest, DoorsOfAPrecinctWithTheirVotersAndCoordinates) {
+  std::vector<Voter> voters = Street();
+  Voter other = MakeVoter("C1", "16 Main St");
+  other.precinct = "01-02";
+  voters.push_back(other);
+  Import(voters);
+  LoadPoints("points.csv", {Point(2, "10 Main Street", -78.6400, 35.7800)}, {1, 1, 0});
+  Result<PrecinctDoors> got = households().ListDoors({"92", "01-01"});
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  ASSERT_EQ(got->doors.size(), 4u) << "10 MAIN ST, two doors of 12 OAK AVE, 14 MAIN ST";
+  const Door& ten = got->doors[0];
+  EXPECT_EQ(ten.door_key, "92|27601|10 MAIN ST|");
+  EXPECT_EQ(ten.building_key, "92|27601|10 MAIN ST");
+  EXPECT_EQ(ten.town, "27601");
+  EXPECT_EQ(ten.street_key, "MAIN ST");
+  EXPECT_EQ(ten.house_number, 10);
+  EXPECT_EQ(ten.unit, "");
+  EXPECT_EQ(ten.voters, 2) << "A1 and A2";
+  ASSERT_TRUE(ten.lat.has_value() && ten.lon.has_value());
+  EXPECT_DOUBLE_EQ(*ten.lat, 35.78);
+  EXPECT_DOUBLE_EQ(*ten.lon, -78.64);
+  const Door& apt1 = got->doors[1];
+  EXPECT_EQ(apt1.door_key, "92|27601|12 OAK AVE|1");
+  EXPECT_EQ(apt1.unit, "APT 1");
+  EXPECT_EQ(apt1.voters, 2) << "A3 and A5";
+  EXPECT_FALSE(apt1.lat.has_value()) << "12 OAK AVE has no point";
+  std::vector<HouseholdSummary::Problem> unplaced = {{"B1", "PO Box 5", "PO box"},
+                                                     {"B2", "", "empty address"}};
+  EXPECT_EQ(got->unplaced, unplaced);
+
+  // The whole county includes the other precinct; another county has none of these.
+  got = households().ListDoors({"92", ""});
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->doors.size(), 5u);
+  got = households().ListDoors({"01", ""});
+  ASSERT_TRUE(got.ok());
+  EXPECT_TRUE(got->doors.empty() && got->unplaced.empty());
+  EXPECT_EQ(households().ListDoors({"", ""}).status().code(), ErrorCode::kInvalidArgument);
+}
+
 TEST_P(HouseholdConformanceTest, BadArgumentsAreRefused) {
   VoterResidence nobody;
   EXPECT_EQ(households().UpsertResidences({&nobody, 1}).status().code(),

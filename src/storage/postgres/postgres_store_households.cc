@@ -38,6 +38,13 @@ std::string DoubleText(double value) {
   return out;
 }
 
+// A float8 column's text (PostgreSQL prints the shortest exact form); 0 if unreadable.
+double ParseDouble(std::string_view text) {
+  double value = 0;
+  std::from_chars(text.data(), text.data() + text.size(), value);
+  return value;
+}
+
 constexpr int kFetchRows = 50000;
 
 }  // namespace
@@ -196,14 +203,9 @@ Result<AddressSitesSummary> PostgresStore::FinishAddressPoints() {
                                db.Exec("FETCH " + std::to_string(kFetchRows) + " FROM points"));
       for (int i = 0; i < rows.size(); ++i) {
         ++summary.points;
-        double lon = 0;
-        double lat = 0;
-        std::string_view lon_text = rows.Text(i, 2);
-        std::string_view lat_text = rows.Text(i, 3);
-        std::from_chars(lon_text.data(), lon_text.data() + lon_text.size(), lon);
-        std::from_chars(lat_text.data(), lat_text.data() + lat_text.size(), lat);
         if (std::optional<AddressSite> done =
-                grouper.Add(rows.Text(i, 0), rows.Text(i, 1), lon, lat)) {
+                grouper.Add(rows.Text(i, 0), rows.Text(i, 1), ParseDouble(rows.Text(i, 2)),
+                            ParseDouble(rows.Text(i, 3)))) {
           add(*done);
         }
       }
@@ -256,6 +258,31 @@ Result<HouseholdSummary> PostgresStore::SummarizeHouseholds(const HouseholdQuery
     return Status::Ok();
   }));
   return s;
+}
+
+Result<PrecinctDoors> PostgresStore::ListDoors(const DoorQuery& query) {
+  if (query.county.empty()) return InvalidArgument("doors are listed for a county");
+  PrecinctDoors out;
+  const Params params = Params().Add(query.county).Add(query.precinct);
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kRead, [&](Connection& db) -> Status {
+    out = {};
+    NARWHAL_ASSIGN_OR_RETURN(Rows doors, db.Exec(household_sql::kDoors, params));
+    for (int i = 0; i < doors.size(); ++i) {
+      Door d{doors.String(i, 0), doors.String(i, 1), doors.String(i, 2), doors.String(i, 3),
+             doors.Int64(i, 4),  doors.String(i, 5), doors.String(i, 6), doors.Int64(i, 7)};
+      if (doors.Int64(i, 8) != 0) {
+        d.lat = ParseDouble(doors.Text(i, 9));
+        d.lon = ParseDouble(doors.Text(i, 10));
+      }
+      out.doors.push_back(std::move(d));
+    }
+    NARWHAL_ASSIGN_OR_RETURN(Rows unplaced, db.Exec(household_sql::kUnplacedVoters, params));
+    for (int i = 0; i < unplaced.size(); ++i) {
+      out.unplaced.push_back({unplaced.String(i, 0), unplaced.String(i, 1), unplaced.String(i, 2)});
+    }
+    return Status::Ok();
+  }));
+  return out;
 }
 
 }  // namespace narwhal::postgres

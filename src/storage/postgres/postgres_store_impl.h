@@ -97,6 +97,7 @@ class PostgresStore final : public Store, public HouseholdStore {
                              std::span<const AddressPoint> points) override;
   Result<AddressSitesSummary> FinishAddressPoints() override;
   Result<HouseholdSummary> SummarizeHouseholds(const HouseholdQuery& query) override;
+  Result<PrecinctDoors> ListDoors(const DoorQuery& query) override;
 
  private:
   // kStandbyRead: a read that decides no write, which the read replica serves when it

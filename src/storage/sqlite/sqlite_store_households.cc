@@ -164,25 +164,55 @@ Result<AddressSitesSummary> SqliteStore::FinishAddressPoints() {
   return summary;
 }
 
-Result<HouseholdSummary> SqliteStore::SummarizeHouseholds(const HouseholdQuery& query) {
-  if (query.sample_limit < 0) return InvalidArgument("the sample limit must not be negative");
-  ReaderPool::Lease db = readers_->Acquire();
-  // One read transaction, so every count comes from the same snapshot.
-  NARWHAL_RETURN_IF_ERROR(db->Exec("BEGIN"));
-  struct EndRead {
-    Connection& db;
-    ~EndRead() { (void)db.Exec("COMMIT"); }
-  } end_read{*db};
-  auto run = [&](const std::string& sql,
-                 const std::function<void(const Statement&)>& row) -> Status {
-    NARWHAL_ASSIGN_OR_RETURN(ScopedStatement q, db->Prepare(sql));
-    q->BindText(1, query.county);
-    q->BindInt64(2, query.sample_limit);
+namespace {
+
+// One read transaction, so every query of a report comes from the same snapshot.
+class ReadSnapshot {
+ public:
+  explicit ReadSnapshot(Connection& db) : db_(db) {}
+  ReadSnapshot(const ReadSnapshot&) = delete;
+  ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+  ~ReadSnapshot() {
+    if (begun_) (void)db_.Exec("COMMIT");
+  }
+  Status Begin() {
+    NARWHAL_RETURN_IF_ERROR(db_.Exec("BEGIN"));
+    begun_ = true;
+    return Status::Ok();
+  }
+  // Runs `sql` with $1 and $2 bound by `bind`, calling `row` for each result row.
+  Status Each(std::string_view sql, const std::function<void(Statement&)>& bind,
+              const std::function<void(const Statement&)>& row) {
+    NARWHAL_ASSIGN_OR_RETURN(ScopedStatement q, db_.Prepare(sql));
+    bind(*q);
     for (;;) {
       NARWHAL_ASSIGN_OR_RETURN(bool more, q->Step());
       if (!more) return Status::Ok();
       row(*q);
     }
+  }
+
+ private:
+  Connection& db_;
+  bool begun_ = false;
+};
+
+}  // namespace
+
+Result<HouseholdSummary> SqliteStore::SummarizeHouseholds(const HouseholdQuery& query) {
+  if (query.sample_limit < 0) return InvalidArgument("the sample limit must not be negative");
+  ReaderPool::Lease db = readers_->Acquire();
+  ReadSnapshot snapshot(*db);
+  NARWHAL_RETURN_IF_ERROR(snapshot.Begin());
+  auto run = [&](const std::string& sql,
+                 const std::function<void(const Statement&)>& row) -> Status {
+    return snapshot.Each(
+        sql,
+        [&](Statement& q) {
+          q.BindText(1, query.county);
+          q.BindInt64(2, query.sample_limit);
+        },
+        row);
   };
   HouseholdSummary s;
   NARWHAL_RETURN_IF_ERROR(run(household_sql::Counts(), [&](const Statement& q) {
@@ -212,6 +242,32 @@ Result<HouseholdSummary> SqliteStore::SummarizeHouseholds(const HouseholdQuery& 
   }
   NARWHAL_ASSIGN_OR_RETURN(s.sites, db->QueryInt64("SELECT count(*) FROM address_sites"));
   return s;
+}
+
+Result<PrecinctDoors> SqliteStore::ListDoors(const DoorQuery& query) {
+  if (query.county.empty()) return InvalidArgument("doors are listed for a county");
+  ReaderPool::Lease db = readers_->Acquire();
+  ReadSnapshot snapshot(*db);
+  NARWHAL_RETURN_IF_ERROR(snapshot.Begin());
+  auto bind = [&](Statement& q) {
+    q.BindText(1, query.county);
+    q.BindText(2, query.precinct);
+  };
+  PrecinctDoors out;
+  NARWHAL_RETURN_IF_ERROR(snapshot.Each(household_sql::kDoors, bind, [&](const Statement& q) {
+    Door d{q.ColumnString(0), q.ColumnString(1), q.ColumnString(2), q.ColumnString(3),
+           q.ColumnInt64(4),  q.ColumnString(5), q.ColumnString(6), q.ColumnInt64(7)};
+    if (q.ColumnInt64(8) != 0) {
+      d.lat = q.ColumnDouble(9);
+      d.lon = q.ColumnDouble(10);
+    }
+    out.doors.push_back(std::move(d));
+  }));
+  NARWHAL_RETURN_IF_ERROR(
+      snapshot.Each(household_sql::kUnplacedVoters, bind, [&](const Statement& q) {
+        out.unplaced.push_back({q.ColumnString(0), q.ColumnString(1), q.ColumnString(2)});
+      }));
+  return out;
 }
 
 }  // namespace narwhal::sqlite

@@ -108,6 +108,7 @@ class SqliteStore final : public Store, public HouseholdStore {
                              std::span<const AddressPoint> points) override;
   Result<AddressSitesSummary> FinishAddressPoints() override;
   Result<HouseholdSummary> SummarizeHouseholds(const HouseholdQuery& query) override;
+  Result<PrecinctDoors> ListDoors(const DoorQuery& query) override;
 
   // Group-commit counters of the writer.
   WriteQueueStats write_stats() { return writer_->stats(); }
