@@ -8,3 +8,9 @@ bench/import_vs_sqlite3.sh "$rows"
 build/release/bench/search_bench build/bench/import/ours/narwhal.db 3000
 bench/strikes_vs_pgbench.sh "${BENCH_SECONDS:-10}"
 bench/turnout_vs_nginx.sh "${BENCH_SECONDS:-10}"
+# Turf cutting and walk order: a generated 2,000-door precinct and the Kodiak address
+# points (12,000 generated voters at real addresses, six precincts).
+rm -rf build/bench/turf
+build/release/src/cli/narwhal demo --data build/bench/turf --voters 12000 --precincts 6 \
+  --addresses ../shared/data/addresses/kodiak_island_borough.csv >/dev/null 2>&1
+build/release/bench/turf_bench build/bench/turf/narwhal.db 50

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "demo/generator.h"
+#include "field/turf.h"
 #include "http/server.h"
 #include "import/address_points.h"
 #include "import/importer.h"
@@ -153,6 +154,19 @@ struct HouseholdsArgs {
 // Prints the household summary: voters placed at doors, buildings and doors, the
 // addresses without a door by reason with examples, and the coordinate match.
 int RunHouseholds(const HouseholdsArgs& args);
+
+struct TurfCutArgs {
+  CommonArgs common;
+  std::string county;    // required
+  std::string precinct;  // empty: the whole county
+  TurfCutOptions options;
+  bool walk = false;  // list each turf's doors in walk order
+  bool json = false;
+};
+// Cuts a precinct's doors into turfs (field/turf.h) and prints each turf (doors, voters,
+// block faces, route, minutes, drive turfs), the balance, and the voters who cannot be
+// placed. kExitBadInput when the precinct has no doors.
+int RunTurfCut(const TurfCutArgs& args);
 
 // --- election day (docs/election-day.md) -------------------------------------------------
 

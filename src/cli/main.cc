@@ -165,6 +165,30 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   households_cmd->add_flag("--json", households.json, "one JSON object instead of text");
 
+  CLI::App* turf_cmd = app.add_subcommand("turf", "cut a precinct into turfs and walk them");
+  turf_cmd->require_subcommand(1);
+  TurfCutArgs turf_cut;
+  CLI::App* cut_cmd = turf_cmd->add_subcommand(
+      "cut", "cut a precinct's doors into turfs of a size, or into N turfs, in walk order");
+  AddDataOption(*cut_cmd, turf_cut.common);
+  cut_cmd->add_option("--county", turf_cut.county, "the county's code")->required();
+  cut_cmd->add_option("--precinct", turf_cut.precinct, "the precinct (default: the county)");
+  cut_cmd->add_option("--doors", turf_cut.options.target_doors, "doors per turf")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  cut_cmd->add_option("--tolerance", turf_cut.options.tolerance, "allowed deviation, 0.1 = 10%")
+      ->check(CLI::Range(0.0, 0.99))
+      ->capture_default_str();
+  cut_cmd->add_option("--turfs", turf_cut.options.turfs, "exactly this many turfs instead")
+      ->check(CLI::Range(1, 100000));
+  cut_cmd
+      ->add_option("--walking-cap", turf_cut.options.model.walking_cap_metres,
+                   "metres of route beyond which a turf is a drive turf")
+      ->check(CLI::Range(1.0, 1e6))
+      ->capture_default_str();
+  cut_cmd->add_flag("--walk", turf_cut.walk, "list each turf's doors in walk order");
+  cut_cmd->add_flag("--json", turf_cut.json, "one JSON object, every door in walk order");
+
   DemoArgs demo;
   CLI::App* demo_cmd = app.add_subcommand("demo", "generate a synthetic NC county and import it");
   AddDataOption(*demo_cmd, demo.common);
@@ -328,6 +352,7 @@ int Main(int argc, char** argv) {
   if (*scores_cmd) return RunImportScores(import_scores);
   if (*addresses_cmd) return RunImportAddresses(import_addresses);
   if (*households_cmd) return RunHouseholds(households);
+  if (*cut_cmd) return RunTurfCut(turf_cut);
   if (*demo_cmd) return RunDemo(demo);
   if (*add_cmd) return RunUsersAdd(users_add);
   if (*users_import_cmd) return RunUsersImport(users_import);

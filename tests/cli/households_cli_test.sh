@@ -7,6 +7,9 @@
 #  2. Importing the points again replaces them (no doubling); a file that is not
 #     OpenAddresses fails with exit 3 and changes nothing; a bad coordinate is a reject.
 #  3. Re-importing the voter file changes no household; --no-households places nobody.
+#  4. `turf cut` cuts a precinct into turfs of 50 +- 10% doors: every door in exactly one
+#     turf, no block face split, the same turfs on a second run, N turfs when asked, the
+#     PO-box voters listed as "cannot place"; a precinct with no doors exits 3.
 #   households_cli_test.sh NARWHAL_BINARY SHARED_DATA_DIR
 set -uo pipefail
 bin=$1
@@ -92,6 +95,45 @@ check "re-import of the voter file exits 0" test $? -eq 0
 "$bin" households --data "$d" --json >"$work/h3.json"
 check "re-import changes no household" \
   test "$(json_field placed <"$work/h3.json"),$(json_field buildings <"$work/h3.json")" = "$placed,$buildings"
+
+"$bin" turf cut --data "$d" --county 92 --precinct 01-03 --json >"$work/turfs.json" 2>/dev/null
+check "turf cut exits 0" test $? -eq 0
+python3 - "$work/turfs.json" >"$work/turfs.check" <<'PY'
+import json, sys
+cut = json.load(open(sys.argv[1]))
+turfs = cut["turfs"]
+keys = [d["door"] for t in turfs for d in t["walk"]]
+faces = {}
+for t in turfs:
+    for d in t["walk"]:
+        # door key: county|town|NUMBER STREET|unit; a block face is street, hundred, side
+        number, street = d["door"].split("|")[2].split(" ", 1)
+        n = int("".join(c for c in number if c.isdigit()) or 0)
+        faces.setdefault((d["door"].split("|")[1], street, n // 100, n % 2), set()).add(t["number"])
+print("doors", cut["doors"], "listed", len(keys), "distinct", len(set(keys)))
+print("in_band", sum(1 for t in turfs if 45 <= t["doors"] <= 55), "of", len(turfs))
+print("split_faces", sum(1 for v in faces.values() if len(v) > 1), "reported", cut["block_faces_split"])
+print("coordinates", cut["used_coordinates"], "cannot_place", len(cut["cannot_place"]))
+PY
+cat "$work/turfs.check"
+read -r _ doors _ listed _ distinct < <(sed -n 1p "$work/turfs.check")
+check "every door is in exactly one turf" test "$doors,$listed" = "$doors,$doors" -a "$distinct" = "$doors"
+read -r _ in_band _ turfs < <(sed -n 2p "$work/turfs.check")
+check "nine turfs in ten are within 50 +- 10% doors" test $((in_band * 10)) -ge $((turfs * 9))
+check "no block face is split" grep -q '^split_faces 0 reported 0$' "$work/turfs.check"
+check "the cut uses the coordinates; PO boxes cannot be placed" \
+  grep -q '^coordinates True cannot_place [1-9]' "$work/turfs.check"
+"$bin" turf cut --data "$d" --county 92 --precinct 01-03 --json 2>/dev/null \
+  | sed 's/"cut_ms":[0-9.eE+-]*//' >"$work/turfs2.json"
+check "the same turfs on a second run" \
+  cmp -s "$work/turfs2.json" <(sed 's/"cut_ms":[0-9.eE+-]*//' "$work/turfs.json")
+"$bin" turf cut --data "$d" --county 92 --precinct 01-03 --turfs 4 >"$work/four.txt" 2>/dev/null
+check "--turfs 4 cuts four turfs" grep -q 'cut into 4 turfs' "$work/four.txt"
+"$bin" turf cut --data "$d" --county 92 --precinct 01-03 --walk >"$work/walk.txt" 2>/dev/null
+check "--walk lists the doors in walk order" grep -qE '^ +1\. [0-9]+ ' "$work/walk.txt"
+"$bin" turf cut --data "$d" --county 92 --precinct NOPE >/dev/null 2>"$work/nope.err"
+check "a precinct with no doors exits 3" test $? -eq 3
+check "and says so" grep -q 'no doors in county 92, precinct NOPE' "$work/nope.err"
 
 bare="$work/bare"
 "$bin" import voters --data "$bare" --quiet --no-households --format ncsbe "$d/demo_ncvoter.txt" \

@@ -1,0 +1,198 @@
+// narwhal turf cut (docs/field.md).
+#include "field/turf.h"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <string>
+
+#include "cli/commands.h"
+#include "storage/household_store.h"
+
+namespace narwhal {
+namespace {
+
+namespace json = boost::json;
+
+std::string AddressOf(const Door& d) {
+  // The street key after the number, as a canvasser reads it: "4844 E REZANOF DR APT 2".
+  std::string out = std::to_string(d.house_number);
+  if (!d.house_suffix.empty()) {
+    out += (d.house_suffix[0] >= '0' && d.house_suffix[0] <= '9' ? " " : "") + d.house_suffix;
+  }
+  out += " " + d.street_key;
+  if (!d.unit.empty()) out += " " + d.unit;
+  return out;
+}
+
+struct Spread {
+  double min = 0;
+  double mean = 0;
+  double max = 0;
+  double cv = 0;  // standard deviation over the mean
+};
+
+template <typename F>
+Spread SpreadOf(const std::vector<Turf>& turfs, F value) {
+  Spread s;
+  if (turfs.empty()) return s;
+  s.min = value(turfs[0]);
+  s.max = s.min;
+  double sum = 0;
+  for (const Turf& t : turfs) {
+    const double v = value(t);
+    s.min = std::min(s.min, v);
+    s.max = std::max(s.max, v);
+    sum += v;
+  }
+  s.mean = sum / static_cast<double>(turfs.size());
+  double var = 0;
+  for (const Turf& t : turfs) var += (value(t) - s.mean) * (value(t) - s.mean);
+  var /= static_cast<double>(turfs.size());
+  s.cv = s.mean > 0 ? std::sqrt(var) / s.mean : 0;
+  return s;
+}
+
+json::object ToJson(const Spread& s) {
+  return {{"min", s.min}, {"mean", s.mean}, {"max", s.max}, {"cv", s.cv}};
+}
+
+}  // namespace
+
+int RunTurfCut(const TurfCutArgs& args) {
+  auto store = OpenStore(args.common);
+  if (!store.ok()) {
+    fmt::print(stderr, "narwhal turf cut: {}\n", store.status().message());
+    return kExitUnavailable;
+  }
+  HouseholdStore* households = (*store)->Households();
+  if (households == nullptr) {
+    fmt::print(stderr, "narwhal turf cut: this store keeps no households\n");
+    return kExitFailure;
+  }
+  Result<PrecinctDoors> listed = households->ListDoors({args.county, args.precinct});
+  if (!listed.ok()) {
+    fmt::print(stderr, "narwhal turf cut: {}\n", listed.status().message());
+    return listed.status().code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailure;
+  }
+  const std::vector<Door>& doors = listed->doors;
+  if (doors.empty()) {
+    fmt::print(stderr,
+               "narwhal turf cut: no doors in county {}{} (is the voter file imported, "
+               "with its households?)\n",
+               args.county, args.precinct.empty() ? "" : ", precinct " + args.precinct);
+    return kExitBadInput;
+  }
+  const auto started = std::chrono::steady_clock::now();
+  Result<TurfCut> cut = CutTurfs(doors, args.options);
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  if (!cut.ok()) {
+    fmt::print(stderr, "narwhal turf cut: {}\n", cut.status().message());
+    return kExitUsage;
+  }
+  const std::vector<Turf>& turfs = cut->turfs;
+  int64_t voters = 0;
+  for (const Door& d : doors) voters += d.voters;
+  double metres = 0;
+  size_t located = 0;
+  for (const Turf& t : turfs) {
+    metres += t.route_metres;
+    located += t.walk.size() - static_cast<size_t>(t.doors_without_coordinates);
+  }
+  const Spread by_doors = SpreadOf(turfs, [](const Turf& t) { return double(t.walk.size()); });
+  const Spread by_minutes = SpreadOf(turfs, [](const Turf& t) { return t.minutes; });
+  std::map<std::string, int64_t> unplaced_by_reason;
+  for (const auto& p : listed->unplaced) ++unplaced_by_reason[p.reason];
+  fmt::print(stderr, "cut {} doors into {} turfs in {:.1f} ms\n", doors.size(), turfs.size(), ms);
+
+  if (args.json) {
+    json::object o;
+    o["county"] = args.county;
+    o["precinct"] = args.precinct;
+    o["doors"] = doors.size();
+    o["voters"] = voters;
+    o["block_faces"] = cut->block_faces;
+    o["block_faces_split"] = cut->block_faces_split;
+    o["used_coordinates"] = cut->used_coordinates;
+    o["doors_per_turf"] = ToJson(by_doors);
+    o["minutes_per_turf"] = ToJson(by_minutes);
+    o["metres_per_door"] = located > 0 ? metres / static_cast<double>(located) : 0.0;
+    o["cut_ms"] = ms;
+    json::array out;
+    for (const Turf& t : turfs) {
+      json::object turf;
+      turf["number"] = t.number;
+      turf["doors"] = t.walk.size();
+      turf["voters"] = t.voters;
+      turf["block_faces"] = t.block_faces;
+      turf["route_metres"] = std::round(t.route_metres);
+      turf["minutes"] = std::round(t.minutes * 10) / 10;
+      turf["drive"] = t.drive;
+      turf["doors_without_coordinates"] = t.doors_without_coordinates;
+      json::array walk;
+      for (size_t i : t.walk) {
+        const Door& d = doors[i];
+        json::object door{{"door", d.door_key}, {"address", AddressOf(d)}, {"voters", d.voters}};
+        if (d.lat && d.lon) {
+          door["lat"] = *d.lat;
+          door["lon"] = *d.lon;
+        }
+        walk.push_back(std::move(door));
+      }
+      turf["walk"] = std::move(walk);
+      out.push_back(std::move(turf));
+    }
+    o["turfs"] = std::move(out);
+    json::array unplaced;
+    for (const auto& p : listed->unplaced) {
+      unplaced.push_back(
+          {{"voter_id", p.voter_id}, {"street_line", p.street_line}, {"reason", p.reason}});
+    }
+    o["cannot_place"] = std::move(unplaced);
+    fmt::print("{}\n", json::serialize(o));
+    return kExitOk;
+  }
+
+  fmt::print("county {}{}: {} doors ({} voters) on {} block faces, cut into {} turfs{}\n",
+             args.county, args.precinct.empty() ? "" : ", precinct " + args.precinct, doors.size(),
+             voters, cut->block_faces, turfs.size(),
+             cut->used_coordinates ? " along the ground (coordinates)" : " street by street");
+  if (cut->block_faces_split > 0) {
+    fmt::print("{} block faces larger than a turf were split in house-number order\n",
+               cut->block_faces_split);
+  }
+  fmt::print("\n turf  doors voters faces route_m minutes  first door -> last door\n");
+  for (const Turf& t : turfs) {
+    fmt::print("{:>5} {:>6} {:>6} {:>5} {:>7.0f} {:>7.1f}  {} -> {}{}\n", t.number, t.walk.size(),
+               t.voters, t.block_faces, t.route_metres, t.minutes, AddressOf(doors[t.walk.front()]),
+               AddressOf(doors[t.walk.back()]), t.drive ? "  [drive turf]" : "");
+    if (args.walk) {
+      for (size_t k = 0; k < t.walk.size(); ++k) {
+        const Door& d = doors[t.walk[k]];
+        fmt::print("        {:>3}. {} ({} voter{})\n", k + 1, AddressOf(d), d.voters,
+                   d.voters == 1 ? "" : "s");
+      }
+    }
+  }
+  fmt::print(
+      "\ndoors per turf: {:.0f} to {:.0f}, mean {:.1f} (cv {:.1f}%); minutes: {:.0f} to "
+      "{:.0f} (cv {:.1f}%)",
+      by_doors.min, by_doors.max, by_doors.mean, by_doors.cv * 100, by_minutes.min, by_minutes.max,
+      by_minutes.cv * 100);
+  if (located > 0) fmt::print("; {:.1f} m walked per door", metres / static_cast<double>(located));
+  fmt::print("\n");
+  if (!listed->unplaced.empty()) {
+    fmt::print("cannot place (no door to knock): {} voters;", listed->unplaced.size());
+    for (const auto& [reason, n] : unplaced_by_reason) fmt::print(" {} {}", reason, n);
+    fmt::print(" (--json lists them)\n");
+  }
+  return kExitOk;
+}
+
+}  // namespace narwhal
