@@ -204,70 +204,6 @@ std::vector<Leg> CurveOrder(const std::vector<Face>& faces) {
   return legs;
 }
 
-// A tour of the located faces: nearest neighbour from the face farthest from their
-// centre, then 2-opt on the open path.
-std::vector<size_t> TourFaces(const std::vector<Face>& faces, std::vector<size_t> located) {
-  if (located.size() < 3) return located;
-  Point centre;
-  for (size_t f : located) {
-    centre.lat += faces[f].at->lat / static_cast<double>(located.size());
-    centre.lon += faces[f].at->lon / static_cast<double>(located.size());
-  }
-  auto d = [&](size_t a, size_t b) { return Metres(*faces[a].at, *faces[b].at); };
-  size_t start = 0;
-  double far = -1;
-  for (size_t k = 0; k < located.size(); ++k) {
-    const double m = Metres(*faces[located[k]].at, centre);
-    if (m > far) {
-      far = m;
-      start = k;
-    }
-  }
-  std::vector<size_t> tour{located[start]};
-  std::vector<bool> used(located.size(), false);
-  used[start] = true;
-  for (size_t step = 1; step < located.size(); ++step) {
-    size_t best = 0;
-    double best_m = std::numeric_limits<double>::max();
-    for (size_t k = 0; k < located.size(); ++k) {
-      if (used[k]) continue;
-      const double m = d(tour.back(), located[k]);
-      if (m < best_m) {
-        best_m = m;
-        best = k;
-      }
-    }
-    used[best] = true;
-    tour.push_back(located[best]);
-  }
-  // 2-opt on an open path: reversing tour[i..j] replaces the edges around it.
-  const size_t n = tour.size();
-  for (int pass = 0; pass < 100; ++pass) {
-    bool improved = false;
-    for (size_t i = 0; i + 1 < n; ++i) {
-      for (size_t j = i + 1; j < n; ++j) {
-        double before = 0;
-        double after = 0;
-        if (i > 0) {
-          before += d(tour[i - 1], tour[i]);
-          after += d(tour[i - 1], tour[j]);
-        }
-        if (j + 1 < n) {
-          before += d(tour[j], tour[j + 1]);
-          after += d(tour[i], tour[j + 1]);
-        }
-        if (after < before - 1e-6) {
-          std::reverse(tour.begin() + static_cast<std::ptrdiff_t>(i),
-                       tour.begin() + static_cast<std::ptrdiff_t>(j) + 1);
-          improved = true;
-        }
-      }
-    }
-    if (!improved) break;
-  }
-  return tour;
-}
-
 // Where a canvasser stands at a door: the door's point, else its face's.
 std::optional<Point> Where(std::span<const Door> doors, const Face& face, size_t door) {
   if (std::optional<Point> p = PointOf(doors[door])) return p;
@@ -280,6 +216,144 @@ void AppendLeg(const Face& face, bool down, std::vector<size_t>& walk) {
   } else {
     walk.insert(walk.end(), face.doors.begin(), face.doors.end());
   }
+}
+
+// A located face as a leg of the walk: its ends, up the street (first door to last).
+struct Ends {
+  Point first;
+  Point last;
+};
+
+// The walk through located faces: each face a leg walked up or down the street, the legs
+// ordered to shorten the steps between them. Nearest neighbour from the face farthest
+// from their centre, then 2-opt (reversing a run of legs reverses each leg in it; a run of
+// one flips a face) and Or-opt (moving a run of up to three legs elsewhere, either way
+// round), until neither finds a shorter walk.
+std::vector<Leg> TourLegs(const std::vector<Ends>& ends) {
+  const size_t n = ends.size();
+  std::vector<Leg> tour;
+  if (n == 0) return tour;
+  // Where a leg is entered and left.
+  auto entry = [&](const Leg& l) { return l.down ? ends[l.face].last : ends[l.face].first; };
+  auto exit = [&](const Leg& l) { return l.down ? ends[l.face].first : ends[l.face].last; };
+  Point centre;
+  for (const Ends& e : ends) {
+    centre.lat += (e.first.lat + e.last.lat) / (2.0 * static_cast<double>(n));
+    centre.lon += (e.first.lon + e.last.lon) / (2.0 * static_cast<double>(n));
+  }
+  size_t start = 0;
+  bool start_down = false;
+  double far = -1;
+  for (size_t f = 0; f < n; ++f) {
+    for (bool down : {false, true}) {
+      const double m = Metres(entry({f, down}), centre);
+      if (m > far + 1e-9) {
+        far = m;
+        start = f;
+        start_down = down;
+      }
+    }
+  }
+  std::vector<bool> used(n, false);
+  tour.push_back({start, start_down});
+  used[start] = true;
+  for (size_t step = 1; step < n; ++step) {
+    Leg best{};
+    double best_m = std::numeric_limits<double>::max();
+    const Point here = exit(tour.back());
+    for (size_t f = 0; f < n; ++f) {
+      if (used[f]) continue;
+      for (bool down : {false, true}) {
+        const double m = Metres(here, entry({f, down}));
+        if (m < best_m - 1e-9) {
+          best_m = m;
+          best = {f, down};
+        }
+      }
+    }
+    used[best.face] = true;
+    tour.push_back(best);
+  }
+  for (int pass = 0; pass < 50; ++pass) {
+    bool improved = false;
+    // 2-opt: reverse tour[i..j].
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t j = i; j < n; ++j) {
+        double before = 0;
+        double after = 0;
+        Leg ri = tour[i];
+        Leg rj = tour[j];
+        ri.down = !ri.down;
+        rj.down = !rj.down;
+        if (i > 0) {
+          before += Metres(exit(tour[i - 1]), entry(tour[i]));
+          after += Metres(exit(tour[i - 1]), entry(rj));
+        }
+        if (j + 1 < n) {
+          before += Metres(exit(tour[j]), entry(tour[j + 1]));
+          after += Metres(exit(ri), entry(tour[j + 1]));
+        }
+        if (after < before - 1e-6) {
+          std::reverse(tour.begin() + static_cast<std::ptrdiff_t>(i),
+                       tour.begin() + static_cast<std::ptrdiff_t>(j) + 1);
+          for (size_t k = i; k <= j; ++k) tour[k].down = !tour[k].down;
+          improved = true;
+        }
+      }
+    }
+    // Or-opt: move tour[i..i+len) between two other legs, as it is or reversed (the steps
+    // inside the run keep their lengths either way).
+    auto step = [&](const Leg& x, const Leg& y) { return Metres(exit(x), entry(y)); };
+    for (size_t len = 1; len <= 3 && len < n; ++len) {
+      for (size_t i = 0; i + len <= n; ++i) {
+        const size_t after_run = i + len;
+        double gain = 0;  // what taking the run out saves
+        if (i > 0) gain += step(tour[i - 1], tour[i]);
+        if (after_run < n) gain += step(tour[after_run - 1], tour[after_run]);
+        if (i > 0 && after_run < n) gain -= step(tour[i - 1], tour[after_run]);
+        auto rest = [&](size_t q) -> const Leg& { return q < i ? tour[q] : tour[q + len]; };
+        const size_t rest_size = n - len;
+        double best_cost = gain - 1e-6;
+        size_t best_at = 0;
+        bool best_reversed = false;
+        bool found = false;
+        for (size_t at = 0; at <= rest_size; ++at) {
+          for (bool reversed : {false, true}) {
+            if (at == i && !reversed) continue;  // where it came from
+            Leg first = reversed ? tour[after_run - 1] : tour[i];
+            Leg last = reversed ? tour[i] : tour[after_run - 1];
+            if (reversed) {
+              first.down = !first.down;
+              last.down = !last.down;
+            }
+            double cost = 0;
+            if (at > 0) cost += step(rest(at - 1), first);
+            if (at < rest_size) cost += step(last, rest(at));
+            if (at > 0 && at < rest_size) cost -= step(rest(at - 1), rest(at));
+            if (cost < best_cost) {
+              best_cost = cost;
+              best_at = at;
+              best_reversed = reversed;
+              found = true;
+            }
+          }
+        }
+        if (!found) continue;
+        std::vector<Leg> run(tour.begin() + static_cast<std::ptrdiff_t>(i),
+                             tour.begin() + static_cast<std::ptrdiff_t>(after_run));
+        if (best_reversed) {
+          std::reverse(run.begin(), run.end());
+          for (Leg& l : run) l.down = !l.down;
+        }
+        tour.erase(tour.begin() + static_cast<std::ptrdiff_t>(i),
+                   tour.begin() + static_cast<std::ptrdiff_t>(after_run));
+        tour.insert(tour.begin() + static_cast<std::ptrdiff_t>(best_at), run.begin(), run.end());
+        improved = true;
+      }
+    }
+    if (!improved) break;
+  }
+  return tour;
 }
 
 }  // namespace
@@ -312,29 +386,15 @@ std::vector<size_t> WalkOrder(std::span<const Door> doors, std::span<const size_
   std::vector<size_t> located;
   std::vector<size_t> rest;
   for (size_t f = 0; f < faces.size(); ++f) (faces[f].at ? located : rest).push_back(f);
+  std::vector<Ends> ends;
+  for (size_t f : located) {
+    const Face& face = faces[f];
+    ends.push_back(
+        {*Where(doors, face, face.doors.front()), *Where(doors, face, face.doors.back())});
+  }
   std::vector<size_t> walk;
   walk.reserve(subset.size());
-  const std::vector<size_t> tour = TourFaces(faces, located);
-  for (size_t k = 0; k < tour.size(); ++k) {
-    const Face& face = faces[tour[k]];
-    // Enter the face from the end nearer where the canvasser stands (for the first face:
-    // leave it from the end nearer the next face).
-    bool down = false;
-    auto metres = [&](size_t door, std::optional<Point> to) {
-      std::optional<Point> from = Where(doors, face, door);
-      return from && to ? Metres(*from, *to) : 0.0;
-    };
-    if (k == 0) {
-      if (tour.size() > 1) {
-        const std::optional<Point> next = faces[tour[1]].at;
-        down = metres(face.doors.front(), next) < metres(face.doors.back(), next);
-      }
-    } else {
-      const std::optional<Point> here = Where(doors, faces[tour[k - 1]], walk.back());
-      down = metres(face.doors.back(), here) < metres(face.doors.front(), here);
-    }
-    AppendLeg(face, down, walk);
-  }
+  for (const Leg& leg : TourLegs(ends)) AppendLeg(faces[located[leg.face]], leg.down, walk);
   for (const Leg& leg : StreetOrder(faces, rest)) AppendLeg(faces[leg.face], leg.down, walk);
   return walk;
 }
