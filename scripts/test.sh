@@ -48,7 +48,7 @@ fi
 rm -f "$ctest_log"
 
 # 2. fuzz the CSV reader and mappers for a short while.
-step "fuzz: csv reader and JSON bodies (${NARWHAL_FUZZ_SECONDS:-30}s)" scripts/fuzz.sh "${NARWHAL_FUZZ_SECONDS:-30}"
+step "fuzz: csv reader, JSON bodies and street lines (${NARWHAL_FUZZ_SECONDS:-30}s)" scripts/fuzz.sh "${NARWHAL_FUZZ_SECONDS:-30}"
 
 # 3. game days: the `embedded` scenario (kill -9 at random moments, a hung process, a full
 #    disk, under poll watchers' strikes) and `smoke` (the three-node cluster losing an app

@@ -193,6 +193,16 @@ std::string_view Lookup(std::span<const WordMap> table, std::string_view word) {
   return {};
 }
 
+// The USPS abbreviation of a street type, written out ("MILL") or already standard ("ML").
+std::string_view StreetType(std::string_view word) {
+  std::string_view standard = Lookup(kStreetTypes, word);
+  if (!standard.empty()) return standard;
+  for (const WordMap& m : kStreetTypes) {
+    if (m.second == word) return m.second;
+  }
+  return {};
+}
+
 const UnitWord* LookupUnit(std::string_view word) {
   for (const UnitWord& u : kUnitDesignators) {
     if (u.word == word) return &u;
@@ -375,10 +385,16 @@ NormalizedAddress NormalizeAddress(std::string_view street_line) {
     const UnitWord* u = LookupUnit(w[k]);
     if (u == nullptr) continue;
     if (!u->needs_id && k + 1 != w.size()) continue;  // "W FRONT ST": FRONT is a name
+    // "H RM UNIT 5": a designator straight before another that takes an id is part of
+    // the street ("UNIT REAR" is unit REAR).
+    if (u->needs_id && k + 1 < w.size()) {
+      const UnitWord* next = LookupUnit(w[k + 1]);
+      if (next != nullptr && next->needs_id) continue;
+    }
     const bool apartment_word =
         u->standard == "APT" || u->standard == "UNIT" || u->standard == "STE";
     if (u->needs_id && !apartment_word && k + 1 < w.size() &&
-        !Lookup(kStreetTypes, UnitId(w, k + 1)).empty()) {
+        !StreetType(UnitId(w, k + 1)).empty()) {
       continue;  // "SPRING LOT RD"; but "APT PT" is an apartment named PT
     }
     unit_at = k;
@@ -393,8 +409,7 @@ NormalizedAddress NormalizeAddress(std::string_view street_line) {
   };
   if (unit_at == w.size() && w.size() >= i + 3 && unit_number(w.back()) &&
       !IsRouteWord(w[w.size() - 2]) &&
-      (!Lookup(kStreetTypes, w[w.size() - 2]).empty() ||
-       !Lookup(kDirections, w[w.size() - 2]).empty())) {
+      (!StreetType(w[w.size() - 2]).empty() || !Lookup(kDirections, w[w.size() - 2]).empty())) {
     unit_at = w.size() - 1;
   }
   if (unit_at < w.size()) {
@@ -427,12 +442,12 @@ NormalizedAddress NormalizeAddress(std::string_view street_line) {
   size_t e = street.size();
   // Post-directional after a type: "MAIN ST NW".
   if (e - b >= 3 && !Lookup(kDirections, street[e - 1]).empty() &&
-      !Lookup(kStreetTypes, street[e - 2]).empty()) {
+      !StreetType(street[e - 2]).empty()) {
     out.postdir = std::string(Lookup(kDirections, street[e - 1]));
     --e;
   }
-  if (e - b >= 2 && !Lookup(kStreetTypes, street[e - 1]).empty()) {
-    out.street_type = std::string(Lookup(kStreetTypes, street[e - 1]));
+  if (e - b >= 2 && !StreetType(street[e - 1]).empty()) {
+    out.street_type = std::string(StreetType(street[e - 1]));
     --e;
   }
   if (e - b >= 2 && !Lookup(kDirections, street[b]).empty()) {

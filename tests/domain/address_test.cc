@@ -147,9 +147,10 @@ TEST(NormalizeAddressTest, LinesWithoutADoorKeepTheirReason) {
 // The standard form of a line is a fixed point: it reads back as the same building and door
 // (the property fuzz/address_fuzz.cc checks; these are the shapes it once broke).
 TEST(NormalizeAddressTest, StandardFormReadsBackTheSame) {
-  for (std::string line : {"3 1r HANGAR", "12 Oak Apt Pt", "5 Main St #/3", "7-% Main St",
-                           "10 E 12th", "9 Main St 4B", "14 Spring Lot Rd", "1820-E Larch St #3",
-                           "500 Main St NW Rear", "1 NW RM } HIGHWAY }", "9 Rea Fl D R"}) {
+  for (std::string line :
+       {"3 1r HANGAR", "12 Oak Apt Pt", "5 Main St #/3", "7-% Main St", "10 E 12th", "9 Main St 4B",
+        "14 Spring Lot Rd", "1820-E Larch St #3", "500 Main St NW Rear", "1 NW RM } HIGHWAY }",
+        "9 Rea Fl D R", "0 1T W Fl Mill", "123 H Rm # Pt", "50 Inn M # Rear"}) {
     NormalizedAddress a = NormalizeAddress(line);
     ASSERT_EQ(a.kind, AddressKind::kStreet) << line;
     const std::string standard =
