@@ -385,11 +385,11 @@ NormalizedAddress NormalizeAddress(std::string_view street_line) {
     const UnitWord* u = LookupUnit(w[k]);
     if (u == nullptr) continue;
     if (!u->needs_id && k + 1 != w.size()) continue;  // "W FRONT ST": FRONT is a name
-    // "H RM UNIT 5": a designator straight before another that takes an id is part of
-    // the street ("UNIT REAR" is unit REAR).
-    if (u->needs_id && k + 1 < w.size()) {
+    // "H RM UNIT 5": a designator straight before another that has its id is part of
+    // the street ("UNIT REAR" is unit REAR, "UNIT FL" unit FL).
+    if (u->needs_id && k + 2 < w.size()) {
       const UnitWord* next = LookupUnit(w[k + 1]);
-      if (next != nullptr && next->needs_id) continue;
+      if (next != nullptr && next->needs_id && !UnitId(w, k + 2).empty()) continue;
     }
     const bool apartment_word =
         u->standard == "APT" || u->standard == "UNIT" || u->standard == "STE";
@@ -428,8 +428,13 @@ NormalizedAddress NormalizeAddress(std::string_view street_line) {
       }
     }
     out.unit_id = UnitId(w, k);
-    if (out.unit_id.empty()) out.unit_id = designator;
-    out.unit = out.unit_id == designator ? designator : designator + " " + out.unit_id;
+    // "REAR" alone is its own id; "RM RM" keeps both words, or it would read back as RM.
+    if (out.unit_id.empty()) {
+      out.unit_id = designator;
+      out.unit = designator;
+    } else {
+      out.unit = designator + " " + out.unit_id;
+    }
   }
   std::vector<std::string> street(w.begin() + static_cast<std::ptrdiff_t>(i),
                                   w.begin() + static_cast<std::ptrdiff_t>(unit_at));

@@ -150,7 +150,8 @@ TEST(NormalizeAddressTest, StandardFormReadsBackTheSame) {
   for (std::string line :
        {"3 1r HANGAR", "12 Oak Apt Pt", "5 Main St #/3", "7-% Main St", "10 E 12th", "9 Main St 4B",
         "14 Spring Lot Rd", "1820-E Larch St #3", "500 Main St NW Rear", "1 NW RM } HIGHWAY }",
-        "9 Rea Fl D R", "0 1T W Fl Mill", "123 H Rm # Pt", "50 Inn M # Rear"}) {
+        "9 Rea Fl D R", "0 1T W Fl Mill", "123 H Rm # Pt", "50 Inn M # Rear", "5 15 # Fl",
+        "0 Nd Rm Rm Rm", "1 NW 820 Pt Rm Rm Rm Rm # ##"}) {
     NormalizedAddress a = NormalizeAddress(line);
     ASSERT_EQ(a.kind, AddressKind::kStreet) << line;
     const std::string standard =

@@ -70,7 +70,7 @@ TEST(SqliteSchema, FreshFileGetsTheWholeSchema) {
   EXPECT_EQ(*db->QueryInt64("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name IN "
                             "('voters', 'vote_history', 'precincts', 'imports')"),
             4);
-  Result<bool> indexed = sqlite::VoterIndexesComplete(*db);
+  Result<bool> indexed = sqlite::BulkIndexesComplete(*db);
   ASSERT_TRUE(indexed.ok());
   EXPECT_TRUE(*indexed);
   Result<sqlite::ScopedStatement> mode = db->Prepare("PRAGMA journal_mode");
@@ -82,6 +82,46 @@ TEST(SqliteSchema, FreshFileGetsTheWholeSchema) {
 TEST(SqliteSchema, MigrationsAreNumberedInOrder) {
   int expected = 1;
   for (const sqlite::Migration& m : sqlite::Migrations()) EXPECT_EQ(m.version, expected++);
+}
+
+// Version 8 turns the household tables into rowid tables with unique key indexes; a
+// version 7 store keeps its buildings, doors and residences.
+TEST(SqliteSchema, HouseholdsSurviveTheMoveToRowidTables) {
+  TempDir dir;
+  const std::string path = dir.File("v7.db");
+  {
+    auto db = MustConnect(path, OpenMode::kReadWriteCreate);
+    ASSERT_NE(db, nullptr);
+    for (const sqlite::Migration& m : sqlite::Migrations()) {
+      if (m.version > 7) continue;
+      ASSERT_TRUE(db->Exec(m.sql).ok()) << m.version;
+    }
+    for (const sqlite::IndexDef& index : sqlite::VoterIndexes()) {
+      ASSERT_TRUE(db->Exec(index.create_sql).ok());
+    }
+    ASSERT_TRUE(db->Exec("PRAGMA application_id = " + std::to_string(sqlite::kApplicationId) +
+                         "; PRAGMA user_version = 7;"
+                         "INSERT INTO buildings VALUES('92|27601|10 MAIN ST', '92', 'RALEIGH', "
+                         "'27601', '10 MAIN ST', 'MAIN ST', 'MAIN ST|0', 10, '');"
+                         "INSERT INTO doors VALUES('92|27601|10 MAIN ST|', "
+                         "'92|27601|10 MAIN ST', '');"
+                         "INSERT INTO residences VALUES('A1', '92|27601|10 MAIN ST|', "
+                         "'92|27601|10 MAIN ST', '', '10 Main St');"
+                         "INSERT INTO residences VALUES('B1', '', '', 'PO box', 'PO Box 5');")
+                    .ok());
+  }
+  ASSERT_NE(MustOpen(path), nullptr);
+  auto db = MustConnect(path, OpenMode::kReadOnly);
+  EXPECT_EQ(*db->QueryInt64("PRAGMA user_version"), sqlite::LatestSchemaVersion());
+  EXPECT_TRUE(*sqlite::BulkIndexesComplete(*db));
+  EXPECT_EQ(*db->QueryInt64("SELECT count(*) FROM buildings WHERE house_number = 10"), 1);
+  EXPECT_EQ(*db->QueryInt64("SELECT count(*) FROM doors"), 1);
+  EXPECT_EQ(*db->QueryInt64("SELECT count(*) FROM residences WHERE street_line = ''"), 1)
+      << "a placed voter's street line is in her voter row";
+  EXPECT_EQ(*db->QueryInt64("SELECT count(*) FROM residences WHERE street_line = 'PO Box 5'"), 1);
+  EXPECT_EQ(*db->QueryInt64("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name IN "
+                            "('buildings_key', 'doors_key', 'residences_voter')"),
+            3);
 }
 
 TEST(SqliteSchema, RefusesANewerSchema) {
@@ -411,13 +451,13 @@ TEST(SqliteRecovery, UnfinishedBulkImportIsIndexedOnReopen) {
         store->UpsertVoters(*id, std::vector<Voter>{MakeVoter("B1", "OLD"), MakeVoter("B2")}).ok());
     ASSERT_TRUE(store->UpsertVoters(*id, std::vector<Voter>{MakeVoter("B1", "NEW")}).ok());
     auto db = MustConnect(path, OpenMode::kReadOnly);
-    EXPECT_FALSE(*sqlite::VoterIndexesComplete(*db)) << "bulk path loads without indexes";
+    EXPECT_FALSE(*sqlite::BulkIndexesComplete(*db)) << "bulk path loads without indexes";
     // Closed without FinishImport, as a crashed importer would leave it.
   }
   auto store = MustOpen(path);
   ASSERT_NE(store, nullptr);
   auto db = MustConnect(path, OpenMode::kReadOnly);
-  EXPECT_TRUE(*sqlite::VoterIndexesComplete(*db));
+  EXPECT_TRUE(*sqlite::BulkIndexesComplete(*db));
   Result<VoterRecord> b1 = store->GetVoter("B1");
   ASSERT_TRUE(b1.ok());
   EXPECT_EQ(b1->voter.last_name, "NEW");
@@ -430,16 +470,16 @@ TEST(SqliteBulkPath, OnlyAnEmptyStoreLoadsInBulk) {
   auto store = MustOpen(path);
   ASSERT_NE(store, nullptr);
   auto db = MustConnect(path, OpenMode::kReadOnly);
-  EXPECT_TRUE(*sqlite::VoterIndexesComplete(*db)) << "a fresh store has every index";
+  EXPECT_TRUE(*sqlite::BulkIndexesComplete(*db)) << "a fresh store has every index";
   Result<ImportId> first = store->BeginImport({"voters", "test", "first"});
   ASSERT_TRUE(first.ok());
-  EXPECT_FALSE(*sqlite::VoterIndexesComplete(*db)) << "empty store: indexes wait for the end";
+  EXPECT_FALSE(*sqlite::BulkIndexesComplete(*db)) << "empty store: indexes wait for the end";
   ASSERT_TRUE(store->UpsertVoters(*first, std::vector<Voter>{MakeVoter("P1")}).ok());
   ASSERT_TRUE(store->FinishImport(*first, {}).ok());
-  EXPECT_TRUE(*sqlite::VoterIndexesComplete(*db));
+  EXPECT_TRUE(*sqlite::BulkIndexesComplete(*db));
   Result<ImportId> second = store->BeginImport({"voters", "test", "second"});
   ASSERT_TRUE(second.ok());
-  EXPECT_TRUE(*sqlite::VoterIndexesComplete(*db)) << "a store with voters merges row by row";
+  EXPECT_TRUE(*sqlite::BulkIndexesComplete(*db)) << "a store with voters merges row by row";
   EXPECT_EQ(*db->QueryInt64("SELECT sum(bulk) FROM imports"), 1);
   ASSERT_TRUE(store->FinishImport(*second, {}).ok());
 }

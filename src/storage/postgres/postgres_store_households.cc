@@ -90,10 +90,11 @@ Result<ResidenceCounts> PostgresStore::UpsertResidences(
     }
     ++(door.empty() ? counts.unplaced : counts.placed);
     voter.push_back(id);
+    // Only a voter without a door keeps her street line (her voter row has it too).
     problem.push_back(door.empty() ? r->address.problem : std::string());
+    line.push_back(door.empty() ? r->street_line : std::string());
     r_door.push_back(std::move(door));
     r_building.push_back(std::move(building));
-    line.push_back(r->street_line);
   }
   Params buildings;
   for (const auto* column : {&b.key, &b.county, &b.city, &b.zip, &b.match, &b.street, &b.face}) {

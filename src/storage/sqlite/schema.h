@@ -1,6 +1,6 @@
-// The SQLite schema of the embedded store, as numbered migrations, and the secondary
-// indexes of the voters table (kept apart so the bulk-load path can drop them while the
-// table is empty and build each once when the load finishes).
+// The SQLite schema of the embedded store, as numbered migrations, and the indexes of
+// the voter and household tables (kept apart so the bulk-load path can drop them while
+// the voters table is empty and build each once when the load finishes).
 //
 // Thread-safety: functions take the connection they work on; call them from the thread
 // that owns it.
@@ -40,22 +40,31 @@ struct IndexDef {
   // False for an index that a bulk load never adds to (removed voters only): keeping
   // it costs nothing during the load and saves a full table scan at the end.
   bool dropped_for_bulk = true;
+  // For a unique index: the DELETE that keeps one row per key of what a bulk load
+  // appended, run when the index cannot be built (or before, when `dedupe_first`:
+  // copies are the rule, and a failed build would sort the keys for nothing).
+  std::string_view dedupe_sql = {};
+  bool dedupe_first = false;
 };
 
 // The indexes of the voters table, the unique voter id index first.
 std::span<const IndexDef> VoterIndexes();
 
-// Drops the voter indexes a bulk load would have to maintain; used only while the voters
-// table is empty.
-Status DropVoterIndexes(Connection& db);
+// The indexes of the household tables (buildings, doors, residences).
+std::span<const IndexDef> HouseholdIndexes();
 
-// Creates any missing voter index. When the unique voter id index cannot be built
-// because a bulk load stored an id twice, keeps the row stored last for each id and
-// reports how many rows it dropped in `duplicates_dropped`.
-Status EnsureVoterIndexes(Connection& db, int64_t& duplicates_dropped);
+// Drops the voter and household indexes a bulk load would have to maintain; used only
+// while the voters table is empty.
+Status DropBulkIndexes(Connection& db);
 
-// True when every voter index exists.
-Result<bool> VoterIndexesComplete(Connection& db);
+// Creates any missing voter or household index, keeping one row per key of what a bulk
+// load appended: the voter row stored last for each id (reported in
+// `voter_duplicates_dropped`), the first copy of a building or door, a voter's last
+// residence.
+Status EnsureBulkIndexes(Connection& db, int64_t& voter_duplicates_dropped);
+
+// True when every voter and household index exists; false while a bulk load runs.
+Result<bool> BulkIndexesComplete(Connection& db);
 
 }  // namespace narwhal::sqlite
 

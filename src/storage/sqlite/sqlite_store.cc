@@ -27,7 +27,7 @@ namespace {
 
 // Durable (WAL + synchronous=FULL: a commit is fsync'ed before it is acknowledged) and
 // fast: big pages and cache, temporary storage in memory (savepoint and statement journals
-// never touch a temp directory), sorter threads for index builds (see EnsureVoterIndexes).
+// never touch a temp directory), sorter threads for index builds (see EnsureBulkIndexes).
 // page_size only takes effect on a new file, before the first table.
 constexpr std::string_view kWriterPragmas =
     "PRAGMA page_size = 8192;"
@@ -210,12 +210,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
 
   // A bulk load that never finished (crash, or an import that failed before
   // FinishImport) left the voter indexes missing; build them before serving anything.
-  NARWHAL_ASSIGN_OR_RETURN(bool complete, VoterIndexesComplete(*db));
+  NARWHAL_ASSIGN_OR_RETURN(bool complete, BulkIndexesComplete(*db));
   if (!complete) {
     LogWarning("voter indexes missing (unfinished bulk import); rebuilding");
     NARWHAL_RETURN_IF_ERROR(db->Exec("BEGIN IMMEDIATE"));
     int64_t dropped = 0;
-    Status s = EnsureVoterIndexes(*db, dropped);
+    Status s = EnsureBulkIndexes(*db, dropped);
     if (s.ok()) s = db->Exec("COMMIT");
     if (!s.ok()) {
       (void)db->Exec("ROLLBACK");
@@ -272,14 +272,14 @@ Result<ImportId> SqliteStore::BeginImport(const ImportInfo& info) {
     insert->BindText(4, now);
     NARWHAL_RETURN_IF_ERROR(insert->Run());
     id = db.LastInsertRowid();
-    NARWHAL_ASSIGN_OR_RETURN(bool indexed, VoterIndexesComplete(db));
+    NARWHAL_ASSIGN_OR_RETURN(bool indexed, BulkIndexesComplete(db));
     if (!indexed) return Status::Ok();  // a bulk load is already running
     NARWHAL_ASSIGN_OR_RETURN(int64_t any, db.QueryInt64("SELECT EXISTS(SELECT 1 FROM voters)"));
     if (any != 0) return Status::Ok();
-    // Empty store: load without the voter indexes and build each once at the end; that
-    // is far cheaper than keeping five b-trees in order row by row. Writing the state
+    // Empty store: load without the voter and household indexes and build each once at
+    // the end; that is far cheaper than keeping ten b-trees in order row by row. Writing the state
     // into the schema keeps it true across rollbacks and crashes.
-    NARWHAL_RETURN_IF_ERROR(DropVoterIndexes(db));
+    NARWHAL_RETURN_IF_ERROR(DropBulkIndexes(db));
     NARWHAL_ASSIGN_OR_RETURN(ScopedStatement mark,
                              db.Prepare("UPDATE imports SET bulk = 1 WHERE id = ?1"));
     mark->BindInt64(1, id);
@@ -424,7 +424,7 @@ Result<UpsertCounts> SqliteStore::UpsertPreparedVoters(ImportId import,
     }
     // Missing voter indexes mean a bulk load of an empty store is running: plain
     // appends, no lookups (there is no index to look up by).
-    NARWHAL_ASSIGN_OR_RETURN(bool indexed, VoterIndexesComplete(db));
+    NARWHAL_ASSIGN_OR_RETURN(bool indexed, BulkIndexesComplete(db));
     if (!indexed) {
       NARWHAL_RETURN_IF_ERROR(InsertVoters(db, import, voters, derived, now, counts));
     } else {
@@ -508,10 +508,10 @@ Result<FinishImportResult> SqliteStore::FinishImport(ImportId import,
   Status s = writer_->Submit([&](Connection& db) -> Status {
     result = FinishImportResult();
     NARWHAL_RETURN_IF_ERROR(CheckOpenImport(db, import));
-    NARWHAL_ASSIGN_OR_RETURN(bool indexed, VoterIndexesComplete(db));
+    NARWHAL_ASSIGN_OR_RETURN(bool indexed, BulkIndexesComplete(db));
     if (!indexed) {
       int64_t dropped = 0;
-      NARWHAL_RETURN_IF_ERROR(EnsureVoterIndexes(db, dropped));
+      NARWHAL_RETURN_IF_ERROR(EnsureBulkIndexes(db, dropped));
       if (dropped > 0) {
         LogWarning("bulk import stored " + std::to_string(dropped) +
                    " voter rows whose id came again later in the file; kept the last");

@@ -7,6 +7,7 @@
 
 #include "storage/address_sites.h"
 #include "storage/household_sql.h"
+#include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_store_impl.h"
 
 namespace narwhal::sqlite {
@@ -22,24 +23,31 @@ Result<ResidenceCounts> SqliteStore::UpsertResidences(std::span<const VoterResid
   ResidenceCounts counts;
   Status st = writer_->Submit([&](Connection& db) -> Status {
     counts = {};
+    // Missing indexes mean a bulk load of an empty store is running: plain appends, and
+    // FinishImport keeps one row per key when it builds the indexes (schema.h).
+    NARWHAL_ASSIGN_OR_RETURN(bool indexed, BulkIndexesComplete(db));
+    const std::string_view unless_known = indexed ? " ON CONFLICT DO NOTHING" : "";
     NARWHAL_ASSIGN_OR_RETURN(
         ScopedStatement building,
         db.Prepare("INSERT INTO buildings(building_key, county, city, zip, match_key, "
                    "street_key, block_face, house_number, house_suffix) "
-                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
-                   "ON CONFLICT(building_key) DO NOTHING"));
+                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)" +
+                   std::string(unless_known)));
     NARWHAL_ASSIGN_OR_RETURN(ScopedStatement door,
                              db.Prepare("INSERT INTO doors(door_key, building_key, unit) "
-                                        "VALUES(?1, ?2, ?3) ON CONFLICT(door_key) DO NOTHING"));
+                                        "VALUES(?1, ?2, ?3)" +
+                                        std::string(unless_known)));
     NARWHAL_ASSIGN_OR_RETURN(
         ScopedStatement residence,
-        db.Prepare("INSERT INTO residences(voter_id, door_key, building_key, problem, "
-                   "street_line) VALUES(?1, ?2, ?3, ?4, ?5) "
-                   "ON CONFLICT(voter_id) DO UPDATE SET door_key = excluded.door_key, "
-                   "building_key = excluded.building_key, problem = excluded.problem, "
-                   "street_line = excluded.street_line "
-                   "WHERE door_key IS NOT excluded.door_key OR problem IS NOT excluded.problem "
-                   "OR street_line IS NOT excluded.street_line"));
+        db.Prepare(std::string("INSERT INTO residences(voter_id, door_key, building_key, problem, "
+                               "street_line) VALUES(?1, ?2, ?3, ?4, ?5)") +
+                   (indexed ? " ON CONFLICT(voter_id) DO UPDATE SET door_key = excluded.door_key, "
+                              "building_key = excluded.building_key, problem = excluded.problem, "
+                              "street_line = excluded.street_line "
+                              "WHERE door_key IS NOT excluded.door_key "
+                              "OR problem IS NOT excluded.problem "
+                              "OR street_line IS NOT excluded.street_line"
+                            : "")));
     std::set<std::string> doors_seen;  // in this batch: a building or door is written once
     for (const VoterResidence& r : residences) {
       const std::string building_key = BuildingKey(r);
@@ -72,8 +80,9 @@ Result<ResidenceCounts> SqliteStore::UpsertResidences(std::span<const VoterResid
       residence->BindText(1, r.voter_id);
       residence->BindText(2, door_key);
       residence->BindText(3, building_key);
+      // Only a voter without a door keeps her street line (her voter row has it too).
       residence->BindText(4, door_key.empty() ? std::string_view(r.address.problem) : "");
-      residence->BindText(5, r.street_line);
+      residence->BindText(5, door_key.empty() ? std::string_view(r.street_line) : "");
       Status run = residence->Run();
       residence->Reset();
       NARWHAL_RETURN_IF_ERROR(run);

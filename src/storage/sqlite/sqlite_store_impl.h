@@ -15,13 +15,13 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "storage/household_store.h"
 #include "storage/sqlite/checkpointer.h"
 #include "storage/sqlite/field_dictionary.h"
 #include "storage/sqlite/reader_pool.h"
 #include "storage/sqlite/sqlite_db.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/write_queue.h"
-#include "storage/household_store.h"
 #include "storage/store.h"
 
 namespace narwhal::sqlite {
