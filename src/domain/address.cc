@@ -378,6 +378,11 @@ NormalizedAddress NormalizeAddress(std::string_view street_line) {
   size_t unit_at = w.size();
   for (size_t k = i; k < w.size(); ++k) {
     if (w[k] == "#") {
+      if (UnitId(w, k + 1).empty()) {  // '#'s with nothing after them say nothing
+        w.resize(k);
+        unit_at = w.size();
+        break;
+      }
       unit_at = k;
       break;
     }

@@ -151,7 +151,7 @@ TEST(NormalizeAddressTest, StandardFormReadsBackTheSame) {
        {"3 1r HANGAR", "12 Oak Apt Pt", "5 Main St #/3", "7-% Main St", "10 E 12th", "9 Main St 4B",
         "14 Spring Lot Rd", "1820-E Larch St #3", "500 Main St NW Rear", "1 NW RM } HIGHWAY }",
         "9 Rea Fl D R", "0 1T W Fl Mill", "123 H Rm # Pt", "50 Inn M # Rear", "5 15 # Fl",
-        "0 Nd Rm Rm Rm", "1 NW 820 Pt Rm Rm Rm Rm # ##"}) {
+        "0 Nd Rm Rm Rm", "1 NW 820 Pt Rm Rm Rm Rm # ##", "1 Ptrm Rm Rm#Highway # ## #"}) {
     NormalizedAddress a = NormalizeAddress(line);
     ASSERT_EQ(a.kind, AddressKind::kStreet) << line;
     const std::string standard =
@@ -163,6 +163,8 @@ TEST(NormalizeAddressTest, StandardFormReadsBackTheSame) {
   EXPECT_EQ(BuildingMatchKey(NormalizeAddress("10 E 12th")), "10 E 12TH");  // not unit 12TH
   EXPECT_EQ(NormalizeAddress("5 Main St #/3").unit_id, "3");
   EXPECT_EQ(NormalizeAddress("12 Oak Apt Pt").unit, "APT PT");
+  EXPECT_EQ(NormalizeAddress("12 Oak Ave #").unit, "") << "a '#' with no id after it";
+  EXPECT_EQ(BuildingMatchKey(NormalizeAddress("12 Oak Ave #")), "12 OAK AVE");
 }
 
 TEST(NormalizeAddressTest, NeverFailsOnArbitraryBytes) {
