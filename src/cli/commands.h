@@ -162,10 +162,12 @@ struct TurfCutArgs {
   TurfCutOptions options;
   bool walk = false;  // list each turf's doors in walk order
   bool json = false;
+  std::string pdf;  // also write the walk lists, one section per turf, to this file
 };
 // Cuts a precinct's doors into turfs (field/turf.h) and prints each turf (doors, voters,
 // block faces, route, minutes, drive turfs), the balance, and the voters who cannot be
-// placed. kExitBadInput when the precinct has no doors.
+// placed; with `pdf`, writes the walk lists (field/walk_list.h) too. kExitBadInput when
+// the precinct has no doors.
 int RunTurfCut(const TurfCutArgs& args);
 
 // --- election day (docs/election-day.md) -------------------------------------------------

@@ -188,6 +188,8 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   cut_cmd->add_flag("--walk", turf_cut.walk, "list each turf's doors in walk order");
   cut_cmd->add_flag("--json", turf_cut.json, "one JSON object, every door in walk order");
+  cut_cmd->add_option("--pdf", turf_cut.pdf,
+                      "write the walk lists to this PDF: a section per turf, every door's voters");
 
   DemoArgs demo;
   CLI::App* demo_cmd = app.add_subcommand("demo", "generate a synthetic NC county and import it");

@@ -11,24 +11,15 @@
 #include <map>
 #include <string>
 
+#include "base/clock.h"
 #include "cli/commands.h"
+#include "field/walk_list.h"
 #include "storage/household_store.h"
 
 namespace narwhal {
 namespace {
 
 namespace json = boost::json;
-
-std::string AddressOf(const Door& d) {
-  // The street key after the number, as a canvasser reads it: "4844 E REZANOF DR APT 2".
-  std::string out = std::to_string(d.house_number);
-  if (!d.house_suffix.empty()) {
-    out += (d.house_suffix[0] >= '0' && d.house_suffix[0] <= '9' ? " " : "") + d.house_suffix;
-  }
-  out += " " + d.street_key;
-  if (!d.unit.empty()) out += " " + d.unit;
-  return out;
-}
 
 struct Spread {
   double min = 0;
@@ -110,6 +101,19 @@ int RunTurfCut(const TurfCutArgs& args) {
   std::map<std::string, int64_t> unplaced_by_reason;
   for (const auto& p : listed->unplaced) ++unplaced_by_reason[p.reason];
   fmt::print(stderr, "cut {} doors into {} turfs in {:.1f} ms\n", doors.size(), turfs.size(), ms);
+  if (!args.pdf.empty()) {
+    const auto now = std::chrono::system_clock::now();
+    WalkListHeading heading{
+        args.county, args.precinct, FormatHumanUtc(now),
+        static_cast<int>(
+            std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(now)).year())};
+    Status written = WriteTablePdf(WalkListPdf(*listed, *cut, heading), args.pdf);
+    if (!written.ok()) {
+      fmt::print(stderr, "narwhal turf cut: writing {}: {}\n", args.pdf, written.message());
+      return kExitFailure;
+    }
+    fmt::print(stderr, "wrote the walk lists of {} turfs to {}\n", turfs.size(), args.pdf);
+  }
 
   if (args.json) {
     json::object o;
@@ -138,7 +142,7 @@ int RunTurfCut(const TurfCutArgs& args) {
       json::array walk;
       for (size_t i : t.walk) {
         const Door& d = doors[i];
-        json::object door{{"door", d.door_key}, {"address", AddressOf(d)}, {"voters", d.voters}};
+        json::object door{{"door", d.door_key}, {"address", DoorAddress(d)}, {"voters", d.voters}};
         if (d.lat && d.lon) {
           door["lat"] = *d.lat;
           door["lon"] = *d.lon;
@@ -170,12 +174,13 @@ int RunTurfCut(const TurfCutArgs& args) {
   fmt::print("\n turf  doors voters faces route_m minutes  first door -> last door\n");
   for (const Turf& t : turfs) {
     fmt::print("{:>5} {:>6} {:>6} {:>5} {:>7.0f} {:>7.1f}  {} -> {}{}\n", t.number, t.walk.size(),
-               t.voters, t.block_faces, t.route_metres, t.minutes, AddressOf(doors[t.walk.front()]),
-               AddressOf(doors[t.walk.back()]), t.drive ? "  [drive turf]" : "");
+               t.voters, t.block_faces, t.route_metres, t.minutes,
+               DoorAddress(doors[t.walk.front()]), DoorAddress(doors[t.walk.back()]),
+               t.drive ? "  [drive turf]" : "");
     if (args.walk) {
       for (size_t k = 0; k < t.walk.size(); ++k) {
         const Door& d = doors[t.walk[k]];
-        fmt::print("        {:>3}. {} ({} voter{})\n", k + 1, AddressOf(d), d.voters,
+        fmt::print("        {:>3}. {} ({} voter{})\n", k + 1, DoorAddress(d), d.voters,
                    d.voters == 1 ? "" : "s");
       }
     }

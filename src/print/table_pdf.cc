@@ -167,7 +167,12 @@ Result<std::string> RenderTablePdf(const TableDocument& doc) {
         }
         double ty = ry + (doc.checkbox_column ? (box - doc.font_size * 1.2) / 2 : 0);
         for (size_t c = 0; c < doc.columns.size(); ++c) {
-          text.Draw(section.rows[r][c], xs[c], ty, ws[c], false, doc.columns[c].align_right);
+          std::string_view cell = section.rows[r][c];
+          if (r == first && r > 0 && cell.empty() && doc.columns[c].carried) {
+            // The top of a continued page says whose rows these are: the last value above.
+            for (size_t above = r; above-- > 0 && cell.empty();) cell = section.rows[above][c];
+          }
+          text.Draw(cell, xs[c], ty, ws[c], false, doc.columns[c].align_right);
         }
       }
       char page_label[64];

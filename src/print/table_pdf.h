@@ -21,6 +21,9 @@ struct PdfColumn {
   std::string title;
   double width = 1;          // relative width; columns share the printable width by it
   bool align_right = false;  // numbers
+  // A blank cell means "as above" (a door's second voter): the first row of a continued
+  // page prints the value from above instead, so a page never starts without it.
+  bool carried = false;
 };
 
 struct PdfSection {

@@ -78,6 +78,14 @@ inline constexpr std::string_view kDoors =
     "GROUP BY r.door_key, r.building_key, bu.zip, bu.city, bu.street_key, bu.house_number, "
     "bu.house_suffix, d.unit, s.match_key, s.lat, s.lon "
     "ORDER BY r.door_key";
+// door_key, voter_id, last_name, first_name, middle_name, name_suffix, birth_year, gender,
+// party of the query's voters at a door
+inline constexpr std::string_view kResidents =
+    "SELECT r.door_key, v.voter_id, v.last_name, v.first_name, v.middle_name, v.name_suffix, "
+    "v.birth_year, v.gender, v.party "
+    "FROM residences r JOIN voters v ON v.voter_id = r.voter_id "
+    "WHERE v.removed_at IS NULL AND v.county = $1 AND ($2 = '' OR v.precinct = $2) "
+    "AND r.door_key <> '' ORDER BY r.door_key, v.last_name, v.first_name, v.voter_id";
 // voter_id, street_line, problem of the query's voters without a door
 inline constexpr std::string_view kUnplacedVoters =
     "SELECT r.voter_id, r.street_line, r.problem "

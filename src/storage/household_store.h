@@ -132,8 +132,24 @@ struct Door {
   friend bool operator==(const Door&, const Door&) = default;
 };
 
+// A voter behind a door (not removed), as a walk list prints her.
+struct Resident {
+  std::string door_key;
+  std::string voter_id;
+  std::string last_name;
+  std::string first_name;
+  std::string middle_name;
+  std::string name_suffix;
+  int64_t birth_year = 0;  // 0 when unknown
+  std::string gender;
+  std::string party;
+  friend bool operator==(const Resident&, const Resident&) = default;
+};
+
 struct PrecinctDoors {
   std::vector<Door> doors;  // by door key
+  // The voters at those doors: by door key, then last and first name and voter id.
+  std::vector<Resident> residents;
   // Voters of the query with no door to knock, with their reason: every turf cut from
   // these doors lists them as "cannot place" rather than losing them. By voter id.
   std::vector<HouseholdSummary::Problem> unplaced;
@@ -158,7 +174,8 @@ class HouseholdStore {
 
   virtual Result<HouseholdSummary> SummarizeHouseholds(const HouseholdQuery& query) = 0;
 
-  // The doors (and the voters without one) of a precinct, from one snapshot.
+  // The doors, the voters at each, and the voters without one, of a precinct, from one
+  // snapshot.
   virtual Result<PrecinctDoors> ListDoors(const DoorQuery& query) = 0;
 };
 

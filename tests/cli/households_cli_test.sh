@@ -9,7 +9,8 @@
 #  3. Re-importing the voter file changes no household; --no-households places nobody.
 #  4. `turf cut` cuts a precinct into turfs of 50 +- 10% doors: every door in exactly one
 #     turf, no block face split, the same turfs on a second run, N turfs when asked, the
-#     PO-box voters listed as "cannot place"; a precinct with no doors exits 3.
+#     PO-box voters listed as "cannot place"; a precinct with no doors exits 3; --pdf
+#     writes the walk lists, a section per turf from its first door, read back.
 #   households_cli_test.sh NARWHAL_BINARY SHARED_DATA_DIR
 set -uo pipefail
 bin=$1
@@ -131,6 +132,16 @@ check "the same turfs on a second run" \
 check "--turfs 4 cuts four turfs" grep -q 'cut into 4 turfs' "$work/four.txt"
 "$bin" turf cut --data "$d" --county 92 --precinct 01-03 --walk >"$work/walk.txt" 2>/dev/null
 check "--walk lists the doors in walk order" grep -qE '^ +1\. [0-9]+ ' "$work/walk.txt"
+"$bin" turf cut --data "$d" --county 92 --precinct 01-03 --pdf "$work/walk.pdf" >/dev/null 2>&1
+check "--pdf writes the walk lists" test -s "$work/walk.pdf"
+pdftotext -layout "$work/walk.pdf" "$work/walk.pdf.txt"
+turfs=$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))["turfs"]))' "$work/turfs.json")
+check "a section per turf, each saying which of how many" \
+  test "$(grep -oE 'turf [0-9]+ of [0-9]+' "$work/walk.pdf.txt" | sort -u | wc -l)" = "$turfs"
+first=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["turfs"][0]["walk"][0]["address"])' "$work/turfs.json")
+check "turf 1 starts at its first door" grep -q "start at $first" "$work/walk.pdf.txt"
+check "the PO-box voters have their own section" grep -q 'voters with no door to knock' "$work/walk.pdf.txt"
+check "the result codes are on the page" grep -q 'NH not home' "$work/walk.pdf.txt"
 "$bin" turf cut --data "$d" --county 92 --precinct NOPE >/dev/null 2>"$work/nope.err"
 check "a precinct with no doors exits 3" test $? -eq 3
 check "and says so" grep -q 'no doors in county 92, precinct NOPE' "$work/nope.err"

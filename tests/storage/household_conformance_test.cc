@@ -235,6 +235,7 @@ TEST_P(HouseholdConformanceTest, AddressPointsGiveBuildingsCoordinates) {
 
 TEST_P(HouseholdConformanceTest, DoorsOfAPrecinctWithTheirVotersAndCoordinates) {
   std::vector<Voter> voters = Street();
+  voters[1].last_name = "ADAMS";  // A2
   Voter other = MakeVoter("C1", "16 Main St");
   other.precinct = "01-02";
   voters.push_back(other);
@@ -262,6 +263,19 @@ TEST_P(HouseholdConformanceTest, DoorsOfAPrecinctWithTheirVotersAndCoordinates) 
   std::vector<HouseholdSummary::Problem> unplaced = {{"B1", "PO Box 5", "PO box"},
                                                      {"B2", "", "empty address"}};
   EXPECT_EQ(got->unplaced, unplaced);
+  // Behind each door its voters, by name: A2 (ADAMS) before A1 (SMITH) at 10 MAIN ST.
+  std::vector<std::pair<std::string, std::string>> residents;
+  for (const Resident& r : got->residents) residents.emplace_back(r.door_key, r.voter_id);
+  std::vector<std::pair<std::string, std::string>> expected = {
+      {"92|27601|10 MAIN ST|", "A2"},  {"92|27601|10 MAIN ST|", "A1"},
+      {"92|27601|12 OAK AVE|1", "A3"}, {"92|27601|12 OAK AVE|1", "A5"},
+      {"92|27601|12 OAK AVE|2", "A4"}, {"92|27601|14 MAIN ST|", "A6"}};
+  EXPECT_EQ(residents, expected);
+  ASSERT_FALSE(got->residents.empty());
+  EXPECT_EQ(got->residents[0].last_name, "ADAMS");
+  EXPECT_EQ(got->residents[0].first_name, "ANN");
+  EXPECT_EQ(got->residents[0].birth_year, 1980);
+  EXPECT_EQ(got->residents[0].party, "UNA");
 
   // The whole county includes the other precinct; another county has none of these.
   got = households().ListDoors({"92", ""});

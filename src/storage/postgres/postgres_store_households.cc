@@ -277,6 +277,13 @@ Result<PrecinctDoors> PostgresStore::ListDoors(const DoorQuery& query) {
       }
       out.doors.push_back(std::move(d));
     }
+    NARWHAL_ASSIGN_OR_RETURN(Rows residents, db.Exec(household_sql::kResidents, params));
+    for (int i = 0; i < residents.size(); ++i) {
+      out.residents.push_back(
+          {residents.String(i, 0), residents.String(i, 1), residents.String(i, 2),
+           residents.String(i, 3), residents.String(i, 4), residents.String(i, 5),
+           residents.Int64(i, 6), residents.String(i, 7), residents.String(i, 8)});
+    }
     NARWHAL_ASSIGN_OR_RETURN(Rows unplaced, db.Exec(household_sql::kUnplacedVoters, params));
     for (int i = 0; i < unplaced.size(); ++i) {
       out.unplaced.push_back({unplaced.String(i, 0), unplaced.String(i, 1), unplaced.String(i, 2)});

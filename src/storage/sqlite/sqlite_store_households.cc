@@ -272,6 +272,11 @@ Result<PrecinctDoors> SqliteStore::ListDoors(const DoorQuery& query) {
     }
     out.doors.push_back(std::move(d));
   }));
+  NARWHAL_RETURN_IF_ERROR(snapshot.Each(household_sql::kResidents, bind, [&](const Statement& q) {
+    out.residents.push_back({q.ColumnString(0), q.ColumnString(1), q.ColumnString(2),
+                             q.ColumnString(3), q.ColumnString(4), q.ColumnString(5),
+                             q.ColumnInt64(6), q.ColumnString(7), q.ColumnString(8)});
+  }));
   NARWHAL_RETURN_IF_ERROR(
       snapshot.Each(household_sql::kUnplacedVoters, bind, [&](const Statement& q) {
         out.unplaced.push_back({q.ColumnString(0), q.ColumnString(1), q.ColumnString(2)});

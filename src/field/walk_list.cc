@@ -1,0 +1,113 @@
+#include "field/walk_list.h"
+
+#include <fmt/core.h>
+
+#include <cmath>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace narwhal {
+namespace {
+
+std::string VoterName(const Resident& r) {
+  std::string out = r.last_name;
+  if (!r.name_suffix.empty()) out += " " + r.name_suffix;
+  if (!r.first_name.empty() || !r.middle_name.empty()) out += ",";
+  if (!r.first_name.empty()) out += " " + r.first_name;
+  if (!r.middle_name.empty()) out += " " + r.middle_name;
+  return out;
+}
+
+std::string Area(const WalkListHeading& h) {
+  return "County " + h.county + (h.precinct.empty() ? "" : " — precinct " + h.precinct);
+}
+
+std::string Distance(double metres) {
+  return metres >= 1000 ? fmt::format("{:.1f} km", metres / 1000) : fmt::format("{:.0f} m", metres);
+}
+
+}  // namespace
+
+std::string DoorAddress(const Door& d) {
+  std::string out = std::to_string(d.house_number);
+  if (!d.house_suffix.empty()) {
+    // "12-A" reads as 12A; a fraction stands apart: "12 1/2".
+    out += (d.house_suffix[0] >= '0' && d.house_suffix[0] <= '9' ? " " : "") + d.house_suffix;
+  }
+  out += " " + d.street_key;
+  if (!d.unit.empty()) out += " " + d.unit;
+  return out;
+}
+
+TableDocument WalkListPdf(const PrecinctDoors& precinct, const TurfCut& cut,
+                          const WalkListHeading& heading) {
+  std::unordered_map<std::string_view, std::vector<const Resident*>> at_door;
+  for (const Resident& r : precinct.residents) at_door[r.door_key].push_back(&r);
+
+  TableDocument doc;
+  doc.title = Area(heading) + " — walk lists";
+  doc.footer_note = kWalkListCodes;
+  doc.columns = {{"Stop", 0.45, true, true},
+                 {"Address", 2.6, false, true},
+                 {"Voter", 2.6},
+                 {"Age", 0.4, true},
+                 {"Sex", 0.35},
+                 {"Party", 0.5},
+                 {"Result", 0.8},
+                 {"Notes", 1.6}};
+  doc.checkbox_column = true;
+  doc.landscape = true;
+  const size_t turfs = cut.turfs.size();
+  for (const Turf& t : cut.turfs) {
+    PdfSection section;
+    section.heading = fmt::format("{} — turf {} of {}{}", Area(heading), t.number, turfs,
+                                  t.drive ? " (drive turf)" : "");
+    const Door& first = precinct.doors[t.walk.front()];
+    std::string route = t.doors_without_coordinates == static_cast<int>(t.walk.size())
+                            ? "route unknown (no coordinates)"
+                            : Distance(t.route_metres) + " walked";
+    section.subheading = fmt::format(
+        "{} doors, {} voters, {}, about {:.0f} min; start at {} · printed {} · "
+        "personal data: return it",
+        t.walk.size(), t.voters, route, std::ceil(t.minutes), DoorAddress(first),
+        heading.printed_at);
+    for (size_t k = 0; k < t.walk.size(); ++k) {
+      const Door& d = precinct.doors[t.walk[k]];
+      const std::string stop = std::to_string(k + 1);
+      auto found = at_door.find(d.door_key);
+      if (found == at_door.end()) {
+        // The door's voters left between the two reads of one snapshot cannot happen;
+        // print the door anyway rather than lose it.
+        section.rows.push_back({stop, DoorAddress(d), "", "", "", "", "", ""});
+        continue;
+      }
+      bool first_at_door = true;
+      for (const Resident* r : found->second) {
+        const std::string age = heading.year > 0 && r->birth_year > 0
+                                    ? std::to_string(heading.year - r->birth_year)
+                                    : std::string();
+        section.rows.push_back({first_at_door ? stop : "", first_at_door ? DoorAddress(d) : "",
+                                VoterName(*r), age, r->gender, r->party, "", ""});
+        first_at_door = false;
+      }
+    }
+    doc.sections.push_back(std::move(section));
+  }
+  if (!precinct.unplaced.empty()) {
+    PdfSection section;
+    section.heading = Area(heading) + " — voters with no door to knock";
+    section.subheading = fmt::format(
+        "{} voters whose address names no door (PO box, rural route, no number): reach them "
+        "by phone or mail",
+        precinct.unplaced.size());
+    for (const auto& p : precinct.unplaced) {
+      section.rows.push_back({"", p.street_line.empty() ? "(no address)" : p.street_line,
+                              p.voter_id, "", "", "", "", p.reason});
+    }
+    doc.sections.push_back(std::move(section));
+  }
+  return doc;
+}
+
+}  // namespace narwhal

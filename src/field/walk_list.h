@@ -1,0 +1,43 @@
+// Walk lists on paper: one section per turf, its doors in walk order and behind each door
+// its voters, with a box to tick and room to write the result code (docs/field.md).
+//
+// A canvasser holds one turf's pages; the heading says which turf of how many, the doors,
+// voters, route and time it should take, and where to start. The last section lists the
+// precinct's voters with no door to knock, for the organizer.
+//
+// Thread-safety: the functions are reentrant.
+#ifndef NARWHAL_FIELD_WALK_LIST_H_
+#define NARWHAL_FIELD_WALK_LIST_H_
+
+#include <string>
+
+#include "field/turf.h"
+#include "print/table_pdf.h"
+#include "storage/household_store.h"
+
+namespace narwhal {
+
+// A door as a canvasser reads it: "4844 E REZANOF DR APT 2", "12 1/2 OAK AVE".
+std::string DoorAddress(const Door& door);
+
+struct WalkListHeading {
+  std::string county;
+  std::string precinct;    // empty: the whole county
+  std::string printed_at;  // "2026-12-04 17:05 UTC"
+  int year = 0;            // for ages; 0 prints none
+};
+
+// The result codes a walk list explains at the foot of every page, as the canvasser
+// writes them in the Result column.
+inline constexpr const char* kWalkListCodes =
+    "Result: 1-5 support (1 = for us) · NH not home · RF refused · MV moved · IN no access · "
+    "DC deceased";
+
+// The document for `cut`, whose doors are `precinct.doors`. Doors of a turf print in walk
+// order, each door's voters by name, the address once per door.
+TableDocument WalkListPdf(const PrecinctDoors& precinct, const TurfCut& cut,
+                          const WalkListHeading& heading);
+
+}  // namespace narwhal
+
+#endif  // NARWHAL_FIELD_WALK_LIST_H_
