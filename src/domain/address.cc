@@ -374,15 +374,12 @@ NormalizedAddress NormalizeAddress(std::string_view street_line) {
     out.house_suffix = w[i];
     ++i;
   }
+  // '#'s with nothing after them say nothing.
+  while (w.size() > i && w.back() == "#") w.pop_back();
   // The unit: a designator after at least one street word, or '#'.
   size_t unit_at = w.size();
   for (size_t k = i; k < w.size(); ++k) {
     if (w[k] == "#") {
-      if (UnitId(w, k + 1).empty()) {  // '#'s with nothing after them say nothing
-        w.resize(k);
-        unit_at = w.size();
-        break;
-      }
       unit_at = k;
       break;
     }

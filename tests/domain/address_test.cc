@@ -165,6 +165,7 @@ TEST(NormalizeAddressTest, StandardFormReadsBackTheSame) {
   EXPECT_EQ(NormalizeAddress("12 Oak Apt Pt").unit, "APT PT");
   EXPECT_EQ(NormalizeAddress("12 Oak Ave #").unit, "") << "a '#' with no id after it";
   EXPECT_EQ(BuildingMatchKey(NormalizeAddress("12 Oak Ave #")), "12 OAK AVE");
+  EXPECT_EQ(NormalizeAddress("12 Oak Ave Rear ##").unit, "REAR");
 }
 
 TEST(NormalizeAddressTest, NeverFailsOnArbitraryBytes) {
