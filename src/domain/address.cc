@@ -339,7 +339,10 @@ std::string_view AddressKindName(AddressKind kind) {
   return "unparsed";
 }
 
-NormalizedAddress NormalizeAddress(std::string_view street_line) {
+namespace {
+
+// One reading of a line; NormalizeAddress keeps it only when it is a fixed point.
+NormalizedAddress ReadOnce(std::string_view street_line) {
   NormalizedAddress out;
   // A hyphen inside the house number ("1820-E", "12-14") is part of it, not a separator.
   std::string_view raw = TrimAscii(street_line);
@@ -470,6 +473,34 @@ NormalizedAddress NormalizeAddress(std::string_view street_line) {
     out.street_name.append(word);
   }
   out.kind = AddressKind::kStreet;
+  return out;
+}
+
+std::string StandardForm(const NormalizedAddress& a) {
+  const std::string key = BuildingMatchKey(a);
+  return a.unit.empty() ? key : key + " " + a.unit;
+}
+
+}  // namespace
+
+// A reading is kept only when its standard form reads back as the same building and door,
+// so the keys of a line and of its standard form never differ. A line whose reading
+// settles after a re-reading or two takes the settled one; one that keeps changing is
+// reported as ambiguous rather than given keys that another spelling would not meet.
+NormalizedAddress NormalizeAddress(std::string_view street_line) {
+  NormalizedAddress a = ReadOnce(street_line);
+  for (int round = 0; round < 4 && a.kind == AddressKind::kStreet; ++round) {
+    NormalizedAddress again = ReadOnce(StandardForm(a));
+    if (again.kind == AddressKind::kStreet && BuildingMatchKey(again) == BuildingMatchKey(a) &&
+        again.unit == a.unit && again.unit_id == a.unit_id) {
+      return a;
+    }
+    a = std::move(again);
+  }
+  if (a.kind != AddressKind::kStreet) return a;
+  NormalizedAddress out;
+  out.kind = AddressKind::kUnparsed;
+  out.problem = "address reads two ways";
   return out;
 }
 
