@@ -77,8 +77,8 @@ TableDocument WalkListPdf(const PrecinctDoors& precinct, const TurfCut& cut,
       const std::string stop = std::to_string(k + 1);
       auto found = at_door.find(d.door_key);
       if (found == at_door.end()) {
-        // The door's voters left between the two reads of one snapshot cannot happen;
-        // print the door anyway rather than lose it.
+        // ListDoors reads doors and residents from one snapshot, so every door has its
+        // voters; should one not, the door still prints rather than vanish from the walk.
         section.rows.push_back({stop, DoorAddress(d), "", "", "", "", "", ""});
         continue;
       }

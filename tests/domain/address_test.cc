@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <vector>
 
 namespace narwhal {
@@ -166,6 +170,27 @@ TEST(NormalizeAddressTest, StandardFormReadsBackTheSame) {
   EXPECT_EQ(NormalizeAddress("12 Oak Ave #").unit, "") << "a '#' with no id after it";
   EXPECT_EQ(BuildingMatchKey(NormalizeAddress("12 Oak Ave #")), "12 OAK AVE");
   EXPECT_EQ(NormalizeAddress("12 Oak Ave Rear ##").unit, "REAR");
+}
+
+// Every shape the fuzzer ever kept (fuzz/corpus/address) holds the fixed-point rule here
+// too, without a fuzzing run.
+TEST(NormalizeAddressTest, EveryFuzzCorpusLineReadsBackTheSame) {
+  int lines = 0;
+  for (const auto& entry :
+       std::filesystem::directory_iterator(NARWHAL_SOURCE_DIR "/fuzz/corpus/address")) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string line((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ++lines;
+    NormalizedAddress a = NormalizeAddress(line);
+    EXPECT_EQ(a.kind == AddressKind::kStreet, a.problem.empty()) << entry.path();
+    if (a.kind != AddressKind::kStreet) continue;
+    const std::string standard =
+        a.unit.empty() ? BuildingMatchKey(a) : BuildingMatchKey(a) + " " + a.unit;
+    NormalizedAddress again = NormalizeAddress(standard);
+    EXPECT_EQ(BuildingMatchKey(again), BuildingMatchKey(a)) << entry.path();
+    EXPECT_EQ(again.unit_id, a.unit_id) << entry.path();
+  }
+  EXPECT_GT(lines, 10);
 }
 
 TEST(NormalizeAddressTest, NeverFailsOnArbitraryBytes) {
