@@ -170,6 +170,57 @@ struct TurfCutArgs {
 // the precinct has no doors.
 int RunTurfCut(const TurfCutArgs& args);
 
+// --- universes (docs/field.md) ------------------------------------------------------------
+
+// A universe's criteria from the command line: a JSON object (criteria_json, or @FILE)
+// that the flags add to (domain/universe_json.h has the form).
+struct CriteriaFlags {
+  std::string criteria_json;
+  std::vector<std::string> counties;
+  std::vector<std::string> precincts;  // COUNTY:PRECINCT
+  std::vector<std::string> districts;  // NAME=VALUE
+  std::vector<std::string> parties;
+  std::vector<std::string> statuses;
+  std::vector<std::string> genders;
+  std::optional<int> min_age;
+  std::optional<int> max_age;
+  std::string voted;  // KIND:MIN/LAST ("general:2/4"), or MIN/LAST of any election
+  std::optional<int> support_min;
+  std::optional<int> support_max;
+  std::optional<int> turnout_min;
+  std::optional<int> turnout_max;
+  std::string registered_after;
+  std::string registered_before;
+  std::string not_voted_in;  // an election day: only voters not struck in it
+  bool has_phone = false;
+};
+
+struct UniverseArgs {
+  CommonArgs common;
+  std::string name;  // save, show, list make
+  std::string description;
+  CriteriaFlags criteria;
+  std::string election;         // list make: drop voters struck in this election
+  std::string idempotency_key;  // list make
+  int64_t list_id = 0;          // list voters
+  int limit = 100;              // list voters
+  std::string cursor;           // list voters
+  bool json = false;
+};
+// narwhal universe elections | count | save NAME | show NAME | list; narwhal list make
+// UNIVERSE | voters ID. kExitUsage for bad criteria, kExitFailure for an unknown name.
+int RunUniverseElections(const UniverseArgs& args);
+int RunUniverseCount(const UniverseArgs& args);
+int RunUniverseSave(const UniverseArgs& args);
+int RunUniverseShow(const UniverseArgs& args);
+int RunUniverseList(const UniverseArgs& args);
+int RunListMake(const UniverseArgs& args);
+int RunListVoters(const UniverseArgs& args);
+
+// The criteria the flags describe, as the JSON object ParseUniverseCriteria reads.
+// kInvalidArgument naming the flag for a malformed value or an unreadable file.
+Result<std::string> CriteriaJsonFromFlags(const CriteriaFlags& flags);
+
 // --- election day (docs/election-day.md) -------------------------------------------------
 
 struct ImportStrikesArgs {

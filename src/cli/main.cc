@@ -165,6 +165,76 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   households_cmd->add_flag("--json", households.json, "one JSON object instead of text");
 
+  UniverseArgs universe;
+  CLI::App* universe_cmd =
+      app.add_subcommand("universe", "target lists over the voter file: count, save, show");
+  universe_cmd->require_subcommand(1);
+  auto add_criteria = [&universe](CLI::App& cmd) {
+    CriteriaFlags& f = universe.criteria;
+    cmd.add_option("--criteria", f.criteria_json,
+                   "criteria as a JSON object, or @FILE (docs/field.md); the flags add to it");
+    cmd.add_option("--county", f.counties, "a county's code (repeat for more)");
+    cmd.add_option("--precinct", f.precincts, "COUNTY:PRECINCT (repeat for more)");
+    cmd.add_option("--district", f.districts, "NAME=VALUE, e.g. congressional=4 (repeat)");
+    cmd.add_option("--party", f.parties, "party code as the state writes it (repeat)");
+    cmd.add_option("--status", f.statuses, "active, inactive, temporary, denied (repeat)");
+    cmd.add_option("--gender", f.genders, "gender code (repeat)");
+    cmd.add_option("--min-age", f.min_age, "at least this old this year");
+    cmd.add_option("--max-age", f.max_age, "at most this old this year");
+    cmd.add_option("--voted", f.voted,
+                   "KIND:MIN/LAST: voted in at least MIN of the last LAST elections of KIND "
+                   "(general, primary, municipal, other, any), e.g. general:2/4");
+    cmd.add_option("--support-min", f.support_min, "support score at least (0-100)");
+    cmd.add_option("--support-max", f.support_max, "support score at most (0-100)");
+    cmd.add_option("--turnout-min", f.turnout_min, "turnout score at least (0-100)");
+    cmd.add_option("--turnout-max", f.turnout_max, "turnout score at most (0-100)");
+    cmd.add_option("--registered-after", f.registered_after, "registered on or after (YYYY-MM-DD)");
+    cmd.add_option("--registered-before", f.registered_before, "registered before (YYYY-MM-DD)");
+    cmd.add_option("--not-voted-in", f.not_voted_in,
+                   "an election day (YYYY-MM-DD): only voters not yet struck in it");
+    cmd.add_flag("--has-phone", f.has_phone, "only voters with a phone number");
+  };
+  CLI::App* uni_elections =
+      universe_cmd->add_subcommand("elections", "the elections of the vote history, newest first");
+  AddDataOption(*uni_elections, universe.common);
+  uni_elections->add_flag("--json", universe.json, "one JSON object");
+  CLI::App* uni_count =
+      universe_cmd->add_subcommand("count", "count the voters criteria select, by party");
+  AddDataOption(*uni_count, universe.common);
+  add_criteria(*uni_count);
+  uni_count->add_flag("--json", universe.json, "one JSON object");
+  CLI::App* uni_save = universe_cmd->add_subcommand(
+      "save", "save criteria under a name (replacing the criteria of that name)");
+  AddDataOption(*uni_save, universe.common);
+  uni_save->add_option("name", universe.name, "the universe's name")->required();
+  uni_save->add_option("--description", universe.description, "what it is for");
+  add_criteria(*uni_save);
+  CLI::App* uni_show =
+      universe_cmd->add_subcommand("show", "a universe's criteria, its count now and its lists");
+  AddDataOption(*uni_show, universe.common);
+  uni_show->add_option("name", universe.name, "the universe's name")->required();
+  CLI::App* uni_list = universe_cmd->add_subcommand("list", "the saved universes");
+  AddDataOption(*uni_list, universe.common);
+
+  CLI::App* list_cmd_group =
+      app.add_subcommand("list", "voter lists: snapshots of a universe that drop who since voted");
+  list_cmd_group->require_subcommand(1);
+  CLI::App* list_make =
+      list_cmd_group->add_subcommand("make", "make a list of a universe's voters now (a snapshot)");
+  AddDataOption(*list_make, universe.common);
+  list_make->add_option("universe", universe.name, "the universe's name")->required();
+  list_make->add_option("--election", universe.election,
+                        "drop voters struck in this election when the list is read "
+                        "(default: the universe's)");
+  list_make->add_option("--key", universe.idempotency_key,
+                        "idempotency key: the same key gives the same list");
+  CLI::App* list_voters = list_cmd_group->add_subcommand(
+      "voters", "a list's voters who are still targets, tab-separated");
+  AddDataOption(*list_voters, universe.common);
+  list_voters->add_option("id", universe.list_id, "the list's id")->required();
+  list_voters->add_option("--limit", universe.limit, "members at most")->check(CLI::Range(1, 1000));
+  list_voters->add_option("--cursor", universe.cursor, "from the last page");
+
   CLI::App* turf_cmd = app.add_subcommand("turf", "cut a precinct into turfs and walk them");
   turf_cmd->require_subcommand(1);
   TurfCutArgs turf_cut;
@@ -355,6 +425,13 @@ int Main(int argc, char** argv) {
   if (*addresses_cmd) return RunImportAddresses(import_addresses);
   if (*households_cmd) return RunHouseholds(households);
   if (*cut_cmd) return RunTurfCut(turf_cut);
+  if (*uni_elections) return RunUniverseElections(universe);
+  if (*uni_count) return RunUniverseCount(universe);
+  if (*uni_save) return RunUniverseSave(universe);
+  if (*uni_show) return RunUniverseShow(universe);
+  if (*uni_list) return RunUniverseList(universe);
+  if (*list_make) return RunListMake(universe);
+  if (*list_voters) return RunListVoters(universe);
   if (*demo_cmd) return RunDemo(demo);
   if (*add_cmd) return RunUsersAdd(users_add);
   if (*users_import_cmd) return RunUsersImport(users_import);

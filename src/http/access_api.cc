@@ -81,11 +81,7 @@ std::string CodeSelector(std::string_view typed_code) {
 }
 
 Result<int64_t> ParseUserId(std::string_view text) {
-  long long id = 0;
-  if (text.size() > 18 || !IsDigits(text) || !ParseInt64(text, id) || id <= 0) {
-    return BadParam("user_id", "must be a positive whole number");
-  }
-  return static_cast<int64_t>(id);
+  return ParsePositiveId("user_id", text);
 }
 
 Result<UserFilter> ParseUserFilter(const NamedValues& query, const Principal& principal) {

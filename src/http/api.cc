@@ -13,6 +13,7 @@
 #include "http/paper_api.h"
 #include "http/params.h"
 #include "http/problem.h"
+#include "http/universe_api.h"
 #include "http/voter_api.h"
 #include "http/web_assets.h"
 
@@ -288,7 +289,25 @@ constexpr std::string_view kComponents = R"json({
         "user_id": {"type": "integer"}, "action": {"type": "string"},
         "target": {"type": "string"}, "detail": {}, "request_id": {"type": "string"},
         "remote_addr": {"type": "string"}}}},
-      "next_cursor": {"type": ["string", "null"]}}}
+      "next_cursor": {"type": ["string", "null"]}}},
+    "UniverseCount": {"type": "object", "properties": {
+      "voters": {"type": "integer"},
+      "by_party": {"type": "array", "items": {"type": "object", "properties": {
+        "party": {"type": "string"}, "voters": {"type": "integer"}}}},
+      "elections": {"type": "array", "description": "The elections the vote-history rule counted, newest first.",
+        "items": {"type": "string", "format": "date"}}}},
+    "Universe": {"type": "object", "properties": {
+      "id": {"type": "integer"}, "name": {"type": "string"}, "description": {"type": "string"},
+      "criteria": {"type": "object"}, "created_by": {"type": "integer"},
+      "created_at": {"type": "string", "format": "date-time"},
+      "updated_at": {"type": "string", "format": "date-time"},
+      "count": {"$ref": "#/components/schemas/UniverseCount"},
+      "lists": {"type": "array", "items": {"$ref": "#/components/schemas/VoterList"}}}},
+    "VoterList": {"type": "object", "properties": {
+      "id": {"type": "integer"}, "universe_id": {"type": "integer"},
+      "universe_name": {"type": "string"}, "election": {"type": ["string", "null"]},
+      "voters": {"type": "integer", "description": "Members when the list was made."},
+      "created_by": {"type": "integer"}, "created_at": {"type": "string", "format": "date-time"}}}
   }
 })json";
 
@@ -509,6 +528,7 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
                     std::string(kListPrecinctsDoc)});
   AddPaperRoutes(routes, store, clock);
   AddElectionRoutes(routes, store, clock, services.election);
+  AddUniverseRoutes(routes, store, clock);
 
   // --- users, readiness, audit ---
   routes.push_back(

@@ -44,6 +44,9 @@ Status CheckField(const JsonField& f, const json::value& v) {
     case JsonKind::kBoolean:
       if (!v.is_bool()) return Bad(f.name, "must be true or false");
       return Status::Ok();
+    case JsonKind::kObject:
+      if (!v.is_object()) return Bad(f.name, "must be a JSON object");
+      return Status::Ok();
     case JsonKind::kStringArray: {
       if (!v.is_array()) return Bad(f.name, "must be an array of strings");
       const json::array& a = v.as_array();

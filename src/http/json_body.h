@@ -24,7 +24,9 @@ namespace narwhal {
 inline constexpr size_t kMaxJsonBodyBytes = 16 << 10;
 inline constexpr size_t kMaxJsonDepth = 8;
 
-enum class JsonKind { kString, kInteger, kBoolean, kStringArray };
+// kObject: any JSON object (within the body's depth bound), read further by the handler
+// (a universe's criteria).
+enum class JsonKind { kString, kInteger, kBoolean, kStringArray, kObject };
 
 struct JsonField {
   std::string_view name;

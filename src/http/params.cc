@@ -119,4 +119,12 @@ std::optional<std::chrono::system_clock::time_point> ParseIso8601(std::string_vi
          std::chrono::seconds(s);
 }
 
+Result<int64_t> ParsePositiveId(std::string_view name, std::string_view text) {
+  long long id = 0;
+  if (text.size() > 18 || !IsDigits(text) || !ParseInt64(text, id) || id <= 0) {
+    return BadParam(name, "must be a positive whole number");
+  }
+  return static_cast<int64_t>(id);
+}
+
 }  // namespace narwhal

@@ -31,6 +31,10 @@ size_t CodePoints(std::string_view utf8);
 bool IsCode(std::string_view s);
 bool IsDigits(std::string_view s);
 
+// A positive whole-number id from a path segment; kInvalidArgument "<name>: must be a
+// positive whole number" otherwise.
+Result<int64_t> ParsePositiveId(std::string_view name, std::string_view text);
+
 // Reads decoded query pairs against a list of known names.
 class QueryReader {
  public:

@@ -22,6 +22,10 @@ HouseholdStore* Store::Households() {
   return nullptr;
 }
 
+UniverseStore* Store::Universes() {
+  return nullptr;
+}
+
 namespace {
 thread_local ThreadReads thread_reads;
 }  // namespace

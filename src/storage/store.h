@@ -32,6 +32,7 @@
 namespace narwhal {
 
 class HouseholdStore;
+class UniverseStore;
 
 // Identifies one import run; assigned by BeginImport.
 using ImportId = int64_t;
@@ -361,6 +362,10 @@ class Store {
   // Buildings, doors and address points (household_store.h), kept beside the voters by
   // the same backend; null for a store without them (the default).
   virtual HouseholdStore* Households();
+
+  // Universes, their evaluation and the voter lists made from them (universe_store.h);
+  // null for a store without them (the default).
+  virtual UniverseStore* Universes();
 
   // --- volunteers, credentials and access -------------------------------------------
   // kInvalidArgument for an empty name. The new user has no login code yet.

@@ -46,6 +46,7 @@ constexpr RoleSet kVoterReaders = {Role::kAdmin, Role::kOrganizer, Role::kPollWa
                                    Role::kCanvasser, Role::kPhoneBanker};
 constexpr RoleSet kManagers = {Role::kAdmin, Role::kOrganizer};
 constexpr RoleSet kPollBookReaders = {Role::kAdmin, Role::kOrganizer, Role::kPollWatcher};
+constexpr RoleSet kPlanners = {Role::kAdmin, Role::kOrganizer, Role::kAnalyst};
 
 // Outside her scope, every scoped role but the admin is refused.
 std::vector<Exception> RefusedOutside(RoleSet roles, std::vector<Exception> more = {}) {
@@ -192,6 +193,45 @@ std::vector<RouteCase> Cases() {
        200,
        401,
        RefusedOutside(kPollBookReaders)},
+      // Universes: the admin's probes run first and save universe 1 (county 92) and 2
+      // (county 32), then make list 1 of universe 1 and list 2 of universe 2.
+      {"list_elections", kPlanners, {"GET", "/api/v1/elections", ""}, std::nullopt, 200},
+      {"count_universe",
+       kPlanners,
+       {"POST", "/api/v1/universes/count", R"({"criteria":{"counties":["92"]}})"},
+       Probe{"POST", "/api/v1/universes/count", R"({"criteria":{"counties":["32"]}})"},
+       200,
+       401,
+       {{Role::kOrganizer, false, 403}}},
+      {"list_universes", kPlanners, {"GET", "/api/v1/universes", ""}, std::nullopt, 200},
+      {"save_universe",
+       kManagers,
+       {"POST", "/api/v1/universes", R"({"name":"m92","criteria":{"counties":["92"]}})"},
+       Probe{"POST", "/api/v1/universes", R"({"name":"m32","criteria":{"counties":["32"]}})"},
+       201,
+       401,
+       {{Role::kOrganizer, false, 403}}},
+      {"get_universe",
+       kPlanners,
+       {"GET", "/api/v1/universes/1", ""},
+       Probe{"GET", "/api/v1/universes/2", ""},
+       200,
+       401,
+       {{Role::kOrganizer, false, 403}}},
+      {"make_list",
+       kManagers,
+       {"POST", "/api/v1/universes/1/lists", ""},
+       Probe{"POST", "/api/v1/universes/2/lists", ""},
+       201,
+       401,
+       {{Role::kOrganizer, false, 403}}},
+      {"list_voters",
+       kManagers,
+       {"GET", "/api/v1/lists/1/voters", ""},
+       Probe{"GET", "/api/v1/lists/2/voters", ""},
+       200,
+       401,
+       {{Role::kOrganizer, false, 403}}},
   };
 }
 

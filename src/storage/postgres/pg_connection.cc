@@ -174,6 +174,18 @@ Result<Rows> Connection::Exec(std::string_view sql, const Params& params) {
   return Rows(std::move(result));
 }
 
+Result<Rows> Connection::ExecOnce(std::string_view sql, const Params& params) {
+  if (broken()) return Unavailable("PostgreSQL connection lost");
+  const std::vector<const char*> values = ParamValues(params.values_, params.null_);
+  std::unique_ptr<PGresult, Rows::Clear> result(
+      PQexecParams(conn_.get(), std::string(sql).c_str(), static_cast<int>(values.size()),
+                   /*paramTypes=*/nullptr, values.data(), /*paramLengths=*/nullptr,
+                   /*paramFormats=*/nullptr, /*resultFormat=*/0));
+  const ExecStatusType st = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
+  if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) return Failure(result.get(), "PostgreSQL");
+  return Rows(std::move(result));
+}
+
 Result<Rows> Connection::ExecWithin(std::string_view sql, const Params& params,
                                     std::chrono::milliseconds limit, bool* sent) {
   *sent = false;

@@ -87,6 +87,9 @@ class Connection {
 
   // Runs one statement, prepared once per connection (cached by its text).
   Result<Rows> Exec(std::string_view sql, const Params& params = Params());
+  // The same for SQL built per call (a universe's criteria): not prepared and kept, which
+  // would hold every such text for the connection's life.
+  Result<Rows> ExecOnce(std::string_view sql, const Params& params);
   // Runs fixed SQL without parameters (transaction control, DDL, several statements).
   Status Run(std::string_view sql);
   // Run, but gives up after `limit` without an answer: the connection is then marked

@@ -508,11 +508,53 @@ CREATE TABLE address_sites(
 );
 )sql";
 
-constexpr std::array<Migration, 4> kMigrations = {{
+// Version 5: universes (storage/universe_store.h), as SQLite's version 9.
+constexpr std::string_view kSchemaV5 = R"sql(
+CREATE TABLE elections(
+  election_date text COLLATE "C" PRIMARY KEY,
+  description text NOT NULL,
+  voters bigint NOT NULL
+);
+INSERT INTO elections(election_date, description, voters)
+  SELECT election_date, min(election_desc), count(*) FROM vote_history GROUP BY election_date;
+CREATE TABLE universes(
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name text NOT NULL UNIQUE,
+  description text NOT NULL,
+  criteria text NOT NULL,
+  created_by bigint NOT NULL,
+  created_at text NOT NULL,
+  updated_at text NOT NULL
+);
+CREATE TABLE voter_lists(
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  universe_id bigint NOT NULL REFERENCES universes(id),
+  election text COLLATE "C" NOT NULL,
+  voters bigint NOT NULL,
+  created_by bigint NOT NULL,
+  created_at text NOT NULL,
+  idempotency_key text COLLATE "C" UNIQUE,
+  complete boolean NOT NULL DEFAULT false
+);
+CREATE INDEX voter_lists_universe ON voter_lists(universe_id, id);
+CREATE TABLE list_members(
+  list_id bigint NOT NULL,
+  position bigint NOT NULL,
+  voter_id text COLLATE "C" NOT NULL,
+  county text COLLATE "C" NOT NULL,
+  precinct text COLLATE "C" NOT NULL,
+  street text NOT NULL,
+  zip text NOT NULL,
+  PRIMARY KEY(list_id, position)
+);
+)sql";
+
+constexpr std::array<Migration, 5> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
     {4, kSchemaV4},
+    {5, kSchemaV5},
 }};
 
 // The voter indexes a bulk load into an empty store drops and builds once at its end

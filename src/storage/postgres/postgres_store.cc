@@ -12,6 +12,7 @@
 #include "storage/postgres/pg_schema.h"
 #include "storage/postgres/postgres_store_impl.h"
 #include "storage/search_cursor.h"
+#include "storage/universe_sql.h"
 #include "storage/voter_search.h"
 
 namespace narwhal {
@@ -610,6 +611,15 @@ Result<FinishImportResult> PostgresStore::FinishImport(ImportId import,
                               .Add(TextArray(options.rejected_voter_ids))));
       result.removed = r.Affected();
     }
+    // Vote history changes which elections there are (universe_sql.h): a history file,
+    // or a voter file with history columns.
+    NARWHAL_ASSIGN_OR_RETURN(
+        Rows kind, db.Exec("SELECT kind = 'history' OR history_rows > 0 FROM imports WHERE id = $1",
+                           Params().Add(import)));
+    if (!kind.empty() && kind.Text(0, 0) == "t") {
+      NARWHAL_RETURN_IF_ERROR(db.Run(universe_sql::kRefreshElectionsDelete));
+      NARWHAL_RETURN_IF_ERROR(db.Run(universe_sql::kRefreshElectionsInsert));
+    }
     // Counts exclude removed voters; names come from the first row of each precinct.
     NARWHAL_RETURN_IF_ERROR(
         db.Run("DELETE FROM precincts;"
@@ -632,6 +642,24 @@ Result<FinishImportResult> PostgresStore::FinishImport(ImportId import,
 }
 
 // --- reads --------------------------------------------------------------------------
+
+VoterSummary VoterSummaryAt(const Rows& r, int row) {
+  VoterSummary v;
+  v.voter_id = r.String(row, 0);
+  v.last_name = r.String(row, 1);
+  v.first_name = r.String(row, 2);
+  v.middle_name = r.String(row, 3);
+  v.name_suffix = r.String(row, 4);
+  v.county = r.String(row, 5);
+  v.precinct = r.String(row, 6);
+  v.registration_number = r.String(row, 7);
+  v.street = r.String(row, 8);
+  v.city = r.String(row, 9);
+  v.birth_year = static_cast<int>(r.Int64(row, 10));
+  v.party = r.String(row, 11);
+  v.status = VoterStatusFromName(r.Text(row, 12));
+  return v;
+}
 
 Result<std::vector<std::optional<PrecinctKey>>> PostgresStore::VoterPrecincts(
     std::span<const std::string> voter_ids) {

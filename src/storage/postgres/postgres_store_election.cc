@@ -389,20 +389,8 @@ Result<std::vector<GotvEntry>> PostgresStore::GotvList(const std::string& electi
     rows.reserve(static_cast<size_t>(r.size()));
     for (int i = 0; i < r.size(); ++i) {
       GotvEntry e;
-      VoterSummary& v = e.voter;
-      v.voter_id = r.String(i, 0);
-      v.last_name = r.String(i, 1);
-      v.first_name = r.String(i, 2);
-      v.middle_name = r.String(i, 3);
-      v.name_suffix = r.String(i, 4);
-      v.county = r.String(i, 5);
-      v.precinct = r.String(i, 6);
-      v.registration_number = r.String(i, 7);
-      v.street = r.String(i, 8);
-      v.city = r.String(i, 9);
-      v.birth_year = static_cast<int>(r.Int64(i, 10));
-      v.party = r.String(i, 11);
-      v.status = VoterStatusFromName(r.Text(i, 12));
+      e.voter = VoterSummaryAt(r, i);
+      const VoterSummary& v = e.voter;
       e.phone = r.String(i, 13);
       e.support = static_cast<int>(r.Int64(i, 14));
       e.turnout = static_cast<int>(r.Int64(i, 15));

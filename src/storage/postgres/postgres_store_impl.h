@@ -18,18 +18,24 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "storage/household_store.h"
 #include "storage/postgres/connection_pool.h"
 #include "storage/postgres/field_names.h"
 #include "storage/postgres/pg_connection.h"
 #include "storage/postgres/postgres_store.h"
 #include "storage/postgres/read_replica.h"
-#include "storage/household_store.h"
 #include "storage/store.h"
 #include "storage/strike_combiner.h"
+#include "storage/universe_store.h"
 
 namespace narwhal::postgres {
 
-class PostgresStore final : public Store, public HouseholdStore {
+// The 13 columns voter listings select first (voter_id, last_name, first_name,
+// middle_name, name_suffix, county, precinct, registration_number, res_street, res_city,
+// birth_year, party, status) of row `row`.
+VoterSummary VoterSummaryAt(const Rows& r, int row);
+
+class PostgresStore final : public Store, public HouseholdStore, public UniverseStore {
  public:
   // One RecordStrikes call records at most this many strikes: the feed numbers the
   // events of one transaction in 16 bits.
@@ -98,6 +104,19 @@ class PostgresStore final : public Store, public HouseholdStore {
   Result<AddressSitesSummary> FinishAddressPoints() override;
   Result<HouseholdSummary> SummarizeHouseholds(const HouseholdQuery& query) override;
   Result<PrecinctDoors> ListDoors(const DoorQuery& query) override;
+
+  // Universes and voter lists (postgres_store_universes.cc).
+  UniverseStore* Universes() override;
+  Result<std::vector<ElectionInfo>> ListElections() override;
+  Result<UniverseCount> CountUniverse(const UniverseCriteria& criteria) override;
+  Result<Universe> SaveUniverse(const NewUniverse& universe) override;
+  Result<Universe> GetUniverse(int64_t id) override;
+  Result<Universe> FindUniverse(const std::string& name) override;
+  Result<std::vector<Universe>> ListUniverses() override;
+  Result<VoterList> MakeList(const NewVoterList& list) override;
+  Result<VoterList> GetList(int64_t id) override;
+  Result<std::vector<VoterList>> ListsOf(int64_t universe_id) override;
+  Result<ListVotersPage> ListVoters(const ListVotersQuery& query) override;
 
  private:
   // kStandbyRead: a read that decides no write, which the read replica serves when it

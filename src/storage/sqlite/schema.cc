@@ -331,7 +331,51 @@ DROP TABLE residences;
 ALTER TABLE residences_v8 RENAME TO residences;
 )sql";
 
-constexpr std::array<Migration, 8> kMigrations = {{
+// Version 9: universes (storage/universe_store.h). `elections` summarises the vote history
+// (rebuilt when a history import finishes) so that "the last four generals" costs no scan;
+// a universe keeps its criteria as JSON (domain/universe_json.h); a voter list is a
+// snapshot of a universe's voters with where each lived then, visible once complete.
+constexpr std::string_view kSchemaV9 = R"sql(
+CREATE TABLE elections(
+  election_date TEXT PRIMARY KEY,
+  description TEXT NOT NULL,
+  voters INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO elections(election_date, description, voters)
+  SELECT election_date, min(election_desc), count(*) FROM vote_history GROUP BY election_date;
+CREATE TABLE universes(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  description TEXT NOT NULL,
+  criteria TEXT NOT NULL,
+  created_by INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE voter_lists(
+  id INTEGER PRIMARY KEY,
+  universe_id INTEGER NOT NULL REFERENCES universes(id),
+  election TEXT NOT NULL,
+  voters INTEGER NOT NULL,
+  created_by INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  idempotency_key TEXT UNIQUE,
+  complete INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX voter_lists_universe ON voter_lists(universe_id, id);
+CREATE TABLE list_members(
+  list_id INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  voter_id TEXT NOT NULL,
+  county TEXT NOT NULL,
+  precinct TEXT NOT NULL,
+  street TEXT NOT NULL,
+  zip TEXT NOT NULL,
+  PRIMARY KEY(list_id, position)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 9> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
@@ -340,6 +384,7 @@ constexpr std::array<Migration, 8> kMigrations = {{
     {6, kSchemaV6},
     {7, kSchemaV7},
     {8, kSchemaV8},
+    {9, kSchemaV9},
 }};
 
 // Name search walks voters_name ("first last" searches voters_first) in order; precinct lists and

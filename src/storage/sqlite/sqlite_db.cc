@@ -166,6 +166,16 @@ Result<ScopedStatement> Connection::Prepare(std::string_view sql) {
   return ScopedStatement(it->second.get());
 }
 
+Result<std::unique_ptr<Statement>> Connection::PrepareUncached(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), 0, &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return StatusFromSqlite(rc, "sqlite prepare", sqlite3_errmsg(db_));
+  }
+  return std::make_unique<Statement>(stmt);
+}
+
 Result<int64_t> Connection::QueryInt64(std::string_view sql) {
   NARWHAL_ASSIGN_OR_RETURN(ScopedStatement stmt, Prepare(sql));
   NARWHAL_ASSIGN_OR_RETURN(bool row, stmt->Step());

@@ -109,6 +109,10 @@ class Connection {
   // The cached statement for `sql`, preparing it on first use.
   Result<ScopedStatement> Prepare(std::string_view sql);
 
+  // A statement of its own for SQL built per call (a universe's criteria), finalized with
+  // the returned handle: the cache would keep every such text for the connection's life.
+  Result<std::unique_ptr<Statement>> PrepareUncached(std::string_view sql);
+
   // Runs a single-value query ("PRAGMA user_version", "SELECT count(*) ...").
   Result<int64_t> QueryInt64(std::string_view sql);
 

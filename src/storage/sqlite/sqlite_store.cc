@@ -12,6 +12,7 @@
 #include "storage/search_cursor.h"
 #include "storage/sqlite/schema.h"
 #include "storage/sqlite/sqlite_store_impl.h"
+#include "storage/universe_sql.h"
 #include "storage/voter_search.h"
 
 namespace narwhal {
@@ -548,6 +549,19 @@ Result<FinishImportResult> SqliteStore::FinishImport(ImportId import,
         NARWHAL_RETURN_IF_ERROR(st);
         result.removed += db.Changes();
       }
+    }
+    // Vote history changes which elections there are (universes count "the last four
+    // generals" from this summary): a history file, or a voter file with history columns.
+    NARWHAL_ASSIGN_OR_RETURN(
+        ScopedStatement kind,
+        db.Prepare("SELECT kind = 'history' OR history_rows > 0 FROM imports WHERE id = ?1"));
+    kind->BindInt64(1, import);
+    NARWHAL_ASSIGN_OR_RETURN(bool found, kind->Step());
+    const bool history = found && kind->ColumnInt64(0) != 0;
+    kind->Reset();
+    if (history) {
+      NARWHAL_RETURN_IF_ERROR(db.Exec(universe_sql::kRefreshElectionsDelete));
+      NARWHAL_RETURN_IF_ERROR(db.Exec(universe_sql::kRefreshElectionsInsert));
     }
     // Counts come from the precinct index and the removed-voter index alone (no row is
     // read but one per precinct for its names), which keeps this cheap on a big file.

@@ -23,6 +23,7 @@
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/write_queue.h"
 #include "storage/store.h"
+#include "storage/universe_store.h"
 
 namespace narwhal::sqlite {
 
@@ -48,7 +49,7 @@ inline TimePoint FromMillis(int64_t ms) {
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(ms)));
 }
 
-class SqliteStore final : public Store, public HouseholdStore {
+class SqliteStore final : public Store, public HouseholdStore, public UniverseStore {
  public:
   static Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
   ~SqliteStore() override;
@@ -109,6 +110,19 @@ class SqliteStore final : public Store, public HouseholdStore {
   Result<AddressSitesSummary> FinishAddressPoints() override;
   Result<HouseholdSummary> SummarizeHouseholds(const HouseholdQuery& query) override;
   Result<PrecinctDoors> ListDoors(const DoorQuery& query) override;
+
+  // Universes and voter lists (sqlite_store_universes.cc).
+  UniverseStore* Universes() override;
+  Result<std::vector<ElectionInfo>> ListElections() override;
+  Result<UniverseCount> CountUniverse(const UniverseCriteria& criteria) override;
+  Result<Universe> SaveUniverse(const NewUniverse& universe) override;
+  Result<Universe> GetUniverse(int64_t id) override;
+  Result<Universe> FindUniverse(const std::string& name) override;
+  Result<std::vector<Universe>> ListUniverses() override;
+  Result<VoterList> MakeList(const NewVoterList& list) override;
+  Result<VoterList> GetList(int64_t id) override;
+  Result<std::vector<VoterList>> ListsOf(int64_t universe_id) override;
+  Result<ListVotersPage> ListVoters(const ListVotersQuery& query) override;
 
   // Group-commit counters of the writer.
   WriteQueueStats write_stats() { return writer_->stats(); }

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Universe evaluation: ROWS voters (NC layout, with their vote history) in the embedded
+# store; each universe counted with `narwhal universe count` (the whole command: opening
+# the store, reading the elections, the count by party), beside the anchor: the same
+# question written by hand in SQL and run by the sqlite3 shell on the same database file.
+# Best of three runs each. Then a list made of the largest universe (`narwhal list make`).
+#   bench/universe_bench.sh [ROWS]     (default 1000000; needs build/release)
+# Target (docs/field.md): a universe over 1M voters in under 2 s.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows=${1:-1000000}
+narwhal=${NARWHAL_BIN:-build/release/src/cli/narwhal}
+work=${BENCH_DIR:-build/bench/universe}
+rm -rf "$work"
+mkdir -p "$work/files" "$work/db"
+
+echo "generating and importing $rows voters with their history ..."
+"$narwhal" demo --files-only "$work/files" --voters "$rows" --dirty 0 >/dev/null
+"$narwhal" import voters --format ncsbe --quiet --data "$work/db" "$work/files/demo_ncvoter.txt" >/dev/null
+"$narwhal" import voters --format ncvhis --quiet --data "$work/db" "$work/files/demo_ncvhis.txt" >/dev/null
+db="$work/db/narwhal.db"
+county=$(sqlite3 "$db" "SELECT county FROM precincts ORDER BY voters DESC LIMIT 1")
+precinct=$(sqlite3 "$db" "SELECT precinct FROM precincts WHERE county = '$county' ORDER BY voters DESC LIMIT 1")
+generals=$(sqlite3 "$db" "SELECT group_concat(quote(election_date), ',') FROM (SELECT election_date FROM elections WHERE description LIKE '%GENERAL%' ORDER BY election_date DESC LIMIT 4)")
+year=$(date +%Y)
+"$narwhal" universe elections --data "$work/db" | head -4
+
+now() { date +%s.%N; }
+best() {  # best COMMAND...: the fastest of three runs, in ms
+  local b=""
+  for _ in 1 2 3; do
+    local t0 t1
+    t0=$(now)
+    "$@" >/dev/null
+    t1=$(now)
+    local ms
+    ms=$(echo "($t1 - $t0) * 1000" | bc -l)
+    if [ -z "$b" ] || [ "$(echo "$ms < $b" | bc -l)" = 1 ]; then b=$ms; fi
+  done
+  echo "$b"
+}
+
+live="removed_at IS NULL AND status IN ('active','inactive')"
+regulars="voter_id IN (SELECT voter_id FROM vote_history WHERE election_date IN ($generals) GROUP BY voter_id HAVING count(*) >= 2)"
+# name | narwhal flags | the anchor's SQL
+cases=(
+  "every voter|--criteria {}|SELECT party, count(*) FROM voters WHERE $live GROUP BY party"
+  "Democrats|--party DEM|SELECT party, count(*) FROM voters WHERE $live AND party = 'DEM' GROUP BY party"
+  "DEM+UNA under 35, 2 of the last 4 generals|--party DEM --party UNA --max-age 35 --voted general:2/4|SELECT party, count(*) FROM voters WHERE $live AND party IN ('DEM','UNA') AND birth_year >= $((year - 35)) AND $regulars GROUP BY party"
+  "voted in none of the last 4 generals|--criteria {\"vote_history\":{\"kind\":\"general\",\"last\":4,\"min\":0,\"max\":0}}|SELECT party, count(*) FROM voters WHERE $live AND voter_id NOT IN (SELECT voter_id FROM vote_history WHERE election_date IN ($generals)) GROUP BY party"
+  "one precinct, 2 of the last 4 generals|--precinct $county:$precinct --voted general:2/4|SELECT party, count(*) FROM voters WHERE $live AND county = '$county' AND precinct = '$precinct' AND $regulars GROUP BY party"
+)
+
+printf '%-46s %10s %10s %10s %8s\n' "universe" "voters" "narwhal ms" "sqlite3 ms" "ratio"
+for c in "${cases[@]}"; do
+  IFS='|' read -r name flags sql <<<"$c"
+  # shellcheck disable=SC2086
+  voters=$(eval "\"$narwhal\" universe count --json --data \"$work/db\" $flags" | grep -o '"voters":[0-9]*' | head -1 | cut -d: -f2)
+  ours=$(best eval "\"$narwhal\" universe count --data \"$work/db\" $flags")
+  anchor=$(best sqlite3 "$db" "$sql")
+  printf '%-46s %10s %10.0f %10.0f %7.2fx\n' "$name" "$voters" "$ours" "$anchor" "$(echo "$anchor / $ours" | bc -l)"
+done
+
+"$narwhal" universe save "bench regulars" --data "$work/db" --party DEM --party UNA \
+  --voted general:2/4 >/dev/null
+t0=$(now)
+"$narwhal" list make "bench regulars" --data "$work/db" 2>&1 >/dev/null | tail -1
+t1=$(now)
+printf 'list make (the whole command): %.2f s\n' "$(echo "$t1 - $t0" | bc -l)"

@@ -1,0 +1,186 @@
+#include "storage/universe_sql.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "base/text.h"
+#include "domain/voter.h"
+
+namespace narwhal::universe_sql {
+namespace {
+
+// Builds "FROM voters v ... WHERE ..." with its parameters.
+class Builder {
+ public:
+  std::string Bind(Param p) {
+    params_.push_back(std::move(p));
+    return "$" + std::to_string(params_.size());
+  }
+
+  std::string In(const std::vector<std::string>& values) {
+    std::string list;
+    for (const std::string& v : values) {
+      if (!list.empty()) list += ", ";
+      list += Bind(v);
+    }
+    return "(" + list + ")";
+  }
+
+  void Where(std::string condition) { where_.push_back(std::move(condition)); }
+  void Join(std::string join) { joins_ += " " + std::move(join); }
+
+  Query Finish(std::string_view select, std::string_view tail) {
+    std::string sql = std::string(select) + " FROM voters v" + joins_ + " WHERE ";
+    for (size_t i = 0; i < where_.size(); ++i) {
+      if (i > 0) sql += " AND ";
+      sql += where_[i];
+    }
+    sql += tail;
+    return {std::move(sql), std::move(params_)};
+  }
+
+ private:
+  std::vector<Param> params_;
+  std::vector<std::string> where_;
+  std::string joins_;
+};
+
+void AddRange(Builder& b, std::string_view column, const ScoreRange& range) {
+  if (range.min >= 0) b.Where(std::string(column) + " >= " + b.Bind(int64_t{range.min}));
+  if (range.max >= 0) b.Where(std::string(column) + " <= " + b.Bind(int64_t{range.max}));
+}
+
+Query Build(const UniverseCriteria& c, const std::vector<std::string>& elections,
+            const Dialect& dialect, std::string_view select, std::string_view tail) {
+  Builder b;
+  b.Where("v.removed_at IS NULL");
+  // Statuses first: every universe has them, and a status names few values.
+  std::vector<std::string> statuses;
+  if (c.statuses.empty()) {
+    for (VoterStatus s : kDefaultUniverseStatuses) statuses.emplace_back(VoterStatusName(s));
+  } else {
+    for (VoterStatus s : c.statuses) statuses.emplace_back(VoterStatusName(s));
+  }
+  b.Where("v.status IN " + b.In(statuses));
+  // Counties and precincts together are one place: a voter of a listed county or of a
+  // listed precinct (as a scope is read).
+  if (!c.counties.empty() || !c.precincts.empty()) {
+    std::string place;
+    if (!c.counties.empty()) place = "v.county IN " + b.In(c.counties);
+    for (const PrecinctKey& p : c.precincts) {
+      if (!place.empty()) place += " OR ";
+      place += "(v.county = " + b.Bind(p.county) + " AND v.precinct = " + b.Bind(p.precinct) + ")";
+    }
+    b.Where("(" + place + ")");
+  }
+  if (!c.parties.empty()) b.Where("v.party IN " + b.In(c.parties));
+  if (!c.genders.empty()) b.Where("v.gender IN " + b.In(c.genders));
+  const BirthYears years = BirthYearsFor(c);
+  if (years.first > 0 || years.last > 0) b.Where("v.birth_year > 0");
+  if (years.first > 0) b.Where("v.birth_year >= " + b.Bind(int64_t{years.first}));
+  if (years.last > 0) b.Where("v.birth_year <= " + b.Bind(int64_t{years.last}));
+  if (!c.registered_after.empty()) {
+    b.Where("v.registration_date >= " + b.Bind(c.registered_after));
+  }
+  if (!c.registered_before.empty()) {
+    b.Where("v.registration_date <> '' AND v.registration_date < " + b.Bind(c.registered_before));
+  }
+  if (c.has_phone) b.Where(*c.has_phone ? "v.phone <> ''" : "v.phone = ''");
+  if (c.support || c.turnout) {
+    b.Join("JOIN " + std::string(dialect.scores_table) + " s ON s.voter_id = v.voter_id");
+    if (c.support) AddRange(b, "s.support", *c.support);
+    if (c.turnout) AddRange(b, "s.turnout", *c.turnout);
+    // -1 is "unknown": a voter without that score never matches a range.
+    if (c.support) b.Where("s.support >= 0");
+    if (c.turnout) b.Where("s.turnout >= 0");
+  }
+  if (c.history) {
+    const int n = static_cast<int>(elections.size());
+    const int min = std::min(c.history->min, n);
+    const int max = c.history->max < 0 ? n : std::min(c.history->max, n);
+    if (elections.empty()) {
+      // No such elections in the history: everyone voted in none of them.
+      if (min > 0) b.Where("1 = 0");
+    } else if (min > 0 || max < n) {
+      // One pass over the vote history of those elections, joined by voter.
+      b.Join("LEFT JOIN (SELECT voter_id, count(*) AS n FROM vote_history WHERE election_date IN " +
+             b.In(elections) + " GROUP BY voter_id) h ON h.voter_id = v.voter_id");
+      if (min > 0) b.Where("h.n >= " + b.Bind(int64_t{min}));
+      if (max < n) b.Where("coalesce(h.n, 0) <= " + b.Bind(int64_t{max}));
+    }
+  }
+  if (!c.election.empty()) {
+    b.Where(std::string(c.voted ? "EXISTS" : "NOT EXISTS") +
+            " (SELECT 1 FROM struck k WHERE k.election = " + b.Bind(c.election) +
+            " AND k.voter_id = v.voter_id)");
+  }
+  return b.Finish(select, tail);
+}
+
+}  // namespace
+
+Query CountByParty(const UniverseCriteria& criteria, const std::vector<std::string>& elections,
+                   const Dialect& dialect) {
+  return Build(criteria, elections, dialect, "SELECT v.party, count(*)", " GROUP BY v.party");
+}
+
+Query PartyAndDistricts(const UniverseCriteria& criteria, const std::vector<std::string>& elections,
+                        const Dialect& dialect) {
+  return Build(criteria, elections, dialect, "SELECT v.party, v.districts", "");
+}
+
+Query Members(const UniverseCriteria& criteria, const std::vector<std::string>& elections,
+              const Dialect& dialect) {
+  return Build(criteria, elections, dialect,
+               "SELECT v.voter_id, v.county, v.precinct, v.res_street, v.res_zip, v.districts",
+               " ORDER BY v.county, v.precinct, v.voter_id");
+}
+
+Result<std::vector<std::string>> HistoryElections(const UniverseCriteria& criteria,
+                                                  const std::vector<ElectionInfo>& elections) {
+  if (!criteria.history) return std::vector<std::string>{};
+  return ElectionsFor(*criteria.history, elections);
+}
+
+Result<int64_t> PageStart(const ListVotersQuery& query) {
+  if (query.limit < 1 || query.limit > 1000) return InvalidArgument("limit must be 1..1000");
+  if (query.cursor.empty()) return int64_t{0};
+  long long position = 0;
+  if (!ParseInt64(query.cursor, position) || position < 0) {
+    return InvalidArgument("cursor is not one this list gave");
+  }
+  return static_cast<int64_t>(position);
+}
+
+void AddPageRow(ListVotersPage& page, VoterSummary voter, int64_t position,
+                std::string_view reason) {
+  if (reason.empty()) {
+    page.voters.push_back(std::move(voter));
+  } else if (reason == "voted") {
+    ++page.dropped_voted;
+  } else if (reason == "moved") {
+    ++page.dropped_moved;
+  } else {
+    ++page.dropped_removed;
+  }
+  page.next_cursor = std::to_string(position);
+}
+
+ElectionInfo ElectionRow(std::string date, std::string description, int64_t voters) {
+  ElectionInfo e;
+  e.kind = ElectionKindOf(description);
+  e.date = std::move(date);
+  e.description = std::move(description);
+  e.voters = voters;
+  return e;
+}
+
+std::vector<std::pair<std::string, int64_t>> MostFirst(
+    const std::map<std::string, int64_t>& counts) {
+  std::vector<std::pair<std::string, int64_t>> out(counts.begin(), counts.end());
+  std::stable_sort(out.begin(), out.end(),
+                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  return out;
+}
+
+}  // namespace narwhal::universe_sql
