@@ -11,14 +11,18 @@ cd "$(dirname "$0")/.."
 rows=${1:-1000000}
 narwhal=${NARWHAL_BIN:-build/release/src/cli/narwhal}
 work=${BENCH_DIR:-build/bench/universe}
-rm -rf "$work"
-mkdir -p "$work/files" "$work/db"
-
-echo "generating and importing $rows voters with their history ..."
-"$narwhal" demo --files-only "$work/files" --voters "$rows" --dirty 0 >/dev/null
-"$narwhal" import voters --format ncsbe --quiet --data "$work/db" "$work/files/demo_ncvoter.txt" >/dev/null
-"$narwhal" import voters --format ncvhis --quiet --data "$work/db" "$work/files/demo_ncvhis.txt" >/dev/null
 db="$work/db/narwhal.db"
+if [ -n "${REUSE:-}" ] && [ -f "$db" ]; then
+  echo "reusing $db"  # REUSE=1: the store of the last run, universes and lists dropped
+  sqlite3 "$db" "DELETE FROM list_members; DELETE FROM voter_lists; DELETE FROM universes;"
+else
+  rm -rf "$work"
+  mkdir -p "$work/files" "$work/db"
+  echo "generating and importing $rows voters with their history ..."
+  "$narwhal" demo --files-only "$work/files" --voters "$rows" --dirty 0 >/dev/null
+  "$narwhal" import voters --format ncsbe --quiet --data "$work/db" "$work/files/demo_ncvoter.txt" >/dev/null
+  "$narwhal" import voters --format ncvhis --quiet --data "$work/db" "$work/files/demo_ncvhis.txt" >/dev/null
+fi
 county=$(sqlite3 "$db" "SELECT county FROM precincts ORDER BY voters DESC LIMIT 1")
 precinct=$(sqlite3 "$db" "SELECT precinct FROM precincts WHERE county = '$county' ORDER BY voters DESC LIMIT 1")
 generals=$(sqlite3 "$db" "SELECT group_concat(quote(election_date), ',') FROM (SELECT election_date FROM elections WHERE description LIKE '%GENERAL%' ORDER BY election_date DESC LIMIT 4)")
@@ -31,7 +35,7 @@ best() {  # best COMMAND...: the fastest of three runs, in ms
   for _ in 1 2 3; do
     local t0 t1
     t0=$(now)
-    "$@" >/dev/null
+    "$@" >/dev/null 2>&1
     t1=$(now)
     local ms
     ms=$(echo "($t1 - $t0) * 1000" | bc -l)
@@ -44,10 +48,10 @@ live="removed_at IS NULL AND status IN ('active','inactive')"
 regulars="voter_id IN (SELECT voter_id FROM vote_history WHERE election_date IN ($generals) GROUP BY voter_id HAVING count(*) >= 2)"
 # name | narwhal flags | the anchor's SQL
 cases=(
-  "every voter|--criteria {}|SELECT party, count(*) FROM voters WHERE $live GROUP BY party"
+  "every voter|--criteria '{}'|SELECT party, count(*) FROM voters WHERE $live GROUP BY party"
   "Democrats|--party DEM|SELECT party, count(*) FROM voters WHERE $live AND party = 'DEM' GROUP BY party"
   "DEM+UNA under 35, 2 of the last 4 generals|--party DEM --party UNA --max-age 35 --voted general:2/4|SELECT party, count(*) FROM voters WHERE $live AND party IN ('DEM','UNA') AND birth_year >= $((year - 35)) AND $regulars GROUP BY party"
-  "voted in none of the last 4 generals|--criteria {\"vote_history\":{\"kind\":\"general\",\"last\":4,\"min\":0,\"max\":0}}|SELECT party, count(*) FROM voters WHERE $live AND voter_id NOT IN (SELECT voter_id FROM vote_history WHERE election_date IN ($generals)) GROUP BY party"
+  "voted in none of the last 4 generals|--criteria '{\"vote_history\":{\"kind\":\"general\",\"last\":4,\"min\":0,\"max\":0}}'|SELECT party, count(*) FROM voters WHERE $live AND voter_id NOT IN (SELECT voter_id FROM vote_history WHERE election_date IN ($generals)) GROUP BY party"
   "one precinct, 2 of the last 4 generals|--precinct $county:$precinct --voted general:2/4|SELECT party, count(*) FROM voters WHERE $live AND county = '$county' AND precinct = '$precinct' AND $regulars GROUP BY party"
 )
 
@@ -55,7 +59,7 @@ printf '%-46s %10s %10s %10s %8s\n' "universe" "voters" "narwhal ms" "sqlite3 ms
 for c in "${cases[@]}"; do
   IFS='|' read -r name flags sql <<<"$c"
   # shellcheck disable=SC2086
-  voters=$(eval "\"$narwhal\" universe count --json --data \"$work/db\" $flags" | grep -o '"voters":[0-9]*' | head -1 | cut -d: -f2)
+  voters=$(eval "\"$narwhal\" universe count --json --data \"$work/db\" $flags" 2>/dev/null | grep -o '"voters":[0-9]*' | head -1 | cut -d: -f2)
   ours=$(best eval "\"$narwhal\" universe count --data \"$work/db\" $flags")
   anchor=$(best sqlite3 "$db" "$sql")
   printf '%-46s %10s %10.0f %10.0f %7.2fx\n' "$name" "$voters" "$ours" "$anchor" "$(echo "$anchor / $ours" | bc -l)"

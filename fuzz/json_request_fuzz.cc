@@ -25,6 +25,7 @@ constexpr JsonField kMixed[] = {
     {"count", JsonKind::kInteger},
     {"on", JsonKind::kBoolean},
     {"tags", JsonKind::kStringArray, false, 8, 4},
+    {"criteria", JsonKind::kObject},
 };
 constexpr std::span<const JsonField> kLists[] = {kLogin, kMixed, {}};
 
@@ -68,6 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case JsonKind::kString: CheckString(v, field->max_chars); break;
       case JsonKind::kInteger: Check(v.is_int64() || v.is_uint64()); break;
       case JsonKind::kBoolean: Check(v.is_bool()); break;
+      case JsonKind::kObject: Check(v.is_object()); break;
       case JsonKind::kStringArray:
         Check(v.is_array() && v.as_array().size() <= field->max_items);
         for (const boost::json::value& item : v.as_array()) CheckString(item, field->max_chars);

@@ -14,3 +14,5 @@ rm -rf build/bench/turf
 build/release/src/cli/narwhal demo --data build/bench/turf --voters 12000 --precincts 6 \
   --addresses ../shared/data/addresses/kodiak_island_borough.csv >/dev/null 2>&1
 build/release/bench/turf_bench build/bench/turf/narwhal.db 50
+# Universes counted over the voter file with its history, beside the same SQL in sqlite3.
+bench/universe_bench.sh "$rows"

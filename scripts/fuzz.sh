@@ -4,12 +4,14 @@
 #   csv_fuzz   the CSV reader and every format mapper (fuzz/csv_reader_fuzz.cc)
 #   json_fuzz  the strict JSON request-body validation (fuzz/json_request_fuzz.cc)
 #   address_fuzz  residential street lines through the address normaliser (fuzz/address_fuzz.cc)
+#   universe_fuzz  a universe's criteria through their JSON parser and the SQL built from
+#              them (fuzz/universe_criteria_fuzz.cc)
 # Crashes land in build/fuzz/; add the input to the corpus and a regression test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 out=build/fuzz
-mkdir -p "$out/corpus-csv" "$out/corpus-json" "$out/corpus-address"
+mkdir -p "$out/corpus-csv" "$out/corpus-json" "$out/corpus-address" "$out/corpus-universe"
 flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc)
 base=(src/base/status.cc src/base/text.cc src/base/clock.cc src/base/log.cc)
 
@@ -19,11 +21,15 @@ ccache clang++-14 "${flags[@]}" fuzz/json_request_fuzz.cc src/http/json_body.cc 
   -lboost_json -o "$out/json_fuzz"
 ccache clang++-14 "${flags[@]}" fuzz/address_fuzz.cc src/domain/address.cc "${base[@]}" \
   -o "$out/address_fuzz"
+universe_srcs=(fuzz/universe_criteria_fuzz.cc src/domain/universe.cc src/domain/universe_json.cc
+  src/domain/voter.cc src/storage/universe_sql.cc)
+ccache clang++-14 "${flags[@]}" "${universe_srcs[@]}" "${base[@]}" -lboost_json -o "$out/universe_fuzz"
 
-half=$(( (seconds + 2) / 3 ))
+half=$(( (seconds + 3) / 4 ))
 run() {  # run NAME CORPUS
   (cd "$out" && "./$1" -max_total_time="$half" -print_final_stats=0 "corpus-$2" "../../fuzz/corpus/$2" 2>&1 | tail -2)
 }
 run csv_fuzz csv
 run json_fuzz json
 run address_fuzz address
+run universe_fuzz universe

@@ -162,7 +162,8 @@ struct TurfCutArgs {
   TurfCutOptions options;
   bool walk = false;  // list each turf's doors in walk order
   bool json = false;
-  std::string pdf;  // also write the walk lists, one section per turf, to this file
+  std::string pdf;       // also write the walk lists, one section per turf, to this file
+  std::string universe;  // cut only this universe's voters (their doors); empty: everyone
 };
 // Cuts a precinct's doors into turfs (field/turf.h) and prints each turf (doors, voters,
 // block faces, route, minutes, drive turfs), the balance, and the voters who cannot be

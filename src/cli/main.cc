@@ -256,6 +256,8 @@ int Main(int argc, char** argv) {
                    "metres of route beyond which a turf is a drive turf")
       ->check(CLI::Range(1.0, 1e6))
       ->capture_default_str();
+  cut_cmd->add_option("--universe", turf_cut.universe,
+                      "cut only the doors of this saved universe's voters (narwhal universe save)");
   cut_cmd->add_flag("--walk", turf_cut.walk, "list each turf's doors in walk order");
   cut_cmd->add_flag("--json", turf_cut.json, "one JSON object, every door in walk order");
   cut_cmd->add_option("--pdf", turf_cut.pdf,

@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "field/walk_list.h"
 #include "storage/household_store.h"
+#include "storage/universe_store.h"
 
 namespace narwhal {
 namespace {
@@ -53,6 +54,28 @@ json::object ToJson(const Spread& s) {
   return {{"min", s.min}, {"mean", s.mean}, {"max", s.max}, {"cv", s.cv}};
 }
 
+// The doors of `all` whose voters are in the universe `args.universe` (its place narrowed to
+// the cut's precinct when it names none, so the ids read stay few).
+Result<PrecinctDoors> UniverseDoors(Store& store, const TurfCutArgs& args, PrecinctDoors all) {
+  UniverseStore* universes = store.Universes();
+  if (universes == nullptr) return FailedPrecondition("this store keeps no universes");
+  NARWHAL_ASSIGN_OR_RETURN(Universe u, universes->FindUniverse(args.universe));
+  UniverseCriteria criteria = u.criteria;
+  if (criteria.counties.empty() && criteria.precincts.empty()) {
+    if (args.precinct.empty()) {
+      criteria.counties = {args.county};
+    } else {
+      criteria.precincts = {{args.county, args.precinct}};
+    }
+  }
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<std::string> ids, universes->UniverseVoterIds(criteria));
+  const size_t residents = all.residents.size();
+  PrecinctDoors kept = KeepVoters(std::move(all), {ids.begin(), ids.end()});
+  fmt::print(stderr, "universe '{}': {} of the {} voters at a door\n", u.name,
+             kept.residents.size(), residents);
+  return kept;
+}
+
 }  // namespace
 
 int RunTurfCut(const TurfCutArgs& args) {
@@ -70,6 +93,14 @@ int RunTurfCut(const TurfCutArgs& args) {
   if (!listed.ok()) {
     fmt::print(stderr, "narwhal turf cut: {}\n", listed.status().message());
     return listed.status().code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailure;
+  }
+  if (!args.universe.empty()) {
+    Result<PrecinctDoors> kept = UniverseDoors(**store, args, std::move(listed).value());
+    if (!kept.ok()) {
+      fmt::print(stderr, "narwhal turf cut: {}\n", kept.status().message());
+      return kept.status().code() == ErrorCode::kNotFound ? kExitFailure : kExitUsage;
+    }
+    listed = std::move(kept);
   }
   const std::vector<Door>& doors = listed->doors;
   if (doors.empty()) {

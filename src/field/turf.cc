@@ -553,4 +553,20 @@ Result<TurfCut> CutTurfs(std::span<const Door> doors, const TurfCutOptions& opti
   return cut;
 }
 
+PrecinctDoors KeepVoters(PrecinctDoors doors, const std::unordered_set<std::string>& voter_ids) {
+  std::map<std::string, int64_t> kept;  // residents kept, by door key
+  std::erase_if(doors.residents,
+                [&](const Resident& r) { return !voter_ids.contains(r.voter_id); });
+  for (const Resident& r : doors.residents) ++kept[r.door_key];
+  std::erase_if(doors.doors, [&](Door& d) {
+    auto it = kept.find(d.door_key);
+    d.voters = it == kept.end() ? 0 : it->second;
+    return d.voters == 0;
+  });
+  std::erase_if(doors.unplaced, [&](const HouseholdSummary::Problem& p) {
+    return !voter_ids.contains(p.voter_id);
+  });
+  return doors;
+}
+
 }  // namespace narwhal

@@ -27,6 +27,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "base/status.h"
@@ -64,6 +66,11 @@ struct TurfCut {
   int block_faces_split = 0;  // faces larger than the largest turf allowed, split
   bool used_coordinates = false;
 };
+
+// `doors` narrowed to the voters of `voter_ids` (a universe's): other residents and other
+// voters without a door are left out, each door counts the residents it keeps, and a door
+// with none left is dropped. Order is kept.
+PrecinctDoors KeepVoters(PrecinctDoors doors, const std::unordered_set<std::string>& voter_ids);
 
 // Cuts `doors` into turfs. InvalidArgument for a target below 1, a tolerance outside
 // [0, 1) or more turfs than doors. No doors: no turfs.

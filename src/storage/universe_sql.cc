@@ -1,6 +1,8 @@
 #include "storage/universe_sql.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <functional>
 #include <utility>
 
 #include "base/text.h"
@@ -27,6 +29,7 @@ class Builder {
   }
 
   void Where(std::string condition) { where_.push_back(std::move(condition)); }
+  std::vector<Param> TakeParams() { return std::move(params_); }
   void Join(std::string join) { joins_ += " " + std::move(join); }
 
   Query Finish(std::string_view select, std::string_view tail) {
@@ -48,6 +51,11 @@ class Builder {
 void AddRange(Builder& b, std::string_view column, const ScoreRange& range) {
   if (range.min >= 0) b.Where(std::string(column) + " >= " + b.Bind(int64_t{range.min}));
   if (range.max >= 0) b.Where(std::string(column) + " <= " + b.Bind(int64_t{range.max}));
+}
+
+// The encoded districts when the criteria need them; NULL spares reading them.
+std::string DistrictsColumn(const UniverseCriteria& c) {
+  return c.districts.empty() ? "NULL" : "v.districts";
 }
 
 Query Build(const UniverseCriteria& c, const std::vector<std::string>& elections,
@@ -96,12 +104,11 @@ Query Build(const UniverseCriteria& c, const std::vector<std::string>& elections
   }
   if (c.history) {
     const int n = static_cast<int>(elections.size());
-    const int min = std::min(c.history->min, n);
-    const int max = c.history->max < 0 ? n : std::min(c.history->max, n);
+    const auto [min, max] = BoundsOf(*c.history, elections.size());
     if (elections.empty()) {
       // No such elections in the history: everyone voted in none of them.
       if (min > 0) b.Where("1 = 0");
-    } else if (min > 0 || max < n) {
+    } else if ((min > 0 || max < n) && dialect.history_in_sql) {
       // One pass over the vote history of those elections, joined by voter.
       b.Join("LEFT JOIN (SELECT voter_id, count(*) AS n FROM vote_history WHERE election_date IN " +
              b.In(elections) + " GROUP BY voter_id) h ON h.voter_id = v.voter_id");
@@ -124,15 +131,91 @@ Query CountByParty(const UniverseCriteria& criteria, const std::vector<std::stri
   return Build(criteria, elections, dialect, "SELECT v.party, count(*)", " GROUP BY v.party");
 }
 
-Query PartyAndDistricts(const UniverseCriteria& criteria, const std::vector<std::string>& elections,
-                        const Dialect& dialect) {
-  return Build(criteria, elections, dialect, "SELECT v.party, v.districts", "");
+Query VoterParties(const UniverseCriteria& criteria, const std::vector<std::string>& elections,
+                   const Dialect& dialect) {
+  return Build(criteria, elections, dialect,
+               "SELECT v.voter_id, v.party, " + DistrictsColumn(criteria), "");
+}
+
+HistoryBounds BoundsOf(const VoteHistoryRule& rule, size_t elections) {
+  const int n = static_cast<int>(elections);
+  return {std::min(rule.min, n), rule.max < 0 ? n : std::min(rule.max, n)};
+}
+
+bool HistoryLeftToBackend(const UniverseCriteria& criteria, size_t elections,
+                          const Dialect& dialect) {
+  if (dialect.history_in_sql || !criteria.history || elections == 0) return false;
+  const HistoryBounds b = BoundsOf(*criteria.history, elections);
+  return b.min > 0 || b.max < static_cast<int>(elections);
+}
+
+Query HistoryRows(const std::vector<std::string>& elections) {
+  Builder b;
+  std::string sql = "SELECT voter_id FROM vote_history WHERE election_date IN " + b.In(elections) +
+                    " ORDER BY voter_id";
+  return {std::move(sql), b.TakeParams()};
+}
+
+size_t HistoryCounts::Find(uint64_t hash, std::string_view voter_id) const {
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const Slot& s = slots_[i];
+    if (s.length == 0) return i;
+    if (s.hash == hash && std::string_view(arena_).substr(s.offset, s.length) == voter_id) {
+      return i;
+    }
+  }
+}
+
+void HistoryCounts::Grow() {
+  std::vector<Slot> old = std::move(slots_);
+  slots_.assign(old.empty() ? 1024 : old.size() * 2, Slot{});
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.length == 0) continue;
+    size_t i = s.hash & mask;
+    while (slots_[i].length != 0) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
+void HistoryCounts::Add(std::string_view voter_id) {
+  if (last_ != SIZE_MAX) {
+    const Slot& s = slots_[last_];
+    if (std::string_view(arena_).substr(s.offset, s.length) == voter_id) {
+      ++slots_[last_].count;
+      return;
+    }
+  }
+  if (voter_id.empty() || voter_id.size() > UINT16_MAX ||
+      arena_.size() > UINT32_MAX - voter_id.size()) {
+    last_ = SIZE_MAX;  // cannot be stored: counts as no vote (never happens with real ids)
+    return;
+  }
+  if ((used_ + 1) * 2 > slots_.size()) Grow();
+  const uint64_t hash = std::hash<std::string_view>{}(voter_id);
+  const size_t i = Find(hash, voter_id);
+  if (slots_[i].length == 0) {
+    slots_[i] =
+        Slot{hash, static_cast<uint32_t>(arena_.size()), static_cast<uint16_t>(voter_id.size()), 0};
+    arena_.append(voter_id);
+    ++used_;
+  }
+  ++slots_[i].count;
+  last_ = i;
+}
+
+int HistoryCounts::Of(std::string_view voter_id) const {
+  if (slots_.empty()) return 0;
+  const Slot& s = slots_[Find(std::hash<std::string_view>{}(voter_id), voter_id)];
+  return s.length == 0 ? 0 : s.count;
 }
 
 Query Members(const UniverseCriteria& criteria, const std::vector<std::string>& elections,
               const Dialect& dialect) {
   return Build(criteria, elections, dialect,
-               "SELECT v.voter_id, v.county, v.precinct, v.res_street, v.res_zip, v.districts",
+               "SELECT v.voter_id, v.county, v.precinct, v.res_street, v.res_zip, " +
+                   DistrictsColumn(criteria),
                " ORDER BY v.county, v.precinct, v.voter_id");
 }
 
@@ -140,6 +223,16 @@ Result<std::vector<std::string>> HistoryElections(const UniverseCriteria& criter
                                                   const std::vector<ElectionInfo>& elections) {
   if (!criteria.history) return std::vector<std::string>{};
   return ElectionsFor(*criteria.history, elections);
+}
+
+Result<std::string> ListElection(const NewVoterList& list, const Universe& universe) {
+  std::string election = list.election.empty() ? universe.criteria.election : list.election;
+  if (!election.empty()) {
+    UniverseCriteria probe;
+    probe.election = election;
+    NARWHAL_RETURN_IF_ERROR(ValidateUniverseCriteria(probe));
+  }
+  return election;
 }
 
 Result<int64_t> PageStart(const ListVotersQuery& query) {

@@ -88,6 +88,10 @@ class UniverseStore {
   // history rule names an election the history does not have.
   virtual Result<UniverseCount> CountUniverse(const UniverseCriteria& criteria) = 0;
 
+  // The ids of the voters `criteria` (valid) select now, in list order (county, precinct,
+  // voter id): what a turf cut of a universe keeps.
+  virtual Result<std::vector<std::string>> UniverseVoterIds(const UniverseCriteria& criteria) = 0;
+
   // Creates the universe, or replaces description and criteria of the one with that name
   // (the id stays). kInvalidArgument for a bad name or criteria.
   virtual Result<Universe> SaveUniverse(const NewUniverse& universe) = 0;

@@ -17,24 +17,8 @@ bin=$1
 points="$2/addresses/kodiak_island_borough.csv"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fails=0
-checks=0
-
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  checks=$((checks + 1))
-  if "$@"; then
-    echo "ok: $what"
-  else
-    echo "FAIL: $what"
-    fails=$((fails + 1))
-  fi
-}
-
-json_field() {  # json_field NAME < JSON: the first value of "NAME" (string or number)
-  grep -o "\"$1\":\(\"[^\"]*\"\|[0-9-]*\)" | head -1 | sed -e "s/^\"$1\"://" -e 's/^"//' -e 's/"$//'
-}
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 d="$work/data"
 "$bin" demo --data "$d" --voters 12000 --precincts 6 --addresses "$points" \
@@ -142,6 +126,24 @@ first=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["turfs"]
 check "turf 1 starts at its first door" grep -q "start at $first" "$work/walk.pdf.txt"
 check "the PO-box voters have their own section" grep -q 'voters with no door to knock' "$work/walk.pdf.txt"
 check "the result codes are on the page" grep -q 'NH not home' "$work/walk.pdf.txt"
+"$bin" universe save "Democrats" --party DEM --data "$d" >/dev/null 2>&1
+dems=$("$bin" universe count --party DEM --precinct 92:01-03 --json --data "$d" | json_field voters)
+"$bin" turf cut --data "$d" --county 92 --precinct 01-03 --universe Democrats --json \
+  >"$work/dem_turfs.json" 2>"$work/dem_turfs.err"
+check "turf cut of a universe exits 0" test $? -eq 0
+python3 - "$work/dem_turfs.json" "$work/turfs.json" "$dems" >"$work/dem_turfs.check" <<'PY'
+import json, sys
+dem, everyone, dems = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), int(sys.argv[3])
+print("fewer_doors", dem["doors"] < everyone["doors"])
+print("voters", dem["voters"] + len(dem["cannot_place"]), "of", dems)
+PY
+cat "$work/dem_turfs.check"
+check "a universe's cut has fewer doors" grep -q '^fewer_doors True' "$work/dem_turfs.check"
+read -r _ kept _ wanted < <(sed -n 2p "$work/dem_turfs.check")
+check "every Democrat of the precinct is at a door or listed ($kept of $wanted)" test "$kept" = "$wanted"
+check "and says how many of the voters it kept" grep -q "universe 'Democrats':" "$work/dem_turfs.err"
+"$bin" turf cut --data "$d" --county 92 --precinct 01-03 --universe nobody >/dev/null 2>&1
+check "an unknown universe fails" test $? -eq 1
 "$bin" turf cut --data "$d" --county 92 --precinct NOPE >/dev/null 2>"$work/nope.err"
 check "a precinct with no doors exits 3" test $? -eq 3
 check "and says so" grep -q 'no doors in county 92, precinct NOPE' "$work/nope.err"

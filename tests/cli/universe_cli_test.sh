@@ -11,24 +11,8 @@ set -uo pipefail
 bin=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-fails=0
-checks=0
-
-check() {  # check DESCRIPTION COMMAND...
-  local what=$1
-  shift
-  checks=$((checks + 1))
-  if "$@"; then
-    echo "ok: $what"
-  else
-    echo "FAIL: $what"
-    fails=$((fails + 1))
-  fi
-}
-
-json_field() {  # json_field NAME < JSON: the first value of "NAME" (string or number)
-  grep -o "\"$1\":\(\"[^\"]*\"\|[0-9-]*\)" | head -1 | sed -e "s/^\"$1\"://" -e 's/^"//' -e 's/"$//'
-}
+# shellcheck source=tests/cli/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 d="$work/data"
 "$bin" demo --data "$d" --voters 3000 --precincts 4 >/dev/null 2>&1

@@ -255,5 +255,25 @@ TEST(WalkOrderTest, MetresBetweenIsAGreatCircle) {
   EXPECT_NEAR(MetresBetween(0, 0, 0, 1), 111195, 10);
 }
 
+TEST(KeepVotersTest, DoorsOfTheUniverseOnlyCountingWhoIsKept) {
+  PrecinctDoors all;
+  all.doors = {MakeDoor("MAIN ST", 101), MakeDoor("MAIN ST", 103), MakeDoor("MAIN ST", 105)};
+  for (Door& d : all.doors) d.voters = 2;
+  const std::string a = all.doors[0].door_key, b = all.doors[1].door_key, c = all.doors[2].door_key;
+  all.residents = {{a, "V1"}, {a, "V2"}, {b, "V3"}, {b, "V4"}, {c, "V5"}, {c, "V6"}};
+  all.unplaced = {{"V7", "PO BOX 1", "PO box"}, {"V8", "PO BOX 2", "PO box"}};
+  PrecinctDoors kept = KeepVoters(all, {"V1", "V2", "V4", "V8"});
+  ASSERT_EQ(kept.doors.size(), 2u);
+  EXPECT_EQ(kept.doors[0].door_key, a);
+  EXPECT_EQ(kept.doors[0].voters, 2);
+  EXPECT_EQ(kept.doors[1].door_key, b);
+  EXPECT_EQ(kept.doors[1].voters, 1);
+  ASSERT_EQ(kept.residents.size(), 3u);
+  EXPECT_EQ(kept.residents[2].voter_id, "V4");
+  ASSERT_EQ(kept.unplaced.size(), 1u);
+  EXPECT_EQ(kept.unplaced[0].voter_id, "V8");
+  EXPECT_TRUE(KeepVoters(all, {}).doors.empty());
+}
+
 }  // namespace
 }  // namespace narwhal

@@ -159,6 +159,9 @@ TEST_P(UniverseConformanceTest, CountsByPartyStatusAgeAndPlace) {
   UniverseCriteria dem_or_una;
   dem_or_una.parties = {"DEM", "UNA"};
   EXPECT_EQ(Count(dem_or_una).voters, 7);
+  Result<std::vector<std::string>> ids = universes().UniverseVoterIds(dem_or_una);
+  ASSERT_TRUE(ids.ok()) << ids.status().ToString();
+  EXPECT_EQ(*ids, (std::vector<std::string>{"A1", "A3", "C2", "A2", "A4", "C1", "C3"}));
 
   UniverseCriteria young;  // born 1975 (A4... index 5 = B2) or later at 2026: age <= 51
   young.max_age = 51;

@@ -109,6 +109,7 @@ class PostgresStore final : public Store, public HouseholdStore, public Universe
   UniverseStore* Universes() override;
   Result<std::vector<ElectionInfo>> ListElections() override;
   Result<UniverseCount> CountUniverse(const UniverseCriteria& criteria) override;
+  Result<std::vector<std::string>> UniverseVoterIds(const UniverseCriteria& criteria) override;
   Result<Universe> SaveUniverse(const NewUniverse& universe) override;
   Result<Universe> GetUniverse(int64_t id) override;
   Result<Universe> FindUniverse(const std::string& name) override;
@@ -154,6 +155,10 @@ class PostgresStore final : public Store, public HouseholdStore, public Universe
   static Status WriteOutcome(Connection& db, const Status& commit);
 
   std::string NowText() const;
+
+  // The ids of the voters `criteria` select, in list order, read on `db` (its districts
+  // applied): the members of a list.
+  Result<std::vector<std::string>> MemberIds(Connection& db, const UniverseCriteria& criteria);
 
   // One call of narwhal_record_strikes for `strikes` (the combiner's record function).
   Result<std::vector<StrikeResult>> RecordStrikesNow(std::span<const NewStrike> strikes);

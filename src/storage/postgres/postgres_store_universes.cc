@@ -109,10 +109,10 @@ Result<UniverseCount> PostgresStore::CountUniverse(const UniverseCriteria& crite
       for (int i = 0; i < r.size(); ++i) by_party[r.String(i, 0)] += r.Int64(i, 1);
     } else {
       NARWHAL_ASSIGN_OR_RETURN(
-          Rows r, Run(db, universe_sql::PartyAndDistricts(criteria, count.elections, kDialect)));
+          Rows r, Run(db, universe_sql::VoterParties(criteria, count.elections, kDialect)));
       for (int i = 0; i < r.size(); ++i) {
-        NARWHAL_ASSIGN_OR_RETURN(NamedValues districts, field_names_.Decode(db, r.Text(i, 1)));
-        if (MatchesDistricts(criteria.districts, districts)) ++by_party[r.String(i, 0)];
+        NARWHAL_ASSIGN_OR_RETURN(NamedValues districts, field_names_.Decode(db, r.Text(i, 2)));
+        if (MatchesDistricts(criteria.districts, districts)) ++by_party[r.String(i, 1)];
       }
     }
     for (const auto& [party, n] : by_party) count.voters += n;
@@ -120,6 +120,35 @@ Result<UniverseCount> PostgresStore::CountUniverse(const UniverseCriteria& crite
     return Status::Ok();
   }));
   return count;
+}
+
+Result<std::vector<std::string>> PostgresStore::MemberIds(Connection& db,
+                                                          const UniverseCriteria& criteria) {
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<ElectionInfo> elections, ReadElections(db));
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<std::string> counted,
+                           universe_sql::HistoryElections(criteria, elections));
+  NARWHAL_ASSIGN_OR_RETURN(Rows members,
+                           Run(db, universe_sql::Members(criteria, counted, kDialect)));
+  std::vector<std::string> ids;
+  ids.reserve(static_cast<size_t>(members.size()));
+  for (int i = 0; i < members.size(); ++i) {
+    if (!criteria.districts.empty()) {
+      NARWHAL_ASSIGN_OR_RETURN(NamedValues districts, field_names_.Decode(db, members.Text(i, 5)));
+      if (!MatchesDistricts(criteria.districts, districts)) continue;
+    }
+    ids.push_back(members.String(i, 0));
+  }
+  return ids;
+}
+
+Result<std::vector<std::string>> PostgresStore::UniverseVoterIds(const UniverseCriteria& criteria) {
+  NARWHAL_RETURN_IF_ERROR(ValidateUniverseCriteria(criteria));
+  std::vector<std::string> ids;
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kStandbyRead, [&](Connection& db) -> Status {
+    NARWHAL_ASSIGN_OR_RETURN(ids, MemberIds(db, criteria));
+    return Status::Ok();
+  }));
+  return ids;
 }
 
 Result<Universe> PostgresStore::SaveUniverse(const NewUniverse& universe) {
@@ -166,12 +195,7 @@ Result<std::vector<Universe>> PostgresStore::ListUniverses() {
 
 Result<VoterList> PostgresStore::MakeList(const NewVoterList& list) {
   NARWHAL_ASSIGN_OR_RETURN(Universe universe, GetUniverse(list.universe_id));
-  const std::string election = list.election.empty() ? universe.criteria.election : list.election;
-  if (!election.empty()) {
-    UniverseCriteria probe;
-    probe.election = election;
-    NARWHAL_RETURN_IF_ERROR(ValidateUniverseCriteria(probe));
-  }
+  NARWHAL_ASSIGN_OR_RETURN(const std::string election, universe_sql::ListElection(list, universe));
   int64_t list_id = 0;
   NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
     list_id = 0;
@@ -184,21 +208,7 @@ Result<VoterList> PostgresStore::MakeList(const NewVoterList& list) {
         return Status::Ok();
       }
     }
-    NARWHAL_ASSIGN_OR_RETURN(std::vector<ElectionInfo> elections, ReadElections(db));
-    NARWHAL_ASSIGN_OR_RETURN(std::vector<std::string> counted,
-                             universe_sql::HistoryElections(universe.criteria, elections));
-    NARWHAL_ASSIGN_OR_RETURN(Rows members,
-                             Run(db, universe_sql::Members(universe.criteria, counted, kDialect)));
-    std::vector<std::string> ids;
-    ids.reserve(static_cast<size_t>(members.size()));
-    for (int i = 0; i < members.size(); ++i) {
-      if (!universe.criteria.districts.empty()) {
-        NARWHAL_ASSIGN_OR_RETURN(NamedValues districts,
-                                 field_names_.Decode(db, members.Text(i, 5)));
-        if (!MatchesDistricts(universe.criteria.districts, districts)) continue;
-      }
-      ids.push_back(members.String(i, 0));
-    }
+    NARWHAL_ASSIGN_OR_RETURN(std::vector<std::string> ids, MemberIds(db, universe.criteria));
     Params made = Params().Add(universe.id).Add(election).Add(static_cast<int64_t>(ids.size()));
     made.Add(list.user_id).Add(FormatIso8601(list.at));
     if (list.idempotency_key.empty()) {

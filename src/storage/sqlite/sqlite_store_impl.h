@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,7 @@
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/write_queue.h"
 #include "storage/store.h"
+#include "storage/universe_sql.h"
 #include "storage/universe_store.h"
 
 namespace narwhal::sqlite {
@@ -115,6 +117,7 @@ class SqliteStore final : public Store, public HouseholdStore, public UniverseSt
   UniverseStore* Universes() override;
   Result<std::vector<ElectionInfo>> ListElections() override;
   Result<UniverseCount> CountUniverse(const UniverseCriteria& criteria) override;
+  Result<std::vector<std::string>> UniverseVoterIds(const UniverseCriteria& criteria) override;
   Result<Universe> SaveUniverse(const NewUniverse& universe) override;
   Result<Universe> GetUniverse(int64_t id) override;
   Result<Universe> FindUniverse(const std::string& name) override;
@@ -137,6 +140,17 @@ class SqliteStore final : public Store, public HouseholdStore, public UniverseSt
               std::unique_ptr<ReaderPool> readers, std::unique_ptr<Checkpointer> checkpointer);
 
   std::string NowText() const;
+
+  // Calls `row` with each row of `query` (a universe_sql statement of `criteria`, voter id
+  // first, encoded districts at `districts_column`) that passes what the statement leaves
+  // to the store: the history rule over the `counted` elections, and the districts. On
+  // `db`, inside the caller's read transaction.
+  Status EachMatch(Connection& db, const UniverseCriteria& criteria,
+                   const std::vector<std::string>& counted, const universe_sql::Query& query,
+                   int districts_column, const std::function<Status(const Statement&)>& row);
+  // EachMatch over universe_sql::Members of `criteria`: its voters in list order.
+  Status EachMember(Connection& db, const UniverseCriteria& criteria,
+                    const std::function<Status(const Statement&)>& member);
 
   // Writer-thread helpers (run inside jobs).
   Status CheckOpenImport(Connection& db, ImportId import);

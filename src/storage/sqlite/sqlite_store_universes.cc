@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -16,7 +17,7 @@
 namespace narwhal::sqlite {
 namespace {
 
-constexpr universe_sql::Dialect kDialect{"scores"};
+constexpr universe_sql::Dialect kDialect{"scores", /*history_in_sql=*/false};
 constexpr size_t kListChunk = 20000;
 
 // SQLite reads "$N" as a named parameter and numbers names in the order they first appear
@@ -116,6 +117,42 @@ UniverseStore* SqliteStore::Universes() {
   return this;
 }
 
+Status SqliteStore::EachMatch(Connection& db, const UniverseCriteria& criteria,
+                              const std::vector<std::string>& counted,
+                              const universe_sql::Query& query, int districts_column,
+                              const std::function<Status(const Statement&)>& row) {
+  std::optional<universe_sql::HistoryCounts> history;
+  if (universe_sql::HistoryLeftToBackend(criteria, counted.size(), kDialect)) {
+    history.emplace();
+    NARWHAL_RETURN_IF_ERROR(
+        EachRow(db, universe_sql::HistoryRows(counted), [&](const Statement& q) {
+          history->Add(q.ColumnText(0));
+          return Status::Ok();
+        }));
+  }
+  const universe_sql::HistoryBounds bounds =
+      criteria.history ? universe_sql::BoundsOf(*criteria.history, counted.size())
+                       : universe_sql::HistoryBounds{};
+  return EachRow(db, query, [&](const Statement& q) -> Status {
+    if (history && !bounds.Allows(history->Of(q.ColumnText(0)))) return Status::Ok();
+    if (!criteria.districts.empty()) {
+      NARWHAL_ASSIGN_OR_RETURN(NamedValues districts,
+                               fields_.Decode(db, q.ColumnBlob(districts_column)));
+      if (!MatchesDistricts(criteria.districts, districts)) return Status::Ok();
+    }
+    return row(q);
+  });
+}
+
+Status SqliteStore::EachMember(Connection& db, const UniverseCriteria& criteria,
+                               const std::function<Status(const Statement&)>& member) {
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<ElectionInfo> elections, ReadElections(db));
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<std::string> counted,
+                           universe_sql::HistoryElections(criteria, elections));
+  return EachMatch(db, criteria, counted, universe_sql::Members(criteria, counted, kDialect), 5,
+                   member);
+}
+
 Result<std::vector<ElectionInfo>> SqliteStore::ListElections() {
   ReaderPool::Lease db = readers_->Acquire();
   return ReadElections(*db);
@@ -130,7 +167,8 @@ Result<UniverseCount> SqliteStore::CountUniverse(const UniverseCriteria& criteri
   UniverseCount count;
   NARWHAL_ASSIGN_OR_RETURN(count.elections, universe_sql::HistoryElections(criteria, elections));
   std::map<std::string, int64_t> by_party;
-  if (criteria.districts.empty()) {
+  if (criteria.districts.empty() &&
+      !universe_sql::HistoryLeftToBackend(criteria, count.elections.size(), kDialect)) {
     NARWHAL_RETURN_IF_ERROR(EachRow(*db,
                                     universe_sql::CountByParty(criteria, count.elections, kDialect),
                                     [&](const Statement& q) {
@@ -138,17 +176,30 @@ Result<UniverseCount> SqliteStore::CountUniverse(const UniverseCriteria& criteri
                                       return Status::Ok();
                                     }));
   } else {
-    NARWHAL_RETURN_IF_ERROR(EachRow(
-        *db, universe_sql::PartyAndDistricts(criteria, count.elections, kDialect),
-        [&](const Statement& q) -> Status {
-          NARWHAL_ASSIGN_OR_RETURN(NamedValues districts, fields_.Decode(*db, q.ColumnBlob(1)));
-          if (MatchesDistricts(criteria.districts, districts)) ++by_party[q.ColumnString(0)];
-          return Status::Ok();
-        }));
+    NARWHAL_RETURN_IF_ERROR(
+        EachMatch(*db, criteria, count.elections,
+                  universe_sql::VoterParties(criteria, count.elections, kDialect), 2,
+                  [&](const Statement& q) {
+                    ++by_party[q.ColumnString(1)];
+                    return Status::Ok();
+                  }));
   }
   for (const auto& [party, n] : by_party) count.voters += n;
   count.by_party = universe_sql::MostFirst(by_party);
   return count;
+}
+
+Result<std::vector<std::string>> SqliteStore::UniverseVoterIds(const UniverseCriteria& criteria) {
+  NARWHAL_RETURN_IF_ERROR(ValidateUniverseCriteria(criteria));
+  std::vector<std::string> ids;
+  ReaderPool::Lease db = readers_->Acquire();
+  ReadTransaction txn(*db);
+  NARWHAL_RETURN_IF_ERROR(txn.Begin());
+  NARWHAL_RETURN_IF_ERROR(EachMember(*db, criteria, [&](const Statement& q) {
+    ids.push_back(q.ColumnString(0));
+    return Status::Ok();
+  }));
+  return ids;
 }
 
 Result<Universe> SqliteStore::SaveUniverse(const NewUniverse& universe) {
@@ -215,12 +266,7 @@ Result<VoterList> SqliteStore::MakeList(const NewVoterList& list) {
     if (earlier.ok() || earlier.status().code() != ErrorCode::kNotFound) return earlier;
   }
   NARWHAL_ASSIGN_OR_RETURN(Universe universe, GetUniverse(list.universe_id));
-  const std::string election = list.election.empty() ? universe.criteria.election : list.election;
-  if (!election.empty()) {
-    UniverseCriteria probe;
-    probe.election = election;
-    NARWHAL_RETURN_IF_ERROR(ValidateUniverseCriteria(probe));
-  }
+  NARWHAL_ASSIGN_OR_RETURN(const std::string election, universe_sql::ListElection(list, universe));
   const std::string at = FormatIso8601(list.at);
   int64_t list_id = 0;
   NARWHAL_RETURN_IF_ERROR(writer_->Submit([&](Connection& db) -> Status {
@@ -270,21 +316,12 @@ Result<VoterList> SqliteStore::MakeList(const NewVoterList& list) {
     ReaderPool::Lease db = readers_->Acquire();
     ReadTransaction txn(*db);
     NARWHAL_RETURN_IF_ERROR(txn.Begin());
-    NARWHAL_ASSIGN_OR_RETURN(std::vector<ElectionInfo> elections, ReadElections(*db));
-    NARWHAL_ASSIGN_OR_RETURN(std::vector<std::string> counted,
-                             universe_sql::HistoryElections(universe.criteria, elections));
-    NARWHAL_RETURN_IF_ERROR(EachRow(
-        *db, universe_sql::Members(universe.criteria, counted, kDialect),
-        [&](const Statement& q) -> Status {
-          if (!universe.criteria.districts.empty()) {
-            NARWHAL_ASSIGN_OR_RETURN(NamedValues districts, fields_.Decode(*db, q.ColumnBlob(5)));
-            if (!MatchesDistricts(universe.criteria.districts, districts)) return Status::Ok();
-          }
-          chunk.push_back({q.ColumnString(0), q.ColumnString(1), q.ColumnString(2),
-                           q.ColumnString(3), q.ColumnString(4)});
-          ++position;
-          return chunk.size() >= kListChunk ? flush() : Status::Ok();
-        }));
+    NARWHAL_RETURN_IF_ERROR(EachMember(*db, universe.criteria, [&](const Statement& q) {
+      chunk.push_back({q.ColumnString(0), q.ColumnString(1), q.ColumnString(2), q.ColumnString(3),
+                       q.ColumnString(4)});
+      ++position;
+      return chunk.size() >= kListChunk ? flush() : Status::Ok();
+    }));
     return flush();
   }();
   if (!filled.ok()) {
