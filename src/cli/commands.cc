@@ -63,6 +63,18 @@ int ReportImport(const Result<ImportSummary>& result) {
 
 }  // namespace
 
+void AuditCliAction(Store& store, const Clock& clock, std::string_view command, std::string action,
+                    std::string target, std::string detail) {
+  AuditEvent event;
+  event.at = clock.Now();
+  event.action = std::move(action);
+  event.target = std::move(target);
+  event.detail = std::move(detail);
+  event.remote_addr = "cli";
+  Status s = store.AppendAudit(std::span<const AuditEvent>(&event, 1));
+  if (!s.ok()) fmt::print(stderr, "narwhal {}: audit log: {}\n", command, s.message());
+}
+
 Result<std::unique_ptr<Store>> OpenStore(const CommonArgs& common, bool standby_reads) {
   if (!common.store.empty()) {
     PostgresOptions options;

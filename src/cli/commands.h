@@ -10,7 +10,9 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
+#include "base/clock.h"
 #include "demo/generator.h"
 #include "field/turf.h"
 #include "http/server.h"
@@ -58,6 +60,12 @@ std::string DefaultDataDir();
 // reads may decide what it writes next (a new user's scope checked against the
 // precincts, say), and those stay on the primary.
 Result<std::unique_ptr<Store>> OpenStore(const CommonArgs& common, bool standby_reads = false);
+
+// Appends one audit entry for a command-line action (user 0, remote "cli"). Best effort:
+// an entry the store refuses is reported on stderr as "narwhal COMMAND: audit log: ..."
+// and the command goes on (what it records has already happened).
+void AuditCliAction(Store& store, const Clock& clock, std::string_view command, std::string action,
+                    std::string target, std::string detail = {});
 
 struct ServeArgs {
   CommonArgs common;

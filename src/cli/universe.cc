@@ -240,6 +240,7 @@ int RunUniverseCount(const UniverseArgs& args) {
 }
 
 int RunUniverseSave(const UniverseArgs& args) {
+  SystemClock clock;
   Result<UniverseCriteria> criteria = CriteriaOf(args.criteria);
   if (!criteria.ok()) return Fail("universe save", criteria.status());
   Opened o = OpenUniverses(args.common, "universe save");
@@ -249,6 +250,10 @@ int RunUniverseSave(const UniverseArgs& args) {
   if (!saved.ok()) return Fail("universe save", saved.status());
   Result<UniverseCount> count = o.universes->CountUniverse(saved->criteria);
   if (!count.ok()) return Fail("universe save", count.status());
+  AuditCliAction(*o.store, clock, "universe save", "universe.save", std::to_string(saved->id),
+                 json::serialize(json::object{
+                     {"name", saved->name},
+                     {"criteria", json::parse(UniverseCriteriaJson(saved->criteria))}}));
   fmt::print(stderr, "saved universe {} '{}'\n", saved->id, saved->name);
   fmt::print("{}\n", json::serialize(json::object{
                          {"id", saved->id},
@@ -289,6 +294,7 @@ int RunUniverseList(const UniverseArgs& args) {
 }
 
 int RunListMake(const UniverseArgs& args) {
+  SystemClock clock;
   Opened o = OpenUniverses(args.common, "list make");
   if (o.universes == nullptr) return o.exit_code;
   Result<Universe> u = o.universes->FindUniverse(args.name);
@@ -299,6 +305,8 @@ int RunListMake(const UniverseArgs& args) {
   if (!made.ok()) return Fail("list make", made.status());
   const double s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  AuditCliAction(*o.store, clock, "list make", "list.create", std::to_string(made->id),
+                 json::serialize(json::object{{"universe_id", u->id}, {"voters", made->voters}}));
   fmt::print(stderr, "made list {} of '{}': {} voters in {:.2f} s\n", made->id, u->name,
              made->voters, s);
   fmt::print("{}\n", json::serialize(json::object{{"id", made->id},
@@ -313,6 +321,12 @@ int RunListVoters(const UniverseArgs& args) {
   if (o.universes == nullptr) return o.exit_code;
   Result<ListVotersPage> page = o.universes->ListVoters({args.list_id, args.limit, args.cursor});
   if (!page.ok()) return Fail("list voters", page.status());
+  // Names and addresses: the read is on the record, as a page read over HTTP is.
+  json::array ids;
+  for (const VoterSummary& v : page->voters) ids.emplace_back(v.voter_id);
+  AuditCliAction(*o.store, SystemClock(), "list voters", "list.read", std::to_string(args.list_id),
+                 json::serialize(json::object{{"count", static_cast<int64_t>(page->voters.size())},
+                                              {"voter_ids", ids}}));
   for (const VoterSummary& v : page->voters) {
     fmt::print("{}\t{}, {}\t{}\t{}/{}\t{}\n", v.voter_id, v.last_name, v.first_name, v.party,
                v.county, v.precinct, v.street);

@@ -206,18 +206,9 @@ std::string CodeJson(const IssuedCode& issued) {
   return boost::json::serialize(o);
 }
 
-// Best effort: an audit entry the store refuses is reported, and the command goes on
-// (the action it records has already happened).
 void Audit(Store& store, const Clock& clock, std::string action, std::string target,
            std::string detail = {}) {
-  AuditEvent event;
-  event.at = clock.Now();
-  event.action = std::move(action);
-  event.target = std::move(target);
-  event.detail = std::move(detail);
-  event.remote_addr = "cli";
-  Status s = store.AppendAudit(std::span<const AuditEvent>(&event, 1));
-  if (!s.ok()) fmt::print(stderr, "narwhal users: audit log: {}\n", s.message());
+  AuditCliAction(store, clock, "users", std::move(action), std::move(target), std::move(detail));
 }
 
 int ExitFor(const Status& status) {

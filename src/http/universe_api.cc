@@ -7,7 +7,6 @@
 #include <utility>
 
 #include "domain/universe_json.h"
-#include "http/access_policy.h"
 #include "http/json_body.h"
 #include "http/params.h"
 #include "http/voter_api.h"
@@ -123,7 +122,7 @@ constexpr std::string_view kListVotersDoc = R"json({
     "200": {"description": "The page", "content": {"application/json": {"schema": {"type": "object", "properties": {
       "list": {"$ref": "#/components/schemas/VoterList"},
       "voters": {"type": "array", "items": {"type": "object"}},
-      "dropped": {"type": "object", "properties": {"voted": {"type": "integer"}, "moved": {"type": "integer"}, "removed": {"type": "integer"}}},
+      "dropped": {"type": "object", "properties": {"voted": {"type": "integer"}, "moved": {"type": "integer"}, "removed": {"type": "integer"}, "outside_scope": {"type": "integer", "description": "Members outside the caller's counties (a universe narrowed after the list was made)."}}},
       "next_cursor": {"type": ["string", "null"]}}}}}},
     "400": {"$ref": "#/components/responses/Problem"},
     "403": {"$ref": "#/components/responses/Problem"},
@@ -164,11 +163,23 @@ int CurrentYear(const Clock& clock) {
   return static_cast<int>(std::chrono::year_month_day(days).year());
 }
 
+// Removes from `page` the voters an organizer may not see; returns how many.
+int64_t OutsideScopeDropped(const Principal& principal, ListVotersPage& page) {
+  if (principal.role == Role::kAdmin) return 0;
+  const size_t before = page.voters.size();
+  std::erase_if(page.voters, [&](const VoterSummary& v) {
+    return !MaySeePrecinct(principal, {v.county, v.precinct});
+  });
+  return static_cast<int64_t>(before - page.voters.size());
+}
+
 }  // namespace
 
 Result<UniverseCriteria> CriteriaInScope(const Principal& principal, UniverseCriteria criteria) {
   if (principal.role != Role::kOrganizer) return criteria;
-  const std::vector<std::string> hers = CountiesOf(principal.scope);
+  // An organizer's area is her counties (a precinct in her scope does not make its county
+  // hers), as for the volunteers she manages.
+  const std::vector<std::string>& hers = principal.scope.counties;
   for (const std::string& county : criteria.counties) {
     if (!IsHers(hers, county))
       return PermissionDenied("county " + county + " is outside your counties");
@@ -311,6 +322,13 @@ void AddUniverseRoutes(std::vector<Route>& routes, Store& store, const Clock& cl
          NARWHAL_ASSIGN_OR_RETURN(u.criteria,
                                   CriteriaFromBody(json::serialize(body.at("criteria")), clock));
          NARWHAL_ASSIGN_OR_RETURN(u.criteria, CriteriaInScope(c.principal, std::move(u.criteria)));
+         // Replacing a universe is changing it: an organizer may only replace one inside her
+         // counties (its lists would otherwise open to her).
+         if (Result<Universe> existing = universes->FindUniverse(u.name); existing.ok()) {
+           NARWHAL_RETURN_IF_ERROR(CheckUniverseInScope(c.principal, *existing));
+         } else if (existing.status().code() != ErrorCode::kNotFound) {
+           return existing.status();
+         }
          u.user_id = c.principal.user_id;
          u.at = clock.Now();
          NARWHAL_ASSIGN_OR_RETURN(Universe saved, universes->SaveUniverse(u));
@@ -395,12 +413,17 @@ void AddUniverseRoutes(std::vector<Route>& routes, Store& store, const Clock& cl
            return in_scope;
          }
          NARWHAL_ASSIGN_OR_RETURN(ListVotersPage page, universes->ListVoters(query));
+         // A list is a snapshot of its universe's criteria when it was made; an organizer sees
+         // only its voters inside her counties, whatever the criteria say now.
+         const int64_t outside = OutsideScopeDropped(c.principal, page);
          json::array ids;
          for (const VoterSummary& v : page.voters) ids.emplace_back(v.voter_id);
          c.AuditRead("list.read", target,
                      json::serialize(json::object{
                          {"count", static_cast<int64_t>(page.voters.size())}, {"voter_ids", ids}}));
-         return JsonBody(ListVotersPageJson(page));
+         json::object out = ListVotersPageJson(page);
+         out["dropped"].as_object()["outside_scope"] = outside;
+         return JsonBody(out);
        },
        std::string(kListVotersDoc)});
 }

@@ -6,8 +6,9 @@
 // Who may do what:
 //   admin       everything, every county
 //   organizer   counts, saves and lists within her counties: criteria without a place are
-//               limited to her counties; a place outside them is kPermissionDenied; lists
-//               only of universes that lie within her counties
+//               limited to her counties; a place outside them is kPermissionDenied; she
+//               replaces and makes lists only of universes that lie within her counties,
+//               and a list's page shows her only its voters inside them
 //   analyst     elections, counts (aggregates) and the saved universes; never a list
 //
 // Thread-safety: stateless; safe from any thread as far as the Store and Clock are.

@@ -138,8 +138,10 @@ Query VoterParties(const UniverseCriteria& criteria, const std::vector<std::stri
 }
 
 HistoryBounds BoundsOf(const VoteHistoryRule& rule, size_t elections) {
+  // The minimum is never lowered: "at least 3 of the last 4 primaries" over a history of
+  // one primary selects nobody, not everyone who voted in it.
   const int n = static_cast<int>(elections);
-  return {std::min(rule.min, n), rule.max < 0 ? n : std::min(rule.max, n)};
+  return {rule.min, rule.max < 0 ? n : std::min(rule.max, n)};
 }
 
 bool HistoryLeftToBackend(const UniverseCriteria& criteria, size_t elections,
@@ -226,13 +228,24 @@ Result<std::vector<std::string>> HistoryElections(const UniverseCriteria& criter
 }
 
 Result<std::string> ListElection(const NewVoterList& list, const Universe& universe) {
-  std::string election = list.election.empty() ? universe.criteria.election : list.election;
+  // A universe of those who voted (election_day.voted) gives its lists no election to
+  // drop them by.
+  std::string election = list.election;
+  if (election.empty() && !universe.criteria.voted) election = universe.criteria.election;
   if (!election.empty()) {
     UniverseCriteria probe;
     probe.election = election;
     NARWHAL_RETURN_IF_ERROR(ValidateUniverseCriteria(probe));
   }
   return election;
+}
+
+Result<VoterList> SameList(const VoterList& earlier, const NewVoterList& list) {
+  if (earlier.universe_id != list.universe_id) {
+    return InvalidArgument("idempotency key '" + list.idempotency_key +
+                           "' was used for a list of another universe");
+  }
+  return earlier;
 }
 
 Result<int64_t> PageStart(const ListVotersQuery& query) {

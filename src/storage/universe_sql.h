@@ -7,6 +7,7 @@
 #ifndef NARWHAL_STORAGE_UNIVERSE_SQL_H_
 #define NARWHAL_STORAGE_UNIVERSE_SQL_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -39,7 +40,8 @@ struct Dialect {
   bool history_in_sql = true;
 };
 
-// The counts a history rule allows, for `elections` counted: [min, max].
+// The counts a history rule allows, for `elections` counted: [min, max]; min as asked (above
+// the elections there are, nobody), max at most the elections there are.
 struct HistoryBounds {
   int min = 0;
   int max = 0;
@@ -89,12 +91,15 @@ class HistoryCounts {
 inline constexpr std::string_view kElections =
     "SELECT election_date, description, voters FROM elections ORDER BY election_date DESC";
 
-// Rebuilds the elections table from the vote history.
+// Rebuilds the elections table from the vote history. A date's description is its least
+// in byte order (`collate_c`: PostgreSQL's spelling of that order), so both backends read
+// the same kind from the same history.
 inline constexpr std::string_view kRefreshElectionsDelete = "DELETE FROM elections";
-inline constexpr std::string_view kRefreshElectionsInsert =
-    "INSERT INTO elections(election_date, description, voters) "
-    "SELECT election_date, min(election_desc), count(*) FROM vote_history "
-    "GROUP BY election_date";
+inline std::string RefreshElectionsInsert(std::string_view collate_c) {
+  return "INSERT INTO elections(election_date, description, voters) "
+         "SELECT election_date, min(election_desc" +
+         std::string(collate_c) + "), count(*) FROM vote_history GROUP BY election_date";
+}
 
 // party, voters: the universe counted by party, when it has no district criterion.
 Query CountByParty(const UniverseCriteria& criteria, const std::vector<std::string>& elections,
@@ -115,9 +120,18 @@ Query Members(const UniverseCriteria& criteria, const std::vector<std::string>& 
 Result<std::vector<std::string>> HistoryElections(const UniverseCriteria& criteria,
                                                   const std::vector<ElectionInfo>& elections);
 
-// The election a new list drops struck voters of: the one asked for, else the universe's.
+// The election a new list drops struck voters of: the one asked for, else the universe's
+// election_day election unless the universe is of those who voted.
 // kInvalidArgument for a malformed date.
 Result<std::string> ListElection(const NewVoterList& list, const Universe& universe);
+
+// `earlier`, the list an idempotency key already names, as the answer to making `list`
+// again; kInvalidArgument when the key was used for a list of another universe.
+Result<VoterList> SameList(const VoterList& earlier, const NewVoterList& list);
+
+// Lists left incomplete (a crash while one was made) and older than this are removed when
+// the next list is made.
+inline constexpr std::chrono::hours kAbandonedListAge{1};
 
 // The position after which a page of `query` starts ("" is the start). kInvalidArgument
 // for a bad cursor or limit.

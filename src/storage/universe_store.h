@@ -6,8 +6,9 @@
 // order. Reading it drops, at that moment, everyone who since stopped being a target:
 // removed from the voter file (died, moved away, purged), moved (another precinct or
 // residence than when the list was made), or struck in the list's election (voted). A
-// list is made in pieces so a large one never holds the writer for long; it is visible
-// only once complete, and a crash while it is made leaves no list.
+// list is visible only once complete: on the embedded store it is written in pieces (a large
+// one never holds the writer for long), and one a crash left incomplete is removed by the
+// next list made after kAbandonedListAge; on PostgreSQL it is one transaction.
 //
 // Thread-safety and errors: as Store. Writes return once durably committed.
 #ifndef NARWHAL_STORAGE_UNIVERSE_STORE_H_
@@ -100,8 +101,10 @@ class UniverseStore {
   // Every universe, by name.
   virtual Result<std::vector<Universe>> ListUniverses() = 0;
 
-  // Makes a list: the universe's voters now, ordered by county, precinct, residence street
-  // and voter id. kNotFound for an unknown universe.
+  // Makes a list: the universe's voters now, ordered by county, precinct and voter id.
+  // kNotFound for an unknown universe; kInvalidArgument when the idempotency key names a
+  // list of another universe. The same key again answers the first list, also when two
+  // calls with it race.
   virtual Result<VoterList> MakeList(const NewVoterList& list) = 0;
   virtual Result<VoterList> GetList(int64_t id) = 0;  // kNotFound
   // The lists of a universe, newest first.

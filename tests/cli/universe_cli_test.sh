@@ -78,5 +78,10 @@ id2=$(json_field id < "$work/list2.json")
 check "a voter struck since drops out" test "$(wc -l < "$work/members2.txt")" -eq $((regular - 1))
 check "and is counted as voted" grep -q "1 voted" "$work/dropped.txt"
 
+reads=$(sqlite3 "$d/narwhal.db" "SELECT count(*) FROM audit_log WHERE action = 'list.read' AND remote_addr = 'cli'")
+check "every list read is audited ($reads)" test "$reads" -eq 2
+made=$(sqlite3 "$d/narwhal.db" "SELECT count(*) FROM audit_log WHERE action IN ('list.create', 'universe.save')")
+check "list makes and universe saves are audited ($made)" test "$made" -eq 5
+
 echo "universe cli: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]

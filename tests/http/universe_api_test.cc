@@ -113,6 +113,14 @@ TEST(UniverseApiTest, CountSaveListAndReadAfterAStrike) {
   ASSERT_EQ(audit->events.size(), 1u);
   EXPECT_NE(audit->events[0].detail.find("NC101"), std::string::npos);
 
+  // An organizer cannot take over a universe outside her counties by saving its name.
+  HttpResponse theirs = world.Send("POST", "/api/v1/universes", world.Token(Role::kAdmin),
+                                   R"({"name":"County 32","criteria":{"counties":["32"]}})");
+  ASSERT_EQ(theirs.status, 201) << theirs.body;
+  HttpResponse takeover = world.Send("POST", "/api/v1/universes", organizer,
+                                     R"({"name":"County 32","criteria":{"counties":["92"]}})");
+  EXPECT_EQ(takeover.status, 403) << takeover.body;
+
   // An analyst never reads a list.
   EXPECT_EQ(world
                 .Send("GET", "/api/v1/lists/" + std::to_string(list) + "/voters",

@@ -229,6 +229,14 @@ TEST_P(UniverseConformanceTest, VoteHistoryRules) {
   c.history = VoteHistoryRule{std::nullopt, 4, {"2018-11-06"}, 1, -1};
   EXPECT_EQ(Count(c).voters, 2);  // A1, B1
 
+  // Fewer elections of the kind than the minimum asks: nobody, not everyone.
+  c.history = VoteHistoryRule{ElectionKind::kMunicipal, 4, {}, 1, -1};
+  EXPECT_EQ(Count(c).voters, 0);
+  c.history = VoteHistoryRule{ElectionKind::kPrimary, 4, {}, 3, -1};
+  EXPECT_EQ(Count(c).voters, 0);  // two primaries in the history
+  c.history = VoteHistoryRule{ElectionKind::kMunicipal, 4, {}, 0, 0};
+  EXPECT_EQ(Count(c).voters, 10);
+
   c.history = VoteHistoryRule{std::nullopt, 4, {"2016-11-08"}, 1, -1};
   Result<UniverseCount> unknown = universes().CountUniverse(c);
   ASSERT_FALSE(unknown.ok());
@@ -352,6 +360,15 @@ TEST_P(UniverseConformanceTest, ListsAreSnapshotsThatDropWhoVotedMovedOrWasRemov
   EXPECT_EQ(now.dropped_removed, 1);
   EXPECT_EQ(now.list.voters, 4);
 
+  // A universe of those who voted gives its lists no election to drop them by.
+  UniverseCriteria voted;
+  voted.election = std::string(kElection);
+  voted.voted = true;
+  VoterList of_voters = MakeList(Save("Voted", voted).id);
+  EXPECT_EQ(of_voters.voters, 1);
+  EXPECT_TRUE(of_voters.election.empty());
+  EXPECT_EQ(Ids(Page(of_voters.id)), std::vector<std::string>{"A1"});
+
   // A new list from the same universe sees today's file.
   VoterList fresh = MakeList(u.id);
   EXPECT_EQ(fresh.voters, 3);  // A2 (moved, still a Democrat), A4, A9; A1 struck
@@ -374,6 +391,12 @@ TEST_P(UniverseConformanceTest, AListMadeAgainWithItsKeyIsTheSameList) {
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read->voters, 10);
   EXPECT_EQ(universes().GetList(9999).status().code(), ErrorCode::kNotFound);
+  Universe other = Save("Democrats", UniverseCriteria{.parties = {"DEM"}});
+  EXPECT_EQ(universes()
+                .MakeList({other.id, "", "list-key-0001", 7, std::chrono::system_clock::now()})
+                .status()
+                .code(),
+            ErrorCode::kInvalidArgument);
   EXPECT_EQ(universes().ListVoters({a.id, 0, ""}).status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(universes().ListVoters({a.id, 10, "x"}).status().code(), ErrorCode::kInvalidArgument);
   EXPECT_EQ(

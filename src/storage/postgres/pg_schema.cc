@@ -516,7 +516,8 @@ CREATE TABLE elections(
   voters bigint NOT NULL
 );
 INSERT INTO elections(election_date, description, voters)
-  SELECT election_date, min(election_desc), count(*) FROM vote_history GROUP BY election_date;
+  SELECT election_date, min(election_desc COLLATE "C"), count(*) FROM vote_history
+  GROUP BY election_date;
 CREATE TABLE universes(
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   name text NOT NULL UNIQUE,

@@ -618,7 +618,7 @@ Result<FinishImportResult> PostgresStore::FinishImport(ImportId import,
                            Params().Add(import)));
     if (!kind.empty() && kind.Text(0, 0) == "t") {
       NARWHAL_RETURN_IF_ERROR(db.Run(universe_sql::kRefreshElectionsDelete));
-      NARWHAL_RETURN_IF_ERROR(db.Run(universe_sql::kRefreshElectionsInsert));
+      NARWHAL_RETURN_IF_ERROR(db.Run(universe_sql::RefreshElectionsInsert(" COLLATE \"C\"")));
     }
     // Counts exclude removed voters; names come from the first row of each precinct.
     NARWHAL_RETURN_IF_ERROR(

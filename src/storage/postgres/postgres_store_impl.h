@@ -156,9 +156,10 @@ class PostgresStore final : public Store, public HouseholdStore, public Universe
 
   std::string NowText() const;
 
-  // The ids of the voters `criteria` select, in list order, read on `db` (its districts
-  // applied): the members of a list.
-  Result<std::vector<std::string>> MemberIds(Connection& db, const UniverseCriteria& criteria);
+  // Calls `member` with each row of universe_sql::Members of `criteria` that its districts
+  // admit (voter_id, county, precinct, res_street, res_zip, ...), in list order, on `db`.
+  Status EachMember(Connection& db, const UniverseCriteria& criteria,
+                    const std::function<void(const Rows&, int)>& member);
 
   // One call of narwhal_record_strikes for `strikes` (the combiner's record function).
   Result<std::vector<StrikeResult>> RecordStrikesNow(std::span<const NewStrike> strikes);

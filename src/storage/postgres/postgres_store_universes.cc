@@ -1,6 +1,7 @@
 // PostgresStore's universes (storage/universe_store.h). Counts may be served by the read
 // replica (they decide no write); a list is made in one transaction on the primary, so it
 // is visible whole or not at all.
+#include <array>
 #include <map>
 #include <string>
 #include <utility>
@@ -122,31 +123,29 @@ Result<UniverseCount> PostgresStore::CountUniverse(const UniverseCriteria& crite
   return count;
 }
 
-Result<std::vector<std::string>> PostgresStore::MemberIds(Connection& db,
-                                                          const UniverseCriteria& criteria) {
+Status PostgresStore::EachMember(Connection& db, const UniverseCriteria& criteria,
+                                 const std::function<void(const Rows&, int)>& member) {
   NARWHAL_ASSIGN_OR_RETURN(std::vector<ElectionInfo> elections, ReadElections(db));
   NARWHAL_ASSIGN_OR_RETURN(std::vector<std::string> counted,
                            universe_sql::HistoryElections(criteria, elections));
   NARWHAL_ASSIGN_OR_RETURN(Rows members,
                            Run(db, universe_sql::Members(criteria, counted, kDialect)));
-  std::vector<std::string> ids;
-  ids.reserve(static_cast<size_t>(members.size()));
   for (int i = 0; i < members.size(); ++i) {
     if (!criteria.districts.empty()) {
       NARWHAL_ASSIGN_OR_RETURN(NamedValues districts, field_names_.Decode(db, members.Text(i, 5)));
       if (!MatchesDistricts(criteria.districts, districts)) continue;
     }
-    ids.push_back(members.String(i, 0));
+    member(members, i);
   }
-  return ids;
+  return Status::Ok();
 }
 
 Result<std::vector<std::string>> PostgresStore::UniverseVoterIds(const UniverseCriteria& criteria) {
   NARWHAL_RETURN_IF_ERROR(ValidateUniverseCriteria(criteria));
   std::vector<std::string> ids;
   NARWHAL_RETURN_IF_ERROR(Transact(Access::kStandbyRead, [&](Connection& db) -> Status {
-    NARWHAL_ASSIGN_OR_RETURN(ids, MemberIds(db, criteria));
-    return Status::Ok();
+    ids.clear();
+    return EachMember(db, criteria, [&](const Rows& r, int i) { ids.push_back(r.String(i, 0)); });
   }));
   return ids;
 }
@@ -208,30 +207,51 @@ Result<VoterList> PostgresStore::MakeList(const NewVoterList& list) {
         return Status::Ok();
       }
     }
-    NARWHAL_ASSIGN_OR_RETURN(std::vector<std::string> ids, MemberIds(db, universe.criteria));
-    Params made = Params().Add(universe.id).Add(election).Add(static_cast<int64_t>(ids.size()));
+    // The members with where each lives, from the statement's one snapshot.
+    std::array<std::vector<std::string>, 5> columns;  // voter_id, county, precinct, street, zip
+    NARWHAL_RETURN_IF_ERROR(EachMember(db, universe.criteria, [&](const Rows& r, int i) {
+      for (size_t c = 0; c < columns.size(); ++c) {
+        columns[c].push_back(r.String(i, static_cast<int>(c)));
+      }
+    }));
+    Params made =
+        Params().Add(universe.id).Add(election).Add(static_cast<int64_t>(columns[0].size()));
     made.Add(list.user_id).Add(FormatIso8601(list.at));
     if (list.idempotency_key.empty()) {
       made.AddNull();
     } else {
       made.Add(list.idempotency_key);
     }
+    // A concurrent call with the same key that committed first wins; this one answers its
+    // list (the conflict waits for that commit).
     NARWHAL_ASSIGN_OR_RETURN(
         Rows created,
         db.Exec("INSERT INTO voter_lists(universe_id, election, voters, created_by, created_at, "
-                "idempotency_key, complete) VALUES($1, $2, $3, $4, $5, $6, true) RETURNING id",
+                "idempotency_key, complete) VALUES($1, $2, $3, $4, $5, $6, true) "
+                "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id",
                 made));
+    if (created.empty()) {
+      NARWHAL_ASSIGN_OR_RETURN(Rows winner,
+                               db.Exec("SELECT id FROM voter_lists WHERE idempotency_key = $1",
+                                       Params().Add(list.idempotency_key)));
+      if (winner.empty()) return Internal("a list's idempotency key conflicted with no list");
+      list_id = winner.Int64(0, 0);
+      return Status::Ok();
+    }
     list_id = created.Int64(0, 0);
+    Params rows = Params().Add(list_id);
+    for (const std::vector<std::string>& column : columns) rows.Add(TextArray(column));
     return db
         .Exec(
             "INSERT INTO list_members(list_id, position, voter_id, county, precinct, street, "
-            "zip) SELECT $1, u.n, v.voter_id, v.county, v.precinct, v.res_street, v.res_zip "
-            "FROM unnest($2::text[]) WITH ORDINALITY AS u(id, n) "
-            "JOIN voters v ON v.voter_id = u.id",
-            Params().Add(list_id).Add(TextArray(ids)))
+            "zip) SELECT $1, u.n, u.id, u.county, u.precinct, u.street, u.zip "
+            "FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) "
+            "WITH ORDINALITY AS u(id, county, precinct, street, zip, n)",
+            rows)
         .status();
   }));
-  return GetList(list_id);
+  NARWHAL_ASSIGN_OR_RETURN(VoterList made, GetList(list_id));
+  return universe_sql::SameList(made, list);
 }
 
 Result<VoterList> PostgresStore::GetList(int64_t id) {

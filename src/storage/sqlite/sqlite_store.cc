@@ -561,7 +561,7 @@ Result<FinishImportResult> SqliteStore::FinishImport(ImportId import,
     kind->Reset();
     if (history) {
       NARWHAL_RETURN_IF_ERROR(db.Exec(universe_sql::kRefreshElectionsDelete));
-      NARWHAL_RETURN_IF_ERROR(db.Exec(universe_sql::kRefreshElectionsInsert));
+      NARWHAL_RETURN_IF_ERROR(db.Exec(universe_sql::RefreshElectionsInsert("")));
     }
     // Counts come from the precinct index and the removed-voter index alone (no row is
     // read but one per precinct for its names), which keeps this cheap on a big file.

@@ -4,6 +4,7 @@
 // in the last piece.
 #include <sqlite3.h>
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -263,13 +264,28 @@ Result<VoterList> SqliteStore::MakeList(const NewVoterList& list) {
         *db,
         std::string(universe_sql::kListColumns) + "WHERE l.idempotency_key = ?1 AND l.complete = 1",
         [&](Statement& q) { q.BindText(1, list.idempotency_key); }, ReadList, "list");
-    if (earlier.ok() || earlier.status().code() != ErrorCode::kNotFound) return earlier;
+    if (earlier.ok()) return universe_sql::SameList(*earlier, list);
+    if (earlier.status().code() != ErrorCode::kNotFound) return earlier.status();
   }
   NARWHAL_ASSIGN_OR_RETURN(Universe universe, GetUniverse(list.universe_id));
   NARWHAL_ASSIGN_OR_RETURN(const std::string election, universe_sql::ListElection(list, universe));
   const std::string at = FormatIso8601(list.at);
   int64_t list_id = 0;
+  const std::string abandoned = FormatIso8601(list.at - universe_sql::kAbandonedListAge);
   NARWHAL_RETURN_IF_ERROR(writer_->Submit([&](Connection& db) -> Status {
+    // Lists a crash left incomplete (old enough that none is still being made) go.
+    NARWHAL_ASSIGN_OR_RETURN(
+        ScopedStatement stale,
+        db.Prepare("SELECT id FROM voter_lists WHERE complete = 0 AND created_at < ?1"));
+    stale->BindText(1, abandoned);
+    std::vector<int64_t> drop;
+    for (;;) {
+      NARWHAL_ASSIGN_OR_RETURN(bool more, stale->Step());
+      if (!more) break;
+      drop.push_back(stale->ColumnInt64(0));
+    }
+    stale->Reset();
+    for (int64_t id : drop) NARWHAL_RETURN_IF_ERROR(DropList(db, id));
     NARWHAL_ASSIGN_OR_RETURN(
         ScopedStatement q,
         db.Prepare("INSERT INTO voter_lists(universe_id, election, voters, created_by, "
@@ -343,7 +359,7 @@ Result<VoterList> SqliteStore::MakeList(const NewVoterList& list) {
       if (taken) {
         answer = q->ColumnInt64(0);
         q->Reset();
-        return DropList(db, list_id);
+        return DropList(db, list_id);  // that list is the answer (SameList below)
       }
     }
     NARWHAL_ASSIGN_OR_RETURN(
@@ -355,7 +371,9 @@ Result<VoterList> SqliteStore::MakeList(const NewVoterList& list) {
     done->BindTextOrNull(3, list.idempotency_key);
     return done->Run();
   }));
-  return GetList(answer);
+  if (answer == list_id) return GetList(answer);
+  NARWHAL_ASSIGN_OR_RETURN(VoterList earlier, GetList(answer));
+  return universe_sql::SameList(earlier, list);
 }
 
 Result<VoterList> SqliteStore::GetList(int64_t id) {
