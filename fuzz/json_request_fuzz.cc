@@ -1,10 +1,11 @@
 // libFuzzer target: arbitrary bytes as a JSON request body through ParseJsonBody, the one
 // validation every POST handler uses.
 //
-// The first input byte picks a field list; the rest is the body. Besides "no crash, no
-// leak, no UB", it checks the validator's promises: an accepted body is an object holding
-// only declared fields, each of its declared type and length, with every required field;
-// a rejection is kInvalidArgument whose message names a field or "body".
+// The first input byte picks a field list (0xFF: the batch form of ParseItemsRequest); the
+// rest is the body. Besides "no crash, no leak, no UB", it checks the validator's promises:
+// an accepted body is an object holding only declared fields, each of its declared type and
+// length, with every required field; a rejection is kInvalidArgument whose message names a
+// field or "body".
 #include <boost/json.hpp>
 #include <cstddef>
 #include <cstdint>
@@ -48,8 +49,26 @@ void CheckString(const boost::json::value& v, size_t max_chars) {
 
 }  // namespace
 
+// The batch form (ParseItemsRequest): one item or {"items": [...]}, each held to kMixed.
+void CheckItems(std::string_view body) {
+  narwhal::Result<narwhal::JsonItems> parsed =
+      narwhal::ParseItemsRequest("application/json", body, "items", kMixed, 4, 4096);
+  if (!parsed.ok()) {
+    Check(parsed.status().code() == narwhal::ErrorCode::kInvalidArgument);
+    Check(parsed.status().message().find(": ") != std::string::npos);
+    return;
+  }
+  Check(!parsed->items.empty() && parsed->items.size() <= 4);
+  Check(parsed->listed || parsed->items.size() == 1);
+  for (const boost::json::object& item : parsed->items) Check(item.contains("name"));
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
+  if (data[0] == 0xFF) {
+    CheckItems(std::string_view(reinterpret_cast<const char*>(data + 1), size - 1));
+    return 0;
+  }
   const std::span<const JsonField> fields = kLists[data[0] % std::size(kLists)];
   const std::string_view body(reinterpret_cast<const char*>(data + 1), size - 1);
   narwhal::Result<boost::json::object> parsed = narwhal::ParseJsonBody(body, fields);

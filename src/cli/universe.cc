@@ -332,8 +332,10 @@ int RunListVoters(const UniverseArgs& args) {
                v.county, v.precinct, v.street);
   }
   fmt::print(stderr,
-             "{} voters; dropped since the list was made: {} voted, {} moved, {} removed{}\n",
+             "{} voters; dropped since the list was made: {} voted, {} moved, {} removed, {} "
+             "not to be contacted{}\n",
              page->voters.size(), page->dropped_voted, page->dropped_moved, page->dropped_removed,
+             page->dropped_suppressed,
              page->next_cursor.empty() ? "" : "; next page: --cursor " + page->next_cursor);
   return kExitOk;
 }

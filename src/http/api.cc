@@ -8,6 +8,7 @@
 #include "base/text.h"
 #include "http/access_api.h"
 #include "http/access_policy.h"
+#include "http/contact_api.h"
 #include "http/election_api.h"
 #include "http/json_body.h"
 #include "http/paper_api.h"
@@ -529,6 +530,7 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
   AddPaperRoutes(routes, store, clock);
   AddElectionRoutes(routes, store, clock, services.election);
   AddUniverseRoutes(routes, store, clock);
+  AddContactRoutes(routes, store, clock);
 
   // --- users, readiness, audit ---
   routes.push_back(

@@ -25,6 +25,20 @@
 #include "print/table_pdf.h"
 
 namespace narwhal {
+Result<std::vector<Status>> VoterScopeChecks(Store& store, std::span<const std::string> voter_ids,
+                                             const Principal& principal) {
+  std::vector<Status> out(voter_ids.size());
+  if (SeesAllVoters(principal) || voter_ids.empty()) return out;
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<std::optional<PrecinctKey>> precincts,
+                           store.VoterPrecincts(voter_ids));
+  for (size_t i = 0; i < voter_ids.size(); ++i) {
+    if (i >= precincts.size() || !precincts[i] || !MaySeePrecinct(principal, *precincts[i])) {
+      out[i] = PermissionDenied("voter " + voter_ids[i] + " is not in your assignment");
+    }
+  }
+  return out;
+}
+
 namespace {
 
 namespace json = boost::json;
@@ -187,14 +201,6 @@ HttpResponse JsonOk(const json::value& v) {
   return JsonResponse(json::serialize(v));
 }
 
-Status CheckJsonContentType(std::string_view content_type) {
-  std::string_view media = TrimAscii(content_type.substr(0, content_type.find(';')));
-  if (!EqualsIgnoreCase(media, "application/json")) {
-    return InvalidArgument("Content-Type: must be application/json");
-  }
-  return Status::Ok();
-}
-
 Result<StrikeRequest> ToRequest(const json::object& o) {
   StrikeRequest r;
   r.voter_id = std::string(o.at("voter_id").as_string());
@@ -211,27 +217,10 @@ Result<StrikeRequest> ToRequest(const json::object& o) {
   return r;
 }
 
-// Whether `principal` may strike each of `voter_ids`: OK or kPermissionDenied per voter
-// (an unknown voter is outside every assignment), in one read of the store. The outer
-// error is the store's failure: then nothing may be acknowledged.
-Result<std::vector<Status>> ScopeChecks(Store& store, std::span<const std::string> voter_ids,
-                                        const Principal& principal) {
-  std::vector<Status> out(voter_ids.size());
-  if (SeesAllVoters(principal) || voter_ids.empty()) return out;
-  NARWHAL_ASSIGN_OR_RETURN(std::vector<std::optional<PrecinctKey>> precincts,
-                           store.VoterPrecincts(voter_ids));
-  for (size_t i = 0; i < voter_ids.size(); ++i) {
-    if (i >= precincts.size() || !precincts[i] || !MaySeePrecinct(principal, *precincts[i])) {
-      out[i] = PermissionDenied("voter " + voter_ids[i] + " is not in your assignment");
-    }
-  }
-  return out;
-}
-
 Status ScopeCheck(Store& store, const std::string& voter_id, const Principal& principal) {
   NARWHAL_ASSIGN_OR_RETURN(
       std::vector<Status> checked,
-      ScopeChecks(store, std::span<const std::string>(&voter_id, 1), principal));
+      VoterScopeChecks(store, std::span<const std::string>(&voter_id, 1), principal));
   return checked.front();
 }
 
@@ -285,47 +274,17 @@ HttpResponse GotvAttachment(std::string content_type, const std::string& file_na
 
 Result<std::vector<StrikeRequest>> ParseStrikeBody(std::string_view content_type,
                                                    std::string_view body) {
-  if (body.size() > kMaxStrikeBodyBytes) {
-    return InvalidArgument("body: larger than " + std::to_string(kMaxStrikeBodyBytes) + " bytes");
-  }
-  if (TrimAscii(body).empty()) return InvalidArgument("body: is required");
-  NARWHAL_RETURN_IF_ERROR(CheckJsonContentType(content_type));
-  json::parse_options options;
-  options.max_depth = kMaxJsonDepth;
-  boost::system::error_code ec;
-  json::value v;
-  try {
-    v = json::parse(body, ec, {}, options);
-  } catch (const std::exception&) {
-    return InvalidArgument("body: is not valid JSON");
-  }
-  if (ec) return InvalidArgument("body: is not valid JSON (" + ec.message() + ")");
-  if (!v.is_object()) return InvalidArgument("body: must be a JSON object");
-  const json::object& object = v.as_object();
+  NARWHAL_ASSIGN_OR_RETURN(JsonItems parsed,
+                           ParseItemsRequest(content_type, body, "strikes", kStrikeFields,
+                                             kMaxStrikesPerRequest, kMaxStrikeBodyBytes));
   std::vector<StrikeRequest> requests;
-  if (!object.contains("strikes")) {
-    NARWHAL_ASSIGN_OR_RETURN(json::object one, ParseJsonBody(body, kStrikeFields));
-    NARWHAL_ASSIGN_OR_RETURN(StrikeRequest request, ToRequest(one));
-    requests.push_back(std::move(request));
-    return requests;
-  }
-  if (object.size() != 1) return InvalidArgument("body: only \"strikes\" is allowed beside it");
-  const json::value& list = object.at("strikes");
-  if (!list.is_array()) return InvalidArgument("strikes: must be an array of objects");
-  const json::array& items = list.as_array();
-  if (items.empty()) return InvalidArgument("strikes: is empty");
-  if (items.size() > kMaxStrikesPerRequest) {
-    return InvalidArgument("strikes: has more than " + std::to_string(kMaxStrikesPerRequest) +
-                           " items");
-  }
-  requests.reserve(items.size());
-  for (size_t i = 0; i < items.size(); ++i) {
-    const std::string where = "strikes[" + std::to_string(i) + "]";
-    if (!items[i].is_object()) return InvalidArgument(where + ": must be an object");
-    Result<json::object> item = ParseJsonBody(json::serialize(items[i]), kStrikeFields);
-    if (!item.ok()) return InvalidArgument(where + "." + item.status().message());
-    Result<StrikeRequest> request = ToRequest(*item);
-    if (!request.ok()) return InvalidArgument(where + "." + request.status().message());
+  requests.reserve(parsed.items.size());
+  for (size_t i = 0; i < parsed.items.size(); ++i) {
+    Result<StrikeRequest> request = ToRequest(parsed.items[i]);
+    if (!request.ok()) {
+      if (!parsed.listed) return request.status();
+      return InvalidArgument("strikes[" + std::to_string(i) + "]." + request.status().message());
+    }
     requests.push_back(std::move(*request));
   }
   return requests;
@@ -345,7 +304,8 @@ Result<std::vector<StrikeItemResult>> RecordStrikesFor(Store& store, const std::
     valid_ids.push_back(requests[i].voter_id);
   }
   // The store failing here fails the request: nothing is acknowledged.
-  NARWHAL_ASSIGN_OR_RETURN(std::vector<Status> in_scope, ScopeChecks(store, valid_ids, principal));
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<Status> in_scope,
+                           VoterScopeChecks(store, valid_ids, principal));
   std::vector<NewStrike> strikes;
   std::vector<size_t> recorded;  // index in `items` of each of `strikes`
   for (size_t k = 0; k < valid.size(); ++k) {
@@ -376,15 +336,19 @@ Result<std::vector<StrikeItemResult>> RecordStrikesFor(Store& store, const std::
   return items;
 }
 
+json::object ItemErrorJson(const Status& status) {
+  const ProblemKind& kind = ProblemKindFor(status.code());
+  return {{"code", ErrorCodeName(status.code())},
+          {"status", kind.http_status},
+          {"title", kind.title},
+          {"detail", status.message()}};
+}
+
 json::object StrikeItemJson(const StrikeItemResult& item) {
   json::object o{{"voter_id", item.request.voter_id},
                  {"idempotency_key", item.request.idempotency_key}};
   if (!item.status.ok()) {
-    const ProblemKind& kind = ProblemKindFor(item.status.code());
-    o["error"] = json::object{{"code", ErrorCodeName(item.status.code())},
-                              {"status", kind.http_status},
-                              {"title", kind.title},
-                              {"detail", item.status.message()}};
+    o["error"] = ItemErrorJson(item.status);
     return o;
   }
   o["outcome"] = StrikeOutcomeName(item.result.outcome);

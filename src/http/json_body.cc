@@ -1,7 +1,10 @@
 #include "http/json_body.h"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "base/text.h"
 
@@ -113,6 +116,57 @@ Result<json::object> ParseJsonRequest(std::string_view content_type, std::string
     }
   }
   return ParseJsonBody(body, fields);
+}
+
+Result<JsonItems> ParseItemsRequest(std::string_view content_type, std::string_view body,
+                                    std::string_view list, std::span<const JsonField> fields,
+                                    size_t max_items, size_t max_bytes) {
+  if (body.size() > max_bytes) {
+    return Bad("body", "larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  if (TrimAscii(body).empty()) return Bad("body", "is required");
+  std::string_view media = TrimAscii(content_type.substr(0, content_type.find(';')));
+  if (!EqualsIgnoreCase(media, "application/json")) {
+    return Bad("Content-Type", "must be application/json");
+  }
+  json::parse_options options;
+  options.max_depth = kMaxJsonDepth;
+  boost::system::error_code ec;
+  json::value v;
+  try {
+    v = json::parse(body, ec, {}, options);
+  } catch (const std::exception&) {
+    return Bad("body", "is not valid JSON");
+  }
+  if (ec) return Bad("body", "is not valid JSON (" + ec.message() + ")");
+  if (!v.is_object()) return Bad("body", "must be a JSON object");
+  const json::object& object = v.as_object();
+  JsonItems out;
+  if (!object.contains(list)) {
+    NARWHAL_ASSIGN_OR_RETURN(json::object one, ParseJsonBody(body, fields));
+    out.items.push_back(std::move(one));
+    return out;
+  }
+  out.listed = true;
+  if (object.size() != 1) {
+    return Bad("body", "only \"" + std::string(list) + "\" is allowed beside it");
+  }
+  const json::value& values = object.at(list);
+  if (!values.is_array()) return Bad(list, "must be an array of objects");
+  const json::array& array = values.as_array();
+  if (array.empty()) return Bad(list, "is empty");
+  if (array.size() > max_items) {
+    return Bad(list, "has more than " + std::to_string(max_items) + " items");
+  }
+  out.items.reserve(array.size());
+  for (size_t i = 0; i < array.size(); ++i) {
+    const std::string where = std::string(list) + "[" + std::to_string(i) + "]";
+    if (!array[i].is_object()) return Bad(where, "must be an object");
+    Result<json::object> item = ParseJsonBody(json::serialize(array[i]), fields);
+    if (!item.ok()) return InvalidArgument(where + "." + item.status().message());
+    out.items.push_back(std::move(item).value());
+  }
+  return out;
 }
 
 }  // namespace narwhal

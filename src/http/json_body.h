@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 
@@ -44,6 +45,18 @@ Result<boost::json::object> ParseJsonBody(std::string_view body, std::span<const
 // application/json (any parameters) when the body is not empty.
 Result<boost::json::object> ParseJsonRequest(std::string_view content_type, std::string_view body,
                                              std::span<const JsonField> fields);
+
+// A body that is one item, or {"<list>": [item, ...]} with 1..max_items items, each item
+// validated against `fields` as ParseJsonBody does; the body at most `max_bytes`. Errors
+// name the item ("strikes[3].voter_id: ...") or the body. For batch writes (strikes,
+// contacts), whose items are answered one by one.
+struct JsonItems {
+  std::vector<boost::json::object> items;
+  bool listed = false;  // the body held the list (errors about an item name its index)
+};
+Result<JsonItems> ParseItemsRequest(std::string_view content_type, std::string_view body,
+                                    std::string_view list, std::span<const JsonField> fields,
+                                    size_t max_items, size_t max_bytes);
 
 }  // namespace narwhal
 

@@ -122,7 +122,7 @@ constexpr std::string_view kListVotersDoc = R"json({
     "200": {"description": "The page", "content": {"application/json": {"schema": {"type": "object", "properties": {
       "list": {"$ref": "#/components/schemas/VoterList"},
       "voters": {"type": "array", "items": {"type": "object"}},
-      "dropped": {"type": "object", "properties": {"voted": {"type": "integer"}, "moved": {"type": "integer"}, "removed": {"type": "integer"}, "outside_scope": {"type": "integer", "description": "Members outside the caller's counties (a universe narrowed after the list was made)."}}},
+      "dropped": {"type": "object", "properties": {"voted": {"type": "integer"}, "moved": {"type": "integer"}, "removed": {"type": "integer"}, "suppressed": {"type": "integer", "description": "Reached by a suppressing contact result: refused, deceased, do not contact, or moved or wrong address at her door."}, "outside_scope": {"type": "integer", "description": "Members outside the caller's counties (a universe narrowed after the list was made)."}}},
       "next_cursor": {"type": ["string", "null"]}}}}}},
     "400": {"$ref": "#/components/responses/Problem"},
     "403": {"$ref": "#/components/responses/Problem"},
@@ -258,7 +258,8 @@ json::object ListVotersPageJson(const ListVotersPage& page) {
       {"dropped",
        {{"voted", page.dropped_voted},
         {"moved", page.dropped_moved},
-        {"removed", page.dropped_removed}}},
+        {"removed", page.dropped_removed},
+        {"suppressed", page.dropped_suppressed}}},
       {"next_cursor", page.next_cursor.empty() ? json::value() : json::value(page.next_cursor)}};
 }
 

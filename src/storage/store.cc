@@ -26,6 +26,10 @@ UniverseStore* Store::Universes() {
   return nullptr;
 }
 
+ContactStore* Store::Contacts() {
+  return nullptr;
+}
+
 namespace {
 thread_local ThreadReads thread_reads;
 }  // namespace

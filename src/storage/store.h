@@ -31,6 +31,7 @@
 
 namespace narwhal {
 
+class ContactStore;
 class HouseholdStore;
 class UniverseStore;
 
@@ -366,6 +367,9 @@ class Store {
   // Universes, their evaluation and the voter lists made from them (universe_store.h);
   // null for a store without them (the default).
   virtual UniverseStore* Universes();
+
+  // The contact log (contact_store.h); null for a store without it (the default).
+  virtual ContactStore* Contacts();
 
   // --- volunteers, credentials and access -------------------------------------------
   // kInvalidArgument for an empty name. The new user has no login code yet.

@@ -266,6 +266,8 @@ void AddPageRow(ListVotersPage& page, VoterSummary voter, int64_t position,
     ++page.dropped_voted;
   } else if (reason == "moved") {
     ++page.dropped_moved;
+  } else if (reason == "suppressed") {
+    ++page.dropped_suppressed;
   } else {
     ++page.dropped_removed;
   }

@@ -5,7 +5,9 @@
 // A list is a snapshot: the voters a universe held when the list was made, in a fixed
 // order. Reading it drops, at that moment, everyone who since stopped being a target:
 // removed from the voter file (died, moved away, purged), moved (another precinct or
-// residence than when the list was made), or struck in the list's election (voted). A
+// residence than when the list was made), struck in the list's election (voted), or
+// reached by a suppressing contact result (refused, deceased, do not contact; moved or
+// wrong address at her door). A
 // list is visible only once complete: on the embedded store it is written in pieces (a large
 // one never holds the writer for long), and one a crash left incomplete is removed by the
 // next list made after kAbandonedListAge; on PostgreSQL it is one transaction.
@@ -74,7 +76,8 @@ struct ListVotersPage {
   int64_t dropped_voted = 0;
   int64_t dropped_moved = 0;
   int64_t dropped_removed = 0;
-  std::string next_cursor;  // empty on the last page
+  int64_t dropped_suppressed = 0;  // a suppressing contact result (contact_store.h)
+  std::string next_cursor;         // empty on the last page
 };
 
 class UniverseStore {

@@ -232,6 +232,22 @@ std::vector<RouteCase> Cases() {
        200,
        401,
        {{Role::kOrganizer, false, 403}}},
+      // A contact outside her scope is refused per item inside a 200 answer, as a strike.
+      {"record_contacts",
+       kManagers,
+       {"POST", "/api/v1/contacts",
+        R"({"voter_id":"NC100","idempotency_key":"matrix-contact-in","result":"NH"})"},
+       Probe{"POST", "/api/v1/contacts",
+             R"({"voter_id":"NC104","idempotency_key":"matrix-contact-out","result":"NH"})"},
+       200},
+      {"voter_contacts",
+       kManagers,
+       {"GET", "/api/v1/voters/NC100/contacts", ""},
+       Probe{"GET", "/api/v1/voters/NC104/contacts", ""},
+       200,
+       401,
+       {{Role::kOrganizer, false, 403}}},
+      {"result_codes", kEveryone, {"GET", "/api/v1/result-codes", ""}, std::nullopt, 200},
   };
 }
 

@@ -550,12 +550,44 @@ CREATE TABLE list_members(
 );
 )sql";
 
-constexpr std::array<Migration, 5> kMigrations = {{
+// Version 6: the contact log (storage/contact_store.h), as SQLite's version 10.
+constexpr std::string_view kSchemaV6 = R"sql(
+CREATE TABLE contacts(
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  idempotency_key text COLLATE "C" NOT NULL UNIQUE,
+  voter_id text COLLATE "C" NOT NULL,
+  channel text NOT NULL,
+  result text NOT NULL,
+  category text NOT NULL,
+  scope text NOT NULL,
+  support integer NOT NULL,
+  answers text NOT NULL,
+  note text NOT NULL,
+  client_at text NOT NULL,
+  list_id bigint NOT NULL,
+  user_id bigint NOT NULL,
+  at text NOT NULL
+);
+CREATE INDEX contacts_voter ON contacts(voter_id, id);
+CREATE INDEX contacts_suppress ON contacts(voter_id, scope) WHERE category = 'suppress';
+CREATE FUNCTION contacts_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'the contact log is append-only' USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+CREATE TRIGGER contacts_no_change BEFORE UPDATE OR DELETE ON contacts
+  FOR EACH ROW EXECUTE FUNCTION contacts_append_only();
+CREATE TRIGGER contacts_no_truncate BEFORE TRUNCATE ON contacts
+  FOR EACH STATEMENT EXECUTE FUNCTION contacts_append_only();
+)sql";
+
+constexpr std::array<Migration, 6> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
     {4, kSchemaV4},
     {5, kSchemaV5},
+    {6, kSchemaV6},
 }};
 
 // The voter indexes a bulk load into an empty store drops and builds once at its end

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "storage/contact_store.h"
 #include "storage/household_store.h"
 #include "storage/postgres/connection_pool.h"
 #include "storage/postgres/field_names.h"
@@ -35,7 +36,10 @@ namespace narwhal::postgres {
 // birth_year, party, status) of row `row`.
 VoterSummary VoterSummaryAt(const Rows& r, int row);
 
-class PostgresStore final : public Store, public HouseholdStore, public UniverseStore {
+class PostgresStore final : public Store,
+                            public HouseholdStore,
+                            public UniverseStore,
+                            public ContactStore {
  public:
   // One RecordStrikes call records at most this many strikes: the feed numbers the
   // events of one transaction in 16 bits.
@@ -118,6 +122,11 @@ class PostgresStore final : public Store, public HouseholdStore, public Universe
   Result<VoterList> GetList(int64_t id) override;
   Result<std::vector<VoterList>> ListsOf(int64_t universe_id) override;
   Result<ListVotersPage> ListVoters(const ListVotersQuery& query) override;
+
+  // The contact log (postgres_store_contacts.cc).
+  ContactStore* Contacts() override;
+  Result<std::vector<ContactResult>> RecordContacts(std::span<const NewContact> contacts) override;
+  Result<std::vector<ContactRecord>> ContactsOf(const std::string& voter_id, int limit) override;
 
  private:
   // kStandbyRead: a read that decides no write, which the read replica serves when it

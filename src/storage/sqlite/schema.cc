@@ -375,7 +375,35 @@ CREATE TABLE list_members(
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 9> kMigrations = {{
+// Version 10: the contact log (storage/contact_store.h), append-only like the audit log:
+// one row per contact, its result's category and scope kept beside the code so that lists
+// find whoever must not be contacted again without knowing the codes.
+constexpr std::string_view kSchemaV10 = R"sql(
+CREATE TABLE contacts(
+  id INTEGER PRIMARY KEY,
+  idempotency_key TEXT NOT NULL UNIQUE,
+  voter_id TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  result TEXT NOT NULL,
+  category TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  support INTEGER NOT NULL,
+  answers TEXT NOT NULL,
+  note TEXT NOT NULL,
+  client_at TEXT NOT NULL,
+  list_id INTEGER NOT NULL,
+  user_id INTEGER NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX contacts_voter ON contacts(voter_id, id);
+CREATE INDEX contacts_suppress ON contacts(voter_id, scope) WHERE category = 'suppress';
+CREATE TRIGGER contacts_no_update BEFORE UPDATE ON contacts
+  BEGIN SELECT RAISE(ABORT, 'the contact log is append-only'); END;
+CREATE TRIGGER contacts_no_delete BEFORE DELETE ON contacts
+  BEGIN SELECT RAISE(ABORT, 'the contact log is append-only'); END;
+)sql";
+
+constexpr std::array<Migration, 10> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
@@ -385,6 +413,7 @@ constexpr std::array<Migration, 9> kMigrations = {{
     {7, kSchemaV7},
     {8, kSchemaV8},
     {9, kSchemaV9},
+    {10, kSchemaV10},
 }};
 
 // Name search walks voters_name ("first last" searches voters_first) in order; precinct lists and

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "storage/contact_store.h"
 #include "storage/household_store.h"
 #include "storage/sqlite/checkpointer.h"
 #include "storage/sqlite/field_dictionary.h"
@@ -51,7 +52,10 @@ inline TimePoint FromMillis(int64_t ms) {
   return TimePoint(std::chrono::duration_cast<TimePoint::duration>(std::chrono::milliseconds(ms)));
 }
 
-class SqliteStore final : public Store, public HouseholdStore, public UniverseStore {
+class SqliteStore final : public Store,
+                          public HouseholdStore,
+                          public UniverseStore,
+                          public ContactStore {
  public:
   static Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
   ~SqliteStore() override;
@@ -126,6 +130,11 @@ class SqliteStore final : public Store, public HouseholdStore, public UniverseSt
   Result<VoterList> GetList(int64_t id) override;
   Result<std::vector<VoterList>> ListsOf(int64_t universe_id) override;
   Result<ListVotersPage> ListVoters(const ListVotersQuery& query) override;
+
+  // The contact log (sqlite_store_contacts.cc).
+  ContactStore* Contacts() override;
+  Result<std::vector<ContactResult>> RecordContacts(std::span<const NewContact> contacts) override;
+  Result<std::vector<ContactRecord>> ContactsOf(const std::string& voter_id, int limit) override;
 
   // Group-commit counters of the writer.
   WriteQueueStats write_stats() { return writer_->stats(); }

@@ -1,0 +1,116 @@
+#include "domain/contact.h"
+
+#include <array>
+
+#include "base/text.h"
+#include "domain/election.h"
+
+namespace narwhal {
+namespace {
+
+using C = ResultCategory;
+using S = ResultScope;
+
+// Door and phone results together: the phone bank uses the same log.
+constexpr std::array<ResultCode, 14> kCoreCodes = {{
+    {"C", "Contacted", C::kSuccess, S::kPerson},
+    {"NH", "Not home", C::kRetry, S::kHousehold},
+    {"RF", "Refused", C::kSuppress, S::kPerson},
+    {"MV", "Moved", C::kSuppress, S::kAddress},
+    {"DC", "Deceased", C::kSuppress, S::kPerson},
+    {"IN", "Inaccessible", C::kRetry, S::kAddress},
+    {"WA", "Wrong address", C::kSuppress, S::kAddress},
+    {"LB", "Language barrier", C::kRetry, S::kPerson},
+    {"CB", "Call back", C::kRetry, S::kPerson},
+    {"DNC", "Do not contact", C::kSuppress, S::kPerson},
+    {"NA", "No answer", C::kRetry, S::kPerson},
+    {"BZ", "Busy", C::kRetry, S::kPerson},
+    {"LM", "Left message", C::kRetry, S::kPerson},
+    {"WN", "Wrong number", C::kRetry, S::kPerson},
+}};
+
+constexpr size_t kMaxNote = 2000;
+constexpr size_t kMaxAnswer = 500;
+constexpr size_t kMaxAnswers = 50;
+
+}  // namespace
+
+std::string_view ContactChannelName(ContactChannel channel) {
+  switch (channel) {
+    case ContactChannel::kDoor: return "door";
+    case ContactChannel::kPhone: return "phone";
+    case ContactChannel::kText: return "text";
+    case ContactChannel::kMail: return "mail";
+    case ContactChannel::kEmail: return "email";
+  }
+  return "door";
+}
+
+std::optional<ContactChannel> ContactChannelFromName(std::string_view name) {
+  for (ContactChannel c : {ContactChannel::kDoor, ContactChannel::kPhone, ContactChannel::kText,
+                           ContactChannel::kMail, ContactChannel::kEmail}) {
+    if (ContactChannelName(c) == name) return c;
+  }
+  return std::nullopt;
+}
+
+std::string_view ResultCategoryName(ResultCategory category) {
+  switch (category) {
+    case ResultCategory::kSuccess: return "success";
+    case ResultCategory::kRetry: return "retry";
+    case ResultCategory::kSuppress: return "suppress";
+  }
+  return "retry";
+}
+
+std::string_view ResultScopeName(ResultScope scope) {
+  switch (scope) {
+    case ResultScope::kPerson: return "person";
+    case ResultScope::kHousehold: return "household";
+    case ResultScope::kAddress: return "address";
+  }
+  return "person";
+}
+
+std::span<const ResultCode> CoreResultCodes() {
+  return kCoreCodes;
+}
+
+const ResultCode* FindResultCode(std::string_view code) {
+  for (const ResultCode& r : kCoreCodes) {
+    if (r.code == code) return &r;
+  }
+  return nullptr;
+}
+
+Status ValidateContactReport(const ContactReport& r) {
+  NARWHAL_RETURN_IF_ERROR(ValidateStrikeRequest(
+      StrikeRequest{r.voter_id, r.idempotency_key, StrikeSource::kPollWatcher}));
+  if (FindResultCode(r.result) == nullptr) {
+    return InvalidArgument("result: unknown result code '" + r.result.substr(0, 16) + "'");
+  }
+  if (r.support < 0 || r.support > 5) return InvalidArgument("support: must be 1 to 5, or 0");
+  if (r.answers.size() > kMaxAnswers) return InvalidArgument("answers: more than 50");
+  for (const auto& [question, answer] : r.answers) {
+    if (question.empty() || question.size() > 100 || !IsValidUtf8(question)) {
+      return InvalidArgument("answers: a question name is empty, over 100 bytes or not UTF-8");
+    }
+    if (answer.size() > kMaxAnswer || !IsValidUtf8(answer)) {
+      return InvalidArgument("answers: '" + question + "' is over 500 bytes or not UTF-8");
+    }
+  }
+  if (r.note.size() > kMaxNote || !IsValidUtf8(r.note)) {
+    return InvalidArgument("note: over 2000 bytes or not UTF-8");
+  }
+  if (!r.client_at.empty()) {
+    std::string date;
+    if (r.client_at.size() < 20 || r.client_at.size() > 35 ||
+        !ParseDate(r.client_at.substr(0, 10), date) || r.client_at[10] != 'T') {
+      return InvalidArgument("client_at: not an ISO 8601 time (2026-11-03T14:05:09Z)");
+    }
+  }
+  if (r.list_id < 0) return InvalidArgument("list_id: must not be negative");
+  return Status::Ok();
+}
+
+}  // namespace narwhal

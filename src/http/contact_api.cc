@@ -1,0 +1,249 @@
+#include "http/contact_api.h"
+
+#include <boost/json.hpp>
+#include <string>
+#include <utility>
+
+#include "base/clock.h"
+#include "http/election_api.h"
+#include "http/json_body.h"
+#include "http/params.h"
+#include "http/voter_api.h"
+
+namespace narwhal {
+namespace {
+
+namespace json = boost::json;
+
+constexpr size_t kMaxContactBodyBytes = 512 << 10;
+
+constexpr JsonField kContactFields[] = {
+    {.name = "voter_id", .kind = JsonKind::kString, .required = true, .max_chars = 64},
+    {.name = "idempotency_key", .kind = JsonKind::kString, .required = true, .max_chars = 100},
+    {.name = "result", .kind = JsonKind::kString, .required = true, .max_chars = 16},
+    {.name = "channel", .kind = JsonKind::kString, .max_chars = 16},
+    {.name = "support", .kind = JsonKind::kInteger},
+    {.name = "answers", .kind = JsonKind::kObject},
+    {.name = "note", .kind = JsonKind::kString, .max_chars = 2000},
+    {.name = "client_at", .kind = JsonKind::kString, .max_chars = 40},
+    {.name = "list_id", .kind = JsonKind::kInteger},
+};
+
+constexpr std::string_view kRecordContactsDoc = R"json({
+  "summary": "Record contacts: knocks, calls and texts with their results and answers",
+  "description": "Body: one contact {voter_id, idempotency_key, result, channel (door, phone, text, mail, email; default door), support (1-5), answers (question -> answer), note, client_at (the device's time), list_id}, or {\"contacts\": [...]} with up to 500. Answered after the contacts are committed, one answer per item: recorded, replayed (the same key again: nothing new), or an error (403 outside the caller's counties, 404 unknown voter, 400 malformed). Admins and organizers (their counties).",
+  "tags": ["contacts"],
+  "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
+  "responses": {
+    "200": {"description": "One answer per contact", "content": {"application/json": {"schema": {
+      "type": "object", "properties": {"results": {"type": "array", "items": {"type": "object",
+      "properties": {"voter_id": {"type": "string"}, "idempotency_key": {"type": "string"},
+        "outcome": {"enum": ["recorded", "replayed"]}, "contact_id": {"type": "integer"},
+        "error": {"type": "object"}}}}}}}}},
+    "400": {"$ref": "#/components/responses/Problem"}}
+})json";
+
+constexpr std::string_view kVoterContactsDoc = R"json({
+  "summary": "A voter's contact timeline, newest first",
+  "description": "Every contact with her: channel, result, support, answers, note, who and when (the server's time and the device's). Admins and organizers of her county.",
+  "tags": ["contacts"],
+  "parameters": [
+    {"name": "voter_id", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 64}},
+    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}}],
+  "responses": {
+    "200": {"description": "The timeline", "content": {"application/json": {"schema": {"type": "object",
+      "properties": {"contacts": {"type": "array", "items": {"type": "object"}}}}}}},
+    "403": {"$ref": "#/components/responses/Problem"},
+    "404": {"$ref": "#/components/responses/Problem"}}
+})json";
+
+constexpr std::string_view kResultCodesDoc = R"json({
+  "summary": "The result codes, with their category (success, retry, suppress) and scope (person, household, address)",
+  "tags": ["contacts"],
+  "responses": {"200": {"description": "Result codes", "content": {"application/json": {"schema": {
+    "type": "object", "properties": {"result_codes": {"type": "array", "items": {"type": "object"}}}}}}}}
+})json";
+
+Result<ContactReport> ToReport(const json::object& o) {
+  ContactReport r;
+  r.voter_id = std::string(o.at("voter_id").as_string());
+  r.idempotency_key = std::string(o.at("idempotency_key").as_string());
+  r.result = std::string(o.at("result").as_string());
+  if (const json::value* channel = o.if_contains("channel")) {
+    std::optional<ContactChannel> c = ContactChannelFromName(channel->as_string());
+    if (!c) return InvalidArgument("channel: must be door, phone, text, mail or email");
+    r.channel = *c;
+  }
+  if (const json::value* support = o.if_contains("support")) {
+    if (!support->is_int64() || support->as_int64() < 0 || support->as_int64() > 5) {
+      return InvalidArgument("support: must be 1 to 5, or 0");
+    }
+    r.support = static_cast<int>(support->as_int64());
+  }
+  if (const json::value* answers = o.if_contains("answers")) {
+    for (const auto& member : answers->as_object()) {
+      if (!member.value().is_string()) {
+        return InvalidArgument("answers: '" + std::string(member.key()).substr(0, 100) +
+                               "' must be a string");
+      }
+      r.answers.emplace_back(std::string(member.key()), std::string(member.value().as_string()));
+    }
+  }
+  if (const json::value* note = o.if_contains("note")) r.note = std::string(note->as_string());
+  if (const json::value* at = o.if_contains("client_at"))
+    r.client_at = std::string(at->as_string());
+  if (const json::value* list = o.if_contains("list_id")) {
+    if (!list->is_int64() || list->as_int64() < 0) {
+      return InvalidArgument("list_id: must be a list's id");
+    }
+    r.list_id = list->as_int64();
+  }
+  NARWHAL_RETURN_IF_ERROR(ValidateContactReport(r));
+  return r;
+}
+
+}  // namespace
+
+Result<std::vector<ContactReport>> ParseContactBody(std::string_view content_type,
+                                                    std::string_view body) {
+  NARWHAL_ASSIGN_OR_RETURN(JsonItems parsed,
+                           ParseItemsRequest(content_type, body, "contacts", kContactFields,
+                                             kMaxContactsPerRequest, kMaxContactBodyBytes));
+  std::vector<ContactReport> reports;
+  reports.reserve(parsed.items.size());
+  for (size_t i = 0; i < parsed.items.size(); ++i) {
+    Result<ContactReport> report = ToReport(parsed.items[i]);
+    if (!report.ok()) {
+      if (!parsed.listed) return report.status();
+      return InvalidArgument("contacts[" + std::to_string(i) + "]." + report.status().message());
+    }
+    reports.push_back(std::move(*report));
+  }
+  return reports;
+}
+
+Result<std::vector<ContactResult>> RecordContactsFor(Store& store,
+                                                     std::span<const ContactReport> reports,
+                                                     const Principal& principal, TimePoint at) {
+  ContactStore* log = store.Contacts();
+  if (log == nullptr) return Unavailable("this store keeps no contacts");
+  std::vector<std::string> ids;
+  for (const ContactReport& r : reports) ids.push_back(r.voter_id);
+  // The store failing here fails the request: nothing is acknowledged.
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<Status> in_scope, VoterScopeChecks(store, ids, principal));
+  std::vector<ContactResult> results(reports.size());
+  std::vector<NewContact> contacts;
+  std::vector<size_t> recorded;  // index in `results` of each of `contacts`
+  for (size_t i = 0; i < reports.size(); ++i) {
+    if (!in_scope[i].ok()) {
+      results[i].status = std::move(in_scope[i]);
+      continue;
+    }
+    contacts.push_back({reports[i], principal.user_id, at});
+    recorded.push_back(i);
+  }
+  if (contacts.empty()) return results;
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<ContactResult> stored, log->RecordContacts(contacts));
+  if (stored.size() != contacts.size()) {
+    return Internal("RecordContacts answered " + std::to_string(stored.size()) + " of " +
+                    std::to_string(contacts.size()) + " contacts");
+  }
+  for (size_t k = 0; k < stored.size(); ++k) results[recorded[k]] = std::move(stored[k]);
+  return results;
+}
+
+json::object ContactJson(const ContactRecord& c) {
+  json::object answers;
+  for (const auto& [question, answer] : c.report.answers) answers[question] = answer;
+  const ResultCode* code = FindResultCode(c.report.result);
+  return {
+      {"id", c.id},
+      {"voter_id", c.report.voter_id},
+      {"channel", ContactChannelName(c.report.channel)},
+      {"result", c.report.result},
+      {"result_name", code == nullptr ? "" : code->name},
+      {"category", code == nullptr ? "" : ResultCategoryName(code->category)},
+      {"support", c.report.support == 0 ? json::value() : json::value(c.report.support)},
+      {"answers", std::move(answers)},
+      {"note", c.report.note},
+      {"user_id", c.user_id},
+      {"at", c.at},
+      {"client_at", c.report.client_at.empty() ? json::value() : json::value(c.report.client_at)},
+      {"list_id", c.report.list_id == 0 ? json::value() : json::value(c.report.list_id)},
+      {"idempotency_key", c.report.idempotency_key}};
+}
+
+void AddContactRoutes(std::vector<Route>& routes, Store& store, const Clock& clock) {
+  const auto kRecorders = AuthRequirement::AnyRole({Role::kAdmin, Role::kOrganizer});
+  routes.push_back(
+      {"POST", "/api/v1/contacts", "record_contacts", kRecorders,
+       [&store, &clock](const HttpRequest& r, RequestContext& c) -> Result<HttpResponse> {
+         NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
+         NARWHAL_ASSIGN_OR_RETURN(std::vector<ContactReport> reports,
+                                  ParseContactBody(r.Header("content-type"), r.body));
+         NARWHAL_ASSIGN_OR_RETURN(std::vector<ContactResult> results,
+                                  RecordContactsFor(store, reports, c.principal, clock.Now()));
+         json::array out;
+         json::array recorded;
+         for (size_t i = 0; i < results.size(); ++i) {
+           json::object o{{"voter_id", reports[i].voter_id},
+                          {"idempotency_key", reports[i].idempotency_key}};
+           if (!results[i].status.ok()) {
+             o["error"] = ItemErrorJson(results[i].status);
+           } else {
+             o["outcome"] = results[i].replayed ? "replayed" : "recorded";
+             o["contact_id"] = results[i].contact_id;
+             if (!results[i].replayed) recorded.emplace_back(reports[i].voter_id);
+           }
+           out.push_back(std::move(o));
+         }
+         if (!recorded.empty()) {
+           // Each contact is its own row with author and time: the audit entry follows.
+           c.AuditRecorded("contact.record", "",
+                           json::serialize(json::object{{"voter_ids", std::move(recorded)}}));
+         }
+         return JsonResponse(json::serialize(json::object{{"results", std::move(out)}}));
+       },
+       std::string(kRecordContactsDoc)});
+  routes.push_back(
+      {"GET", "/api/v1/voters/{voter_id}/contacts", "voter_contacts", kRecorders,
+       [&store](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
+         QueryReader reader(c.query, {"limit"});
+         NARWHAL_RETURN_IF_ERROR(reader.CheckNames());
+         NARWHAL_ASSIGN_OR_RETURN(int64_t limit, reader.GetInt("limit", 1, 1000, 100));
+         const std::string voter_id(c.PathParam("voter_id"));
+         ContactStore* log = store.Contacts();
+         if (log == nullptr) return Unavailable("this store keeps no contacts");
+         if (Result<VoterRecord> voter = GetVoterFor(store, voter_id, c.principal); !voter.ok()) {
+           if (voter.status().code() == ErrorCode::kPermissionDenied) {
+             c.AuditRead("contact.read_denied", voter_id);
+           }
+           return voter.status();
+         }
+         NARWHAL_ASSIGN_OR_RETURN(std::vector<ContactRecord> contacts,
+                                  log->ContactsOf(voter_id, static_cast<int>(limit)));
+         c.AuditRead(
+             "contact.read", voter_id,
+             json::serialize(json::object{{"contacts", static_cast<int64_t>(contacts.size())}}));
+         json::array out;
+         for (const ContactRecord& contact : contacts) out.push_back(ContactJson(contact));
+         return JsonResponse(json::serialize(json::object{{"contacts", std::move(out)}}));
+       },
+       std::string(kVoterContactsDoc)});
+  routes.push_back(
+      {"GET", "/api/v1/result-codes", "result_codes", AuthRequirement::Authenticated(),
+       [](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
+         NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
+         json::array out;
+         for (const ResultCode& code : CoreResultCodes()) {
+           out.push_back(json::object{{"code", code.code},
+                                      {"name", code.name},
+                                      {"category", ResultCategoryName(code.category)},
+                                      {"scope", ResultScopeName(code.scope)}});
+         }
+         return JsonResponse(json::serialize(json::object{{"result_codes", std::move(out)}}));
+       },
+       std::string(kResultCodesDoc)});
+}
+
+}  // namespace narwhal

@@ -1,0 +1,52 @@
+// The contact log over HTTP: record contacts (a knock, a call) in batches with idempotency
+// keys, read a voter's contact timeline, list the result codes. Thin handlers over plain
+// functions tested against a Store without a server (tests/http/contact_api_test.cc).
+//
+// Who may do what: admins everywhere; organizers for the voters of their counties.
+// Canvassers and phone bankers record through their turfs and call lists once those are
+// assignable (docs/field.md); until then they are refused. Every recorded contact is its
+// own row with its author and time (audited as contact.record, written behind); every
+// timeline read is audited as contact.read.
+//
+// Thread-safety: stateless; safe from any thread as far as the Store and Clock are.
+#ifndef NARWHAL_HTTP_CONTACT_API_H_
+#define NARWHAL_HTTP_CONTACT_API_H_
+
+#include <boost/json/object.hpp>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/status.h"
+#include "domain/access.h"
+#include "domain/contact.h"
+#include "http/router.h"
+#include "storage/contact_store.h"
+#include "storage/store.h"
+
+namespace narwhal {
+
+inline constexpr size_t kMaxContactsPerRequest = 500;
+
+// {"voter_id", "idempotency_key", "result", "channel"?, "support"?, "answers"? (an object of
+// strings), "note"?, "client_at"?, "list_id"?}, or {"contacts": [...]} with 1..500 of them.
+// kInvalidArgument naming the item and field.
+Result<std::vector<ContactReport>> ParseContactBody(std::string_view content_type,
+                                                    std::string_view body);
+
+// One answer per report, in order: recorded, replayed, or its error (kPermissionDenied for a
+// voter outside the principal's assignment, kNotFound, kInvalidArgument).
+Result<std::vector<ContactResult>> RecordContactsFor(Store& store,
+                                                     std::span<const ContactReport> reports,
+                                                     const Principal& principal, TimePoint at);
+
+boost::json::object ContactJson(const ContactRecord& contact);
+
+// Appends POST /api/v1/contacts, GET /api/v1/voters/{voter_id}/contacts and
+// GET /api/v1/result-codes. `store` and `clock` must outlive the routes.
+void AddContactRoutes(std::vector<Route>& routes, Store& store, const Clock& clock);
+
+}  // namespace narwhal
+
+#endif  // NARWHAL_HTTP_CONTACT_API_H_

@@ -1,0 +1,82 @@
+// PostgresStore's contact log (storage/contact_store.h): a batch of contacts is one
+// transaction; a key two app nodes race for is stored once (ON CONFLICT DO NOTHING) and the
+// loser answers the winner's contact as replayed.
+#include <string>
+#include <utility>
+
+#include "base/clock.h"
+#include "storage/contact_sql.h"
+#include "storage/postgres/postgres_store_impl.h"
+
+namespace narwhal::postgres {
+
+ContactStore* PostgresStore::Contacts() {
+  return this;
+}
+
+Result<std::vector<ContactResult>> PostgresStore::RecordContacts(
+    std::span<const NewContact> contacts) {
+  std::vector<ContactResult> results(contacts.size());
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
+    for (size_t i = 0; i < contacts.size(); ++i) {
+      const ContactReport& r = contacts[i].report;
+      ContactResult& out = results[i];
+      out = ContactResult{};
+      out.status = ValidateContactReport(r);
+      if (!out.status.ok()) continue;
+      NARWHAL_ASSIGN_OR_RETURN(Rows known,
+                               db.Exec(contact_sql::kVoterKnown, Params().Add(r.voter_id)));
+      if (!known.empty()) {
+        const contact_sql::InsertText text = contact_sql::TextOf(r);
+        NARWHAL_ASSIGN_OR_RETURN(
+            Rows inserted, db.Exec(contact_sql::kInsert, Params()
+                                                             .Add(r.idempotency_key)
+                                                             .Add(r.voter_id)
+                                                             .Add(text.channel)
+                                                             .Add(r.result)
+                                                             .Add(text.category)
+                                                             .Add(text.scope)
+                                                             .Add(int64_t{r.support})
+                                                             .Add(text.answers)
+                                                             .Add(r.note)
+                                                             .Add(r.client_at)
+                                                             .Add(r.list_id)
+                                                             .Add(contacts[i].user_id)
+                                                             .Add(FormatIso8601(contacts[i].at))));
+        if (!inserted.empty()) {
+          out.contact_id = inserted.Int64(0, 0);
+          continue;
+        }
+      }
+      // The key was seen before (or the voter is unknown): the first contact answers.
+      NARWHAL_ASSIGN_OR_RETURN(Rows seen,
+                               db.Exec(contact_sql::kFindKey, Params().Add(r.idempotency_key)));
+      if (!seen.empty()) {
+        out = contact_sql::Replay(seen.Int64(0, 0), seen.String(0, 1), r);
+      } else {
+        out.status = NotFound("voter '" + r.voter_id + "' does not exist");
+      }
+    }
+    return Status::Ok();
+  }));
+  return results;
+}
+
+Result<std::vector<ContactRecord>> PostgresStore::ContactsOf(const std::string& voter_id,
+                                                             int limit) {
+  if (limit < 1 || limit > 1000) return InvalidArgument("limit must be 1..1000");
+  NARWHAL_ASSIGN_OR_RETURN(
+      Rows r, ReadStatement(contact_sql::kTimeline, Params().Add(voter_id).Add(int64_t{limit})));
+  std::vector<ContactRecord> out;
+  for (int i = 0; i < r.size(); ++i) {
+    NARWHAL_ASSIGN_OR_RETURN(
+        ContactRecord c,
+        contact_sql::Row(r.Int64(i, 0), r.String(i, 1), r.Text(i, 2), r.String(i, 3), r.Int64(i, 4),
+                         r.Text(i, 5), r.String(i, 6), r.String(i, 7), r.String(i, 8),
+                         r.Int64(i, 9), r.Int64(i, 10), r.String(i, 11)));
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+}  // namespace narwhal::postgres

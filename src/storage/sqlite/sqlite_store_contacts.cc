@@ -1,0 +1,94 @@
+// SqliteStore's contact log (storage/contact_store.h): a batch of contacts is one job of
+// the writer, committed with whatever else is queued, like a batch of strikes.
+#include <string>
+#include <utility>
+
+#include "base/clock.h"
+#include "storage/contact_sql.h"
+#include "storage/sqlite/sqlite_store_impl.h"
+
+namespace narwhal::sqlite {
+
+ContactStore* SqliteStore::Contacts() {
+  return this;
+}
+
+Result<std::vector<ContactResult>> SqliteStore::RecordContacts(
+    std::span<const NewContact> contacts) {
+  std::vector<ContactResult> results(contacts.size());
+  for (size_t i = 0; i < contacts.size(); ++i) {
+    results[i].status = ValidateContactReport(contacts[i].report);
+  }
+  Status st = writer_->Submit([&](Connection& db) -> Status {
+    NARWHAL_ASSIGN_OR_RETURN(ScopedStatement find, db.Prepare(contact_sql::kFindKey));
+    NARWHAL_ASSIGN_OR_RETURN(ScopedStatement known, db.Prepare(contact_sql::kVoterKnown));
+    NARWHAL_ASSIGN_OR_RETURN(ScopedStatement insert, db.Prepare(contact_sql::kInsert));
+    for (size_t i = 0; i < contacts.size(); ++i) {
+      // Items that failed validation keep their answer; the others are (re)decided here, so
+      // a job the writer runs twice answers the same.
+      if (!ValidateContactReport(contacts[i].report).ok()) continue;
+      const ContactReport& r = contacts[i].report;
+      ContactResult& out = results[i];
+      out = ContactResult{};
+      find->BindText(1, r.idempotency_key);
+      NARWHAL_ASSIGN_OR_RETURN(bool seen, find->Step());
+      if (seen) {
+        out = contact_sql::Replay(find->ColumnInt64(0), find->ColumnString(1), r);
+        find->Reset();
+        continue;
+      }
+      find->Reset();
+      known->BindText(1, r.voter_id);
+      NARWHAL_ASSIGN_OR_RETURN(bool exists, known->Step());
+      known->Reset();
+      if (!exists) {
+        out.status = NotFound("voter '" + r.voter_id + "' does not exist");
+        continue;
+      }
+      const contact_sql::InsertText text = contact_sql::TextOf(r);
+      const std::string at = FormatIso8601(contacts[i].at);
+      insert->BindText(1, r.idempotency_key);
+      insert->BindText(2, r.voter_id);
+      insert->BindText(3, text.channel);
+      insert->BindText(4, r.result);
+      insert->BindText(5, text.category);
+      insert->BindText(6, text.scope);
+      insert->BindInt64(7, r.support);
+      insert->BindText(8, text.answers);
+      insert->BindText(9, r.note);
+      insert->BindText(10, r.client_at);
+      insert->BindInt64(11, r.list_id);
+      insert->BindInt64(12, contacts[i].user_id);
+      insert->BindText(13, at);
+      NARWHAL_ASSIGN_OR_RETURN(bool inserted, insert->Step());
+      out.contact_id = inserted ? insert->ColumnInt64(0) : 0;
+      insert->Reset();
+      if (!inserted) return Internal("a contact's key conflicted inside the writer");
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return results;
+}
+
+Result<std::vector<ContactRecord>> SqliteStore::ContactsOf(const std::string& voter_id, int limit) {
+  if (limit < 1 || limit > 1000) return InvalidArgument("limit must be 1..1000");
+  ReaderPool::Lease db = readers_->Acquire();
+  NARWHAL_ASSIGN_OR_RETURN(ScopedStatement q, db->Prepare(contact_sql::kTimeline));
+  q->BindText(1, voter_id);
+  q->BindInt64(2, limit);
+  std::vector<ContactRecord> out;
+  for (;;) {
+    NARWHAL_ASSIGN_OR_RETURN(bool more, q->Step());
+    if (!more) return out;
+    NARWHAL_ASSIGN_OR_RETURN(
+        ContactRecord c,
+        contact_sql::Row(q->ColumnInt64(0), q->ColumnString(1), q->ColumnText(2),
+                         q->ColumnString(3), q->ColumnInt64(4), q->ColumnText(5),
+                         q->ColumnString(6), q->ColumnString(7), q->ColumnString(8),
+                         q->ColumnInt64(9), q->ColumnInt64(10), q->ColumnString(11)));
+    out.push_back(std::move(c));
+  }
+}
+
+}  // namespace narwhal::sqlite

@@ -1,0 +1,60 @@
+#include "domain/contact.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+namespace narwhal {
+namespace {
+
+TEST(ResultCodeTest, CoreCodesAreUniqueWithTheirMeaning) {
+  std::set<std::string_view> codes;
+  for (const ResultCode& r : CoreResultCodes()) EXPECT_TRUE(codes.insert(r.code).second) << r.code;
+  const ResultCode* moved = FindResultCode("MV");
+  ASSERT_NE(moved, nullptr);
+  EXPECT_EQ(moved->category, ResultCategory::kSuppress);
+  EXPECT_EQ(moved->scope, ResultScope::kAddress);                // moved marks the address
+  EXPECT_EQ(FindResultCode("DC")->scope, ResultScope::kPerson);  // deceased, the person
+  EXPECT_EQ(FindResultCode("NH")->category, ResultCategory::kRetry);
+  EXPECT_EQ(FindResultCode("NH")->scope, ResultScope::kHousehold);
+  EXPECT_EQ(FindResultCode("C")->category, ResultCategory::kSuccess);
+  EXPECT_EQ(FindResultCode("nh"), nullptr);
+  EXPECT_EQ(ContactChannelFromName("phone"), ContactChannel::kPhone);
+  EXPECT_FALSE(ContactChannelFromName("fax"));
+}
+
+TEST(ContactReportTest, ValidationNamesTheField) {
+  ContactReport r;
+  r.voter_id = "NC100";
+  r.idempotency_key = "device-1-event-1";
+  r.result = "C";
+  EXPECT_TRUE(ValidateContactReport(r).ok());
+  auto error = [&](auto change) {
+    ContactReport bad = r;
+    change(bad);
+    Status s = ValidateContactReport(bad);
+    EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
+    return s.message();
+  };
+  EXPECT_EQ(error([](ContactReport& b) { b.result = "XX"; }), "result: unknown result code 'XX'");
+  EXPECT_EQ(error([](ContactReport& b) { b.support = 6; }), "support: must be 1 to 5, or 0");
+  EXPECT_EQ(error([](ContactReport& b) { b.idempotency_key = "short"; }).substr(0, 16),
+            "idempotency_key:");
+  EXPECT_EQ(error([](ContactReport& b) { b.voter_id.clear(); }).substr(0, 9), "voter_id:");
+  EXPECT_EQ(error([](ContactReport& b) { b.note = std::string(2001, 'x'); }),
+            "note: over 2000 bytes or not UTF-8");
+  EXPECT_EQ(error([](ContactReport& b) { b.client_at = "yesterday"; }),
+            "client_at: not an ISO 8601 time (2026-11-03T14:05:09Z)");
+  EXPECT_EQ(error([](ContactReport& b) {
+              b.answers = {{"", "x"}};
+            }),
+            "answers: a question name is empty, over 100 bytes or not UTF-8");
+  r.client_at = "2026-11-03T14:05:09Z";
+  r.answers = {{"top_issue", "schools"}};
+  r.support = 1;
+  EXPECT_TRUE(ValidateContactReport(r).ok());
+}
+
+}  // namespace
+}  // namespace narwhal

@@ -1,0 +1,150 @@
+// The contact log of the store conformance suite (storage/contact_store.h): contacts
+// appended with idempotency keys, the timeline, and voter lists that drop whoever a
+// suppressing result reached, against every backend (store_factory.h).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include "storage/contact_store.h"
+#include "storage/household_store.h"
+#include "storage/store.h"
+#include "storage/universe_store.h"
+#include "store_factory.h"
+
+namespace narwhal::testing {
+namespace {
+
+Voter MakeVoter(std::string id, std::string street) {
+  Voter v;
+  v.voter_id = std::move(id);
+  v.state = "NC";
+  v.county = "92";
+  v.county_name = "WAKE";
+  v.precinct = "01";
+  v.precinct_name = "P 01";
+  v.registration_number = "R" + v.voter_id;
+  v.last_name = "DOE";
+  v.first_name = v.voter_id;
+  v.residence = Address{std::move(street), "RALEIGH", "NC", "27601"};
+  v.party = "DEM";
+  v.status = VoterStatus::kActive;
+  v.birth_year = 1980;
+  return v;
+}
+
+ContactReport Report(std::string voter, std::string key, std::string result) {
+  ContactReport r;
+  r.voter_id = std::move(voter);
+  r.idempotency_key = std::move(key);
+  r.result = std::move(result);
+  return r;
+}
+
+class ContactConformanceTest : public BackendTest {
+ protected:
+  ContactStore& log() {
+    ContactStore* c = store().Contacts();
+    EXPECT_NE(c, nullptr);
+    return *c;
+  }
+
+  // V1 and V2 share a door at 10 OAK ST, V3 and V4 live alone.
+  void Load() {
+    std::vector<Voter> voters = {MakeVoter("V1", "10 OAK ST"), MakeVoter("V2", "10 OAK ST"),
+                                 MakeVoter("V3", "12 OAK ST"), MakeVoter("V4", "14 OAK ST")};
+    Result<ImportId> id = store().BeginImport({"voters", "test", "test.txt"});
+    ASSERT_TRUE(id.ok()) << id.status().ToString();
+    ASSERT_TRUE(store().UpsertVoters(*id, voters).ok());
+    std::vector<VoterResidence> residences;
+    for (const Voter& v : voters) residences.push_back(ResidenceOf(v));
+    ASSERT_TRUE(store().Households()->UpsertResidences(residences).ok());
+    ASSERT_TRUE(store().FinishImport(*id, {}).ok());
+  }
+
+  std::vector<ContactResult> Record(std::vector<ContactReport> reports, int64_t user = 7) {
+    std::vector<NewContact> contacts;
+    for (ContactReport& r : reports) {
+      contacts.push_back({std::move(r), user, std::chrono::system_clock::now()});
+    }
+    Result<std::vector<ContactResult>> out = log().RecordContacts(contacts);
+    EXPECT_TRUE(out.ok()) << out.status().ToString();
+    return out.ok() ? *out : std::vector<ContactResult>{};
+  }
+};
+
+TEST_P(ContactConformanceTest, ContactsAreAppendedOnceAndReadNewestFirst) {
+  Load();
+  ContactReport first = Report("V1", "contact-0001", "NH");
+  first.channel = ContactChannel::kDoor;
+  first.client_at = "2026-10-03T14:05:09Z";
+  first.list_id = 3;
+  ContactReport second = Report("V1", "contact-0002", "C");
+  second.support = 2;
+  second.answers = {{"top_issue", "schools"}, {"vote_plan", "early"}};
+  second.note = "Asked for a yard sign";
+  std::vector<ContactResult> r =
+      Record({first, second, Report("NOBODY", "contact-0003", "NH"),
+              Report("V2", "contact-0004", "XX"), Report("V1", "contact-0001", "NH")});
+  ASSERT_EQ(r.size(), 5u);
+  EXPECT_TRUE(r[0].status.ok());
+  EXPECT_FALSE(r[0].replayed);
+  EXPECT_TRUE(r[1].status.ok());
+  EXPECT_GT(r[1].contact_id, r[0].contact_id);
+  EXPECT_EQ(r[2].status.code(), ErrorCode::kNotFound);
+  EXPECT_EQ(r[3].status.code(), ErrorCode::kInvalidArgument);
+  EXPECT_TRUE(r[4].replayed);  // the same key in the same batch
+  EXPECT_EQ(r[4].contact_id, r[0].contact_id);
+
+  // Again later: replayed; the key for another voter is refused.
+  std::vector<ContactResult> again =
+      Record({Report("V1", "contact-0002", "C"), Report("V2", "contact-0001", "NH")});
+  EXPECT_TRUE(again[0].replayed);
+  EXPECT_EQ(again[0].contact_id, r[1].contact_id);
+  EXPECT_EQ(again[1].status.code(), ErrorCode::kInvalidArgument);
+
+  Reopen();
+  Result<std::vector<ContactRecord>> timeline = log().ContactsOf("V1", 10);
+  ASSERT_TRUE(timeline.ok()) << timeline.status().ToString();
+  ASSERT_EQ(timeline->size(), 2u);
+  EXPECT_EQ((*timeline)[0].report, second);
+  EXPECT_EQ((*timeline)[1].report, first);
+  EXPECT_EQ((*timeline)[0].user_id, 7);
+  EXPECT_FALSE((*timeline)[0].at.empty());
+  EXPECT_EQ(log().ContactsOf("V1", 1)->size(), 1u);
+  EXPECT_TRUE(log().ContactsOf("V3", 10)->empty());
+  EXPECT_EQ(log().ContactsOf("V1", 0).status().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_P(ContactConformanceTest, ListsDropWhoeverASuppressingResultReached) {
+  Load();
+  UniverseStore& universes = *store().Universes();
+  Result<Universe> u = universes.SaveUniverse({"All", "", {}, 0, std::chrono::system_clock::now()});
+  ASSERT_TRUE(u.ok()) << u.status().ToString();
+  Result<VoterList> list = universes.MakeList({u->id, "", "", 0, std::chrono::system_clock::now()});
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  ASSERT_EQ(list->voters, 4);
+  // Not home drops nobody; refused drops her alone; moved at V3's door drops the door.
+  Record({Report("V4", "contact-1001", "NH"), Report("V1", "contact-1002", "RF"),
+          Report("V3", "contact-1003", "MV")});
+  Result<ListVotersPage> page = universes.ListVoters({list->id, 100, ""});
+  ASSERT_TRUE(page.ok()) << page.status().ToString();
+  ASSERT_EQ(page->voters.size(), 2u);
+  EXPECT_EQ(page->voters[0].voter_id, "V2");  // V1 refused at her shared door: only V1
+  EXPECT_EQ(page->voters[1].voter_id, "V4");
+  EXPECT_EQ(page->dropped_suppressed, 2);
+  // Wrong address at the shared door: both of it.
+  Record({Report("V2", "contact-1004", "WA")});
+  page = universes.ListVoters({list->id, 100, ""});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->voters.size(), 1u);
+  EXPECT_EQ(page->voters[0].voter_id, "V4");
+  EXPECT_EQ(page->dropped_suppressed, 3);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ContactConformanceTest, ::testing::ValuesIn(AllBackends()),
+                         BackendName);
+
+}  // namespace
+}  // namespace narwhal::testing
