@@ -1,5 +1,6 @@
 #include "domain/contact.h"
 
+#include <algorithm>
 #include <array>
 
 #include "base/text.h"
@@ -32,6 +33,31 @@ constexpr std::array<ResultCode, 14> kCoreCodes = {{
 constexpr size_t kMaxNote = 2000;
 constexpr size_t kMaxAnswer = 500;
 constexpr size_t kMaxAnswers = 50;
+
+bool Digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// YYYY-MM-DDTHH:MM:SS, optional fraction, then Z or +HH:MM / -HH:MM.
+bool IsIsoTime(std::string_view t) {
+  std::string date;
+  if (t.size() < 20 || !ParseDate(t.substr(0, 10), date) || t[10] != 'T' || t[13] != ':' ||
+      t[16] != ':' || !Digits(t.substr(11, 2)) || !Digits(t.substr(14, 2)) ||
+      !Digits(t.substr(17, 2)) || t.substr(11, 2) > "23" || t.substr(14, 2) > "59" ||
+      t.substr(17, 2) > "60") {
+    return false;
+  }
+  std::string_view rest = t.substr(19);
+  if (rest.starts_with('.')) {
+    size_t n = 1;
+    while (n < rest.size() && n <= 9 && rest[n] >= '0' && rest[n] <= '9') ++n;
+    if (n == 1) return false;
+    rest.remove_prefix(n);
+  }
+  if (rest == "Z") return true;
+  return rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && Digits(rest.substr(1, 2)) &&
+         rest[3] == ':' && Digits(rest.substr(4, 2));
+}
 
 }  // namespace
 
@@ -102,12 +128,8 @@ Status ValidateContactReport(const ContactReport& r) {
   if (r.note.size() > kMaxNote || !IsValidUtf8(r.note)) {
     return InvalidArgument("note: over 2000 bytes or not UTF-8");
   }
-  if (!r.client_at.empty()) {
-    std::string date;
-    if (r.client_at.size() < 20 || r.client_at.size() > 35 ||
-        !ParseDate(r.client_at.substr(0, 10), date) || r.client_at[10] != 'T') {
-      return InvalidArgument("client_at: not an ISO 8601 time (2026-11-03T14:05:09Z)");
-    }
+  if (!r.client_at.empty() && !IsIsoTime(r.client_at)) {
+    return InvalidArgument("client_at: not an ISO 8601 time (2026-11-03T14:05:09Z)");
   }
   if (r.list_id < 0) return InvalidArgument("list_id: must not be negative");
   return Status::Ok();

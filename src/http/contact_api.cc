@@ -64,27 +64,32 @@ constexpr std::string_view kResultCodesDoc = R"json({
     "type": "object", "properties": {"result_codes": {"type": "array", "items": {"type": "object"}}}}}}}}
 })json";
 
-Result<ContactReport> ToReport(const json::object& o) {
-  ContactReport r;
+// The contact an item describes; its status says what is wrong with its values.
+ContactItem ToItem(const json::object& o) {
+  ContactItem item;
+  ContactReport& r = item.report;
   r.voter_id = std::string(o.at("voter_id").as_string());
   r.idempotency_key = std::string(o.at("idempotency_key").as_string());
   r.result = std::string(o.at("result").as_string());
+  auto fail = [&](std::string message) {
+    item.status = InvalidArgument(std::move(message));
+    return item;
+  };
   if (const json::value* channel = o.if_contains("channel")) {
     std::optional<ContactChannel> c = ContactChannelFromName(channel->as_string());
-    if (!c) return InvalidArgument("channel: must be door, phone, text, mail or email");
+    if (!c) return fail("channel: must be door, phone, text, mail or email");
     r.channel = *c;
   }
   if (const json::value* support = o.if_contains("support")) {
     if (!support->is_int64() || support->as_int64() < 0 || support->as_int64() > 5) {
-      return InvalidArgument("support: must be 1 to 5, or 0");
+      return fail("support: must be 1 to 5, or 0");
     }
     r.support = static_cast<int>(support->as_int64());
   }
   if (const json::value* answers = o.if_contains("answers")) {
     for (const auto& member : answers->as_object()) {
       if (!member.value().is_string()) {
-        return InvalidArgument("answers: '" + std::string(member.key()).substr(0, 100) +
-                               "' must be a string");
+        return fail("answers: '" + std::string(member.key()).substr(0, 100) + "' must be a string");
       }
       r.answers.emplace_back(std::string(member.key()), std::string(member.value().as_string()));
     }
@@ -93,54 +98,80 @@ Result<ContactReport> ToReport(const json::object& o) {
   if (const json::value* at = o.if_contains("client_at"))
     r.client_at = std::string(at->as_string());
   if (const json::value* list = o.if_contains("list_id")) {
-    if (!list->is_int64() || list->as_int64() < 0) {
-      return InvalidArgument("list_id: must be a list's id");
-    }
+    if (!list->is_int64() || list->as_int64() < 0) return fail("list_id: must be a list's id");
     r.list_id = list->as_int64();
   }
-  NARWHAL_RETURN_IF_ERROR(ValidateContactReport(r));
-  return r;
+  item.status = ValidateContactReport(r);
+  return item;
+}
+
+// The audit entries of a batch, as strikes': the recorded ones together, each refusal alone.
+void AuditContacts(std::span<const ContactItem> items, std::span<const ContactResult> results,
+                   RequestContext& c) {
+  json::array recorded;
+  std::string target;
+  for (size_t i = 0; i < items.size(); ++i) {
+    const ContactReport& r = items[i].report;
+    if (results[i].status.ok()) {
+      if (results[i].replayed) continue;
+      recorded.push_back(json::object{{"voter_id", r.voter_id},
+                                      {"idempotency_key", r.idempotency_key},
+                                      {"result", r.result},
+                                      {"contact_id", results[i].contact_id}});
+      target = r.voter_id;
+      continue;
+    }
+    c.AuditRecorded(
+        results[i].status.code() == ErrorCode::kPermissionDenied ? "contact.denied"
+                                                                 : "contact.rejected",
+        r.voter_id,
+        json::serialize(json::object{{"idempotency_key", r.idempotency_key},
+                                     {"error", ErrorCodeName(results[i].status.code())}}));
+  }
+  if (recorded.empty()) return;
+  if (recorded.size() > 1) target = "batch of " + std::to_string(recorded.size());
+  c.AuditRecorded("contact.record", target,
+                  json::serialize(json::object{{"contacts", std::move(recorded)}}));
 }
 
 }  // namespace
 
-Result<std::vector<ContactReport>> ParseContactBody(std::string_view content_type,
-                                                    std::string_view body) {
+Result<std::vector<ContactItem>> ParseContactBody(std::string_view content_type,
+                                                  std::string_view body) {
   NARWHAL_ASSIGN_OR_RETURN(JsonItems parsed,
                            ParseItemsRequest(content_type, body, "contacts", kContactFields,
                                              kMaxContactsPerRequest, kMaxContactBodyBytes));
-  std::vector<ContactReport> reports;
-  reports.reserve(parsed.items.size());
-  for (size_t i = 0; i < parsed.items.size(); ++i) {
-    Result<ContactReport> report = ToReport(parsed.items[i]);
-    if (!report.ok()) {
-      if (!parsed.listed) return report.status();
-      return InvalidArgument("contacts[" + std::to_string(i) + "]." + report.status().message());
-    }
-    reports.push_back(std::move(*report));
-  }
-  return reports;
+  std::vector<ContactItem> items;
+  items.reserve(parsed.items.size());
+  for (const json::object& o : parsed.items) items.push_back(ToItem(o));
+  return items;
 }
 
 Result<std::vector<ContactResult>> RecordContactsFor(Store& store,
-                                                     std::span<const ContactReport> reports,
+                                                     std::span<const ContactItem> items,
                                                      const Principal& principal, TimePoint at) {
   ContactStore* log = store.Contacts();
   if (log == nullptr) return Unavailable("this store keeps no contacts");
+  std::vector<ContactResult> results(items.size());
+  std::vector<size_t> valid;  // index in `items` of each well-formed item
   std::vector<std::string> ids;
-  for (const ContactReport& r : reports) ids.push_back(r.voter_id);
+  for (size_t i = 0; i < items.size(); ++i) {
+    results[i].status = items[i].status;
+    if (!items[i].status.ok()) continue;
+    valid.push_back(i);
+    ids.push_back(items[i].report.voter_id);
+  }
   // The store failing here fails the request: nothing is acknowledged.
   NARWHAL_ASSIGN_OR_RETURN(std::vector<Status> in_scope, VoterScopeChecks(store, ids, principal));
-  std::vector<ContactResult> results(reports.size());
   std::vector<NewContact> contacts;
   std::vector<size_t> recorded;  // index in `results` of each of `contacts`
-  for (size_t i = 0; i < reports.size(); ++i) {
-    if (!in_scope[i].ok()) {
-      results[i].status = std::move(in_scope[i]);
+  for (size_t k = 0; k < valid.size(); ++k) {
+    if (!in_scope[k].ok()) {
+      results[valid[k]].status = std::move(in_scope[k]);
       continue;
     }
-    contacts.push_back({reports[i], principal.user_id, at});
-    recorded.push_back(i);
+    contacts.push_back({items[valid[k]].report, principal.user_id, at});
+    recorded.push_back(valid[k]);
   }
   if (contacts.empty()) return results;
   NARWHAL_ASSIGN_OR_RETURN(std::vector<ContactResult> stored, log->RecordContacts(contacts));
@@ -179,28 +210,22 @@ void AddContactRoutes(std::vector<Route>& routes, Store& store, const Clock& clo
       {"POST", "/api/v1/contacts", "record_contacts", kRecorders,
        [&store, &clock](const HttpRequest& r, RequestContext& c) -> Result<HttpResponse> {
          NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
-         NARWHAL_ASSIGN_OR_RETURN(std::vector<ContactReport> reports,
+         NARWHAL_ASSIGN_OR_RETURN(std::vector<ContactItem> items,
                                   ParseContactBody(r.Header("content-type"), r.body));
          NARWHAL_ASSIGN_OR_RETURN(std::vector<ContactResult> results,
-                                  RecordContactsFor(store, reports, c.principal, clock.Now()));
+                                  RecordContactsFor(store, items, c.principal, clock.Now()));
+         AuditContacts(items, results, c);
          json::array out;
-         json::array recorded;
          for (size_t i = 0; i < results.size(); ++i) {
-           json::object o{{"voter_id", reports[i].voter_id},
-                          {"idempotency_key", reports[i].idempotency_key}};
+           json::object o{{"voter_id", items[i].report.voter_id},
+                          {"idempotency_key", items[i].report.idempotency_key}};
            if (!results[i].status.ok()) {
              o["error"] = ItemErrorJson(results[i].status);
            } else {
              o["outcome"] = results[i].replayed ? "replayed" : "recorded";
              o["contact_id"] = results[i].contact_id;
-             if (!results[i].replayed) recorded.emplace_back(reports[i].voter_id);
            }
            out.push_back(std::move(o));
-         }
-         if (!recorded.empty()) {
-           // Each contact is its own row with author and time: the audit entry follows.
-           c.AuditRecorded("contact.record", "",
-                           json::serialize(json::object{{"voter_ids", std::move(recorded)}}));
          }
          return JsonResponse(json::serialize(json::object{{"results", std::move(out)}}));
        },

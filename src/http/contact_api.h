@@ -29,16 +29,25 @@ namespace narwhal {
 
 inline constexpr size_t kMaxContactsPerRequest = 500;
 
+// One contact of a request: what it says, and its own error when it cannot be recorded
+// (an unknown result code, a channel that is none, support out of range...): an offline
+// device's backlog is answered item by item, never refused whole for one bad item.
+struct ContactItem {
+  ContactReport report;
+  Status status;
+};
+
 // {"voter_id", "idempotency_key", "result", "channel"?, "support"?, "answers"? (an object of
 // strings), "note"?, "client_at"?, "list_id"?}, or {"contacts": [...]} with 1..500 of them.
-// kInvalidArgument naming the item and field.
-Result<std::vector<ContactReport>> ParseContactBody(std::string_view content_type,
-                                                    std::string_view body);
+// kInvalidArgument naming the item and field only when the body is not of that shape
+// (not JSON, an unknown field, a wrong type); values are checked per item.
+Result<std::vector<ContactItem>> ParseContactBody(std::string_view content_type,
+                                                  std::string_view body);
 
-// One answer per report, in order: recorded, replayed, or its error (kPermissionDenied for a
-// voter outside the principal's assignment, kNotFound, kInvalidArgument).
+// One answer per item, in order: recorded, replayed, or its error (the item's own,
+// kPermissionDenied for a voter outside the principal's assignment, kNotFound).
 Result<std::vector<ContactResult>> RecordContactsFor(Store& store,
-                                                     std::span<const ContactReport> reports,
+                                                     std::span<const ContactItem> items,
                                                      const Principal& principal, TimePoint at);
 
 boost::json::object ContactJson(const ContactRecord& contact);

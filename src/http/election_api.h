@@ -68,13 +68,6 @@ struct StrikeItemResult {
   StrikeResult result;  // when status is OK
 };
 
-// Checks each request (ValidateStrikeRequest, then the scope of `principal` against the
-// voter's precinct: admins strike anyone, organizers voters of their counties, poll
-// watchers voters of their precincts; an unknown voter is kPermissionDenied for a scoped
-// caller so ids outside her scope are not probed), records the permitted ones in one
-// RecordStrikes call as `principal.user_id` at `at`, and answers item by item in request
-// order. Returns an error only when the store failed as a whole; nothing is acknowledged
-// then.
 // Whether `principal` may act on each of `voter_ids` (strike her, record a contact with her):
 // OK or kPermissionDenied per voter (an unknown voter is outside every assignment), in one
 // read of the store. The outer error is the store's failure: then nothing may be
@@ -82,15 +75,23 @@ struct StrikeItemResult {
 Result<std::vector<Status>> VoterScopeChecks(Store& store, std::span<const std::string> voter_ids,
                                              const Principal& principal);
 
+// Checks each request (ValidateStrikeRequest, then the scope of `principal` against the
+// voter's precinct: admins strike anyone, organizers voters of their counties, poll
+// watchers voters of their precincts; an unknown voter is kPermissionDenied for a scoped
+// caller so ids outside her scope are not probed), records the permitted ones in one
+// RecordStrikes call as `principal.user_id` at `at`, and answers item by item in request
+// order. Returns an error only when the store failed as a whole; nothing is acknowledged
+// then.
 Result<std::vector<StrikeItemResult>> RecordStrikesFor(Store& store, const std::string& election,
                                                        std::span<const StrikeRequest> requests,
                                                        const Principal& principal, TimePoint at);
 
-// {"voter_id","idempotency_key","outcome","strike_id","struck_at"} or
-// {"voter_id","idempotency_key","error":{"code","title","detail"}}.
 // The "error" member of one item of a batch write: {"code", "status", "title", "detail"},
 // as a problem+json body would say it.
 boost::json::object ItemErrorJson(const Status& status);
+
+// {"voter_id","idempotency_key","outcome","strike_id","struck_at"} or
+// {"voter_id","idempotency_key","error":{"code","title","detail"}}.
 boost::json::object StrikeItemJson(const StrikeItemResult& item);
 
 // Takes back the strike of `voter_id` in `election` when `principal` may strike her.

@@ -64,18 +64,16 @@ Status CheckField(const JsonField& f, const json::value& v) {
   return Bad(f.name, "has an unsupported type");
 }
 
-}  // namespace
+Status CheckMediaType(std::string_view content_type) {
+  std::string_view media = TrimAscii(content_type.substr(0, content_type.find(';')));
+  if (!EqualsIgnoreCase(media, "application/json")) {
+    return Bad("Content-Type", "must be application/json");
+  }
+  return Status::Ok();
+}
 
-Result<json::object> ParseJsonBody(std::string_view body, std::span<const JsonField> fields) {
-  if (body.size() > kMaxJsonBodyBytes) {
-    return Bad("body", "larger than " + std::to_string(kMaxJsonBodyBytes) + " bytes");
-  }
-  if (TrimAscii(body).empty()) {
-    for (const JsonField& f : fields) {
-      if (f.required) return Bad(f.name, "is required");
-    }
-    return json::object();
-  }
+// One JSON object, at most kMaxJsonDepth deep.
+Result<json::object> ParseObject(std::string_view body) {
   json::parse_options options;
   options.max_depth = kMaxJsonDepth;
   boost::system::error_code ec;
@@ -87,7 +85,23 @@ Result<json::object> ParseJsonBody(std::string_view body, std::span<const JsonFi
   }
   if (ec) return Bad("body", "is not valid JSON (" + ec.message() + ")");
   if (!v.is_object()) return Bad("body", "must be a JSON object");
-  json::object& object = v.as_object();
+  return std::move(v.as_object());
+}
+
+}  // namespace
+
+Result<json::object> ParseJsonBody(std::string_view body, std::span<const JsonField> fields,
+                                   size_t max_bytes) {
+  if (body.size() > max_bytes) {
+    return Bad("body", "larger than " + std::to_string(max_bytes) + " bytes");
+  }
+  if (TrimAscii(body).empty()) {
+    for (const JsonField& f : fields) {
+      if (f.required) return Bad(f.name, "is required");
+    }
+    return json::object();
+  }
+  NARWHAL_ASSIGN_OR_RETURN(json::object object, ParseObject(body));
   for (const auto& member : object) {
     const JsonField* field = nullptr;
     for (const JsonField& f : fields) {
@@ -104,17 +118,12 @@ Result<json::object> ParseJsonBody(std::string_view body, std::span<const JsonFi
   for (const JsonField& f : fields) {
     if (f.required && !object.contains(f.name)) return Bad(f.name, "is required");
   }
-  return std::move(object);
+  return object;
 }
 
 Result<json::object> ParseJsonRequest(std::string_view content_type, std::string_view body,
                                       std::span<const JsonField> fields) {
-  if (!TrimAscii(body).empty()) {
-    std::string_view media = TrimAscii(content_type.substr(0, content_type.find(';')));
-    if (!EqualsIgnoreCase(media, "application/json")) {
-      return Bad("Content-Type", "must be application/json");
-    }
-  }
+  if (!TrimAscii(body).empty()) NARWHAL_RETURN_IF_ERROR(CheckMediaType(content_type));
   return ParseJsonBody(body, fields);
 }
 
@@ -125,25 +134,11 @@ Result<JsonItems> ParseItemsRequest(std::string_view content_type, std::string_v
     return Bad("body", "larger than " + std::to_string(max_bytes) + " bytes");
   }
   if (TrimAscii(body).empty()) return Bad("body", "is required");
-  std::string_view media = TrimAscii(content_type.substr(0, content_type.find(';')));
-  if (!EqualsIgnoreCase(media, "application/json")) {
-    return Bad("Content-Type", "must be application/json");
-  }
-  json::parse_options options;
-  options.max_depth = kMaxJsonDepth;
-  boost::system::error_code ec;
-  json::value v;
-  try {
-    v = json::parse(body, ec, {}, options);
-  } catch (const std::exception&) {
-    return Bad("body", "is not valid JSON");
-  }
-  if (ec) return Bad("body", "is not valid JSON (" + ec.message() + ")");
-  if (!v.is_object()) return Bad("body", "must be a JSON object");
-  const json::object& object = v.as_object();
+  NARWHAL_RETURN_IF_ERROR(CheckMediaType(content_type));
+  NARWHAL_ASSIGN_OR_RETURN(const json::object object, ParseObject(body));
   JsonItems out;
   if (!object.contains(list)) {
-    NARWHAL_ASSIGN_OR_RETURN(json::object one, ParseJsonBody(body, fields));
+    NARWHAL_ASSIGN_OR_RETURN(json::object one, ParseJsonBody(body, fields, max_bytes));
     out.items.push_back(std::move(one));
     return out;
   }
@@ -162,7 +157,7 @@ Result<JsonItems> ParseItemsRequest(std::string_view content_type, std::string_v
   for (size_t i = 0; i < array.size(); ++i) {
     const std::string where = std::string(list) + "[" + std::to_string(i) + "]";
     if (!array[i].is_object()) return Bad(where, "must be an object");
-    Result<json::object> item = ParseJsonBody(json::serialize(array[i]), fields);
+    Result<json::object> item = ParseJsonBody(json::serialize(array[i]), fields, max_bytes);
     if (!item.ok()) return InvalidArgument(where + "." + item.status().message());
     out.items.push_back(std::move(item).value());
   }

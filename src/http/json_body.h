@@ -39,7 +39,10 @@ struct JsonField {
 
 // Validates `body` against `fields`. An empty body (or only whitespace) is an empty
 // object, so a POST that needs no fields accepts it.
-Result<boost::json::object> ParseJsonBody(std::string_view body, std::span<const JsonField> fields);
+// `max_bytes` bounds the body (kMaxJsonBodyBytes for a request; a batch's items are bounded
+// by their batch).
+Result<boost::json::object> ParseJsonBody(std::string_view body, std::span<const JsonField> fields,
+                                          size_t max_bytes = kMaxJsonBodyBytes);
 
 // The same for a request whose Content-Type is `content_type`: it must be
 // application/json (any parameters) when the body is not empty.

@@ -22,13 +22,15 @@ inline constexpr std::string_view kFindKey =
 inline constexpr std::string_view kVoterKnown = "SELECT 1 FROM voters WHERE voter_id = $1";
 
 // $1 key, $2 voter, $3 channel, $4 result, $5 category, $6 scope, $7 support, $8 answers
-// (JSON), $9 note, $10 client_at, $11 list_id, $12 user_id, $13 at; answers the id, or no
-// row when a concurrent contact took the key first.
+// (JSON), $9 note, $10 client_at, $11 list_id, $12 user_id, $13 at; the voter's door now is
+// kept with it. Answers the id, or no row when a concurrent contact took the key first.
 inline constexpr std::string_view kInsert =
     "INSERT INTO contacts(idempotency_key, voter_id, channel, result, category, scope, support, "
-    "answers, note, client_at, list_id, user_id, at) "
-    "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
-    "ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
+    "answers, note, client_at, list_id, user_id, at, door_key) "
+    "SELECT $1, $2, $3, $4, $5, $6, CAST($7 AS INTEGER), $8, $9, $10, CAST($11 AS BIGINT), "
+    "CAST($12 AS BIGINT), $13, "
+    "coalesce((SELECT r.door_key FROM residences r WHERE r.voter_id = $2), '') "
+    "WHERE true ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
 
 // The timeline of voter $1, newest first, $2 rows: id, voter_id, channel, result, support,
 // answers, note, idempotency_key, client_at, list_id, user_id, at.

@@ -36,7 +36,7 @@ struct ContactResult {
 
 // A contact as the log keeps it.
 struct ContactRecord {
-  int64_t id = 0;  // increasing in commit order
+  int64_t id = 0;  // assigned in insertion order (on PostgreSQL, not necessarily commit order)
   ContactReport report;
   int64_t user_id = 0;
   std::string at;  // ISO 8601 UTC, by the server's clock
@@ -53,7 +53,7 @@ class ContactStore {
   virtual Result<std::vector<ContactResult>> RecordContacts(
       std::span<const NewContact> contacts) = 0;
 
-  // The voter's contacts, newest first, at most `limit` (1..1000).
+  // The voter's contacts, newest (highest id) first, at most `limit` (1..1000).
   virtual Result<std::vector<ContactRecord>> ContactsOf(const std::string& voter_id, int limit) = 0;
 };
 

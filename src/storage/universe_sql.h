@@ -151,8 +151,8 @@ std::vector<std::pair<std::string, int64_t>> MostFirst(
 
 // One page of a list: kVoterSummary columns (13), then position and the reason the member
 // dropped ('' when she is still a target: 'removed', 'moved', 'voted', or 'suppressed': a
-// contact with a suppressing result reached her, or her door for a household or address
-// one). $1 list id,
+// contact with a suppressing result reached her, or, for a household or address one, the
+// door she lives at now was the contacted voter's door then). $1 list id,
 // $2 the election ('' for none), $3 the position after which the page starts, $4 rows.
 inline constexpr std::string_view kListPage =
     "SELECT v.voter_id, v.last_name, v.first_name, v.middle_name, v.name_suffix, v.county, "
@@ -165,10 +165,9 @@ inline constexpr std::string_view kListPage =
     "THEN 'voted' "
     "WHEN EXISTS (SELECT 1 FROM contacts c WHERE c.voter_id = v.voter_id "
     "AND c.category = 'suppress' AND c.scope = 'person') THEN 'suppressed' "
-    "WHEN EXISTS (SELECT 1 FROM residences r JOIN residences o ON o.door_key = r.door_key "
-    "JOIN contacts c ON c.voter_id = o.voter_id WHERE r.voter_id = v.voter_id "
-    "AND r.door_key <> '' AND c.category = 'suppress' AND c.scope <> 'person') "
-    "THEN 'suppressed' ELSE '' END "
+    "WHEN EXISTS (SELECT 1 FROM residences r JOIN contacts c ON c.door_key = r.door_key "
+    "WHERE r.voter_id = v.voter_id AND r.door_key <> '' AND c.category = 'suppress' "
+    "AND c.scope <> 'person') THEN 'suppressed' ELSE '' END "
     "FROM list_members m JOIN voters v ON v.voter_id = m.voter_id "
     "WHERE m.list_id = $1 AND m.position > $3 ORDER BY m.position LIMIT $4";
 

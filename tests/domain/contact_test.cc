@@ -50,6 +50,15 @@ TEST(ContactReportTest, ValidationNamesTheField) {
               b.answers = {{"", "x"}};
             }),
             "answers: a question name is empty, over 100 bytes or not UTF-8");
+  for (const char* bad : {"2026-11-03Tgarbage!!!!", "2026-11-03T25:00:00Z", "2026-11-03T14:05:09",
+                          "2026-11-03T14:05:09.Z", "2026-11-03T14:05:09+1:00"}) {
+    EXPECT_FALSE(error([&](ContactReport& b) { b.client_at = bad; }).empty()) << bad;
+  }
+  for (const char* good : {"2026-11-03T14:05:09.123Z", "2026-11-03T09:05:09-05:00"}) {
+    ContactReport b = r;
+    b.client_at = good;
+    EXPECT_TRUE(ValidateContactReport(b).ok()) << good;
+  }
   r.client_at = "2026-11-03T14:05:09Z";
   r.answers = {{"top_issue", "schools"}};
   r.support = 1;

@@ -141,6 +141,25 @@ TEST_P(ContactConformanceTest, ListsDropWhoeverASuppressingResultReached) {
   ASSERT_EQ(page->voters.size(), 1u);
   EXPECT_EQ(page->voters[0].voter_id, "V4");
   EXPECT_EQ(page->dropped_suppressed, 3);
+
+  // "Moved" marked V3's door then, not V3: at her new door she is a target again, and
+  // whoever registers at the old one is not.
+  std::vector<Voter> voters = {MakeVoter("V3", "30 PINE ST"), MakeVoter("V5", "12 OAK ST")};
+  Result<ImportId> id = store().BeginImport({"voters", "test", "again.txt"});
+  ASSERT_TRUE(id.ok());
+  ASSERT_TRUE(store().UpsertVoters(*id, voters).ok());
+  std::vector<VoterResidence> residences;
+  for (const Voter& v : voters) residences.push_back(ResidenceOf(v));
+  ASSERT_TRUE(store().Households()->UpsertResidences(residences).ok());
+  ASSERT_TRUE(store().FinishImport(*id, {}).ok());
+  Result<VoterList> fresh =
+      universes.MakeList({u->id, "", "", 0, std::chrono::system_clock::now()});
+  ASSERT_TRUE(fresh.ok());
+  page = universes.ListVoters({fresh->id, 100, ""});
+  ASSERT_TRUE(page.ok());
+  std::vector<std::string> ids;
+  for (const VoterSummary& v : page->voters) ids.push_back(v.voter_id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"V3", "V4"}));  // V5 lives at the moved door
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ContactConformanceTest, ::testing::ValuesIn(AllBackends()),

@@ -566,10 +566,12 @@ CREATE TABLE contacts(
   client_at text NOT NULL,
   list_id bigint NOT NULL,
   user_id bigint NOT NULL,
-  at text NOT NULL
+  at text NOT NULL,
+  door_key text COLLATE "C" NOT NULL
 );
 CREATE INDEX contacts_voter ON contacts(voter_id, id);
 CREATE INDEX contacts_suppress ON contacts(voter_id, scope) WHERE category = 'suppress';
+CREATE INDEX contacts_door ON contacts(door_key) WHERE category = 'suppress' AND scope <> 'person';
 CREATE FUNCTION contacts_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   RAISE EXCEPTION 'the contact log is append-only' USING ERRCODE = 'insufficient_privilege';

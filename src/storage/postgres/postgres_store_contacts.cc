@@ -1,6 +1,8 @@
 // PostgresStore's contact log (storage/contact_store.h): a batch of contacts is one
 // transaction; a key two app nodes race for is stored once (ON CONFLICT DO NOTHING) and the
 // loser answers the winner's contact as replayed.
+#include <algorithm>
+#include <numeric>
 #include <string>
 #include <utility>
 
@@ -17,8 +19,15 @@ ContactStore* PostgresStore::Contacts() {
 Result<std::vector<ContactResult>> PostgresStore::RecordContacts(
     std::span<const NewContact> contacts) {
   std::vector<ContactResult> results(contacts.size());
+  // Keys are taken in key order, so two batches sharing keys never wait for each other in
+  // a cycle (a deadlock would fail both).
+  std::vector<size_t> order(contacts.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return contacts[a].report.idempotency_key < contacts[b].report.idempotency_key;
+  });
   NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
-    for (size_t i = 0; i < contacts.size(); ++i) {
+    for (size_t i : order) {
       const ContactReport& r = contacts[i].report;
       ContactResult& out = results[i];
       out = ContactResult{};

@@ -377,7 +377,8 @@ CREATE TABLE list_members(
 
 // Version 10: the contact log (storage/contact_store.h), append-only like the audit log:
 // one row per contact, its result's category and scope kept beside the code so that lists
-// find whoever must not be contacted again without knowing the codes.
+// find whoever must not be contacted again without knowing the codes, and the door the
+// voter lived at then ('' for none): a "moved" marks that door, wherever she lives later.
 constexpr std::string_view kSchemaV10 = R"sql(
 CREATE TABLE contacts(
   id INTEGER PRIMARY KEY,
@@ -393,10 +394,12 @@ CREATE TABLE contacts(
   client_at TEXT NOT NULL,
   list_id INTEGER NOT NULL,
   user_id INTEGER NOT NULL,
-  at TEXT NOT NULL
+  at TEXT NOT NULL,
+  door_key TEXT NOT NULL
 );
 CREATE INDEX contacts_voter ON contacts(voter_id, id);
 CREATE INDEX contacts_suppress ON contacts(voter_id, scope) WHERE category = 'suppress';
+CREATE INDEX contacts_door ON contacts(door_key) WHERE category = 'suppress' AND scope <> 'person';
 CREATE TRIGGER contacts_no_update BEFORE UPDATE ON contacts
   BEGIN SELECT RAISE(ABORT, 'the contact log is append-only'); END;
 CREATE TRIGGER contacts_no_delete BEFORE DELETE ON contacts
