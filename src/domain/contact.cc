@@ -132,6 +132,9 @@ Status ValidateContactReport(const ContactReport& r) {
     return InvalidArgument("client_at: not an ISO 8601 time (2026-11-03T14:05:09Z)");
   }
   if (r.list_id < 0) return InvalidArgument("list_id: must not be negative");
+  if (r.turf.size() > 16 || !IsValidUtf8(r.turf)) {
+    return InvalidArgument("turf: a list number is six letters and digits");
+  }
   return Status::Ok();
 }
 

@@ -66,6 +66,7 @@ struct ContactReport {
   std::string idempotency_key;
   std::string client_at;  // ISO 8601 time by the device's clock; empty when unknown
   int64_t list_id = 0;    // the voter list it was made from; 0 none
+  std::string turf;       // the list number of the turf it was made on; empty none
 
   friend bool operator==(const ContactReport&, const ContactReport&) = default;
 };

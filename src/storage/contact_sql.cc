@@ -19,7 +19,7 @@ InsertText TextOf(const ContactReport& report) {
 Result<ContactRecord> Row(int64_t id, std::string voter_id, std::string_view channel,
                           std::string result, int64_t support, std::string_view answers,
                           std::string note, std::string key, std::string client_at, int64_t list_id,
-                          int64_t user_id, std::string at) {
+                          int64_t user_id, std::string at, std::string turf) {
   ContactRecord c;
   c.id = id;
   c.report.voter_id = std::move(voter_id);
@@ -33,6 +33,7 @@ Result<ContactRecord> Row(int64_t id, std::string voter_id, std::string_view cha
   c.report.list_id = list_id;
   c.user_id = user_id;
   c.at = std::move(at);
+  c.report.turf = std::move(turf);
   return c;
 }
 

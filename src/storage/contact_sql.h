@@ -22,21 +22,21 @@ inline constexpr std::string_view kFindKey =
 inline constexpr std::string_view kVoterKnown = "SELECT 1 FROM voters WHERE voter_id = $1";
 
 // $1 key, $2 voter, $3 channel, $4 result, $5 category, $6 scope, $7 support, $8 answers
-// (JSON), $9 note, $10 client_at, $11 list_id, $12 user_id, $13 at; the voter's door now is
+// (JSON), $9 note, $10 client_at, $11 list_id, $12 user_id, $13 at, $14 turf; the voter's door now is
 // kept with it. Answers the id, or no row when a concurrent contact took the key first.
 inline constexpr std::string_view kInsert =
     "INSERT INTO contacts(idempotency_key, voter_id, channel, result, category, scope, support, "
-    "answers, note, client_at, list_id, user_id, at, door_key) "
+    "answers, note, client_at, list_id, user_id, at, door_key, turf) "
     "SELECT $1, $2, $3, $4, $5, $6, CAST($7 AS INTEGER), $8, $9, $10, CAST($11 AS BIGINT), "
     "CAST($12 AS BIGINT), $13, "
-    "coalesce((SELECT r.door_key FROM residences r WHERE r.voter_id = $2), '') "
+    "coalesce((SELECT r.door_key FROM residences r WHERE r.voter_id = $2), ''), $14 "
     "WHERE true ON CONFLICT (idempotency_key) DO NOTHING RETURNING id";
 
 // The timeline of voter $1, newest first, $2 rows: id, voter_id, channel, result, support,
-// answers, note, idempotency_key, client_at, list_id, user_id, at.
+// answers, note, idempotency_key, client_at, list_id, user_id, at, turf.
 inline constexpr std::string_view kTimeline =
     "SELECT id, voter_id, channel, result, support, answers, note, idempotency_key, client_at, "
-    "list_id, user_id, at FROM contacts WHERE voter_id = $1 ORDER BY id DESC LIMIT $2";
+    "list_id, user_id, at, turf FROM contacts WHERE voter_id = $1 ORDER BY id DESC LIMIT $2";
 
 // The text columns of kInsert ($3..$6, $8) for `report`.
 struct InsertText {
@@ -48,7 +48,7 @@ InsertText TextOf(const ContactReport& report);
 Result<ContactRecord> Row(int64_t id, std::string voter_id, std::string_view channel,
                           std::string result, int64_t support, std::string_view answers,
                           std::string note, std::string key, std::string client_at, int64_t list_id,
-                          int64_t user_id, std::string at);
+                          int64_t user_id, std::string at, std::string turf);
 
 // The answer to an item whose key was seen before, for voter `voter_id` of contact `id`.
 ContactResult Replay(int64_t id, const std::string& voter_id, const ContactReport& report);

@@ -30,6 +30,10 @@ ContactStore* Store::Contacts() {
   return nullptr;
 }
 
+TurfStore* Store::Turfs() {
+  return nullptr;
+}
+
 namespace {
 thread_local ThreadReads thread_reads;
 }  // namespace

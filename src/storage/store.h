@@ -32,6 +32,7 @@
 namespace narwhal {
 
 class ContactStore;
+class TurfStore;
 class HouseholdStore;
 class UniverseStore;
 
@@ -370,6 +371,10 @@ class Store {
 
   // The contact log (contact_store.h); null for a store without it (the default).
   virtual ContactStore* Contacts();
+
+  // Saved turfs with their list numbers (turf_store.h); null for a store without them (the
+  // default).
+  virtual TurfStore* Turfs();
 
   // --- volunteers, credentials and access -------------------------------------------
   // kInvalidArgument for an empty name. The new user has no login code yet.

@@ -583,13 +583,61 @@ CREATE TRIGGER contacts_no_truncate BEFORE TRUNCATE ON contacts
   FOR EACH STATEMENT EXECUTE FUNCTION contacts_append_only();
 )sql";
 
-constexpr std::array<Migration, 6> kMigrations = {{
+// Version 7: saved turfs (storage/turf_store.h) and the turf a contact was made on, as
+// SQLite's version 11.
+constexpr std::string_view kSchemaV7 = R"sql(
+CREATE TABLE turf_cuts(
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  county text COLLATE "C" NOT NULL,
+  precinct text COLLATE "C" NOT NULL,
+  universe_id bigint NOT NULL,
+  options text NOT NULL,
+  turfs integer NOT NULL,
+  created_by bigint NOT NULL,
+  created_at text NOT NULL
+);
+CREATE SEQUENCE turfs_id_seq;
+CREATE TABLE turfs(
+  id bigint PRIMARY KEY,
+  list_number text COLLATE "C" NOT NULL UNIQUE,
+  cut_id bigint NOT NULL REFERENCES turf_cuts(id),
+  number integer NOT NULL,
+  doors bigint NOT NULL,
+  voters bigint NOT NULL,
+  route_metres double precision NOT NULL,
+  minutes double precision NOT NULL,
+  drive integer NOT NULL
+);
+CREATE INDEX turfs_cut ON turfs(cut_id, number);
+CREATE TABLE turf_stops(
+  turf_id bigint NOT NULL,
+  stop integer NOT NULL,
+  door_key text COLLATE "C" NOT NULL,
+  address text NOT NULL,
+  lat double precision,
+  lon double precision,
+  PRIMARY KEY(turf_id, stop)
+);
+CREATE TABLE turf_voters(
+  turf_id bigint NOT NULL,
+  voter_id text COLLATE "C" NOT NULL,
+  stop integer NOT NULL,
+  position integer NOT NULL,
+  PRIMARY KEY(turf_id, voter_id)
+);
+CREATE INDEX turf_voters_stop ON turf_voters(turf_id, stop, position);
+ALTER TABLE contacts ADD COLUMN turf text COLLATE "C" NOT NULL DEFAULT '';
+CREATE INDEX contacts_turf ON contacts(turf, voter_id, id) WHERE turf <> '';
+)sql";
+
+constexpr std::array<Migration, 7> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
     {4, kSchemaV4},
     {5, kSchemaV5},
     {6, kSchemaV6},
+    {7, kSchemaV7},
 }};
 
 // The voter indexes a bulk load into an empty store drops and builds once at its end

@@ -51,7 +51,8 @@ Result<std::vector<ContactResult>> PostgresStore::RecordContacts(
                                                              .Add(r.client_at)
                                                              .Add(r.list_id)
                                                              .Add(contacts[i].user_id)
-                                                             .Add(FormatIso8601(contacts[i].at))));
+                                                             .Add(FormatIso8601(contacts[i].at))
+                                                             .Add(r.turf)));
         if (!inserted.empty()) {
           out.contact_id = inserted.Int64(0, 0);
           continue;
@@ -82,7 +83,7 @@ Result<std::vector<ContactRecord>> PostgresStore::ContactsOf(const std::string& 
         ContactRecord c,
         contact_sql::Row(r.Int64(i, 0), r.String(i, 1), r.Text(i, 2), r.String(i, 3), r.Int64(i, 4),
                          r.Text(i, 5), r.String(i, 6), r.String(i, 7), r.String(i, 8),
-                         r.Int64(i, 9), r.Int64(i, 10), r.String(i, 11)));
+                         r.Int64(i, 9), r.Int64(i, 10), r.String(i, 11), r.String(i, 12)));
     out.push_back(std::move(c));
   }
   return out;

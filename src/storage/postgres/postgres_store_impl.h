@@ -26,6 +26,7 @@
 #include "storage/postgres/postgres_store.h"
 #include "storage/postgres/read_replica.h"
 #include "storage/store.h"
+#include "storage/turf_store.h"
 #include "storage/strike_combiner.h"
 #include "storage/universe_store.h"
 
@@ -39,7 +40,8 @@ VoterSummary VoterSummaryAt(const Rows& r, int row);
 class PostgresStore final : public Store,
                             public HouseholdStore,
                             public UniverseStore,
-                            public ContactStore {
+                            public ContactStore,
+                            public TurfStore {
  public:
   // One RecordStrikes call records at most this many strikes: the feed numbers the
   // events of one transaction in 16 bits.
@@ -127,6 +129,14 @@ class PostgresStore final : public Store,
   ContactStore* Contacts() override;
   Result<std::vector<ContactResult>> RecordContacts(std::span<const NewContact> contacts) override;
   Result<std::vector<ContactRecord>> ContactsOf(const std::string& voter_id, int limit) override;
+
+  // Saved turfs (postgres_store_turfs.cc).
+  TurfStore* Turfs() override;
+  Result<std::vector<TurfSummary>> SaveTurfCut(const NewTurfCut& cut) override;
+  Result<TurfSheet> GetTurf(const std::string& list_number) override;
+  Result<std::vector<TurfSummary>> ListTurfs(const TurfQuery& query) override;
+  Result<std::vector<bool>> OnTurfs(std::span<const std::string> list_numbers,
+                                    std::span<const std::string> voter_ids) override;
 
  private:
   // kStandbyRead: a read that decides no write, which the read replica serves when it

@@ -406,7 +406,54 @@ CREATE TRIGGER contacts_no_delete BEFORE DELETE ON contacts
   BEGIN SELECT RAISE(ABORT, 'the contact log is append-only'); END;
 )sql";
 
-constexpr std::array<Migration, 10> kMigrations = {{
+// Version 11: saved turfs (storage/turf_store.h): a cut, its turfs with their list numbers,
+// each turf's doors in walk order and the voters behind each; and the turf a contact was
+// made on (its list number; '' for none), so a turf's results are read without a scan.
+constexpr std::string_view kSchemaV11 = R"sql(
+CREATE TABLE turf_cuts(
+  id INTEGER PRIMARY KEY,
+  county TEXT NOT NULL,
+  precinct TEXT NOT NULL,
+  universe_id INTEGER NOT NULL,
+  options TEXT NOT NULL,
+  turfs INTEGER NOT NULL,
+  created_by INTEGER NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE turfs(
+  id INTEGER PRIMARY KEY,
+  list_number TEXT NOT NULL UNIQUE,
+  cut_id INTEGER NOT NULL REFERENCES turf_cuts(id),
+  number INTEGER NOT NULL,
+  doors INTEGER NOT NULL,
+  voters INTEGER NOT NULL,
+  route_metres REAL NOT NULL,
+  minutes REAL NOT NULL,
+  drive INTEGER NOT NULL
+);
+CREATE INDEX turfs_cut ON turfs(cut_id, number);
+CREATE TABLE turf_stops(
+  turf_id INTEGER NOT NULL,
+  stop INTEGER NOT NULL,
+  door_key TEXT NOT NULL,
+  address TEXT NOT NULL,
+  lat REAL,
+  lon REAL,
+  PRIMARY KEY(turf_id, stop)
+) WITHOUT ROWID;
+CREATE TABLE turf_voters(
+  turf_id INTEGER NOT NULL,
+  voter_id TEXT NOT NULL,
+  stop INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  PRIMARY KEY(turf_id, voter_id)
+) WITHOUT ROWID;
+CREATE INDEX turf_voters_stop ON turf_voters(turf_id, stop, position);
+ALTER TABLE contacts ADD COLUMN turf TEXT NOT NULL DEFAULT '';
+CREATE INDEX contacts_turf ON contacts(turf, voter_id, id) WHERE turf <> '';
+)sql";
+
+constexpr std::array<Migration, 11> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
@@ -417,6 +464,7 @@ constexpr std::array<Migration, 10> kMigrations = {{
     {8, kSchemaV8},
     {9, kSchemaV9},
     {10, kSchemaV10},
+    {11, kSchemaV11},
 }};
 
 // Name search walks voters_name ("first last" searches voters_first) in order; precinct lists and

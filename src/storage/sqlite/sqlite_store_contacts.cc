@@ -60,6 +60,7 @@ Result<std::vector<ContactResult>> SqliteStore::RecordContacts(
       insert->BindInt64(11, r.list_id);
       insert->BindInt64(12, contacts[i].user_id);
       insert->BindText(13, at);
+      insert->BindText(14, r.turf);
       NARWHAL_ASSIGN_OR_RETURN(bool inserted, insert->Step());
       out.contact_id = inserted ? insert->ColumnInt64(0) : 0;
       insert->Reset();
@@ -86,7 +87,8 @@ Result<std::vector<ContactRecord>> SqliteStore::ContactsOf(const std::string& vo
         contact_sql::Row(q->ColumnInt64(0), q->ColumnString(1), q->ColumnText(2),
                          q->ColumnString(3), q->ColumnInt64(4), q->ColumnText(5),
                          q->ColumnString(6), q->ColumnString(7), q->ColumnString(8),
-                         q->ColumnInt64(9), q->ColumnInt64(10), q->ColumnString(11)));
+                         q->ColumnInt64(9), q->ColumnInt64(10), q->ColumnString(11),
+                         q->ColumnString(12)));
     out.push_back(std::move(c));
   }
 }

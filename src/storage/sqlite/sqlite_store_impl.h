@@ -25,6 +25,7 @@
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/write_queue.h"
 #include "storage/store.h"
+#include "storage/turf_store.h"
 #include "storage/universe_sql.h"
 #include "storage/universe_store.h"
 
@@ -55,7 +56,8 @@ inline TimePoint FromMillis(int64_t ms) {
 class SqliteStore final : public Store,
                           public HouseholdStore,
                           public UniverseStore,
-                          public ContactStore {
+                          public ContactStore,
+                          public TurfStore {
  public:
   static Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
   ~SqliteStore() override;
@@ -135,6 +137,14 @@ class SqliteStore final : public Store,
   ContactStore* Contacts() override;
   Result<std::vector<ContactResult>> RecordContacts(std::span<const NewContact> contacts) override;
   Result<std::vector<ContactRecord>> ContactsOf(const std::string& voter_id, int limit) override;
+
+  // Saved turfs (sqlite_store_turfs.cc).
+  TurfStore* Turfs() override;
+  Result<std::vector<TurfSummary>> SaveTurfCut(const NewTurfCut& cut) override;
+  Result<TurfSheet> GetTurf(const std::string& list_number) override;
+  Result<std::vector<TurfSummary>> ListTurfs(const TurfQuery& query) override;
+  Result<std::vector<bool>> OnTurfs(std::span<const std::string> list_numbers,
+                                    std::span<const std::string> voter_ids) override;
 
   // Group-commit counters of the writer.
   WriteQueueStats write_stats() { return writer_->stats(); }
