@@ -172,12 +172,23 @@ struct TurfCutArgs {
   bool json = false;
   std::string pdf;       // also write the walk lists, one section per turf, to this file
   std::string universe;  // cut only this universe's voters (their doors); empty: everyone
+  bool save = false;     // keep the turfs (turf_store.h) and give each a list number
 };
 // Cuts a precinct's doors into turfs (field/turf.h) and prints each turf (doors, voters,
 // block faces, route, minutes, drive turfs), the balance, and the voters who cannot be
 // placed; with `pdf`, writes the walk lists (field/walk_list.h) too. kExitBadInput when
 // the precinct has no doors.
 int RunTurfCut(const TurfCutArgs& args);
+
+struct TurfListArgs {
+  CommonArgs common;
+  std::string county;    // empty: every county
+  std::string precinct;  // needs county
+  bool json = false;
+};
+// Lists the kept turfs, newest cut first: list number, doors, voters, and the doors and
+// voters with a result recorded on them so far.
+int RunTurfList(const TurfListArgs& args);
 
 // --- universes (docs/field.md) ------------------------------------------------------------
 

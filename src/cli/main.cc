@@ -262,6 +262,15 @@ int Main(int argc, char** argv) {
   cut_cmd->add_flag("--json", turf_cut.json, "one JSON object, every door in walk order");
   cut_cmd->add_option("--pdf", turf_cut.pdf,
                       "write the walk lists to this PDF: a section per turf, every door's voters");
+  cut_cmd->add_flag("--save", turf_cut.save,
+                    "keep the turfs, each with a list number a canvasser types to load it");
+  TurfListArgs turf_list;
+  CLI::App* turf_list_cmd =
+      turf_cmd->add_subcommand("list", "the kept turfs, their list numbers and progress");
+  AddDataOption(*turf_list_cmd, turf_list.common);
+  turf_list_cmd->add_option("--county", turf_list.county, "one county's code");
+  turf_list_cmd->add_option("--precinct", turf_list.precinct, "one precinct (with --county)");
+  turf_list_cmd->add_flag("--json", turf_list.json, "one JSON object");
 
   DemoArgs demo;
   CLI::App* demo_cmd = app.add_subcommand("demo", "generate a synthetic NC county and import it");
@@ -427,6 +436,7 @@ int Main(int argc, char** argv) {
   if (*addresses_cmd) return RunImportAddresses(import_addresses);
   if (*households_cmd) return RunHouseholds(households);
   if (*cut_cmd) return RunTurfCut(turf_cut);
+  if (*turf_list_cmd) return RunTurfList(turf_list);
   if (*uni_elections) return RunUniverseElections(universe);
   if (*uni_count) return RunUniverseCount(universe);
   if (*uni_save) return RunUniverseSave(universe);

@@ -15,6 +15,8 @@
 #include "cli/commands.h"
 #include "field/walk_list.h"
 #include "storage/household_store.h"
+#include "http/turf_api.h"
+#include "storage/turf_store.h"
 #include "storage/universe_store.h"
 
 namespace narwhal {
@@ -55,11 +57,14 @@ json::object ToJson(const Spread& s) {
 }
 
 // The doors of `all` whose voters are in the universe `args.universe` (its place narrowed to
-// the cut's precinct when it names none, so the ids read stay few).
-Result<PrecinctDoors> UniverseDoors(Store& store, const TurfCutArgs& args, PrecinctDoors all) {
+// the cut's precinct when it names none, so the ids read stay few); `universe_id` is set to
+// its id.
+Result<PrecinctDoors> UniverseDoors(Store& store, const TurfCutArgs& args, PrecinctDoors all,
+                                    int64_t& universe_id) {
   UniverseStore* universes = store.Universes();
   if (universes == nullptr) return FailedPrecondition("this store keeps no universes");
   NARWHAL_ASSIGN_OR_RETURN(Universe u, universes->FindUniverse(args.universe));
+  universe_id = u.id;
   UniverseCriteria criteria = u.criteria;
   if (criteria.counties.empty() && criteria.precincts.empty()) {
     if (args.precinct.empty()) {
@@ -74,6 +79,37 @@ Result<PrecinctDoors> UniverseDoors(Store& store, const TurfCutArgs& args, Preci
   fmt::print(stderr, "universe '{}': {} of the {} voters at a door\n", u.name,
              kept.residents.size(), residents);
   return kept;
+}
+
+// Keeps the cut with a list number per turf, audited as the command line's.
+Result<std::vector<TurfSummary>> SaveCut(Store& store, const TurfCutArgs& args,
+                                         const PrecinctDoors& doors, const TurfCut& cut,
+                                         int64_t universe_id) {
+  TurfStore* kept = store.Turfs();
+  if (kept == nullptr) return FailedPrecondition("this store keeps no turfs");
+  const SystemClock clock;
+  NewTurfCut saved = TurfsToKeep(doors, cut);
+  saved.county = args.county;
+  saved.precinct = args.precinct;
+  saved.universe_id = universe_id;
+  saved.options = args.options.turfs > 0
+                      ? fmt::format("{} turfs", args.options.turfs)
+                      : fmt::format("{} doors ± {:.0f}%", args.options.target_doors,
+                                    args.options.tolerance * 100);
+  if (!args.universe.empty()) saved.options += ", universe '" + args.universe + "'";
+  saved.at = clock.Now();
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<TurfSummary> out, kept->SaveTurfCut(saved));
+  json::array numbers;
+  for (const TurfSummary& t : out) numbers.push_back(json::string(t.list_number));
+  AuditCliAction(store, clock, "turf cut", "turf.cut",
+                 out.empty() ? "" : std::to_string(out.front().cut_id),
+                 json::serialize(json::object{{"county", args.county},
+                                              {"precinct", args.precinct},
+                                              {"options", saved.options},
+                                              {"list_numbers", std::move(numbers)}}));
+  fmt::print(stderr, "kept {} turfs (cut {}); canvassers load one by its list number\n",
+             out.size(), out.empty() ? 0 : out.front().cut_id);
+  return out;
 }
 
 }  // namespace
@@ -94,8 +130,10 @@ int RunTurfCut(const TurfCutArgs& args) {
     fmt::print(stderr, "narwhal turf cut: {}\n", listed.status().message());
     return listed.status().code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailure;
   }
+  int64_t universe_id = 0;
   if (!args.universe.empty()) {
-    Result<PrecinctDoors> kept = UniverseDoors(**store, args, std::move(listed).value());
+    Result<PrecinctDoors> kept =
+        UniverseDoors(**store, args, std::move(listed).value(), universe_id);
     if (!kept.ok()) {
       fmt::print(stderr, "narwhal turf cut: {}\n", kept.status().message());
       return kept.status().code() == ErrorCode::kNotFound ? kExitFailure : kExitUsage;
@@ -132,12 +170,22 @@ int RunTurfCut(const TurfCutArgs& args) {
   std::map<std::string, int64_t> unplaced_by_reason;
   for (const auto& p : listed->unplaced) ++unplaced_by_reason[p.reason];
   fmt::print(stderr, "cut {} doors into {} turfs in {:.1f} ms\n", doors.size(), turfs.size(), ms);
+  std::vector<std::string> list_numbers;  // of each turf, when kept
+  if (args.save) {
+    Result<std::vector<TurfSummary>> kept = SaveCut(**store, args, *listed, *cut, universe_id);
+    if (!kept.ok()) {
+      fmt::print(stderr, "narwhal turf cut: keeping the turfs: {}\n", kept.status().message());
+      return kExitFailure;
+    }
+    for (const TurfSummary& t : *kept) list_numbers.push_back(t.list_number);
+  }
   if (!args.pdf.empty()) {
     const auto now = std::chrono::system_clock::now();
     WalkListHeading heading{
         args.county, args.precinct, FormatHumanUtc(now),
         static_cast<int>(
-            std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(now)).year())};
+            std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(now)).year()),
+        list_numbers};
     Status written = WriteTablePdf(WalkListPdf(*listed, *cut, heading), args.pdf);
     if (!written.ok()) {
       fmt::print(stderr, "narwhal turf cut: writing {}: {}\n", args.pdf, written.message());
@@ -163,6 +211,7 @@ int RunTurfCut(const TurfCutArgs& args) {
     for (const Turf& t : turfs) {
       json::object turf;
       turf["number"] = t.number;
+      if (!list_numbers.empty()) turf["list_number"] = list_numbers[t.number - 1];
       turf["doors"] = t.walk.size();
       turf["voters"] = t.voters;
       turf["block_faces"] = t.block_faces;
@@ -202,9 +251,11 @@ int RunTurfCut(const TurfCutArgs& args) {
     fmt::print("{} block faces larger than a turf were split in house-number order\n",
                cut->block_faces_split);
   }
-  fmt::print("\n turf  doors voters faces route_m minutes  first door -> last door\n");
+  fmt::print("\n turf{} doors voters faces route_m minutes  first door -> last door\n",
+             list_numbers.empty() ? " " : "   list  ");
   for (const Turf& t : turfs) {
-    fmt::print("{:>5} {:>6} {:>6} {:>5} {:>7.0f} {:>7.1f}  {} -> {}{}\n", t.number, t.walk.size(),
+    fmt::print("{:>5}{} {:>6} {:>6} {:>5} {:>7.0f} {:>7.1f}  {} -> {}{}\n", t.number,
+               list_numbers.empty() ? "" : "  " + list_numbers[t.number - 1], t.walk.size(),
                t.voters, t.block_faces, t.route_metres, t.minutes,
                DoorAddress(doors[t.walk.front()]), DoorAddress(doors[t.walk.back()]),
                t.drive ? "  [drive turf]" : "");
@@ -227,6 +278,41 @@ int RunTurfCut(const TurfCutArgs& args) {
     fmt::print("cannot place (no door to knock): {} voters;", listed->unplaced.size());
     for (const auto& [reason, n] : unplaced_by_reason) fmt::print(" {} {}", reason, n);
     fmt::print(" (--json lists them)\n");
+  }
+  return kExitOk;
+}
+
+int RunTurfList(const TurfListArgs& args) {
+  auto store = OpenStore(args.common);
+  if (!store.ok()) {
+    fmt::print(stderr, "narwhal turf list: {}\n", store.status().message());
+    return kExitUnavailable;
+  }
+  TurfStore* kept = (*store)->Turfs();
+  if (kept == nullptr) {
+    fmt::print(stderr, "narwhal turf list: this store keeps no turfs\n");
+    return kExitFailure;
+  }
+  Result<std::vector<TurfSummary>> turfs = kept->ListTurfs({args.county, args.precinct, 5000});
+  if (!turfs.ok()) {
+    fmt::print(stderr, "narwhal turf list: {}\n", turfs.status().message());
+    return turfs.status().code() == ErrorCode::kInvalidArgument ? kExitUsage : kExitFailure;
+  }
+  if (args.json) {
+    json::array out;
+    for (const TurfSummary& t : *turfs) out.push_back(TurfSummaryJson(t));
+    fmt::print("{}\n", json::serialize(json::object{{"turfs", std::move(out)}}));
+    return kExitOk;
+  }
+  if (turfs->empty()) {
+    fmt::print("no turfs kept yet (narwhal turf cut --save keeps a cut)\n");
+    return kExitOk;
+  }
+  fmt::print("  list   cut county precinct  turf  doors voters  knocked contacted  created\n");
+  for (const TurfSummary& t : *turfs) {
+    fmt::print("{} {:>5} {:>6} {:>8} {:>2}/{:<2} {:>6} {:>6} {:>8} {:>9}  {}{}\n", t.list_number,
+               t.cut_id, t.county, t.precinct, t.number, t.of, t.doors, t.voters,
+               t.doors_contacted, t.voters_contacted, t.created_at, t.drive ? "  [drive]" : "");
   }
   return kExitOk;
 }

@@ -61,8 +61,11 @@ TableDocument WalkListPdf(const PrecinctDoors& precinct, const TurfCut& cut,
   const size_t turfs = cut.turfs.size();
   for (const Turf& t : cut.turfs) {
     PdfSection section;
-    section.heading = fmt::format("{} — turf {} of {}{}", Area(heading), t.number, turfs,
-                                  t.drive ? " (drive turf)" : "");
+    const size_t index = static_cast<size_t>(t.number - 1);
+    section.heading = fmt::format(
+        "{} — turf {} of {}{}{}", Area(heading), t.number, turfs,
+        index < heading.list_numbers.size() ? " — list " + heading.list_numbers[index] : "",
+        t.drive ? " (drive turf)" : "");
     const Door& first = precinct.doors[t.walk.front()];
     std::string route = t.doors_without_coordinates == static_cast<int>(t.walk.size())
                             ? "route unknown (no coordinates)"
@@ -108,6 +111,32 @@ TableDocument WalkListPdf(const PrecinctDoors& precinct, const TurfCut& cut,
     doc.sections.push_back(std::move(section));
   }
   return doc;
+}
+
+NewTurfCut TurfsToKeep(const PrecinctDoors& precinct, const TurfCut& cut) {
+  std::unordered_map<std::string_view, std::vector<std::string>> at_door;
+  for (const Resident& r : precinct.residents) at_door[r.door_key].push_back(r.voter_id);
+  NewTurfCut out;
+  for (const Turf& t : cut.turfs) {
+    NewTurf turf;
+    turf.route_metres = t.route_metres;
+    turf.minutes = t.minutes;
+    turf.drive = t.drive;
+    for (size_t i : t.walk) {
+      const Door& d = precinct.doors[i];
+      TurfStop stop;
+      stop.door_key = d.door_key;
+      stop.address = DoorAddress(d);
+      stop.lat = d.lat;
+      stop.lon = d.lon;
+      if (auto found = at_door.find(d.door_key); found != at_door.end()) {
+        stop.voter_ids = found->second;
+      }
+      turf.stops.push_back(std::move(stop));
+    }
+    out.turfs.push_back(std::move(turf));
+  }
+  return out;
 }
 
 }  // namespace narwhal

@@ -10,10 +10,12 @@
 #define NARWHAL_FIELD_WALK_LIST_H_
 
 #include <string>
+#include <vector>
 
 #include "field/turf.h"
 #include "print/table_pdf.h"
 #include "storage/household_store.h"
+#include "storage/turf_store.h"
 
 namespace narwhal {
 
@@ -25,6 +27,9 @@ struct WalkListHeading {
   std::string precinct;    // empty: the whole county
   std::string printed_at;  // "2026-12-04 17:05 UTC"
   int year = 0;            // for ages; 0 prints none
+  // The list number of each turf when the cut was kept (turf_store.h), printed in its
+  // heading for the canvasser to type on her phone; empty: none.
+  std::vector<std::string> list_numbers;
 };
 
 // The result codes a walk list explains at the foot of every page, as the canvasser
@@ -37,6 +42,11 @@ inline constexpr const char* kWalkListCodes =
 // order, each door's voters by name, the address once per door.
 TableDocument WalkListPdf(const PrecinctDoors& precinct, const TurfCut& cut,
                           const WalkListHeading& heading);
+
+// The cut as the store keeps it (TurfStore::SaveTurfCut): every turf's doors in walk order,
+// each with its address, coordinates and the voters behind it. `county`, `precinct` and
+// the rest of the cut's description are left to the caller.
+NewTurfCut TurfsToKeep(const PrecinctDoors& precinct, const TurfCut& cut);
 
 }  // namespace narwhal
 

@@ -9,6 +9,7 @@
 #include "http/access_api.h"
 #include "http/access_policy.h"
 #include "http/contact_api.h"
+#include "http/turf_api.h"
 #include "http/election_api.h"
 #include "http/json_body.h"
 #include "http/paper_api.h"
@@ -531,6 +532,7 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
   AddElectionRoutes(routes, store, clock, services.election);
   AddUniverseRoutes(routes, store, clock);
   AddContactRoutes(routes, store, clock);
+  AddTurfRoutes(routes, store, clock);
 
   // --- users, readiness, audit ---
   routes.push_back(

@@ -1,5 +1,6 @@
 #include "http/contact_api.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 #include <string>
 #include <utility>
@@ -9,6 +10,7 @@
 #include "http/json_body.h"
 #include "http/params.h"
 #include "http/voter_api.h"
+#include "storage/turf_store.h"
 
 namespace narwhal {
 namespace {
@@ -27,11 +29,12 @@ constexpr JsonField kContactFields[] = {
     {.name = "note", .kind = JsonKind::kString, .max_chars = 2000},
     {.name = "client_at", .kind = JsonKind::kString, .max_chars = 40},
     {.name = "list_id", .kind = JsonKind::kInteger},
+    {.name = "turf", .kind = JsonKind::kString, .max_chars = 16},
 };
 
 constexpr std::string_view kRecordContactsDoc = R"json({
   "summary": "Record contacts: knocks, calls and texts with their results and answers",
-  "description": "Body: one contact {voter_id, idempotency_key, result, channel (door, phone, text, mail, email; default door), support (1-5), answers (question -> answer), note, client_at (the device's time), list_id}, or {\"contacts\": [...]} with up to 500. Answered after the contacts are committed, one answer per item: recorded, replayed (the same key again: nothing new), or an error (403 outside the caller's counties, 404 unknown voter, 400 malformed). Admins and organizers (their counties).",
+  "description": "Body: one contact {voter_id, idempotency_key, result, channel (door, phone, text, mail, email; default door), support (1-5), answers (question -> answer), note, client_at (the device's time), list_id, turf (its list number)}, or {\"contacts\": [...]} with up to 500. Answered after the contacts are committed, one answer per item: recorded, replayed (the same key again: nothing new), or an error (403 outside the caller's counties or turfs, 404 unknown voter, 400 malformed). Admins, organizers (their counties) and canvassers (the voters of their turfs).",
   "tags": ["contacts"],
   "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
   "responses": {
@@ -101,6 +104,11 @@ ContactItem ToItem(const json::object& o) {
     if (!list->is_int64() || list->as_int64() < 0) return fail("list_id: must be a list's id");
     r.list_id = list->as_int64();
   }
+  if (const json::value* turf = o.if_contains("turf")) {
+    Result<std::string> number = ParseListNumber(turf->as_string());
+    if (!number.ok()) return fail("turf: " + number.status().message());
+    r.turf = *std::move(number);
+  }
   item.status = ValidateContactReport(r);
   return item;
 }
@@ -134,6 +142,31 @@ void AuditContacts(std::span<const ContactItem> items, std::span<const ContactRe
                   json::serialize(json::object{{"contacts", std::move(recorded)}}));
 }
 
+// A canvasser's items: each voter must be on one of her turfs, and a turf an item names
+// must be hers. An unknown voter is refused like one off her turfs, so ids are not probed.
+Result<std::vector<Status>> TurfScopeChecks(Store& store, std::span<const ContactItem> items,
+                                            std::span<const size_t> valid,
+                                            const Principal& principal) {
+  TurfStore* turfs = store.Turfs();
+  if (turfs == nullptr) return Unavailable("this store keeps no turfs");
+  std::vector<std::string> ids;
+  for (size_t i : valid) ids.push_back(items[i].report.voter_id);
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<bool> on, turfs->OnTurfs(principal.scope.turfs, ids));
+  std::vector<Status> out;
+  for (size_t k = 0; k < valid.size(); ++k) {
+    const std::string& turf = items[valid[k]].report.turf;
+    if (!turf.empty() && std::find(principal.scope.turfs.begin(), principal.scope.turfs.end(),
+                                   turf) == principal.scope.turfs.end()) {
+      out.push_back(PermissionDenied("turf " + turf + " is not assigned to you"));
+    } else if (!on[k]) {
+      out.push_back(PermissionDenied("voter '" + ids[k] + "' is not on your turfs"));
+    } else {
+      out.push_back(Status::Ok());
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::vector<ContactItem>> ParseContactBody(std::string_view content_type,
@@ -162,7 +195,10 @@ Result<std::vector<ContactResult>> RecordContactsFor(Store& store,
     ids.push_back(items[i].report.voter_id);
   }
   // The store failing here fails the request: nothing is acknowledged.
-  NARWHAL_ASSIGN_OR_RETURN(std::vector<Status> in_scope, VoterScopeChecks(store, ids, principal));
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<Status> in_scope,
+                           principal.role == Role::kCanvasser
+                               ? TurfScopeChecks(store, items, valid, principal)
+                               : VoterScopeChecks(store, ids, principal));
   std::vector<NewContact> contacts;
   std::vector<size_t> recorded;  // index in `results` of each of `contacts`
   for (size_t k = 0; k < valid.size(); ++k) {
@@ -201,13 +237,16 @@ json::object ContactJson(const ContactRecord& c) {
       {"at", c.at},
       {"client_at", c.report.client_at.empty() ? json::value() : json::value(c.report.client_at)},
       {"list_id", c.report.list_id == 0 ? json::value() : json::value(c.report.list_id)},
+      {"turf", c.report.turf.empty() ? json::value() : json::value(c.report.turf)},
       {"idempotency_key", c.report.idempotency_key}};
 }
 
 void AddContactRoutes(std::vector<Route>& routes, Store& store, const Clock& clock) {
   const auto kRecorders = AuthRequirement::AnyRole({Role::kAdmin, Role::kOrganizer});
+  const auto kFieldRecorders =
+      AuthRequirement::AnyRole({Role::kAdmin, Role::kOrganizer, Role::kCanvasser});
   routes.push_back(
-      {"POST", "/api/v1/contacts", "record_contacts", kRecorders,
+      {"POST", "/api/v1/contacts", "record_contacts", kFieldRecorders,
        [&store, &clock](const HttpRequest& r, RequestContext& c) -> Result<HttpResponse> {
          NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
          NARWHAL_ASSIGN_OR_RETURN(std::vector<ContactItem> items,

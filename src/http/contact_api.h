@@ -2,9 +2,10 @@
 // keys, read a voter's contact timeline, list the result codes. Thin handlers over plain
 // functions tested against a Store without a server (tests/http/contact_api_test.cc).
 //
-// Who may do what: admins everywhere; organizers for the voters of their counties.
-// Canvassers and phone bankers record through their turfs and call lists once those are
-// assignable (docs/field.md); until then they are refused. Every recorded contact is its
+// Who may do what: admins everywhere; organizers for the voters of their counties;
+// canvassers record (never read timelines) for the voters of their turfs (turf_api.h).
+// Phone bankers record through their call lists once those exist; until then they are
+// refused. Every recorded contact is its
 // own row with its author and time (audited as contact.record, written behind); every
 // timeline read is audited as contact.read.
 //
@@ -38,7 +39,7 @@ struct ContactItem {
 };
 
 // {"voter_id", "idempotency_key", "result", "channel"?, "support"?, "answers"? (an object of
-// strings), "note"?, "client_at"?, "list_id"?}, or {"contacts": [...]} with 1..500 of them.
+// strings), "note"?, "client_at"?, "list_id"?, "turf"? (a list number)}, or {"contacts": [...]} with 1..500 of them.
 // kInvalidArgument naming the item and field only when the body is not of that shape
 // (not JSON, an unknown field, a wrong type); values are checked per item.
 Result<std::vector<ContactItem>> ParseContactBody(std::string_view content_type,

@@ -19,7 +19,9 @@ using testing::AccessWorld;
 
 struct Probe {
   std::string method;
-  std::string target;  // "{in}" / "{out}": the user id of the managed poll watcher
+  // "{in}" / "{out}": the user id of the managed poll watcher; "{turf_in}" / "{turf_out}":
+  // the list number of the canvasser's turf, and of one in another county.
+  std::string target;
   std::string body;
 };
 
@@ -47,6 +49,7 @@ constexpr RoleSet kVoterReaders = {Role::kAdmin, Role::kOrganizer, Role::kPollWa
 constexpr RoleSet kManagers = {Role::kAdmin, Role::kOrganizer};
 constexpr RoleSet kPollBookReaders = {Role::kAdmin, Role::kOrganizer, Role::kPollWatcher};
 constexpr RoleSet kPlanners = {Role::kAdmin, Role::kOrganizer, Role::kAnalyst};
+constexpr RoleSet kTurfReaders = {Role::kAdmin, Role::kOrganizer, Role::kCanvasser};
 
 // Outside her scope, every scoped role but the admin is refused.
 std::vector<Exception> RefusedOutside(RoleSet roles, std::vector<Exception> more = {}) {
@@ -234,7 +237,7 @@ std::vector<RouteCase> Cases() {
        {{Role::kOrganizer, false, 403}}},
       // A contact outside her scope is refused per item inside a 200 answer, as a strike.
       {"record_contacts",
-       kManagers,
+       kTurfReaders,
        {"POST", "/api/v1/contacts",
         R"({"voter_id":"NC100","idempotency_key":"matrix-contact-in","result":"NH"})"},
        Probe{"POST", "/api/v1/contacts",
@@ -248,6 +251,21 @@ std::vector<RouteCase> Cases() {
        401,
        {{Role::kOrganizer, false, 403}}},
       {"result_codes", kEveryone, {"GET", "/api/v1/result-codes", ""}, std::nullopt, 200},
+      // A canvasser lists her own turfs whatever county she names.
+      {"list_turfs",
+       kTurfReaders,
+       {"GET", "/api/v1/turfs?county=92", ""},
+       Probe{"GET", "/api/v1/turfs?county=32", ""},
+       200,
+       401,
+       {{Role::kOrganizer, false, 403}}},
+      {"get_turf",
+       kTurfReaders,
+       {"GET", "/api/v1/turfs/{turf_in}", ""},
+       Probe{"GET", "/api/v1/turfs/{turf_out}", ""},
+       200,
+       401,
+       RefusedOutside(kTurfReaders)},
   };
 }
 
@@ -256,6 +274,10 @@ bool SameRoles(RoleSet a, RoleSet b) {
 }
 
 std::string Fill(std::string target, const AccessWorld& world) {
+  for (auto [key, number] : {std::pair<std::string, std::string>{"{turf_in}", world.turf_in()},
+                             std::pair<std::string, std::string>{"{turf_out}", world.turf_out()}}) {
+    if (size_t at = target.find(key); at != std::string::npos) target.replace(at, key.size(), number);
+  }
   for (auto [key, id] : {std::pair<std::string, int64_t>{"{in}", world.target_in().id},
                          std::pair<std::string, int64_t>{"{out}", world.target_out().id}}) {
     if (size_t at = target.find(key); at != std::string::npos) {

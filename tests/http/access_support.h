@@ -21,6 +21,7 @@
 #include "http/audit_sink.h"
 #include "http/auth.h"
 #include "http/router.h"
+#include "storage/turf_store.h"
 #include "test_support.h"
 
 namespace narwhal::testing {
@@ -84,10 +85,13 @@ class AccessWorld {
         router_(ApiRoutes({store(), metrics_, auth_, clock_}), bearer_, metrics_, clock_, sink_,
                 limits) {
     EXPECT_TRUE(InitSecrets().ok());
+    turf_in_ = KeepTurf("92", "01-07", {"NC100", "NC101"});
+    turf_out_ = KeepTurf("32", "01", {"NC104"});
     for (Role role : kAllRoles) {
       Scope scope;
       if (role == Role::kOrganizer) scope.counties = {"92"};
       if (role == Role::kPollWatcher) scope.precincts = {{"92", "01-07"}};
+      if (role == Role::kCanvasser) scope.turfs = {turf_in_};
       users_[role] = Create(std::string(RoleName(role)) + " user", role, scope);
     }
     target_in_ = Create("watcher in 92", Role::kPollWatcher, Scope{{}, {{"92", "02-01"}}, {}});
@@ -102,6 +106,28 @@ class AccessWorld {
   const User& user(Role role) { return users_.at(role); }
   const User& target_in() const { return target_in_; }
   const User& target_out() const { return target_out_; }
+  // List numbers of two kept turfs: one in 92/01-07 (NC100, NC101) assigned to the
+  // canvasser, one in 32/01 (NC104) assigned to nobody.
+  const std::string& turf_in() const { return turf_in_; }
+  const std::string& turf_out() const { return turf_out_; }
+
+  // Keeps a one-door turf of `voters` and returns its list number.
+  std::string KeepTurf(std::string county, std::string precinct, std::vector<std::string> voters) {
+    NewTurfCut cut;
+    cut.county = std::move(county);
+    cut.precinct = std::move(precinct);
+    cut.options = "test";
+    TurfStop stop;
+    stop.door_key = "door of " + voters.front();
+    stop.address = "10 OAK ST";
+    stop.voter_ids = std::move(voters);
+    NewTurf turf;
+    turf.stops = {std::move(stop)};
+    cut.turfs = {std::move(turf)};
+    Result<std::vector<TurfSummary>> kept = store().Turfs()->SaveTurfCut(cut);
+    EXPECT_TRUE(kept.ok()) << kept.status().ToString();
+    return kept.ok() ? kept->front().list_number : std::string();
+  }
 
   User Create(std::string name, Role role, Scope scope) {
     Result<User> u = store().CreateUser(NewUserWith(std::move(name), role, std::move(scope)));
@@ -159,6 +185,8 @@ class AccessWorld {
   std::map<Role, User> users_;
   User target_in_;
   User target_out_;
+  std::string turf_in_;
+  std::string turf_out_;
 };
 
 inline boost::json::value Body(const HttpResponse& r) {
