@@ -106,6 +106,7 @@ struct UsersAddArgs {
   std::string phone;
   std::string email;
   std::string office;  // field office
+  std::vector<std::string> turfs;  // list numbers (canvassers)
 };
 // Creates the user, issues her login code and prints it:
 // {"user_id":7,"name":"..","role":"poll_watcher","code":"K7QM-9XMR-T2PW",

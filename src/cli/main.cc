@@ -308,6 +308,8 @@ int Main(int argc, char** argv) {
   add_cmd->add_option("--phone", users_add.phone, "phone number");
   add_cmd->add_option("--email", users_add.email, "email address");
   add_cmd->add_option("--office", users_add.office, "field office");
+  add_cmd->add_option("--turf", users_add.turfs,
+                      "a kept turf's list number (canvassers; repeat for more)");
 
   UsersImportArgs users_import;
   CLI::App* users_import_cmd = users_cmd->add_subcommand(
@@ -315,7 +317,7 @@ int Main(int argc, char** argv) {
   AddDataOption(*users_import_cmd, users_import.common);
   users_import_cmd
       ->add_option("file", users_import.path,
-                   "CSV with header name,phone,email,role,county,precinct,field_office")
+                   "CSV with header name,phone,email,role,county,precinct,field_office[,turf]")
       ->required();
   users_import_cmd
       ->add_option("--out", users_import.out_dir,

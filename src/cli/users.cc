@@ -26,18 +26,21 @@
 #include "base/text.h"
 #include "cli/commands.h"
 #include "import/csv_reader.h"
+#include "storage/turf_store.h"
 
 namespace narwhal {
 namespace {
 
 // The columns of a volunteer CSV, in the order `users import` documents; the file's own
-// header may order them differently and may omit phone, email and field_office.
-constexpr std::string_view kColumns[] = {"name",   "phone",    "email",       "role",
-                                         "county", "precinct", "field_office"};
+// header may order them differently and may omit phone, email, field_office and turf (list
+// numbers of kept turfs, separated by spaces, for canvassers).
+constexpr std::string_view kColumns[] = {"name",   "phone",    "email",        "role",
+                                         "county", "precinct", "field_office", "turf"};
 constexpr size_t kMaxFieldBytes = 200;
 
 struct VolunteerFields {
   std::string name, phone, email, role, county, precinct, office;
+  std::string turfs;  // list numbers of kept turfs, separated by spaces (canvassers)
 };
 
 // Why a volunteer cannot be created: the column at fault and a reason for a person.
@@ -51,6 +54,8 @@ struct RowProblem {
 struct KnownPrecincts {
   std::set<std::string> counties;
   std::set<PrecinctKey> precincts;
+  bool checks_turfs = false;     // the store keeps turfs: list numbers must be known
+  std::set<std::string> turfs;  // their list numbers
 };
 
 std::string Trim(std::string_view s) {
@@ -112,7 +117,7 @@ bool PlausiblePhone(const std::string& phone) {
 std::optional<RowProblem> BuildVolunteer(const VolunteerFields& f, const KnownPrecincts& known,
                                          NewUser& out) {
   for (const std::string* field :
-       {&f.name, &f.phone, &f.email, &f.role, &f.county, &f.precinct, &f.office}) {
+       {&f.name, &f.phone, &f.email, &f.role, &f.county, &f.precinct, &f.office, &f.turfs}) {
     if (field->size() > kMaxFieldBytes) {
       return RowProblem{"", fmt::format("a field is longer than {} bytes", kMaxFieldBytes)};
     }
@@ -130,6 +135,18 @@ std::optional<RowProblem> BuildVolunteer(const VolunteerFields& f, const KnownPr
   }
   if (!f.precinct.empty() && f.county.empty()) {
     return RowProblem{"county", "a precinct needs its county"};
+  }
+  std::vector<std::string> turfs;
+  for (std::string_view word : SplitWords(f.turfs)) {
+    Result<std::string> number = ParseListNumber(word);
+    if (!number.ok()) return RowProblem{"turf", std::string(number.status().message())};
+    if (known.checks_turfs && !known.turfs.contains(*number)) {
+      return RowProblem{"turf", fmt::format("no turf has list number {}", *number)};
+    }
+    turfs.push_back(*std::move(number));
+  }
+  if (!turfs.empty() && *role != Role::kCanvasser) {
+    return RowProblem{"turf", "only canvassers are assigned turfs"};
   }
   switch (*role) {
     case Role::kAdmin:
@@ -166,6 +183,7 @@ std::optional<RowProblem> BuildVolunteer(const VolunteerFields& f, const KnownPr
   out.email = f.email;
   out.role = *role;
   out.field_office = f.office;
+  out.scope.turfs = std::move(turfs);
   if (!f.precinct.empty()) {
     out.scope.precincts.push_back(PrecinctKey{f.county, f.precinct});
   } else if (!f.county.empty()) {
@@ -192,6 +210,11 @@ Result<KnownPrecincts> LoadKnownPrecincts(Store& store) {
   for (const PrecinctSummary& p : precincts) {
     known.counties.insert(p.county);
     known.precincts.insert(PrecinctKey{p.county, p.precinct});
+  }
+  if (TurfStore* turfs = store.Turfs()) {
+    NARWHAL_ASSIGN_OR_RETURN(std::vector<TurfSummary> kept, turfs->ListTurfs({"", "", 5000}));
+    known.checks_turfs = true;
+    for (const TurfSummary& t : kept) known.turfs.insert(t.list_number);
   }
   return known;
 }
@@ -274,8 +297,10 @@ int RunUsersAdd(const UsersAddArgs& args) {
     fmt::print(stderr, "narwhal users add: {}\n", known.status().message());
     return ExitFor(known.status());
   }
+  std::string turfs;
+  for (const std::string& t : args.turfs) turfs += t + " ";
   VolunteerFields fields{Trim(args.name),   Trim(args.phone),    Trim(args.email), Trim(args.role),
-                         Trim(args.county), Trim(args.precinct), Trim(args.office)};
+                         Trim(args.county), Trim(args.precinct), Trim(args.office), turfs};
   NewUser user;
   if (auto problem = BuildVolunteer(fields, *known, user)) {
     fmt::print(stderr, "narwhal users add: {}{}\n",
@@ -391,8 +416,9 @@ int RunUsersImport(const UsersImportArgs& args) {
       bad.push_back({record.line, "", record.error, std::string(record.raw)});
       continue;
     }
-    VolunteerFields f{column("name"),   column("phone"),    column("email"),       column("role"),
-                      column("county"), column("precinct"), column("field_office")};
+    VolunteerFields f{column("name"),   column("phone"),    column("email"),
+                      column("role"),   column("county"),   column("precinct"),
+                      column("field_office"), column("turf")};
     NewUser user;
     if (auto problem = BuildVolunteer(f, *known, user)) {
       bad.push_back({record.line, problem->column, problem->reason, std::string(record.raw)});

@@ -148,6 +148,29 @@ check "an unknown universe fails" test $? -eq 1
 check "a precinct with no doors exits 3" test $? -eq 3
 check "and says so" grep -q 'no doors in county 92, precinct NOPE' "$work/nope.err"
 
+"$bin" turf cut --data "$d" --county 92 --precinct 01-03 --save --json --pdf "$work/kept.pdf" \
+  >"$work/kept.json" 2>"$work/kept.err"
+check "turf cut --save exits 0" test $? -eq 0
+numbers=$(python3 -c 'import json,sys; print(" ".join(t["list_number"] for t in json.load(open(sys.argv[1]))["turfs"]))' "$work/kept.json")
+read -r list1 _ <<<"$numbers"
+check "each kept turf has a six-character list number" \
+  test "$(tr ' ' '\n' <<<"$numbers" | grep -cE '^[0-9A-HJKMNP-TV-Z]{6}$')" = "$turfs"
+check "the walk list names each turf's list number" \
+  grep -q "turf 1 of $turfs — list $list1" <(pdftotext -layout "$work/kept.pdf" -)
+"$bin" turf list --data "$d" --county 92 >"$work/turf_list.txt"
+check "turf list shows the kept turfs" test "$(grep -c '^[0-9A-Z]\{6\} ' "$work/turf_list.txt")" = "$turfs"
+"$bin" users add --data "$d" --name "Cass Canvasser" --role canvasser --turf "${list1,,}" \
+  >"$work/canvasser.json" 2>/dev/null
+check "a canvasser is assigned a turf by its list number, as typed" test $? -eq 0
+"$bin" users list --data "$d" --json >"$work/users.json" 2>/dev/null
+check "and it is hers" grep -q "turf $list1" "$work/users.json"
+"$bin" users add --data "$d" --name "Wrong Turf" --role canvasser --turf 000000 \
+  >/dev/null 2>"$work/wrong_turf.err"
+check "an unknown list number is refused" grep -q 'no turf has list number 000000' "$work/wrong_turf.err"
+"$bin" users add --data "$d" --name "Not A Canvasser" --role poll_watcher --county 92 \
+  --precinct 01-03 --turf "$list1" >/dev/null 2>"$work/pw_turf.err"
+check "only canvassers are assigned turfs" grep -q 'only canvassers' "$work/pw_turf.err"
+
 bare="$work/bare"
 "$bin" import voters --data "$bare" --quiet --no-households --format ncsbe "$d/demo_ncvoter.txt" \
   >"$work/bare.json" 2>/dev/null
