@@ -20,16 +20,21 @@
 #       a poll watcher of a precinct no other test strikes in (default 01-04), who takes a
 #       strike back offline (tests/browser/offline_undo.test.mjs)
 #   NARWHAL_UNDO_ADMIN_CODE an admin who checks turnout and the audit log in that test
+#   NARWHAL_CANVASS_LIST, NARWHAL_CANVASSER_CODE
+#       the list number of turf 1 of a precinct cut into turfs of 10 doors and kept
+#       (default precinct 01-05), and a canvasser assigned that turf
+#       (tests/browser/canvass.test.mjs)
+#   NARWHAL_CANVASS_ADMIN_CODE an admin who checks the contact timelines in that test
 # Each code works once, so every test file gets its own user.
 #
-#   fixture=$(scripts/browser_fixture.sh NARWHAL_BINARY DATA_DIR [COUNTY [PRECINCT [STRIKE_PRECINCT [ENTRY_PRECINCT [UNDO_PRECINCT]]]]]) || exit 1
+#   fixture=$(scripts/browser_fixture.sh NARWHAL_BINARY DATA_DIR [COUNTY [PRECINCT [STRIKE_PRECINCT [ENTRY_PRECINCT [UNDO_PRECINCT [CANVASS_PRECINCT]]]]]]) || exit 1
 #   eval "$fixture"
 #
 # COUNTY and PRECINCT default to the demo county's first precinct (92, 01-01); the binary
 # refuses a precinct the voter file does not have, so run `narwhal demo` first.
 set -euo pipefail
 if [ $# -lt 2 ]; then
-  echo "usage: $0 NARWHAL_BINARY DATA_DIR [COUNTY [PRECINCT [STRIKE_PRECINCT [ENTRY_PRECINCT [UNDO_PRECINCT]]]]]" >&2
+  echo "usage: $0 NARWHAL_BINARY DATA_DIR [COUNTY [PRECINCT [STRIKE_PRECINCT [ENTRY_PRECINCT [UNDO_PRECINCT [CANVASS_PRECINCT]]]]]]" >&2
   exit 2
 fi
 bin=$1
@@ -39,6 +44,7 @@ precinct=${4:-01-01}
 strike_precinct=${5:-01-02}
 entry_precinct=${6:-01-03}
 undo_precinct=${7:-01-04}
+canvass_precinct=${8:-01-05}
 
 err=$(mktemp)
 trap 'rm -f "$err"' EXIT
@@ -68,6 +74,15 @@ entry=$(add_user --name "EVE ENTRY" --role organizer --county "$county")
 entry_watcher=$(add_user --name "WES WATCHER" --role poll_watcher --county "$county" --precinct "$entry_precinct")
 undo_watcher=$(add_user --name "UMA UNDO" --role poll_watcher --county "$county" --precinct "$undo_precinct")
 undo_admin=$(add_user --name "ADA AUDITOR" --role admin)
+if ! cut=$("$bin" turf cut --data "$data" --county "$county" --precinct "$canvass_precinct" \
+  --doors 10 --save --json 2>"$err"); then
+  echo "browser_fixture: narwhal turf cut failed:" >&2
+  cat "$err" >&2
+  exit 1
+fi
+canvass_list=$(printf '%s\n' "$cut" | grep -o '"list_number":"[^"]*"' | head -1 | cut -d'"' -f4)
+canvasser=$(add_user --name "CAL CANVASSER" --role canvasser --turf "$canvass_list")
+canvass_admin=$(add_user --name "ABE AUDITOR" --role admin)
 
 printf 'export NARWHAL_WATCHER_CODE=%q\n' "$watcher"
 printf 'export NARWHAL_WATCHER_COUNTY=%q\n' "$county"
@@ -83,3 +98,6 @@ printf 'export NARWHAL_ENTRY_WATCHER_CODE=%q\n' "$entry_watcher"
 printf 'export NARWHAL_UNDO_WATCHER_CODE=%q\n' "$undo_watcher"
 printf 'export NARWHAL_UNDO_PRECINCT=%q\n' "$undo_precinct"
 printf 'export NARWHAL_UNDO_ADMIN_CODE=%q\n' "$undo_admin"
+printf 'export NARWHAL_CANVASS_LIST=%q\n' "$canvass_list"
+printf 'export NARWHAL_CANVASSER_CODE=%q\n' "$canvasser"
+printf 'export NARWHAL_CANVASS_ADMIN_CODE=%q\n' "$canvass_admin"

@@ -105,7 +105,7 @@ struct UsersAddArgs {
   std::string precinct;  // needs county
   std::string phone;
   std::string email;
-  std::string office;  // field office
+  std::string office;              // field office
   std::vector<std::string> turfs;  // list numbers (canvassers)
 };
 // Creates the user, issues her login code and prints it:

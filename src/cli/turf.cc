@@ -14,8 +14,8 @@
 #include "base/clock.h"
 #include "cli/commands.h"
 #include "field/walk_list.h"
-#include "storage/household_store.h"
 #include "http/turf_api.h"
+#include "storage/household_store.h"
 #include "storage/turf_store.h"
 #include "storage/universe_store.h"
 
@@ -107,8 +107,8 @@ Result<std::vector<TurfSummary>> SaveCut(Store& store, const TurfCutArgs& args,
                                               {"precinct", args.precinct},
                                               {"options", saved.options},
                                               {"list_numbers", std::move(numbers)}}));
-  fmt::print(stderr, "kept {} turfs (cut {}); canvassers load one by its list number\n",
-             out.size(), out.empty() ? 0 : out.front().cut_id);
+  fmt::print(stderr, "kept {} turfs (cut {}); canvassers load one by its list number\n", out.size(),
+             out.empty() ? 0 : out.front().cut_id);
   return out;
 }
 
@@ -311,8 +311,8 @@ int RunTurfList(const TurfListArgs& args) {
   fmt::print("  list   cut county precinct  turf  doors voters  knocked contacted  created\n");
   for (const TurfSummary& t : *turfs) {
     fmt::print("{} {:>5} {:>6} {:>8} {:>2}/{:<2} {:>6} {:>6} {:>8} {:>9}  {}{}\n", t.list_number,
-               t.cut_id, t.county, t.precinct, t.number, t.of, t.doors, t.voters,
-               t.doors_contacted, t.voters_contacted, t.created_at, t.drive ? "  [drive]" : "");
+               t.cut_id, t.county, t.precinct, t.number, t.of, t.doors, t.voters, t.doors_contacted,
+               t.voters_contacted, t.created_at, t.drive ? "  [drive]" : "");
   }
   return kExitOk;
 }

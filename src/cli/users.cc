@@ -54,7 +54,7 @@ struct RowProblem {
 struct KnownPrecincts {
   std::set<std::string> counties;
   std::set<PrecinctKey> precincts;
-  bool checks_turfs = false;     // the store keeps turfs: list numbers must be known
+  bool checks_turfs = false;    // the store keeps turfs: list numbers must be known
   std::set<std::string> turfs;  // their list numbers
 };
 
@@ -299,7 +299,7 @@ int RunUsersAdd(const UsersAddArgs& args) {
   }
   std::string turfs;
   for (const std::string& t : args.turfs) turfs += t + " ";
-  VolunteerFields fields{Trim(args.name),   Trim(args.phone),    Trim(args.email), Trim(args.role),
+  VolunteerFields fields{Trim(args.name),   Trim(args.phone),    Trim(args.email),  Trim(args.role),
                          Trim(args.county), Trim(args.precinct), Trim(args.office), turfs};
   NewUser user;
   if (auto problem = BuildVolunteer(fields, *known, user)) {
@@ -416,9 +416,8 @@ int RunUsersImport(const UsersImportArgs& args) {
       bad.push_back({record.line, "", record.error, std::string(record.raw)});
       continue;
     }
-    VolunteerFields f{column("name"),   column("phone"),    column("email"),
-                      column("role"),   column("county"),   column("precinct"),
-                      column("field_office"), column("turf")};
+    VolunteerFields f{column("name"),   column("phone"),    column("email"),        column("role"),
+                      column("county"), column("precinct"), column("field_office"), column("turf")};
     NewUser user;
     if (auto problem = BuildVolunteer(f, *known, user)) {
       bad.push_back({record.line, problem->column, problem->reason, std::string(record.raw)});

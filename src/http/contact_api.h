@@ -39,9 +39,9 @@ struct ContactItem {
 };
 
 // {"voter_id", "idempotency_key", "result", "channel"?, "support"?, "answers"? (an object of
-// strings), "note"?, "client_at"?, "list_id"?, "turf"? (a list number)}, or {"contacts": [...]} with 1..500 of them.
-// kInvalidArgument naming the item and field only when the body is not of that shape
-// (not JSON, an unknown field, a wrong type); values are checked per item.
+// strings), "note"?, "client_at"?, "list_id"?, "turf"? (a list number)}, or {"contacts": [...]}
+// with 1..500 of them. kInvalidArgument naming the item and field only when the body is not of that
+// shape (not JSON, an unknown field, a wrong type); values are checked per item.
 Result<std::vector<ContactItem>> ParseContactBody(std::string_view content_type,
                                                   std::string_view body);
 

@@ -126,9 +126,8 @@ json::object TurfSheetJson(const TurfSheet& sheet, int year) {
                        {"gender", v.resident.gender},
                        {"party", v.resident.party},
                        {"removed", v.removed}};
-    voter["age"] = v.resident.birth_year > 0 && year > 0
-                       ? json::value(year - v.resident.birth_year)
-                       : json::value();
+    voter["age"] = v.resident.birth_year > 0 && year > 0 ? json::value(year - v.resident.birth_year)
+                                                         : json::value();
     if (v.last_result.empty()) {
       voter["last"] = nullptr;
     } else {
@@ -148,37 +147,37 @@ json::object TurfSheetJson(const TurfSheet& sheet, int year) {
 void AddTurfRoutes(std::vector<Route>& routes, Store& store, const Clock& clock) {
   const auto kReaders =
       AuthRequirement::AnyRole({Role::kAdmin, Role::kOrganizer, Role::kCanvasser});
-  routes.push_back(
-      {"GET", "/api/v1/turfs", "list_turfs", kReaders,
-       [&store](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
-         QueryReader reader(c.query, {"county", "precinct"});
-         NARWHAL_RETURN_IF_ERROR(reader.CheckNames());
-         NARWHAL_ASSIGN_OR_RETURN(std::string county, reader.GetCode("county", 16));
-         NARWHAL_ASSIGN_OR_RETURN(std::string precinct, reader.GetCode("precinct", 32));
-         TurfStore* turfs = store.Turfs();
-         if (turfs == nullptr) return Unavailable("this store keeps no turfs");
-         std::vector<TurfSummary> found;
-         if (c.principal.role == Role::kCanvasser) {
-           for (const std::string& number : c.principal.scope.turfs) {
-             Result<TurfSheet> sheet = turfs->GetTurf(number);
-             if (sheet.status().code() == ErrorCode::kNotFound) continue;
-             NARWHAL_RETURN_IF_ERROR(sheet.status());
-             found.push_back(std::move(sheet->turf));
-           }
-         } else {
-           NARWHAL_ASSIGN_OR_RETURN(std::vector<std::string> counties,
-                                    CountiesFor(c.principal, county));
-           for (const std::string& each : counties) {
-             NARWHAL_ASSIGN_OR_RETURN(std::vector<TurfSummary> some,
-                                      turfs->ListTurfs({each, precinct, 5000}));
-             std::move(some.begin(), some.end(), std::back_inserter(found));
-           }
-         }
-         json::array out;
-         for (const TurfSummary& t : found) out.push_back(TurfSummaryJson(t));
-         return JsonResponse(json::serialize(json::object{{"turfs", std::move(out)}}));
-       },
-       std::string(kListTurfsDoc)});
+  routes.push_back({"GET", "/api/v1/turfs", "list_turfs", kReaders,
+                    [&store](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
+                      QueryReader reader(c.query, {"county", "precinct"});
+                      NARWHAL_RETURN_IF_ERROR(reader.CheckNames());
+                      NARWHAL_ASSIGN_OR_RETURN(std::string county, reader.GetCode("county", 16));
+                      NARWHAL_ASSIGN_OR_RETURN(std::string precinct,
+                                               reader.GetCode("precinct", 32));
+                      TurfStore* turfs = store.Turfs();
+                      if (turfs == nullptr) return Unavailable("this store keeps no turfs");
+                      std::vector<TurfSummary> found;
+                      if (c.principal.role == Role::kCanvasser) {
+                        for (const std::string& number : c.principal.scope.turfs) {
+                          Result<TurfSheet> sheet = turfs->GetTurf(number);
+                          if (sheet.status().code() == ErrorCode::kNotFound) continue;
+                          NARWHAL_RETURN_IF_ERROR(sheet.status());
+                          found.push_back(std::move(sheet->turf));
+                        }
+                      } else {
+                        NARWHAL_ASSIGN_OR_RETURN(std::vector<std::string> counties,
+                                                 CountiesFor(c.principal, county));
+                        for (const std::string& each : counties) {
+                          NARWHAL_ASSIGN_OR_RETURN(std::vector<TurfSummary> some,
+                                                   turfs->ListTurfs({each, precinct, 5000}));
+                          std::move(some.begin(), some.end(), std::back_inserter(found));
+                        }
+                      }
+                      json::array out;
+                      for (const TurfSummary& t : found) out.push_back(TurfSummaryJson(t));
+                      return JsonResponse(json::serialize(json::object{{"turfs", std::move(out)}}));
+                    },
+                    std::string(kListTurfsDoc)});
   routes.push_back(
       {"GET", "/api/v1/turfs/{list_number}", "get_turf", kReaders,
        [&store, &clock](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
@@ -191,9 +190,9 @@ void AddTurfRoutes(std::vector<Route>& routes, Store& store, const Clock& clock)
            }
            return sheet.status();
          }
-         c.AuditRead("turf.read", sheet->turf.list_number,
-                     json::serialize(json::object{
-                         {"voters", static_cast<int64_t>(sheet->voters.size())}}));
+         c.AuditRead(
+             "turf.read", sheet->turf.list_number,
+             json::serialize(json::object{{"voters", static_cast<int64_t>(sheet->voters.size())}}));
          return JsonResponse(json::serialize(TurfSheetJson(*sheet, YearOf(clock.Now()))));
        },
        std::string(kGetTurfDoc)});

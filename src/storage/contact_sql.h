@@ -22,8 +22,8 @@ inline constexpr std::string_view kFindKey =
 inline constexpr std::string_view kVoterKnown = "SELECT 1 FROM voters WHERE voter_id = $1";
 
 // $1 key, $2 voter, $3 channel, $4 result, $5 category, $6 scope, $7 support, $8 answers
-// (JSON), $9 note, $10 client_at, $11 list_id, $12 user_id, $13 at, $14 turf; the voter's door now is
-// kept with it. Answers the id, or no row when a concurrent contact took the key first.
+// (JSON), $9 note, $10 client_at, $11 list_id, $12 user_id, $13 at, $14 turf; the voter's door now
+// is kept with it. Answers the id, or no row when a concurrent contact took the key first.
 inline constexpr std::string_view kInsert =
     "INSERT INTO contacts(idempotency_key, voter_id, channel, result, category, scope, support, "
     "answers, note, client_at, list_id, user_id, at, door_key, turf) "

@@ -40,14 +40,15 @@ inline constexpr std::string_view kSummaryColumns =
 inline constexpr std::string_view kStops =
     "SELECT stop, door_key, address, lat, lon FROM turf_stops WHERE turf_id = $1 ORDER BY stop";
 
-// The voters of the turf with list number $1 and id $2, by stop and position, as VoterRow reads them: voter_id, stop,
-// last, first, middle, suffix, birth year, gender, party (from the voter file; '' for a voter
-// since removed from it), and the latest contact on list number $2: result, support, at,
-// user_id (NULL when none) made on it.
+// The voters of the turf with list number $1 and id $2, by stop and position, as VoterRow reads
+// them: voter_id, stop, last, first, middle, suffix, birth year, gender, party (from the voter
+// file; '' for a voter since removed from it), and the latest contact on list number $2: result,
+// support, at, user_id (NULL when none) made on it.
 inline constexpr std::string_view kVoters =
     "SELECT v.voter_id, v.stop, coalesce(p.last_name, ''), coalesce(p.first_name, ''), "
     "coalesce(p.middle_name, ''), coalesce(p.name_suffix, ''), coalesce(p.birth_year, 0), "
-    "coalesce(p.gender, ''), coalesce(p.party, ''), coalesce(p.removed_at, ''), k.result, k.support, k.at, k.user_id "
+    "coalesce(p.gender, ''), coalesce(p.party, ''), coalesce(p.removed_at, ''), k.result, "
+    "k.support, k.at, k.user_id "
     "FROM turf_voters v LEFT JOIN voters p ON p.voter_id = v.voter_id "
     "LEFT JOIN contacts k ON k.id = (SELECT max(x.id) FROM contacts x WHERE x.turf = $1 AND "
     "x.voter_id = v.voter_id) WHERE v.turf_id = $2 ORDER BY v.stop, v.position";

@@ -47,9 +47,9 @@ struct NewTurf {
 
 struct NewTurfCut {
   std::string county;
-  std::string precinct;       // empty: the whole county
-  int64_t universe_id = 0;    // the universe whose voters were cut; 0 every voter
-  std::string options;        // how it was cut, for people: "50 doors +- 10%"
+  std::string precinct;        // empty: the whole county
+  int64_t universe_id = 0;     // the universe whose voters were cut; 0 every voter
+  std::string options;         // how it was cut, for people: "50 doors +- 10%"
   std::vector<NewTurf> turfs;  // numbered 1.. in this order
   int64_t created_by = 0;      // user id; 0 for the command line
   TimePoint at;
@@ -78,8 +78,8 @@ struct TurfSummary {
 // A voter on a turf, as a canvasser's page shows her, with the latest result recorded
 // on this turf (empty when none).
 struct TurfVoter {
-  Resident resident;  // door_key is her stop's; names empty when the file no longer has her
-  int stop = 0;       // 1.. in walk order
+  Resident resident;     // door_key is her stop's; names empty when the file no longer has her
+  int stop = 0;          // 1.. in walk order
   bool removed = false;  // removed from the voter file since the cut
   std::string last_result;
   int last_support = 0;

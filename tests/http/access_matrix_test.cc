@@ -276,7 +276,8 @@ bool SameRoles(RoleSet a, RoleSet b) {
 std::string Fill(std::string target, const AccessWorld& world) {
   for (auto [key, number] : {std::pair<std::string, std::string>{"{turf_in}", world.turf_in()},
                              std::pair<std::string, std::string>{"{turf_out}", world.turf_out()}}) {
-    if (size_t at = target.find(key); at != std::string::npos) target.replace(at, key.size(), number);
+    if (size_t at = target.find(key); at != std::string::npos)
+      target.replace(at, key.size(), number);
   }
   for (auto [key, id] : {std::pair<std::string, int64_t>{"{in}", world.target_in().id},
                          std::pair<std::string, int64_t>{"{out}", world.target_out().id}}) {

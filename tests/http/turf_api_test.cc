@@ -45,10 +45,12 @@ TEST(TurfApiTest, ACanvasserLoadsHerTurfRecordsResultsAndSeesThem) {
   r = world.Send("POST", "/api/v1/contacts", canvasser,
                  R"({"contacts":[
         {"voter_id":"NC100","idempotency_key":"canvass-0001","result":"C","support":2,
-         "turf":")" + Typed(world.turf_in()) + R"("},
+         "turf":")" + Typed(world.turf_in()) +
+                     R"("},
         {"voter_id":"NC104","idempotency_key":"canvass-0002","result":"NH"},
         {"voter_id":"NC101","idempotency_key":"canvass-0003","result":"NH",
-         "turf":")" + world.turf_out() + R"("},
+         "turf":")" + world.turf_out() +
+                     R"("},
         {"voter_id":"NC101","idempotency_key":"canvass-0004","result":"NH","turf":"ABCDEF"}]})");
   ASSERT_EQ(r.status, 200) << r.body;
   const json::array results = Body(r).at("results").as_array();

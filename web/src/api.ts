@@ -339,40 +339,47 @@ export interface StrikeResult {
   error?: Problem;
 }
 
-// Sends strikes as one batch. A body the server will never take is refused as a whole
-// (400, or 413 when too large: one malformed item, such as a key over 100 characters, makes
-// the whole batch invalid); then each half is sent on its own, and so on down to the
-// item it cannot take, which comes back with its error, while every other item goes
-// through: an outbox is never stuck behind one bad entry. Returns answers for a leading
-// part of `strikes` when a later part could not be sent (the rest stays queued); throws
-// when nothing was answered and on what is worth retrying (network, 401, 403, 429, 5xx).
-export async function postStrikes(
-  strikes: StrikeItem[],
+// Sends a batch of items (strikes, contacts) to `path` as {member: items}. A body the
+// server will never take is refused as a whole (400, or 413 when too large: one malformed
+// item, such as a key over 100 characters, makes the whole batch invalid); then each half
+// is sent on its own, and so on down to the item it cannot take, which comes back with its
+// error, while every other item goes through: an outbox is never stuck behind one bad
+// entry. Returns answers for a leading part of `items` when a later part could not be sent
+// (the rest stays queued); throws when nothing was answered and on what is worth retrying
+// (network, 401, 403, 429, 5xx).
+async function postBatch<I extends { voter_id: string; idempotency_key: string }, R>(
+  path: string,
+  member: string,
+  items: I[],
   signal?: AbortSignal,
-): Promise<{ results: StrikeResult[] }> {
+): Promise<{ results: R[] }> {
   try {
-    return await request<{ results: StrikeResult[] }>("/api/v1/strikes", {
-      method: "POST",
-      body: { strikes },
-      signal,
-    });
+    return await request<{ results: R[] }>(path, { method: "POST", body: { [member]: items }, signal });
   } catch (error) {
     const status = error instanceof ApiError ? error.problem.status : 0;
     if (!(error instanceof ApiError) || (status !== 400 && status !== 413)) throw error;
-    if (strikes.length === 1) {
-      const { voter_id, idempotency_key } = strikes[0];
-      return { results: [{ voter_id, idempotency_key, error: error.problem }] };
+    if (items.length === 1) {
+      const { voter_id, idempotency_key } = items[0];
+      return { results: [{ voter_id, idempotency_key, error: error.problem } as R] };
     }
-    const half = Math.ceil(strikes.length / 2);
-    const first = await postStrikes(strikes.slice(0, half), signal);
+    const half = Math.ceil(items.length / 2);
+    const first = await postBatch<I, R>(path, member, items.slice(0, half), signal);
     if (first.results.length < half) return first;
     try {
-      const second = await postStrikes(strikes.slice(half), signal);
+      const second = await postBatch<I, R>(path, member, items.slice(half), signal);
       return { results: [...first.results, ...second.results] };
     } catch {
       return first; // the second half waits for the next round
     }
   }
+}
+
+// Sends strikes as one batch (postBatch).
+export function postStrikes(
+  strikes: StrikeItem[],
+  signal?: AbortSignal,
+): Promise<{ results: StrikeResult[] }> {
+  return postBatch<StrikeItem, StrikeResult>("/api/v1/strikes", "strikes", strikes, signal);
 }
 
 export function undoStrike(voterId: string, reason: string): Promise<unknown> {
@@ -476,4 +483,82 @@ export function getTurnoutChanges(
   signal?: AbortSignal,
 ): Promise<TurnoutChanges> {
   return getJson("/api/v1/turnout/changes", { after, wait, limit: 1000 }, signal);
+}
+
+// One contact as a canvasser's phone reports it (POST /api/v1/contacts).
+export interface ContactItem {
+  voter_id: string;
+  idempotency_key: string;
+  result: string; // a result code: "C", "NH", ...
+  channel?: "door" | "phone" | "text" | "mail" | "email";
+  support?: number; // 1 (strong for us) .. 5
+  note?: string;
+  client_at?: string;
+  turf?: string; // the list number
+}
+
+export interface ContactResult {
+  voter_id: string;
+  idempotency_key: string;
+  outcome?: "recorded" | "replayed";
+  contact_id?: number;
+  error?: Problem;
+}
+
+// Sends contacts as one batch (postBatch).
+export function postContacts(
+  contacts: ContactItem[],
+  signal?: AbortSignal,
+): Promise<{ results: ContactResult[] }> {
+  return postBatch<ContactItem, ContactResult>("/api/v1/contacts", "contacts", contacts, signal);
+}
+
+export interface TurfVoter {
+  voter_id: string;
+  name: string;
+  age: number | null;
+  gender: string;
+  party: string;
+  removed: boolean;
+  last: { result: string; support: number | null; at: string; user_id: number } | null;
+}
+
+export interface TurfStop {
+  stop: number;
+  address: string;
+  lat?: number;
+  lon?: number;
+  voters: TurfVoter[];
+}
+
+// A kept turf as GET /api/v1/turfs/{list_number} gives it: its doors in walk order.
+export interface TurfSheet {
+  list_number: string;
+  number: number;
+  of: number;
+  county: string;
+  precinct: string;
+  doors: number;
+  voters: number;
+  route_metres: number;
+  minutes: number;
+  drive: boolean;
+  doors_contacted: number;
+  voters_contacted: number;
+  stops: TurfStop[];
+}
+
+export function getTurf(listNumber: string, signal?: AbortSignal): Promise<TurfSheet> {
+  return request<TurfSheet>(`/api/v1/turfs/${encodeURIComponent(listNumber)}`, { signal });
+}
+
+export interface ResultCode {
+  code: string;
+  name: string;
+  category: "success" | "retry" | "suppress";
+  scope: "person" | "household" | "address";
+}
+
+export function getResultCodes(signal?: AbortSignal): Promise<{ result_codes: ResultCode[] }> {
+  return request<{ result_codes: ResultCode[] }>("/api/v1/result-codes", { signal });
 }

@@ -13,7 +13,15 @@
 import "./styles.css";
 import { ApiError, getMe, hasSession, logOut, setUnauthorizedHandler, type Me } from "./api";
 import { Router, searchHash, type Route } from "./router";
-import { entersPaper, fixedFilter, roleName, seesReadiness, seesTurnout, strikes } from "./session";
+import {
+  canvasses,
+  entersPaper,
+  fixedFilter,
+  roleName,
+  seesReadiness,
+  seesTurnout,
+  strikes,
+} from "./session";
 import { EntryView } from "./views/entry";
 import { LoginView } from "./views/login";
 import { NotFoundView } from "./views/not_found";
@@ -23,6 +31,7 @@ import { TurnoutView } from "./views/turnout";
 import type { View } from "./views/view";
 import { VoterView } from "./views/voter";
 import { WatchView } from "./views/watch";
+import { CanvassView } from "./views/canvass";
 
 const routes = {
   search: "/",
@@ -31,7 +40,11 @@ const routes = {
   watch: "/watch",
   turnout: "/turnout",
   entry: "/entry",
+  canvass: "/canvass",
+  "canvass-turf": "/canvass/:list",
 };
+// Routes shown by another route's view (one canvassing page, with or without a turf).
+const viewOf: Record<string, string> = { "canvass-turf": "canvass" };
 
 function byId<T extends HTMLElement>(id: string): T {
   const node = document.getElementById(id);
@@ -48,6 +61,7 @@ const readinessLink = byId<HTMLAnchorElement>("nav-readiness");
 const watchLink = byId<HTMLAnchorElement>("nav-watch");
 const turnoutLink = byId<HTMLAnchorElement>("nav-turnout");
 const entryLink = byId<HTMLAnchorElement>("nav-entry");
+const canvassLink = byId<HTMLAnchorElement>("nav-canvass");
 // The signed-in user as last seen, so a reload without network (a poll watcher at a
 // school gym) still opens her offline strike list. The server checks the token on every
 // call once the network is back.
@@ -82,6 +96,8 @@ function createView(name: string, user: Me): View {
       return seesTurnout(user) ? new TurnoutView() : new NotFoundView();
     case "entry":
       return entersPaper(user) ? new EntryView(user) : new NotFoundView();
+    case "canvass":
+      return canvasses(user) ? new CanvassView(user) : new NotFoundView();
     default:
       return new NotFoundView();
   }
@@ -104,14 +120,15 @@ function showRoute(route: Route): void {
     markCurrentNav("");
     return;
   }
-  let view = views.get(route.name);
+  const name = viewOf[route.name] ?? route.name;
+  let view = views.get(name);
   if (!view) {
-    view = createView(route.name, me);
-    views.set(route.name, view);
+    view = createView(name, me);
+    views.set(name, view);
     main.appendChild(view.element);
   }
   activate(view);
-  markCurrentNav(route.name);
+  markCurrentNav(name);
   view.show(route);
   if (view instanceof SearchView && (firstRoute || route.query.toString() === "")) view.focus();
   firstRoute = false;
@@ -126,6 +143,7 @@ function setUser(user: Me): void {
   watchLink.hidden = !strikes(user);
   turnoutLink.hidden = !seesTurnout(user);
   entryLink.hidden = !entersPaper(user);
+  canvassLink.hidden = !canvasses(user);
   firstRoute = true;
   try {
     window.localStorage.setItem(kMeKey, JSON.stringify(user));
@@ -136,7 +154,12 @@ function setUser(user: Me): void {
 
 function signedIn(user: Me): void {
   setUser(user);
-  // A poll watcher starts on her precinct's list; everyone else where the address says.
+  // A canvasser starts on her turfs; a poll watcher on her precinct's list; everyone else
+  // where the address says.
+  if (user.role === "canvasser" && !window.location.hash.startsWith("#/canvass")) {
+    window.location.hash = "#/canvass";
+    return;
+  }
   const fixed = fixedFilter(user);
   if (fixed.precinct) {
     const home = searchHash({ ...fixed });
@@ -164,6 +187,7 @@ function signedOut(notice: string): void {
   watchLink.hidden = true;
   turnoutLink.hidden = true;
   entryLink.hidden = true;
+  canvassLink.hidden = true;
   try {
     window.localStorage.removeItem(kMeKey);
   } catch {

@@ -30,6 +30,12 @@ export function entersPaper(me: Me): boolean {
   return me.role === "admin" || me.role === "organizer";
 }
 
+// Who opens turfs by list number and records results at the door (#/canvass): canvassers
+// on their turfs, organizers and admins on any of theirs.
+export function canvasses(me: Me): boolean {
+  return me.role === "canvasser" || me.role === "admin" || me.role === "organizer";
+}
+
 // Who sees headquarters turnout.
 export function seesTurnout(me: Me): boolean {
   return me.role === "admin" || me.role === "organizer" || me.role === "analyst";

@@ -26,8 +26,8 @@
 #include "storage/postgres/postgres_store.h"
 #include "storage/postgres/read_replica.h"
 #include "storage/store.h"
-#include "storage/turf_store.h"
 #include "storage/strike_combiner.h"
+#include "storage/turf_store.h"
 #include "storage/universe_store.h"
 
 namespace narwhal::postgres {

@@ -51,16 +51,15 @@ Result<std::vector<TurfSummary>> PostgresStore::SaveTurfCut(const NewTurfCut& cu
   NARWHAL_RETURN_IF_ERROR(turf_sql::ValidateCut(cut));
   std::vector<TurfSummary> out;
   NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
-    NARWHAL_ASSIGN_OR_RETURN(Rows made,
-                             db.Exec(turf_sql::kInsertCut,
-                                     Params()
-                                         .Add(cut.county)
-                                         .Add(cut.precinct)
-                                         .Add(cut.universe_id)
-                                         .Add(cut.options)
-                                         .Add(static_cast<int64_t>(cut.turfs.size()))
-                                         .Add(cut.created_by)
-                                         .Add(FormatIso8601(cut.at))));
+    NARWHAL_ASSIGN_OR_RETURN(
+        Rows made, db.Exec(turf_sql::kInsertCut, Params()
+                                                     .Add(cut.county)
+                                                     .Add(cut.precinct)
+                                                     .Add(cut.universe_id)
+                                                     .Add(cut.options)
+                                                     .Add(static_cast<int64_t>(cut.turfs.size()))
+                                                     .Add(cut.created_by)
+                                                     .Add(FormatIso8601(cut.at))));
     const int64_t cut_id = made.Int64(0, 0);
     NARWHAL_ASSIGN_OR_RETURN(
         Rows ids, db.Exec("SELECT nextval('turfs_id_seq') FROM generate_series(1, $1::integer) "
@@ -74,18 +73,18 @@ Result<std::vector<TurfSummary>> PostgresStore::SaveTurfCut(const NewTurfCut& cu
       const int64_t id = ids.Int64(static_cast<int>(t), 0);
       int64_t voters = 0;
       for (const TurfStop& s : nt.stops) voters += static_cast<int64_t>(s.voter_ids.size());
-      NARWHAL_RETURN_IF_ERROR(db.Exec(turf_sql::kInsertTurf,
-                                      Params()
-                                          .Add(id)
-                                          .Add(ListNumberOf(id))
-                                          .Add(cut_id)
-                                          .Add(static_cast<int64_t>(t + 1))
-                                          .Add(static_cast<int64_t>(nt.stops.size()))
-                                          .Add(voters)
-                                          .Add(turf_sql::DoubleText(nt.route_metres))
-                                          .Add(turf_sql::DoubleText(nt.minutes))
-                                          .Add(int64_t{nt.drive ? 1 : 0}))
-                                  .status());
+      NARWHAL_RETURN_IF_ERROR(
+          db.Exec(turf_sql::kInsertTurf, Params()
+                                             .Add(id)
+                                             .Add(ListNumberOf(id))
+                                             .Add(cut_id)
+                                             .Add(static_cast<int64_t>(t + 1))
+                                             .Add(static_cast<int64_t>(nt.stops.size()))
+                                             .Add(voters)
+                                             .Add(turf_sql::DoubleText(nt.route_metres))
+                                             .Add(turf_sql::DoubleText(nt.minutes))
+                                             .Add(int64_t{nt.drive ? 1 : 0}))
+              .status());
       std::vector<std::string> door_keys, addresses, lats, lons, voter_ids, voter_stops;
       for (size_t k = 0; k < nt.stops.size(); ++k) {
         const TurfStop& s = nt.stops[k];
@@ -119,10 +118,9 @@ Result<std::vector<TurfSummary>> PostgresStore::SaveTurfCut(const NewTurfCut& cu
                   Params().Add(id).Add(TextArray(voter_ids)).Add(TextArray(voter_stops)))
               .status());
     }
-    NARWHAL_ASSIGN_OR_RETURN(
-        Rows saved, db.Exec(std::string(turf_sql::kSummaryColumns) +
-                                "WHERE t.cut_id = $1 ORDER BY t.number",
-                            Params().Add(cut_id)));
+    NARWHAL_ASSIGN_OR_RETURN(Rows saved, db.Exec(std::string(turf_sql::kSummaryColumns) +
+                                                     "WHERE t.cut_id = $1 ORDER BY t.number",
+                                                 Params().Add(cut_id)));
     out = SummaryRows(saved);
     return Status::Ok();
   }));
@@ -133,9 +131,9 @@ Result<TurfSheet> PostgresStore::GetTurf(const std::string& list_number) {
   TurfSheet sheet;
   NARWHAL_RETURN_IF_ERROR(Transact(Access::kRead, [&](Connection& db) -> Status {
     sheet = {};
-    NARWHAL_ASSIGN_OR_RETURN(Rows found, db.Exec(std::string(turf_sql::kSummaryColumns) +
-                                                      "WHERE t.list_number = $1",
-                                                  Params().Add(list_number)));
+    NARWHAL_ASSIGN_OR_RETURN(
+        Rows found, db.Exec(std::string(turf_sql::kSummaryColumns) + "WHERE t.list_number = $1",
+                            Params().Add(list_number)));
     std::vector<TurfSummary> turfs = SummaryRows(found);
     if (turfs.empty()) return NotFound("no turf has list number " + list_number);
     sheet.turf = std::move(turfs[0]);
@@ -158,9 +156,15 @@ Result<TurfSheet> PostgresStore::GetTurf(const std::string& list_number) {
       if (v.stop < 1 || static_cast<size_t>(v.stop) > sheet.stops.size()) {
         return DataLoss("turf " + list_number + " has a voter at a stop it does not have");
       }
-      v.resident = {sheet.stops[v.stop - 1].door_key, r.String(i, 0), r.String(i, 2),
-                    r.String(i, 3), r.String(i, 4), r.String(i, 5), r.Int64(i, 6),
-                    r.String(i, 7), r.String(i, 8)};
+      v.resident = {sheet.stops[v.stop - 1].door_key,
+                    r.String(i, 0),
+                    r.String(i, 2),
+                    r.String(i, 3),
+                    r.String(i, 4),
+                    r.String(i, 5),
+                    r.Int64(i, 6),
+                    r.String(i, 7),
+                    r.String(i, 8)};
       v.removed = !r.Text(i, 9).empty();
       if (!r.IsNull(i, 10)) {
         v.last_result = r.String(i, 10);
@@ -179,9 +183,9 @@ Result<TurfSheet> PostgresStore::GetTurf(const std::string& list_number) {
 Result<std::vector<TurfSummary>> PostgresStore::ListTurfs(const TurfQuery& query) {
   NARWHAL_RETURN_IF_ERROR(turf_sql::ValidateQuery(query));
   NARWHAL_ASSIGN_OR_RETURN(
-      Rows r, ReadStatement(std::string(turf_sql::kSummaryColumns) + std::string(turf_sql::kListWhere),
-                            Params().Add(query.county).Add(query.precinct).Add(
-                                int64_t{query.limit})));
+      Rows r,
+      ReadStatement(std::string(turf_sql::kSummaryColumns) + std::string(turf_sql::kListWhere),
+                    Params().Add(query.county).Add(query.precinct).Add(int64_t{query.limit})));
   return SummaryRows(r);
 }
 

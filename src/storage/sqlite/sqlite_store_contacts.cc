@@ -83,12 +83,11 @@ Result<std::vector<ContactRecord>> SqliteStore::ContactsOf(const std::string& vo
     NARWHAL_ASSIGN_OR_RETURN(bool more, q->Step());
     if (!more) return out;
     NARWHAL_ASSIGN_OR_RETURN(
-        ContactRecord c,
-        contact_sql::Row(q->ColumnInt64(0), q->ColumnString(1), q->ColumnText(2),
-                         q->ColumnString(3), q->ColumnInt64(4), q->ColumnText(5),
-                         q->ColumnString(6), q->ColumnString(7), q->ColumnString(8),
-                         q->ColumnInt64(9), q->ColumnInt64(10), q->ColumnString(11),
-                         q->ColumnString(12)));
+        ContactRecord c, contact_sql::Row(q->ColumnInt64(0), q->ColumnString(1), q->ColumnText(2),
+                                          q->ColumnString(3), q->ColumnInt64(4), q->ColumnText(5),
+                                          q->ColumnString(6), q->ColumnString(7),
+                                          q->ColumnString(8), q->ColumnInt64(9), q->ColumnInt64(10),
+                                          q->ColumnString(11), q->ColumnString(12)));
     out.push_back(std::move(c));
   }
 }

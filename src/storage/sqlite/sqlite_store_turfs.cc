@@ -1,7 +1,7 @@
 // SqliteStore's saved turfs (storage/turf_store.h): a cut is one job of the writer, so its
 // turfs take consecutive ids (and list numbers) and appear together or not at all.
-#include <string>
 #include <functional>
+#include <string>
 #include <utility>
 
 #include "base/clock.h"
@@ -167,11 +167,10 @@ Result<TurfSheet> SqliteStore::GetTurf(const std::string& list_number) {
     if (v.stop < 1 || static_cast<size_t>(v.stop) > sheet.stops.size()) {
       return DataLoss("turf " + list_number + " has a voter at a stop it does not have");
     }
-    v.resident = {sheet.stops[v.stop - 1].door_key, voters->ColumnString(0),
-                  voters->ColumnString(2),          voters->ColumnString(3),
-                  voters->ColumnString(4),          voters->ColumnString(5),
-                  voters->ColumnInt64(6),           voters->ColumnString(7),
-                  voters->ColumnString(8)};
+    v.resident = {
+        sheet.stops[v.stop - 1].door_key, voters->ColumnString(0), voters->ColumnString(2),
+        voters->ColumnString(3),          voters->ColumnString(4), voters->ColumnString(5),
+        voters->ColumnInt64(6),           voters->ColumnString(7), voters->ColumnString(8)};
     v.removed = !voters->ColumnString(9).empty();
     if (!voters->ColumnIsNull(10)) {
       v.last_result = voters->ColumnString(10);

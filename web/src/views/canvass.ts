@@ -1,0 +1,442 @@
+// A canvasser's turf (routes "#/canvass" and "#/canvass/:list"), phone first and offline
+// first, like the poll watcher's strike list.
+//
+// She types her turf's list number (or taps one of hers); the turf — its doors in walk
+// order and the voters behind each — is downloaded into IndexedDB, so the page opens
+// without network. Each tap (a result code, or a support ID 1-5, which records "Contacted"
+// with it) is a contact with a key made on the phone, written to the IndexedDB outbox with
+// the mark it leaves before anything else happens; a sync loop sends the outbox in the
+// order of the taps, in batches to POST /api/v1/contacts, retrying with backoff on network
+// errors, 429 and 5xx. A contact leaves the outbox only when the server answered for it:
+// there is no commit button to forget, and airplane mode, a reload or a killed server lose
+// nothing. "N not sent" is always on screen. While online the turf is read again every
+// 15 seconds, so two canvassers walking one turf see each other's marks.
+//
+// The IndexedDB stores of LocalDb serve here as: "voters" the downloaded turfs (by list
+// number), "outbox" the contacts not yet answered, "struck" this phone's last mark of each
+// voter (by list number and voter), "meta" the turf last opened.
+
+import {
+  ApiError,
+  getTurf,
+  postContacts,
+  type ContactItem,
+  type Me,
+  type TurfSheet,
+  type TurfVoter,
+} from "../api";
+import { append, clear, el, joinWords } from "../dom";
+import { LocalDb } from "../idb";
+import type { Route } from "../router";
+import { SyncTimer } from "../sync_timer";
+import { showProblem } from "./problem";
+import type { View } from "./view";
+import { newKey } from "./watch";
+
+const kBatch = 100;
+const kMaxBackoffMs = 60000;
+const kRefreshMs = 15000;
+
+// The door codes, in the order the walk list prints them (GET /api/v1/result-codes has
+// their categories and scopes; the server checks every code it is sent).
+const kDoorCodes: Array<[string, string]> = [
+  ["NH", "Not home"],
+  ["RF", "Refused"],
+  ["MV", "Moved"],
+  ["IN", "No access"],
+  ["WA", "Wrong address"],
+  ["LB", "Language"],
+  ["DC", "Deceased"],
+  ["DNC", "Do not contact"],
+];
+const kCodeNames = new Map<string, string>([["C", "Contacted"], ...kDoorCodes]);
+
+interface Outgoing extends ContactItem {
+  seq: number; // the order of the taps on this phone
+}
+
+// This phone's last mark of a voter on a turf, and how far it got.
+interface Mark {
+  key: string; // `${list}:${voter_id}`
+  result: string;
+  support?: number;
+  idempotency_key: string;
+  state: "queued" | "sent" | "refused";
+  detail?: string;
+}
+
+function markKey(list: string, voterId: string): string {
+  return `${list}:${voterId}`;
+}
+
+function unsentText(n: number): string {
+  return `${n} ${n === 1 ? "result" : "results"} not sent`;
+}
+
+export class CanvassView implements View {
+  readonly element: HTMLElement;
+  private readonly me: Me;
+  private readonly heading: HTMLElement;
+  private readonly unsent: HTMLElement;
+  private readonly syncState: HTMLElement;
+  private readonly problem: HTMLElement;
+  private readonly picker: HTMLFormElement;
+  private readonly input: HTMLInputElement;
+  private readonly summary: HTMLElement;
+  private readonly stops: HTMLOListElement;
+  private db: Promise<LocalDb> | null = null;
+  private list = ""; // the turf shown
+  private sheet: TurfSheet | null = null;
+  private marks = new Map<string, Mark>();
+  private lastSeq = 0;
+  private syncing = false;
+  private failures = 0;
+  private readonly syncTimer = new SyncTimer(() => void this.sync());
+  private refreshTimer: number | undefined;
+  private readonly onOnline = () => {
+    this.syncTimer.now();
+    void this.refresh();
+  };
+
+  constructor(me: Me) {
+    this.me = me;
+    this.heading = el("h1", { id: "canvass-heading", tabindex: -1 }, "Canvass");
+    this.unsent = el("strong", { "data-testid": "canvass-unsent" }, unsentText(0));
+    this.syncState = el("span", { "data-testid": "canvass-sync" }, "");
+    this.problem = el("div", { class: "problem", role: "alert", hidden: true });
+    this.input = el("input", {
+      id: "canvass-list",
+      type: "text",
+      autocomplete: "off",
+      autocapitalize: "characters",
+      spellcheck: "false",
+      enterkeyhint: "go",
+      placeholder: "7KQ2MD",
+      maxlength: 8,
+      "data-testid": "canvass-list-input",
+    });
+    this.picker = el(
+      "form",
+      { class: "field canvass-picker", "data-testid": "canvass-picker" },
+      el("label", { for: "canvass-list" }, "List number"),
+      this.input,
+      el("button", { type: "submit", class: "button", "data-testid": "canvass-load" }, "Open turf"),
+    );
+    this.summary = el("p", { class: "status", role: "status", "data-testid": "canvass-summary" });
+    this.stops = el("ol", { class: "canvass-stops", "data-testid": "canvass-stops" });
+    this.element = el(
+      "section",
+      { class: "view canvass-view", "aria-labelledby": "canvass-heading", "data-testid": "canvass-view" },
+      this.heading,
+      el("p", { class: "sync-bar", role: "status", "aria-live": "polite" }, this.unsent, " · ", this.syncState),
+      this.picker,
+      this.problem,
+      this.summary,
+      this.stops,
+    );
+    this.picker.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const typed = this.input.value.replace(/[\s-]/g, "").toUpperCase();
+      if (typed) window.location.hash = `#/canvass/${encodeURIComponent(typed)}`;
+    });
+    this.stops.addEventListener("click", (event) => {
+      const button = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-voter]");
+      if (!button) return;
+      const support = button.dataset.support ? Number(button.dataset.support) : undefined;
+      void this.record(button.dataset.voter ?? "", button.dataset.code ?? "C", support);
+    });
+  }
+
+  title(): string {
+    return this.sheet ? `Turf ${this.sheet.list_number} · Narwhal` : "Canvass · Narwhal";
+  }
+
+  show(route: Route): void {
+    window.addEventListener("online", this.onOnline);
+    if (!this.db) this.db = LocalDb.open(`narwhal-canvass-${this.me.id}`);
+    void this.open(route.params.list ?? "");
+    this.refreshTimer ??= window.setInterval(() => void this.refresh(), kRefreshMs);
+  }
+
+  hide(): void {
+    // The outbox keeps syncing while another page is shown.
+    if (this.refreshTimer !== undefined) window.clearInterval(this.refreshTimer);
+    this.refreshTimer = undefined;
+  }
+
+  private async open(typed: string): Promise<void> {
+    const db = await this.db!;
+    this.countOutbox(await db.all<Outgoing>("outbox"));
+    for (const m of await db.all<Mark>("struck")) this.marks.set(m.key, m);
+    const list = typed.replace(/[\s-]/g, "").toUpperCase() || ((await db.get<string>("meta", "last_list")) ?? "");
+    this.problem.hidden = true;
+    this.list = list;
+    this.sheet = list ? ((await db.get<TurfSheet>("voters", list)) ?? null) : null;
+    this.input.value = list;
+    this.render();
+    if (list) {
+      await db.write("meta", [["last_list", list]]);
+      if (!this.sheet || navigator.onLine) await this.refresh(true);
+    } else {
+      this.showMine();
+    }
+    this.syncTimer.now();
+  }
+
+  // The turfs assigned to her, as links, when none is open.
+  private showMine(): void {
+    const mine = this.me.scope?.turfs ?? [];
+    clear(this.stops);
+    this.summary.textContent = mine.length
+      ? "Your turfs:"
+      : "Type the list number printed on your walk list.";
+    for (const list of mine) {
+      append(
+        this.stops,
+        el("li", {}, el("a", { href: `#/canvass/${list}`, "data-testid": "my-turf" }, `Turf ${list}`)),
+      );
+    }
+  }
+
+  // Reads the turf from the server (others' marks with it) and keeps it on the phone.
+  private async refresh(loud = false): Promise<void> {
+    const list = this.list;
+    if (!list || !navigator.onLine || !this.db) return;
+    try {
+      const sheet = await getTurf(list);
+      const db = await this.db;
+      await db.write("voters", [[list, sheet]]);
+      if (this.list !== list) return;
+      this.sheet = sheet;
+      this.render();
+    } catch (error) {
+      if (!loud) return;
+      if (!this.sheet || (error instanceof ApiError && error.problem.status < 500)) {
+        showProblem(this.problem, error);
+      }
+    }
+  }
+
+  private async record(voterId: string, result: string, support?: number): Promise<void> {
+    if (!voterId || !this.list) return;
+    const db = await this.db!;
+    const item: Outgoing = {
+      voter_id: voterId,
+      idempotency_key: newKey("c"),
+      result,
+      channel: "door",
+      client_at: new Date().toISOString(),
+      turf: this.list,
+      seq: this.nextSeq(),
+    };
+    if (support) item.support = support;
+    const mark: Mark = {
+      key: markKey(this.list, voterId),
+      result,
+      support,
+      idempotency_key: item.idempotency_key,
+      state: "queued",
+    };
+    // Stored before anything is shown or sent: a tap the page acknowledged is on the phone.
+    await db.writeAll([
+      { store: "outbox", puts: [[item.idempotency_key, item]] },
+      { store: "struck", puts: [[mark.key, mark]] },
+    ]);
+    this.marks.set(mark.key, mark);
+    this.countOutbox(await db.all<Outgoing>("outbox"));
+    this.render();
+    this.syncTimer.now();
+  }
+
+  private nextSeq(): number {
+    this.lastSeq = Math.max(this.lastSeq + 1, Date.now());
+    return this.lastSeq;
+  }
+
+  private countOutbox(outbox: Outgoing[]): Outgoing[] {
+    outbox.sort((a, b) => a.seq - b.seq);
+    if (outbox.length > 0) this.lastSeq = Math.max(this.lastSeq, outbox[outbox.length - 1].seq);
+    this.unsent.textContent = unsentText(outbox.length);
+    this.unsent.dataset.count = String(outbox.length);
+    return outbox;
+  }
+
+  private setSync(text: string): void {
+    this.syncState.textContent = text;
+  }
+
+  private async sync(): Promise<void> {
+    if (this.syncing || !this.db || !this.element.isConnected) return;
+    this.syncing = true;
+    try {
+      const db = await this.db;
+      for (;;) {
+        const outbox = this.countOutbox(await db.all<Outgoing>("outbox"));
+        if (outbox.length === 0) {
+          this.failures = 0;
+          this.setSync(navigator.onLine ? "All results sent" : "Offline");
+          return;
+        }
+        if (!navigator.onLine) {
+          this.setSync("Offline: results are kept on this phone");
+          this.syncTimer.after(5000);
+          return;
+        }
+        this.setSync("Sending…");
+        const batch = outbox.slice(0, kBatch);
+        let answered: number;
+        try {
+          answered = await this.send(db, batch);
+        } catch (error) {
+          const status = error instanceof ApiError ? error.problem.status : 0;
+          if (status === 401) {
+            this.setSync("Log in again to send");
+            return;
+          }
+          this.failures += 1;
+          const delay = Math.min(kMaxBackoffMs, 1000 * 2 ** (this.failures - 1));
+          const wait = Math.round(delay / 2 + Math.random() * (delay / 2));
+          this.setSync(`Cannot send now; retrying in ${Math.ceil(wait / 1000)} s`);
+          this.syncTimer.after(wait);
+          return;
+        }
+        this.failures = 0;
+        this.render();
+        if (answered === 0) {
+          this.syncTimer.after(5000);
+          return;
+        }
+      }
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  // Sends one batch; returns how many items the server answered (each leaves the outbox).
+  private async send(db: LocalDb, batch: Outgoing[]): Promise<number> {
+    const items: ContactItem[] = batch.map(({ seq: _seq, ...item }) => item);
+    const { results } = await postContacts(items);
+    const deletes: string[] = [];
+    const marks: Array<[string, Mark]> = [];
+    for (const r of results) {
+      deletes.push(r.idempotency_key);
+      const item = batch.find((b) => b.idempotency_key === r.idempotency_key);
+      if (!item?.turf) continue;
+      const key = markKey(item.turf, r.voter_id);
+      const mark = this.marks.get(key);
+      // A later tap of the same voter keeps its own (queued) mark.
+      if (!mark || mark.idempotency_key !== r.idempotency_key) continue;
+      const next: Mark = r.error
+        ? { ...mark, state: "refused", detail: r.error.detail ?? r.error.title }
+        : { ...mark, state: "sent" };
+      marks.push([key, next]);
+    }
+    await db.writeAll([
+      { store: "outbox", deletes },
+      { store: "struck", puts: marks },
+    ]);
+    for (const [key, mark] of marks) this.marks.set(key, mark);
+    return results.length;
+  }
+
+  private render(): void {
+    const sheet = this.sheet;
+    this.picker.hidden = sheet !== null;
+    if (!sheet) {
+      this.heading.textContent = "Canvass";
+      clear(this.stops);
+      this.summary.textContent = this.list ? `Opening turf ${this.list}…` : "";
+      return;
+    }
+    document.title = this.title();
+    this.heading.textContent = `Turf ${sheet.number} of ${sheet.of} · list ${sheet.list_number}`;
+    this.summary.textContent = joinWords(
+      `${sheet.doors} doors, ${sheet.voters} voters,`,
+      `about ${Math.ceil(sheet.minutes)} min;`,
+      `${sheet.doors_contacted} doors and ${sheet.voters_contacted} voters reached so far`,
+      sheet.drive ? "(drive turf)" : "",
+    );
+    clear(this.stops);
+    for (const stop of sheet.stops) {
+      const voters = el("ul", { class: "canvass-voters" });
+      for (const v of stop.voters) append(voters, this.voterRow(sheet.list_number, v));
+      append(
+        this.stops,
+        el(
+          "li",
+          { class: "canvass-stop", "data-testid": "canvass-stop", "data-stop": stop.stop },
+          el("h2", { class: "canvass-address" }, `${stop.stop}. ${stop.address}`),
+          voters,
+        ),
+      );
+    }
+  }
+
+  private voterRow(list: string, v: TurfVoter): HTMLElement {
+    const mark = this.marks.get(markKey(list, v.voter_id));
+    // This phone's mark while it is not sent (or was refused); else the server's latest,
+    // which includes this phone's once sent and other canvassers' too.
+    let state = "";
+    let stateKind = "";
+    if (mark && mark.state !== "sent") {
+      state =
+        mark.state === "queued"
+          ? `${this.describe(mark.result, mark.support)} · not sent yet`
+          : `refused: ${mark.detail ?? ""}`;
+      stateKind = mark.state;
+    } else if (mark && (!v.last || v.last.result !== mark.result)) {
+      state = this.describe(mark.result, mark.support);
+      stateKind = "sent";
+    } else if (v.last) {
+      state = this.describe(v.last.result, v.last.support ?? undefined);
+      stateKind = "sent";
+    }
+    const codes = el("div", { class: "canvass-codes" });
+    for (const support of [1, 2, 3, 4, 5]) {
+      append(
+        codes,
+        el(
+          "button",
+          {
+            type: "button",
+            class: "button button-support",
+            "data-voter": v.voter_id,
+            "data-code": "C",
+            "data-support": support,
+            "data-testid": `support-${support}`,
+            "aria-label": `Contacted, support ${support}`,
+          },
+          String(support),
+        ),
+      );
+    }
+    for (const [code, name] of kDoorCodes) {
+      append(
+        codes,
+        el(
+          "button",
+          { type: "button", class: "button button-code", "data-voter": v.voter_id, "data-code": code, "data-testid": `code-${code}`, title: name },
+          code,
+        ),
+      );
+    }
+    return el(
+      "li",
+      { class: "canvass-voter", "data-testid": "canvass-voter", "data-voter": v.voter_id },
+      el(
+        "p",
+        { class: "canvass-name" },
+        el("strong", {}, v.name || v.voter_id),
+        " ",
+        joinWords(v.age !== null ? String(v.age) : "", v.gender, v.party, v.removed ? "(no longer on the file)" : ""),
+      ),
+      state ? el("p", { class: "badge", "data-testid": "canvass-state", "data-state": stateKind }, state) : null,
+      codes,
+    );
+  }
+
+  private describe(result: string, support?: number): string {
+    const name = kCodeNames.get(result) ?? result;
+    return support ? `${name}, support ${support}` : name;
+  }
+}
