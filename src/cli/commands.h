@@ -214,6 +214,14 @@ struct CriteriaFlags {
   std::string registered_before;
   std::string not_voted_in;  // an election day: only voters not struck in it
   bool has_phone = false;
+  // The contact log: contacted at least once / never, her latest result, her latest
+  // support ID (1..5), and the date contacts count from.
+  bool contacted = false;
+  bool not_contacted = false;
+  std::vector<std::string> last_results;
+  std::optional<int> support_id_min;
+  std::optional<int> support_id_max;
+  std::string contacted_since;
 };
 
 struct UniverseArgs {

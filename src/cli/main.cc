@@ -193,6 +193,15 @@ int Main(int argc, char** argv) {
     cmd.add_option("--not-voted-in", f.not_voted_in,
                    "an election day (YYYY-MM-DD): only voters not yet struck in it");
     cmd.add_flag("--has-phone", f.has_phone, "only voters with a phone number");
+    cmd.add_flag("--contacted", f.contacted, "only voters contacted at least once");
+    cmd.add_flag("--not-contacted", f.not_contacted, "only voters never contacted");
+    cmd.add_option("--last-result", f.last_results,
+                   "her latest contact's result code, e.g. NH (repeat for more)");
+    cmd.add_option("--support-id-min", f.support_id_min,
+                   "her latest support ID at least (1 strong for us .. 5)");
+    cmd.add_option("--support-id-max", f.support_id_max, "her latest support ID at most");
+    cmd.add_option("--contacted-since", f.contacted_since,
+                   "a date (YYYY-MM-DD): only contacts from then on count");
   };
   CLI::App* uni_elections =
       universe_cmd->add_subcommand("elections", "the elections of the vote history, newest first");

@@ -194,6 +194,24 @@ Result<std::string> CriteriaJsonFromFlags(const CriteriaFlags& flags) {
     o["election_day"] = json::object{{"election", flags.not_voted_in}, {"voted", false}};
   }
   if (flags.has_phone) o["has_phone"] = true;
+  if (flags.contacted || flags.not_contacted || !flags.last_results.empty() ||
+      flags.support_id_min || flags.support_id_max || !flags.contacted_since.empty()) {
+    if (flags.contacted && flags.not_contacted) {
+      return InvalidArgument("--contacted and --not-contacted contradict each other");
+    }
+    json::object& k =
+        o["contact"].is_object() ? o["contact"].as_object() : o["contact"].emplace_object();
+    if (flags.contacted || flags.not_contacted) k["ever"] = flags.contacted;
+    if (!flags.last_results.empty()) {
+      json::array a;
+      for (const std::string& code : flags.last_results) a.emplace_back(code);
+      k["last_result"] = std::move(a);
+    }
+    if (flags.support_id_min || flags.support_id_max) {
+      k["support"] = Range(flags.support_id_min, flags.support_id_max);
+    }
+    if (!flags.contacted_since.empty()) k["since"] = flags.contacted_since;
+  }
   return json::serialize(o);
 }
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "base/text.h"
+#include "domain/contact.h"
 
 namespace narwhal {
 namespace {
@@ -152,6 +153,35 @@ Status ValidateUniverseCriteria(const UniverseCriteria& c) {
   NARWHAL_RETURN_IF_ERROR(CheckScore("support", c.support));
   NARWHAL_RETURN_IF_ERROR(CheckScore("turnout", c.turnout));
   if (!c.election.empty()) NARWHAL_RETURN_IF_ERROR(CheckIsoDate("election", c.election));
+  if (c.contact) {
+    const ContactRule& k = *c.contact;
+    if (k.last_results.size() > 50) {
+      return InvalidArgument("criteria.contact.last_result names more than 50 codes");
+    }
+    for (const std::string& code : k.last_results) {
+      if (FindResultCode(code) == nullptr) {
+        return InvalidArgument("criteria.contact.last_result: unknown result code '" +
+                               code.substr(0, 16) + "'");
+      }
+    }
+    for (int bound : {k.support.min, k.support.max}) {
+      if (bound != -1 && (bound < 1 || bound > 5)) {
+        return InvalidArgument("criteria.contact.support is 1..5 (1 strong for us)");
+      }
+    }
+    if (k.support.min != -1 && k.support.max != -1 && k.support.min > k.support.max) {
+      return InvalidArgument("criteria.contact.support.min is above its max");
+    }
+    if (!k.since.empty()) NARWHAL_RETURN_IF_ERROR(CheckIsoDate("contact.since", k.since));
+    if (!k.ever && k.last_results.empty() && k.support.min == -1 && k.support.max == -1) {
+      return InvalidArgument("criteria.contact needs ever, last_result or support");
+    }
+    if (k.ever == false &&
+        (!k.last_results.empty() || k.support.min != -1 || k.support.max != -1)) {
+      return InvalidArgument(
+          "criteria.contact: never contacted cannot also ask for a result or support ID");
+    }
+  }
   return Status::Ok();
 }
 

@@ -62,6 +62,15 @@ struct ScoreRange {
   friend bool operator==(const ScoreRange&, const ScoreRange&) = default;
 };
 
+// What the contact log says of a voter (contact.h): every part set must hold.
+struct ContactRule {
+  std::optional<bool> ever;               // contacted at least once (false: never)
+  std::vector<std::string> last_results;  // her latest contact's result is one of these codes
+  ScoreRange support;                     // her latest support ID (1..5) in range; -1 no bound
+  std::string since;                      // ISO date: only contacts on or after it count
+  friend bool operator==(const ContactRule&, const ContactRule&) = default;
+};
+
 struct UniverseCriteria {
   std::vector<std::string> counties;   // county codes
   std::vector<PrecinctKey> precincts;  // precincts (county and code)
@@ -82,6 +91,7 @@ struct UniverseCriteria {
   std::string election;
   bool voted = false;
   std::optional<bool> has_phone;  // a phone number on file (or none)
+  std::optional<ContactRule> contact;
 
   friend bool operator==(const UniverseCriteria&, const UniverseCriteria&) = default;
 };

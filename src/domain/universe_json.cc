@@ -104,7 +104,7 @@ Status ReadCriteria(const json::object& root, int default_year, UniverseCriteria
   Reader r(root, "criteria");
   NARWHAL_RETURN_IF_ERROR(r.CheckOnly({"counties", "precincts", "districts", "parties", "statuses",
                                        "genders", "age", "registered", "vote_history", "support",
-                                       "turnout", "election_day", "has_phone"}));
+                                       "turnout", "election_day", "has_phone", "contact"}));
   NARWHAL_RETURN_IF_ERROR(r.Strings("counties", c.counties));
   NARWHAL_RETURN_IF_ERROR(r.Strings("parties", c.parties));
   NARWHAL_RETURN_IF_ERROR(r.Strings("genders", c.genders));
@@ -192,6 +192,24 @@ Status ReadCriteria(const json::object& root, int default_year, UniverseCriteria
     c.voted = voted.value_or(false);
   }
   NARWHAL_RETURN_IF_ERROR(r.Bool("has_phone", c.has_phone));
+  NARWHAL_ASSIGN_OR_RETURN(const json::object* contact, r.Object("contact"));
+  if (contact != nullptr) {
+    Reader k(*contact, r.Path("contact"));
+    NARWHAL_RETURN_IF_ERROR(k.CheckOnly({"ever", "last_result", "support", "since"}));
+    ContactRule rule;
+    NARWHAL_RETURN_IF_ERROR(k.Bool("ever", rule.ever));
+    NARWHAL_RETURN_IF_ERROR(k.Strings("last_result", rule.last_results));
+    std::optional<ScoreRange> support;
+    NARWHAL_RETURN_IF_ERROR(ReadScore(k, "support", support));
+    if (support) {
+      if (support->min < 0 && support->max < 0) {
+        return k.Error("support", "needs a min or a max");
+      }
+      rule.support = *support;
+    }
+    NARWHAL_RETURN_IF_ERROR(k.String("since", rule.since));
+    c.contact = std::move(rule);
+  }
   return Status::Ok();
 }
 
@@ -279,6 +297,16 @@ std::string UniverseCriteriaJson(const UniverseCriteria& c) {
     o["election_day"] = json::object{{"election", c.election}, {"voted", c.voted}};
   }
   if (c.has_phone) o["has_phone"] = *c.has_phone;
+  if (c.contact) {
+    json::object k;
+    if (c.contact->ever) k["ever"] = *c.contact->ever;
+    if (!c.contact->last_results.empty()) k["last_result"] = StringArray(c.contact->last_results);
+    if (c.contact->support.min >= 0 || c.contact->support.max >= 0) {
+      k["support"] = Range(c.contact->support);
+    }
+    if (!c.contact->since.empty()) k["since"] = c.contact->since;
+    o["contact"] = std::move(k);
+  }
   return json::serialize(o);
 }
 

@@ -53,6 +53,27 @@ void AddRange(Builder& b, std::string_view column, const ScoreRange& range) {
   if (range.max >= 0) b.Where(std::string(column) + " <= " + b.Bind(int64_t{range.max}));
 }
 
+// The contact log's conditions: correlated lookups on contacts(voter_id, id), newest first.
+void AddContactRule(Builder& b, const ContactRule& k) {
+  const std::string since = k.since.empty() ? "" : " AND k.at >= " + b.Bind(k.since);
+  if (k.ever) {
+    b.Where(std::string(*k.ever ? "EXISTS" : "NOT EXISTS") +
+            " (SELECT 1 FROM contacts k WHERE k.voter_id = v.voter_id" + since + ")");
+  }
+  if (!k.last_results.empty()) {
+    b.Where("(SELECT k.result FROM contacts k WHERE k.voter_id = v.voter_id" + since +
+            " ORDER BY k.id DESC LIMIT 1) IN " + b.In(k.last_results));
+  }
+  if (k.support.min >= 0 || k.support.max >= 0) {
+    const std::string latest =
+        "(SELECT k.support FROM contacts k WHERE k.voter_id = v.voter_id"
+        " AND k.support > 0" +
+        since + " ORDER BY k.id DESC LIMIT 1)";
+    b.Where(latest + " IS NOT NULL");
+    AddRange(b, latest, k.support);
+  }
+}
+
 // The encoded districts when the criteria need them; NULL spares reading them.
 std::string DistrictsColumn(const UniverseCriteria& c) {
   return c.districts.empty() ? "NULL" : "v.districts";
@@ -116,6 +137,7 @@ Query Build(const UniverseCriteria& c, const std::vector<std::string>& elections
       if (max < n) b.Where("coalesce(h.n, 0) <= " + b.Bind(int64_t{max}));
     }
   }
+  if (c.contact) AddContactRule(b, *c.contact);
   if (!c.election.empty()) {
     b.Where(std::string(c.voted ? "EXISTS" : "NOT EXISTS") +
             " (SELECT 1 FROM struck k WHERE k.election = " + b.Bind(c.election) +

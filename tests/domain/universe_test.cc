@@ -71,7 +71,8 @@ TEST(UniverseJsonTest, RoundTripsEveryCriterion) {
     "registered":{"after":"2020-01-01","before":"2026-01-01"},
     "vote_history":{"kind":"general","last":4,"min":2,"max":4},
     "support":{"min":60},"turnout":{"max":40},
-    "election_day":{"election":"2026-11-03","voted":false},"has_phone":true})";
+    "election_day":{"election":"2026-11-03","voted":false},"has_phone":true,
+    "contact":{"ever":true,"last_result":["C","NH"],"support":{"min":1,"max":2},"since":"2026-09-01"}})";
   Result<UniverseCriteria> c = ParseUniverseCriteria(text, 2026);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->counties, std::vector<std::string>{"92"});
@@ -83,6 +84,10 @@ TEST(UniverseJsonTest, RoundTripsEveryCriterion) {
   EXPECT_EQ(c->support->max, -1);
   EXPECT_EQ(c->election, "2026-11-03");
   EXPECT_EQ(c->has_phone, true);
+  ASSERT_TRUE(c->contact.has_value());
+  EXPECT_EQ(c->contact->last_results, (std::vector<std::string>{"C", "NH"}));
+  EXPECT_EQ(c->contact->support.max, 2);
+  EXPECT_EQ(c->contact->since, "2026-09-01");
   Result<UniverseCriteria> again = ParseUniverseCriteria(UniverseCriteriaJson(*c), 1999);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(*again, *c);
@@ -113,6 +118,18 @@ TEST(UniverseJsonTest, ErrorsNameTheMember) {
             "criteria.election_day.election: is required");
   EXPECT_EQ(error(R"({"precincts":[{"county":"92"}]})"),
             "criteria.precincts: each needs county and precinct");
+  EXPECT_EQ(error(R"({"contact":{"last_result":["XX"]}})"),
+            "criteria.contact.last_result: unknown result code 'XX'");
+  EXPECT_EQ(error(R"({"contact":{"support":{"min":0}}})"),
+            "criteria.contact.support is 1..5 (1 strong for us)");
+  EXPECT_EQ(error(R"({"contact":{"support":{}}})"),
+            "criteria.contact.support: needs a min or a max");
+  EXPECT_EQ(error(R"({"contact":{"since":"2026-09-01"}})"),
+            "criteria.contact needs ever, last_result or support");
+  EXPECT_EQ(error(R"({"contact":{"ever":false,"last_result":["C"]}})"),
+            "criteria.contact: never contacted cannot also ask for a result or support ID");
+  EXPECT_EQ(error(R"({"contact":{"ever":"yes"}})"),
+            "criteria.contact.ever: expected true or false");
   EXPECT_EQ(error("[1]"), "criteria: expected a JSON object");
   EXPECT_FALSE(error("{").empty());
 }

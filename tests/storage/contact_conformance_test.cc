@@ -3,6 +3,7 @@
 // suppressing result reached, against every backend (store_factory.h).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <vector>
@@ -160,6 +161,40 @@ TEST_P(ContactConformanceTest, ListsDropWhoeverASuppressingResultReached) {
   std::vector<std::string> ids;
   for (const VoterSummary& v : page->voters) ids.push_back(v.voter_id);
   EXPECT_EQ(ids, (std::vector<std::string>{"V3", "V4"}));  // V5 lives at the moved door
+}
+
+TEST_P(ContactConformanceTest, UniversesSelectByTheContactLog) {
+  Load();
+  ContactReport v1 = Report("V1", "rule-0001", "C");
+  v1.support = 1;
+  ContactReport v3_first = Report("V3", "rule-0003", "RF");
+  ContactReport v3_later = Report("V3", "rule-0004", "C");
+  v3_later.support = 4;
+  ContactReport v3_last = Report("V3", "rule-0005", "NH");  // no support ID this time
+  Record({v1, Report("V2", "rule-0002", "NH"), v3_first, v3_later, v3_last});
+  UniverseStore& universes = *store().Universes();
+  auto count = [&](ContactRule rule) {
+    UniverseCriteria c;
+    c.contact = std::move(rule);
+    EXPECT_TRUE(ValidateUniverseCriteria(c).ok()) << ValidateUniverseCriteria(c).ToString();
+    Result<UniverseCount> n = universes.CountUniverse(c);
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    return n.ok() ? n->voters : -1;
+  };
+  EXPECT_EQ(count({.ever = true}), 3);
+  EXPECT_EQ(count({.ever = false}), 1);                        // V4
+  EXPECT_EQ(count({.last_results = {"NH"}}), 2);               // V2, and V3's latest
+  EXPECT_EQ(count({.last_results = {"RF"}}), 0);               // V3 said more since
+  EXPECT_EQ(count({.support = {1, 2}}), 1);                    // V1
+  EXPECT_EQ(count({.support = {3, -1}}), 1);                   // V3's latest support ID, 4
+  EXPECT_EQ(count({.ever = true, .since = "2090-01-01"}), 0);  // nothing counts yet
+  EXPECT_EQ(count({.ever = false, .since = "2090-01-01"}), 4);
+  UniverseCriteria c;
+  c.contact = ContactRule{.ever = true};
+  Result<std::vector<std::string>> ids = universes.UniverseVoterIds(c);
+  ASSERT_TRUE(ids.ok()) << ids.status().ToString();
+  std::sort(ids->begin(), ids->end());
+  EXPECT_EQ(*ids, (std::vector<std::string>{"V1", "V2", "V3"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ContactConformanceTest, ::testing::ValuesIn(AllBackends()),
