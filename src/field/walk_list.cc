@@ -27,6 +27,41 @@ std::string Distance(double metres) {
   return metres >= 1000 ? fmt::format("{:.1f} km", metres / 1000) : fmt::format("{:.0f} m", metres);
 }
 
+// The turf's route for its map page: its located doors in walk order, projected flat
+// around their centre (metres east and north), each labelled with its stop number.
+PdfRouteMap RouteMap(const PrecinctDoors& precinct, const Turf& t) {
+  PdfRouteMap map;
+  double lat0 = 0;
+  double lon0 = 0;
+  int located = 0;
+  for (size_t i : t.walk) {
+    const Door& d = precinct.doors[i];
+    if (!d.lat || !d.lon) continue;
+    lat0 += *d.lat;
+    lon0 += *d.lon;
+    ++located;
+  }
+  if (located == 0) return map;
+  lat0 /= located;
+  lon0 /= located;
+  constexpr double kMetresPerDegree = 111320;
+  const double cos_lat = std::cos(lat0 * M_PI / 180);
+  for (size_t k = 0; k < t.walk.size(); ++k) {
+    const Door& d = precinct.doors[t.walk[k]];
+    if (!d.lat || !d.lon) continue;
+    map.route.push_back({(*d.lon - lon0) * kMetresPerDegree * cos_lat,
+                         (*d.lat - lat0) * kMetresPerDegree, std::to_string(k + 1)});
+  }
+  map.caption = fmt::format(
+      "The route in walk order: start at the green stop; the numbers are the stops of the list "
+      "that follows.{}",
+      located < static_cast<int>(t.walk.size())
+          ? fmt::format(" {} of {} doors have no coordinates and are not drawn.",
+                        t.walk.size() - static_cast<size_t>(located), t.walk.size())
+          : "");
+  return map;
+}
+
 }  // namespace
 
 std::string DoorAddress(const Door& d) {
@@ -75,6 +110,7 @@ TableDocument WalkListPdf(const PrecinctDoors& precinct, const TurfCut& cut,
         "personal data: return it",
         t.walk.size(), t.voters, route, std::ceil(t.minutes), DoorAddress(first),
         heading.printed_at);
+    section.map = RouteMap(precinct, t);
     for (size_t k = 0; k < t.walk.size(); ++k) {
       const Door& d = precinct.doors[t.walk[k]];
       const std::string stop = std::to_string(k + 1);

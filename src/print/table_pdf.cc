@@ -4,6 +4,8 @@
 #include <cairo.h>
 #include <pango/pangocairo.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -90,6 +92,99 @@ Status Validate(const TableDocument& doc) {
   return Status::Ok();
 }
 
+// Draws `map` fitted into the box (x, y, w, h): the route, the stops and their labels, a
+// scale bar of a round length and an arrow pointing north.
+void DrawRouteMap(cairo_t* cr, TextPainter& text, const PdfRouteMap& map, double x, double y,
+                  double w, double h, double font_size) {
+  double min_x = map.route[0].x, max_x = min_x, min_y = map.route[0].y, max_y = min_y;
+  for (const PdfMapPoint& p : map.route) {
+    min_x = std::min(min_x, p.x);
+    max_x = std::max(max_x, p.x);
+    min_y = std::min(min_y, p.y);
+    max_y = std::max(max_y, p.y);
+  }
+  const double pad = font_size * 2;
+  const double span = std::max({max_x - min_x, max_y - min_y, 50.0});  // at least 50 m
+  const double scale = std::min((w - 2 * pad) / std::max(max_x - min_x, span * 0.05),
+                                (h - 2 * pad) / std::max(max_y - min_y, span * 0.05));
+  const double cx = x + w / 2;
+  const double cy = y + h / 2;
+  const double mx = (min_x + max_x) / 2;
+  const double my = (min_y + max_y) / 2;
+  auto at = [&](const PdfMapPoint& p) {
+    return std::pair<double, double>{cx + (p.x - mx) * scale, cy - (p.y - my) * scale};
+  };
+  cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
+  cairo_set_line_width(cr, 0.8);
+  cairo_rectangle(cr, x, y, w, h);
+  cairo_stroke(cr);
+  // The route.
+  cairo_set_source_rgb(cr, 0.76, 0.25, 0.05);
+  cairo_set_line_width(cr, 1.6);
+  for (size_t i = 0; i < map.route.size(); ++i) {
+    auto [px, py] = at(map.route[i]);
+    if (i == 0) {
+      cairo_move_to(cr, px, py);
+    } else {
+      cairo_line_to(cr, px, py);
+    }
+  }
+  cairo_stroke(cr);
+  // The stops, numbered.
+  const double r = font_size * 0.45;
+  for (size_t i = 0; i < map.route.size(); ++i) {
+    auto [px, py] = at(map.route[i]);
+    cairo_new_path(cr);  // the label drawn last left a current point: start afresh
+    cairo_arc(cr, px, py, r, 0, 2 * M_PI);
+    if (i == 0) {
+      cairo_set_source_rgb(cr, 0.12, 0.48, 0.23);  // the start
+    } else {
+      cairo_set_source_rgb(cr, 1, 1, 1);
+    }
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    cairo_set_line_width(cr, 0.7);
+    cairo_stroke(cr);
+    text.Draw(map.route[i].label, px + r * 1.2, py - font_size * 1.1, font_size * 4, true);
+  }
+  // A scale bar of 1, 2 or 5 times a power of ten, about a fifth of the box.
+  const double want = (w / 5) / scale;
+  double metres = std::pow(10.0, std::floor(std::log10(want)));
+  for (double f : {5.0, 2.0, 1.0}) {
+    if (metres * f <= want) {
+      metres *= f;
+      break;
+    }
+  }
+  const double bar = metres * scale;
+  const double bx = x + font_size;
+  const double by = y + h - font_size;
+  cairo_set_source_rgb(cr, 0, 0, 0);
+  cairo_set_line_width(cr, 1.2);
+  cairo_move_to(cr, bx, by - 3);
+  cairo_line_to(cr, bx, by);
+  cairo_line_to(cr, bx + bar, by);
+  cairo_line_to(cr, bx + bar, by - 3);
+  cairo_stroke(cr);
+  char label[32];
+  if (metres >= 1000) {
+    std::snprintf(label, sizeof label, "%g km", metres / 1000);
+  } else {
+    std::snprintf(label, sizeof label, "%g m", metres);
+  }
+  text.Draw(label, bx + bar + font_size * 0.4, by - font_size * 1.1, font_size * 6, false, false,
+            0.85);
+  // North.
+  const double nx = x + w - font_size * 1.5;
+  const double ny = y + font_size * 1.2;
+  cairo_move_to(cr, nx, ny);
+  cairo_line_to(cr, nx - font_size * 0.4, ny + font_size * 1.4);
+  cairo_line_to(cr, nx + font_size * 0.4, ny + font_size * 1.4);
+  cairo_close_path(cr);
+  cairo_fill(cr);
+  text.Draw("N", nx - font_size * 0.35, ny + font_size * 1.5, font_size * 2, true);
+}
+
 }  // namespace
 
 Result<std::string> RenderTablePdf(const TableDocument& doc) {
@@ -131,9 +226,32 @@ Result<std::string> RenderTablePdf(const TableDocument& doc) {
       std::max<size_t>(1, static_cast<size_t>((body_bottom - body_top) / row_h));
 
   for (const auto& section : doc.sections) {
-    const size_t pages =
+    const size_t table_pages =
         std::max<size_t>(1, (section.rows.size() + rows_per_page - 1) / rows_per_page);
-    for (size_t page = 0; page < pages; ++page) {
+    const bool has_map = !section.map.route.empty();
+    const size_t pages = table_pages + (has_map ? 1 : 0);
+    auto footer = [&](size_t page) {
+      char page_label[64];
+      std::snprintf(page_label, sizeof page_label, "page %zu of %zu", page + 1, pages);
+      text.Draw(doc.footer_note, kMargin, footer_y - doc.font_size, usable_w * 0.7, false, false,
+                0.85);
+      text.Draw(page_label, kMargin, footer_y - doc.font_size, usable_w, false, true, 0.85);
+      cairo_show_page(cr.get());
+    };
+    if (has_map) {
+      cairo_set_source_rgb(cr.get(), 0, 0, 0);
+      double y = kMargin;
+      y += text.Draw(section.heading, kMargin, y, usable_w, true, false, 1.5);
+      if (!section.subheading.empty()) y += text.Draw(section.subheading, kMargin, y + 2, usable_w);
+      const double map_top = y + doc.font_size;
+      const double map_bottom = body_bottom - doc.font_size * 1.6;
+      DrawRouteMap(cr.get(), text, section.map, kMargin, map_top, usable_w, map_bottom - map_top,
+                   doc.font_size);
+      cairo_set_source_rgb(cr.get(), 0, 0, 0);
+      text.Draw(section.map.caption, kMargin, map_bottom + doc.font_size * 0.4, usable_w);
+      footer(0);
+    }
+    for (size_t page = 0; page < table_pages; ++page) {
       cairo_set_source_rgb(cr.get(), 0, 0, 0);
       double y = kMargin;
       y += text.Draw(section.heading, kMargin, y, usable_w, true, false, 1.5);
@@ -175,12 +293,7 @@ Result<std::string> RenderTablePdf(const TableDocument& doc) {
           text.Draw(cell, xs[c], ty, ws[c], false, doc.columns[c].align_right);
         }
       }
-      char page_label[64];
-      std::snprintf(page_label, sizeof page_label, "page %zu of %zu", page + 1, pages);
-      text.Draw(doc.footer_note, kMargin, footer_y - doc.font_size, usable_w * 0.7, false, false,
-                0.85);
-      text.Draw(page_label, kMargin, footer_y - doc.font_size, usable_w, false, true, 0.85);
-      cairo_show_page(cr.get());
+      footer(page + (has_map ? 1 : 0));
     }
   }
   cr.reset();

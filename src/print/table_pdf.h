@@ -26,10 +26,25 @@ struct PdfColumn {
   bool carried = false;
 };
 
+// A route to draw on a page of its own: points in metres on a flat projection (x east,
+// y north), joined in order, each circled with its label. No base map: the points are all
+// there is, with a scale bar and a north arrow.
+struct PdfMapPoint {
+  double x = 0;
+  double y = 0;
+  std::string label;  // e.g. the stop number
+};
+struct PdfRouteMap {
+  std::vector<PdfMapPoint> route;
+  std::string caption;  // under the map
+};
+
 struct PdfSection {
   std::string heading;     // e.g. "WAKE — precinct 01-07 — strike list"
   std::string subheading;  // a second, smaller line (counts, instructions); may be empty
   std::vector<std::vector<std::string>> rows;  // each row has one cell per column
+  // When it has points, the section starts with a page showing it.
+  PdfRouteMap map;
 };
 
 struct TableDocument {

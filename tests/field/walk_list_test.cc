@@ -85,6 +85,33 @@ TEST(WalkListTest, DoorsInWalkOrderWithTheirVotersUnderEach) {
   EXPECT_EQ(pdf->substr(0, 5), "%PDF-");
 }
 
+TEST(WalkListTest, ATurfWithCoordinatesStartsWithItsRouteMap) {
+  PrecinctDoors p = ThreeDoors();
+  p.doors[0].lat = 57.7900;
+  p.doors[0].lon = -152.4000;
+  p.doors[2].lat = 57.7909;  // 100 m north of door 0
+  p.doors[2].lon = -152.4000;
+  TurfCut cut;
+  Turf t;
+  t.number = 1;
+  t.walk = {2, 0, 1};
+  t.voters = 4;
+  cut.turfs = {t};
+  TableDocument doc = WalkListPdf(p, cut, {"15", "K1", "2026-12-04 10:00 UTC", 2026, {"7KQ2MD"}});
+  const PdfSection& turf = doc.sections[0];
+  EXPECT_EQ(turf.heading, "County 15 — precinct K1 — turf 1 of 1 — list 7KQ2MD");
+  ASSERT_EQ(turf.map.route.size(), 2u) << "the located doors, in walk order";
+  EXPECT_EQ(turf.map.route[0].label, "1");
+  EXPECT_EQ(turf.map.route[1].label, "2");
+  EXPECT_NEAR(turf.map.route[0].y - turf.map.route[1].y, 100, 1) << "stop 1 is 100 m north";
+  EXPECT_NEAR(turf.map.route[0].x, turf.map.route[1].x, 0.01);
+  EXPECT_NE(turf.map.caption.find("1 of 3 doors have no coordinates"), std::string::npos)
+      << turf.map.caption;
+  EXPECT_TRUE(doc.sections[1].map.route.empty());
+  Result<std::string> pdf = RenderTablePdf(doc);
+  ASSERT_TRUE(pdf.ok()) << pdf.status().ToString();
+}
+
 TEST(WalkListTest, AddressesReadAsACanvasserSaysThem) {
   Door d = MakeDoor(12);
   d.house_suffix = "1/2";

@@ -69,6 +69,27 @@ TEST_F(TablePdfTest, RowsReadBackInOrderAcrossPages) {
   }
 }
 
+TEST_F(TablePdfTest, ARouteMapIsAPageOfItsOwnBeforeTheRows) {
+  TableDocument doc;
+  doc.title = "Walk list";
+  doc.columns = {{"Stop", 1}, {"Address", 3}};
+  PdfSection s;
+  s.heading = "County 15 — turf 1 of 1";
+  s.rows = {{"1", "100 MILL BAY RD"}, {"2", "102 MILL BAY RD"}, {"3", "104 MILL BAY RD"}};
+  s.map.route = {{0, 0, "1"}, {40, 10, "2"}, {90, -20, "3"}};
+  s.map.caption = "The route in walk order";
+  doc.sections.push_back(s);
+  std::string path = (dir_ / "map.pdf").string();
+  ASSERT_TRUE(WriteTablePdf(doc, path).ok());
+  std::string text = PdfToText(path);
+  const size_t caption = text.find("The route in walk order");
+  ASSERT_NE(caption, std::string::npos) << text;
+  EXPECT_NE(text.find("page 1 of 2"), std::string::npos);
+  EXPECT_NE(text.find("page 2 of 2"), std::string::npos);
+  EXPECT_NE(text.find("10 m"), std::string::npos) << "a scale bar of a round length";
+  EXPECT_LT(caption, text.find("100 MILL BAY RD")) << "the map comes first";
+}
+
 TEST_F(TablePdfTest, RejectsRaggedRows) {
   TableDocument doc;
   doc.columns = {{"A"}, {"B"}};
