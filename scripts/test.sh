@@ -85,7 +85,12 @@ export NARWHAL_GAMEDAY_REPORT=${gameday_dir:+$gameday_dir/report.html}
 browser() {
   local dir url pid rc
   dir=$(mktemp -d)
-  "$build/src/cli/narwhal" demo --data "$dir" --voters 5000 --precincts 12 >/dev/null || return 1
+  # On the Kodiak address points (public data), so turfs have coordinates to draw.
+  local points=../shared/data/addresses/kodiak_island_borough.csv
+  local addresses=()
+  [ -f "$points" ] && addresses=(--addresses "$points")
+  "$build/src/cli/narwhal" demo --data "$dir" --voters 5000 --precincts 12 "${addresses[@]}" \
+    >/dev/null || return 1
   # An admin, an organizer and a poll watcher with fresh login codes (NARWHAL_*_CODE).
   fixture=$(scripts/browser_fixture.sh "$build/src/cli/narwhal" "$dir") || return 1
   eval "$fixture"

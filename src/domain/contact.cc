@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <map>
+#include <set>
 
 #include "base/text.h"
 #include "domain/election.h"
@@ -136,6 +139,89 @@ Status ValidateContactReport(const ContactReport& r) {
     return InvalidArgument("turf: a list number is six letters and digits");
   }
   return Status::Ok();
+}
+
+std::optional<int64_t> IsoSeconds(std::string_view t) {
+  if (!IsIsoTime(t)) return std::nullopt;
+  auto number = [&](size_t pos, size_t len) {
+    int out = 0;
+    for (size_t i = pos; i < pos + len; ++i) out = out * 10 + (t[i] - '0');
+    return out;
+  };
+  const std::chrono::year_month_day date{std::chrono::year(number(0, 4)),
+                                         std::chrono::month(static_cast<unsigned>(number(5, 2))),
+                                         std::chrono::day(static_cast<unsigned>(number(8, 2)))};
+  int64_t seconds = std::chrono::sys_days(date).time_since_epoch().count() * int64_t{86400} +
+                    number(11, 2) * 3600 + number(14, 2) * 60 + number(17, 2);
+  std::string_view rest = t.substr(19);
+  while (!rest.empty() && rest[0] != 'Z' && rest[0] != '+' && rest[0] != '-') {
+    rest.remove_prefix(1);  // the fraction
+  }
+  if (rest.size() == 6) {
+    const int64_t offset =
+        (((rest[1] - '0') * 10 + (rest[2] - '0')) * 60 + (rest[4] - '0') * 10 + (rest[5] - '0')) *
+        60;
+    seconds += rest[0] == '+' ? -offset : offset;
+  }
+  return seconds;
+}
+
+std::vector<CanvasserActivity> SummarizeCanvassers(std::span<const DoorContact> contacts) {
+  struct Timed {
+    int64_t seconds;
+    const DoorContact* contact;
+    std::string_view when;
+  };
+  std::map<int64_t, std::vector<Timed>> by_user;
+  for (const DoorContact& c : contacts) {
+    std::string_view when = c.client_at.empty() ? c.at : c.client_at;
+    std::optional<int64_t> s = IsoSeconds(when);
+    if (!s) {
+      when = c.at;
+      s = IsoSeconds(when);
+    }
+    by_user[c.user_id].push_back({s.value_or(0), &c, when});
+  }
+  std::vector<CanvasserActivity> out;
+  for (auto& [user, timed] : by_user) {
+    std::stable_sort(timed.begin(), timed.end(),
+                     [](const Timed& a, const Timed& b) { return a.seconds < b.seconds; });
+    CanvasserActivity a;
+    a.user_id = user;
+    a.contacts = static_cast<int64_t>(timed.size());
+    std::set<int> doors;
+    std::set<std::string_view> voters;
+    std::set<std::string_view> reached;
+    std::vector<int64_t> gaps;
+    int last_stop = -1;
+    int64_t last_arrival = 0;
+    for (const Timed& t : timed) {
+      const DoorContact& c = *t.contact;
+      if (c.stop > 0) doors.insert(c.stop);
+      voters.insert(c.voter_id);
+      const ResultCode* code = FindResultCode(c.result);
+      if (code != nullptr && code->category == ResultCategory::kSuccess) reached.insert(c.voter_id);
+      if (c.stop != last_stop) {
+        if (last_stop >= 0) gaps.push_back(t.seconds - last_arrival);
+        last_stop = c.stop;
+        last_arrival = t.seconds;
+      }
+    }
+    a.doors = static_cast<int64_t>(doors.size());
+    a.voters = static_cast<int64_t>(voters.size());
+    a.voters_reached = static_cast<int64_t>(reached.size());
+    a.contact_rate = a.voters > 0 ? static_cast<double>(a.voters_reached) / a.voters : 0;
+    if (!gaps.empty()) {
+      std::sort(gaps.begin(), gaps.end());
+      const size_t n = gaps.size();
+      const double median = n % 2 == 1 ? gaps[n / 2] : (gaps[n / 2 - 1] + gaps[n / 2]) / 2.0;
+      a.minutes_between_doors = median / 60.0;
+    }
+    a.first_at = std::string(timed.front().when);
+    a.last_at = std::string(timed.back().when);
+    out.push_back(std::move(a));
+  }
+  return out;
 }
 
 }  // namespace narwhal

@@ -17,6 +17,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "domain/voter.h"
@@ -75,6 +76,39 @@ struct ContactReport {
 // malformed: an unknown result, support outside 0..5, more than 50 answers, text over its
 // length (notes 2,000 bytes, answers 500), a client time that is not ISO 8601.
 Status ValidateContactReport(const ContactReport& report);
+
+// Seconds since the epoch of an ISO 8601 time as ValidateContactReport accepts it (a
+// fraction is dropped, an offset applied); nullopt for anything else.
+std::optional<int64_t> IsoSeconds(std::string_view iso);
+
+// One result recorded on a turf, as the organizer's view reads it.
+struct DoorContact {
+  int64_t user_id = 0;
+  std::string voter_id;
+  int stop = 0;  // the door's place in the turf's walk order; 0 when she is not on it
+  std::string result;
+  std::string at;         // the server's time
+  std::string client_at;  // the device's, or empty
+};
+
+// What one canvasser did on a turf.
+struct CanvasserActivity {
+  int64_t user_id = 0;
+  int64_t contacts = 0;              // results recorded
+  int64_t doors = 0;                 // distinct doors with a result
+  int64_t voters = 0;                // distinct voters with a result
+  int64_t voters_reached = 0;        // of those, with a success result (she was talked to)
+  double contact_rate = 0;           // voters_reached / voters
+  double minutes_between_doors = 0;  // median gap between arriving at one door and the next
+  std::string first_at;              // ISO times of her first and last result (device's clock
+  std::string last_at;               // when it sent one, else the server's)
+};
+
+// Each canvasser's activity on a turf, by user id. A door's arrival is her first result
+// there after a result at another door; the gaps between arrivals are timed by the device's
+// clock when it sent one (results sent in a batch after airplane mode keep their spacing),
+// else the server's.
+std::vector<CanvasserActivity> SummarizeCanvassers(std::span<const DoorContact> contacts);
 
 }  // namespace narwhal
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
+#include <cmath>
+#include <iterator>
 #include <string>
 #include <utility>
 
@@ -35,6 +37,19 @@ constexpr std::string_view kGetTurfDoc = R"json({
     {"name": "list_number", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 16}}],
   "responses": {
     "200": {"description": "The turf", "content": {"application/json": {"schema": {"type": "object"}}}},
+    "400": {"$ref": "#/components/responses/Problem"},
+    "403": {"$ref": "#/components/responses/Problem"},
+    "404": {"$ref": "#/components/responses/Problem"}}
+})json";
+
+constexpr std::string_view kTurfActivityDoc = R"json({
+  "summary": "Who canvassed a turf and how it went: per canvasser, results, doors, voters reached, contact rate, minutes between doors",
+  "description": "The organizer's live view of a turf. Times between doors are by the canvasser's phone when it sent its clock (results sent in a batch after airplane mode keep their spacing). Admins, and organizers of the turf's county.",
+  "tags": ["turfs"],
+  "parameters": [
+    {"name": "list_number", "in": "path", "required": true, "schema": {"type": "string", "maxLength": 16}}],
+  "responses": {
+    "200": {"description": "The turf and its canvassers", "content": {"application/json": {"schema": {"type": "object"}}}},
     "400": {"$ref": "#/components/responses/Problem"},
     "403": {"$ref": "#/components/responses/Problem"},
     "404": {"$ref": "#/components/responses/Problem"}}
@@ -144,6 +159,51 @@ json::object TurfSheetJson(const TurfSheet& sheet, int year) {
   return o;
 }
 
+Result<json::object> TurfActivityJson(Store& store, std::string_view list_number,
+                                      const Principal& principal) {
+  NARWHAL_ASSIGN_OR_RETURN(TurfSheet sheet, GetTurfFor(store, list_number, principal));
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<DoorContact> contacts,
+                           store.Turfs()->TurfContacts(sheet.turf.list_number));
+  json::array canvassers;
+  for (const CanvasserActivity& a : SummarizeCanvassers(contacts)) {
+    std::string name;
+    if (a.user_id != 0) {
+      Result<User> user = store.GetUser(a.user_id);
+      if (user.ok()) name = user->name;
+    }
+    canvassers.push_back(
+        json::object{{"user_id", a.user_id},
+                     {"name", a.user_id == 0 ? "command line" : name},
+                     {"contacts", a.contacts},
+                     {"doors", a.doors},
+                     {"voters", a.voters},
+                     {"voters_reached", a.voters_reached},
+                     {"contact_rate", std::round(a.contact_rate * 1000) / 1000},
+                     {"minutes_between_doors", std::round(a.minutes_between_doors * 10) / 10},
+                     {"first_at", a.first_at},
+                     {"last_at", a.last_at}});
+  }
+  // The doors for the map, without names: where, in walk order, and whether reached.
+  std::vector<bool> reached(sheet.stops.size(), false);
+  for (const TurfVoter& v : sheet.voters) {
+    if (!v.last_result.empty()) reached[static_cast<size_t>(v.stop - 1)] = true;
+  }
+  json::array stops;
+  for (size_t k = 0; k < sheet.stops.size(); ++k) {
+    const TurfStop& s = sheet.stops[k];
+    json::object stop{{"stop", k + 1}, {"address", s.address}, {"reached", reached[k]}};
+    if (s.lat && s.lon) {
+      stop["lat"] = *s.lat;
+      stop["lon"] = *s.lon;
+    }
+    stops.push_back(std::move(stop));
+  }
+  json::object out = TurfSummaryJson(sheet.turf);
+  out["canvassers"] = std::move(canvassers);
+  out["stops"] = std::move(stops);
+  return out;
+}
+
 void AddTurfRoutes(std::vector<Route>& routes, Store& store, const Clock& clock) {
   const auto kReaders =
       AuthRequirement::AnyRole({Role::kAdmin, Role::kOrganizer, Role::kCanvasser});
@@ -178,6 +238,16 @@ void AddTurfRoutes(std::vector<Route>& routes, Store& store, const Clock& clock)
                       return JsonResponse(json::serialize(json::object{{"turfs", std::move(out)}}));
                     },
                     std::string(kListTurfsDoc)});
+  routes.push_back({"GET", "/api/v1/turfs/{list_number}/activity", "turf_activity",
+                    AuthRequirement::AnyRole({Role::kAdmin, Role::kOrganizer}),
+                    [&store](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
+                      NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
+                      NARWHAL_ASSIGN_OR_RETURN(
+                          json::object out,
+                          TurfActivityJson(store, c.PathParam("list_number"), c.principal));
+                      return JsonResponse(json::serialize(out));
+                    },
+                    std::string(kTurfActivityDoc)});
   routes.push_back(
       {"GET", "/api/v1/turfs/{list_number}", "get_turf", kReaders,
        [&store, &clock](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {

@@ -41,8 +41,15 @@ Result<TurfSheet> GetTurfFor(Store& store, std::string_view list_number,
 // last: {result, support?, at, user_id} | null}]}. Ages are counted in `year`.
 boost::json::object TurfSheetJson(const TurfSheet& sheet, int year);
 
-// Appends GET /api/v1/turfs and GET /api/v1/turfs/{list_number}. `store` and `clock` must
-// outlive the routes.
+// The organizer's view of a turf: its summary, "canvassers", each {user_id, name,
+// contacts, doors, voters, voters_reached, contact_rate, minutes_between_doors, first_at,
+// last_at} (SummarizeCanvassers), and "stops" for the map, in walk order and without
+// names: {stop, address, lat?, lon?, reached}. Errors as GetTurfFor.
+Result<boost::json::object> TurfActivityJson(Store& store, std::string_view list_number,
+                                             const Principal& principal);
+
+// Appends GET /api/v1/turfs, GET /api/v1/turfs/{list_number} and its /activity. `store` and `clock`
+// must outlive the routes.
 void AddTurfRoutes(std::vector<Route>& routes, Store& store, const Clock& clock);
 
 }  // namespace narwhal

@@ -59,6 +59,14 @@ inline constexpr std::string_view kListWhere =
     "WHERE ($1 = '' OR c.county = $1) AND ($2 = '' OR c.precinct = $2) "
     "ORDER BY t.cut_id DESC, t.number LIMIT $3";
 
+// The results on the turf with list number $1, in the order recorded: user_id, voter_id,
+// stop (0 when she is not on it), result, at, client_at.
+inline constexpr std::string_view kTurfContacts =
+    "SELECT k.user_id, k.voter_id, coalesce(v.stop, 0), k.result, k.at, k.client_at "
+    "FROM contacts k JOIN turfs t ON t.list_number = k.turf "
+    "LEFT JOIN turf_voters v ON v.turf_id = t.id AND v.voter_id = k.voter_id "
+    "WHERE k.turf = $1 ORDER BY k.id";
+
 // 1 when voter $2 is on the turf with list number $1.
 inline constexpr std::string_view kOnTurf =
     "SELECT 1 FROM turfs t JOIN turf_voters v ON v.turf_id = t.id "

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "domain/contact.h"
 #include "storage/household_store.h"
 #include "storage/store.h"
 
@@ -113,6 +114,10 @@ class TurfStore {
   virtual Result<TurfSheet> GetTurf(const std::string& list_number) = 0;
 
   virtual Result<std::vector<TurfSummary>> ListTurfs(const TurfQuery& query) = 0;
+
+  // Every result recorded on the turf with list number `list_number`, in the order
+  // recorded, each with its voter's stop on the turf. Empty for an unknown turf.
+  virtual Result<std::vector<DoorContact>> TurfContacts(const std::string& list_number) = 0;
 
   // For each of `voter_ids`, whether she is on one of the turfs `list_numbers`.
   virtual Result<std::vector<bool>> OnTurfs(std::span<const std::string> list_numbers,

@@ -1,7 +1,7 @@
 // Browser test of canvassing: a canvasser opens her turf by its list number on a phone,
 // goes offline, records results at three doors, reloads the page without network, comes
-// back online; every result arrives exactly once, on the voter's timeline and in the turf's
-// progress, and the turf shows them after the sync.
+// back online; every result arrives exactly once, on the voter's timeline (the API's and
+// the voter page's) and in the turf's progress, and the turf shows them after the sync.
 //
 // Needs the users of scripts/browser_fixture.sh: NARWHAL_CANVASSER_CODE (a canvasser
 // assigned the kept turf NARWHAL_CANVASS_LIST) and NARWHAL_CANVASS_ADMIN_CODE (an admin who
@@ -15,6 +15,7 @@ import {
   apiLogIn,
   assertFitsWidth,
   baseUrl,
+  kDesktop,
   launchBrowser,
   logInThroughPage,
   openPage,
@@ -127,6 +128,44 @@ describe(
         const row = page.locator(`[data-testid="canvass-voter"][data-voter="${picked[1].voter}"]`);
         await row.locator('[data-testid="canvass-state"][data-state="sent"]').waitFor();
         assert.match(await row.getByTestId("canvass-state").textContent(), /Not home/);
+
+        // The organizer's side: the voter page shows the contact on her timeline.
+        const office = await openPage(browser, { viewport: kDesktop });
+        try {
+          await office.context.addInitScript((token) => {
+            window.localStorage.setItem("narwhal.session", token);
+          }, adminToken);
+          await office.page.goto(`${baseUrl}/#/voters/${encodeURIComponent(picked[1].voter)}`);
+          const contact = office.page.locator('[data-testid="contact-row"][data-result="NH"]');
+          await contact.waitFor();
+          assert.equal(await office.page.getByTestId("contact-row").count(), 1);
+          assert.match(await contact.textContent(), new RegExp(`turf ${list}`));
+          await screenshot(office.page, "voter-contacts.png");
+
+          // The turfs page: the turf's progress and who canvassed it.
+          await office.page.goto(`${baseUrl}/#/turfs/${list}`);
+          const turfRow = office.page.locator(`[data-testid="turf-row"][data-list="${list}"]`);
+          await turfRow.getByTestId("turf-doors-reached").filter({ hasText: /^3 / }).waitFor();
+          const canvasser = office.page.getByTestId("canvasser-row");
+          await canvasser.first().waitFor();
+          assert.equal(await canvasser.count(), 1, "one canvasser on the turf");
+          assert.match(await canvasser.textContent(), /CAL CANVASSER/);
+          assert.equal((await canvasser.getByTestId("canvasser-doors").textContent()).trim(), "3");
+          // With coordinates (the demo on address points), the turf is drawn: its doors and
+          // route on a map without a base layer.
+          const located = turf.stops.filter((s) => s.lat !== undefined).length;
+          if (located > 0) {
+            const map = office.page.getByTestId("turf-map");
+            await map.waitFor({ state: "visible" });
+            assert.equal(await map.getAttribute("data-doors"), String(located));
+            assert.equal(await map.locator("path.leaflet-interactive").count(), located + 2,
+              "a dot per door, the route and the outline");
+          }
+          await screenshot(office.page, "turfs.png");
+          assert.deepEqual(office.problems, [], "the voter page reported errors");
+        } finally {
+          await office.context.close();
+        }
 
         assert.deepEqual(onlineProblems(problems), [], "the canvassing page reported errors");
       } finally {

@@ -2,8 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace narwhal {
 namespace {
@@ -63,6 +65,43 @@ TEST(ContactReportTest, ValidationNamesTheField) {
   r.answers = {{"top_issue", "schools"}};
   r.support = 1;
   EXPECT_TRUE(ValidateContactReport(r).ok());
+}
+
+TEST(ContactTest, IsoSecondsReadsWhatValidationAccepts) {
+  EXPECT_EQ(IsoSeconds("1970-01-01T00:01:05Z"), 65);
+  EXPECT_EQ(IsoSeconds("1970-01-01T00:01:05.250Z"), 65);
+  EXPECT_EQ(IsoSeconds("1970-01-01T02:00:00+02:00"), 0);
+  EXPECT_EQ(IsoSeconds("1969-12-31T22:00:00-02:00"), 0);
+  EXPECT_EQ(IsoSeconds("2026-11-03"), std::nullopt);
+  EXPECT_EQ(IsoSeconds("noon"), std::nullopt);
+}
+
+TEST(ContactTest, CanvassersAreSummarizedByTheirDevicesClock) {
+  // Ann: door 1 (two voters) at 10:00, door 2 at 10:04, door 3 at 10:10, all sent at once
+  // at 10:30; Bob: one not-home by the server's clock only.
+  std::vector<DoorContact> contacts = {
+      {7, "V1", 1, "C", "2026-10-03T10:30:00Z", "2026-10-03T10:00:00Z"},
+      {7, "V2", 1, "NH", "2026-10-03T10:30:00Z", "2026-10-03T10:01:00Z"},
+      {7, "V3", 2, "RF", "2026-10-03T10:30:00Z", "2026-10-03T10:04:00Z"},
+      {7, "V4", 3, "C", "2026-10-03T10:30:00Z", "2026-10-03T10:10:00Z"},
+      {9, "V5", 4, "NH", "2026-10-03T11:00:00Z", ""},
+  };
+  std::vector<CanvasserActivity> a = SummarizeCanvassers(contacts);
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0].user_id, 7);
+  EXPECT_EQ(a[0].contacts, 4);
+  EXPECT_EQ(a[0].doors, 3);
+  EXPECT_EQ(a[0].voters, 4);
+  EXPECT_EQ(a[0].voters_reached, 2);
+  EXPECT_DOUBLE_EQ(a[0].contact_rate, 0.5);
+  EXPECT_DOUBLE_EQ(a[0].minutes_between_doors, 5.0);  // gaps of 4 and 6 minutes
+  EXPECT_EQ(a[0].first_at, "2026-10-03T10:00:00Z");
+  EXPECT_EQ(a[0].last_at, "2026-10-03T10:10:00Z");
+  EXPECT_EQ(a[1].user_id, 9);
+  EXPECT_EQ(a[1].doors, 1);
+  EXPECT_DOUBLE_EQ(a[1].minutes_between_doors, 0);
+  EXPECT_EQ(a[1].first_at, "2026-10-03T11:00:00Z");
+  EXPECT_TRUE(SummarizeCanvassers({}).empty());
 }
 
 }  // namespace

@@ -68,6 +68,19 @@ TEST(TurfApiTest, ACanvasserLoadsHerTurfRecordsResultsAndSeesThem) {
   EXPECT_EQ(turf.at("doors_contacted").as_int64(), 1);
   EXPECT_EQ(turf.at("voters_contacted").as_int64(), 1);
 
+  // The organizer sees who canvassed it; the canvasser does not.
+  r = world.Send("GET", "/api/v1/turfs/" + world.turf_in() + "/activity",
+                 world.Token(Role::kOrganizer));
+  ASSERT_EQ(r.status, 200) << r.body;
+  const json::array canvassers = Body(r).at("canvassers").as_array();
+  ASSERT_EQ(canvassers.size(), 1u);
+  EXPECT_EQ(canvassers[0].at("user_id").as_int64(), world.user(Role::kCanvasser).id);
+  EXPECT_EQ(canvassers[0].at("name").as_string(), "canvasser user");
+  EXPECT_EQ(canvassers[0].at("doors").as_int64(), 1);
+  EXPECT_EQ(canvassers[0].at("voters_reached").as_int64(), 1);
+  EXPECT_EQ(world.Send("GET", "/api/v1/turfs/" + world.turf_in() + "/activity", canvasser).status,
+            403);
+
   // She reads no timelines, and no turf that is not hers.
   EXPECT_EQ(world.Send("GET", "/api/v1/voters/NC100/contacts", canvasser).status, 403);
   EXPECT_EQ(world.Send("GET", "/api/v1/turfs/" + world.turf_out(), canvasser).status, 403);

@@ -176,6 +176,17 @@ TEST_P(TurfConformanceTest, ResultsOnATurfShowTheLatestPerVoter) {
   EXPECT_TRUE(sheet->voters[0].last_result.empty());  // V2's result was on the other turf
   EXPECT_TRUE(sheet->voters[2].last_result.empty());  // V3's on none
 
+  Result<std::vector<DoorContact>> on_turf = turfs().TurfContacts(list);
+  ASSERT_TRUE(on_turf.ok()) << on_turf.status().ToString();
+  ASSERT_EQ(on_turf->size(), 2u);
+  EXPECT_EQ((*on_turf)[0].voter_id, "V1");
+  EXPECT_EQ((*on_turf)[0].stop, 1);
+  EXPECT_EQ((*on_turf)[0].result, "NH");
+  EXPECT_EQ((*on_turf)[1].result, "C");
+  EXPECT_EQ((*on_turf)[1].user_id, 9);
+  EXPECT_FALSE((*on_turf)[1].at.empty());
+  EXPECT_TRUE(turfs().TurfContacts("ZZZZZZ")->empty());
+
   Result<std::vector<ContactRecord>> timeline = store().Contacts()->ContactsOf("V1", 10);
   ASSERT_TRUE(timeline.ok());
   EXPECT_EQ(timeline->front().report.turf, list);

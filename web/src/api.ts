@@ -562,3 +562,76 @@ export interface ResultCode {
 export function getResultCodes(signal?: AbortSignal): Promise<{ result_codes: ResultCode[] }> {
   return request<{ result_codes: ResultCode[] }>("/api/v1/result-codes", { signal });
 }
+
+// One contact of a voter's timeline (GET /api/v1/voters/{id}/contacts).
+export interface ContactRecord {
+  id: number;
+  voter_id: string;
+  channel: string;
+  result: string;
+  result_name: string;
+  category: string;
+  support: number | null;
+  answers: Record<string, string>;
+  note: string;
+  user_id: number;
+  at: string;
+  client_at: string | null;
+  list_id: number | null;
+  turf: string | null;
+}
+
+export function getVoterContacts(
+  voterId: string,
+  signal?: AbortSignal,
+): Promise<{ contacts: ContactRecord[] }> {
+  return request<{ contacts: ContactRecord[] }>(
+    `/api/v1/voters/${encodeURIComponent(voterId)}/contacts?limit=50`,
+    { signal },
+  );
+}
+
+// A kept turf as GET /api/v1/turfs lists it, with its progress.
+export interface TurfSummary {
+  list_number: string;
+  cut_id: number;
+  number: number;
+  of: number;
+  county: string;
+  precinct: string;
+  doors: number;
+  voters: number;
+  route_metres: number;
+  minutes: number;
+  drive: boolean;
+  created_at: string;
+  doors_contacted: number;
+  voters_contacted: number;
+}
+
+export function listTurfs(signal?: AbortSignal): Promise<{ turfs: TurfSummary[] }> {
+  return request<{ turfs: TurfSummary[] }>("/api/v1/turfs", { signal });
+}
+
+export interface CanvasserActivity {
+  user_id: number;
+  name: string;
+  contacts: number;
+  doors: number;
+  voters: number;
+  voters_reached: number;
+  contact_rate: number;
+  minutes_between_doors: number;
+  first_at: string;
+  last_at: string;
+}
+
+export interface TurfActivity extends TurfSummary {
+  canvassers: CanvasserActivity[];
+  // The doors for the map, in walk order, without names.
+  stops: Array<{ stop: number; address: string; lat?: number; lon?: number; reached: boolean }>;
+}
+
+export function getTurfActivity(listNumber: string, signal?: AbortSignal): Promise<TurfActivity> {
+  return request<TurfActivity>(`/api/v1/turfs/${encodeURIComponent(listNumber)}/activity`, { signal });
+}

@@ -15,6 +15,7 @@ import { ApiError, getMe, hasSession, logOut, setUnauthorizedHandler, type Me } 
 import { Router, searchHash, type Route } from "./router";
 import {
   canvasses,
+  readsContacts,
   entersPaper,
   fixedFilter,
   roleName,
@@ -32,6 +33,7 @@ import type { View } from "./views/view";
 import { VoterView } from "./views/voter";
 import { WatchView } from "./views/watch";
 import { CanvassView } from "./views/canvass";
+import { TurfsView } from "./views/turfs";
 
 const routes = {
   search: "/",
@@ -42,9 +44,12 @@ const routes = {
   entry: "/entry",
   canvass: "/canvass",
   "canvass-turf": "/canvass/:list",
+  turfs: "/turfs",
+  "turfs-turf": "/turfs/:list",
 };
-// Routes shown by another route's view (one canvassing page, with or without a turf).
-const viewOf: Record<string, string> = { "canvass-turf": "canvass" };
+// Routes shown by another route's view (one canvassing page, with or without a turf; one
+// turfs page, with or without a turf chosen).
+const viewOf: Record<string, string> = { "canvass-turf": "canvass", "turfs-turf": "turfs" };
 
 function byId<T extends HTMLElement>(id: string): T {
   const node = document.getElementById(id);
@@ -62,6 +67,7 @@ const watchLink = byId<HTMLAnchorElement>("nav-watch");
 const turnoutLink = byId<HTMLAnchorElement>("nav-turnout");
 const entryLink = byId<HTMLAnchorElement>("nav-entry");
 const canvassLink = byId<HTMLAnchorElement>("nav-canvass");
+const turfsLink = byId<HTMLAnchorElement>("nav-turfs");
 // The signed-in user as last seen, so a reload without network (a poll watcher at a
 // school gym) still opens her offline strike list. The server checks the token on every
 // call once the network is back.
@@ -87,7 +93,7 @@ function createView(name: string, user: Me): View {
         return previous?.name === "search"
           ? { href: previous.hash, useHistory: true }
           : { href: searchHash({ ...fixedFilter(user) }), useHistory: false };
-      });
+      }, readsContacts(user));
     case "readiness":
       return new ReadinessView(router);
     case "watch":
@@ -98,6 +104,8 @@ function createView(name: string, user: Me): View {
       return entersPaper(user) ? new EntryView(user) : new NotFoundView();
     case "canvass":
       return canvasses(user) ? new CanvassView(user) : new NotFoundView();
+    case "turfs":
+      return readsContacts(user) ? new TurfsView() : new NotFoundView();
     default:
       return new NotFoundView();
   }
@@ -144,6 +152,7 @@ function setUser(user: Me): void {
   turnoutLink.hidden = !seesTurnout(user);
   entryLink.hidden = !entersPaper(user);
   canvassLink.hidden = !canvasses(user);
+  turfsLink.hidden = !readsContacts(user);
   firstRoute = true;
   try {
     window.localStorage.setItem(kMeKey, JSON.stringify(user));
@@ -188,6 +197,7 @@ function signedOut(notice: string): void {
   turnoutLink.hidden = true;
   entryLink.hidden = true;
   canvassLink.hidden = true;
+  turfsLink.hidden = true;
   try {
     window.localStorage.removeItem(kMeKey);
   } catch {

@@ -36,6 +36,11 @@ export function canvasses(me: Me): boolean {
   return me.role === "canvasser" || me.role === "admin" || me.role === "organizer";
 }
 
+// Who reads voters' contact timelines (the voter page's "Contacts").
+export function readsContacts(me: Me): boolean {
+  return me.role === "admin" || me.role === "organizer";
+}
+
 // Who sees headquarters turnout.
 export function seesTurnout(me: Me): boolean {
   return me.role === "admin" || me.role === "organizer" || me.role === "analyst";

@@ -135,6 +135,7 @@ class PostgresStore final : public Store,
   Result<std::vector<TurfSummary>> SaveTurfCut(const NewTurfCut& cut) override;
   Result<TurfSheet> GetTurf(const std::string& list_number) override;
   Result<std::vector<TurfSummary>> ListTurfs(const TurfQuery& query) override;
+  Result<std::vector<DoorContact>> TurfContacts(const std::string& list_number) override;
   Result<std::vector<bool>> OnTurfs(std::span<const std::string> list_numbers,
                                     std::span<const std::string> voter_ids) override;
 

@@ -189,6 +189,17 @@ Result<std::vector<TurfSummary>> PostgresStore::ListTurfs(const TurfQuery& query
   return SummaryRows(r);
 }
 
+Result<std::vector<DoorContact>> PostgresStore::TurfContacts(const std::string& list_number) {
+  NARWHAL_ASSIGN_OR_RETURN(Rows r,
+                           ReadStatement(turf_sql::kTurfContacts, Params().Add(list_number)));
+  std::vector<DoorContact> out;
+  for (int i = 0; i < r.size(); ++i) {
+    out.push_back({r.Int64(i, 0), r.String(i, 1), static_cast<int>(r.Int64(i, 2)), r.String(i, 3),
+                   r.String(i, 4), r.String(i, 5)});
+  }
+  return out;
+}
+
 Result<std::vector<bool>> PostgresStore::OnTurfs(std::span<const std::string> list_numbers,
                                                  std::span<const std::string> voter_ids) {
   std::vector<bool> out(voter_ids.size(), false);

@@ -194,6 +194,19 @@ Result<std::vector<TurfSummary>> SqliteStore::ListTurfs(const TurfQuery& query) 
   });
 }
 
+Result<std::vector<DoorContact>> SqliteStore::TurfContacts(const std::string& list_number) {
+  ReaderPool::Lease db = readers_->Acquire();
+  NARWHAL_ASSIGN_OR_RETURN(ScopedStatement q, db->Prepare(turf_sql::kTurfContacts));
+  q->BindText(1, list_number);
+  std::vector<DoorContact> out;
+  for (;;) {
+    NARWHAL_ASSIGN_OR_RETURN(bool more, q->Step());
+    if (!more) return out;
+    out.push_back({q->ColumnInt64(0), q->ColumnString(1), static_cast<int>(q->ColumnInt64(2)),
+                   q->ColumnString(3), q->ColumnString(4), q->ColumnString(5)});
+  }
+}
+
 Result<std::vector<bool>> SqliteStore::OnTurfs(std::span<const std::string> list_numbers,
                                                std::span<const std::string> voter_ids) {
   std::vector<bool> out(voter_ids.size(), false);

@@ -2,7 +2,14 @@
 // the state's other columns, and the vote history table. Fields the server leaves out or
 // sends as null are shown as "—" or skipped, never as "undefined".
 
-import { getVoter, isAbort, type HistoryEntry, type VoterRecord } from "../api";
+import {
+  getVoter,
+  getVoterContacts,
+  isAbort,
+  type ContactRecord,
+  type HistoryEntry,
+  type VoterRecord,
+} from "../api";
 import { append, clear, el, type Child } from "../dom";
 import {
   electionName,
@@ -27,13 +34,16 @@ export class VoterView implements View {
   private readonly loading: HTMLElement;
   private readonly body: HTMLElement;
   private readonly backTarget: () => { href: string; useHistory: boolean };
+  private readonly readsContacts: boolean;
   private inFlight: AbortController | null = null;
   private pageTitle = "Voter · Narwhal";
 
   // `backTarget` says where "Back to search" goes: the browser's previous page when that
   // was the search (so its results come back as they were), else the given hash.
-  constructor(backTarget: () => { href: string; useHistory: boolean }) {
+  // `readsContacts`: the user may read contact timelines (admins, organizers).
+  constructor(backTarget: () => { href: string; useHistory: boolean }, readsContacts = false) {
     this.backTarget = backTarget;
+    this.readsContacts = readsContacts;
     this.back = el(
       "a",
       { class: "back-link", href: "#/", "data-testid": "back-link" },
@@ -89,6 +99,7 @@ export class VoterView implements View {
         if (controller.signal.aborted) return;
         this.loading.textContent = "";
         this.render(voter);
+        if (this.readsContacts) void this.showContacts(id, controller.signal);
       })
       .catch((error: unknown) => {
         if (isAbort(error)) return;
@@ -105,6 +116,23 @@ export class VoterView implements View {
   hide(): void {
     this.inFlight?.abort();
     this.inFlight = null;
+  }
+
+  // Appends her contact timeline once it is read; a failure says so in its section.
+  private async showContacts(id: string, signal: AbortSignal): Promise<void> {
+    const section = el(
+      "section",
+      { class: "history", "aria-labelledby": "voter-contacts", "data-testid": "voter-contacts" },
+      el("h2", { id: "voter-contacts" }, "Contacts"),
+    );
+    append(this.body, section);
+    try {
+      const { contacts } = await getVoterContacts(id, signal);
+      append(section, contactTable(contacts));
+    } catch (error) {
+      if (isAbort(error)) return;
+      append(section, el("p", { class: "empty" }, "The contact history could not be read."));
+    }
   }
 
   private render(v: VoterRecord): void {
@@ -270,6 +298,47 @@ function historySection(history: HistoryEntry[]): HTMLElement {
     ),
   );
   return section;
+}
+
+// Newest first: when (the server's time), how, the result with support, where (the turf),
+// the note, and who (a user id).
+function contactTable(contacts: ContactRecord[]): HTMLElement {
+  if (contacts.length === 0) {
+    return el("p", { class: "empty", "data-testid": "no-contacts" }, "Nobody has contacted her yet.");
+  }
+  const rows: Child[] = contacts.map((c) =>
+    el(
+      "tr",
+      { "data-testid": "contact-row", "data-result": c.result },
+      el("td", {}, formatDateTime(c.at)),
+      el("td", {}, humanize(c.channel)),
+      el("td", {}, c.support ? `${c.result_name || c.result}, support ${c.support}` : c.result_name || c.result),
+      el("td", {}, c.turf ? `turf ${c.turf}` : "—"),
+      el("td", {}, c.note || "—"),
+      el("td", {}, c.user_id ? `user ${c.user_id}` : "command line"),
+    ),
+  );
+  return el(
+    "div",
+    { class: "table-scroll", tabindex: 0, role: "region", "aria-label": "Contact history table" },
+    el(
+      "table",
+      { "data-testid": "contacts-table" },
+      el("caption", { class: "visually-hidden" }, `${contacts.length} contacts, newest first`),
+      el(
+        "thead",
+        {},
+        el("tr", {}, ...["When", "How", "Result", "Where", "Note", "By"].map((h) => el("th", { scope: "col" }, h))),
+      ),
+      el("tbody", {}, ...rows),
+    ),
+  );
+}
+
+// "2026-11-03 14:05 UTC" from an ISO time; the text as given when it is not one.
+function formatDateTime(iso: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
+  return m ? `${m[1]} ${m[2]} UTC` : iso;
 }
 
 function joinParts(a: string, b: string | undefined | null, separator = " — "): string {
