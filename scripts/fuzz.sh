@@ -22,7 +22,7 @@ ccache clang++-14 "${flags[@]}" fuzz/json_request_fuzz.cc src/http/json_body.cc 
 ccache clang++-14 "${flags[@]}" fuzz/address_fuzz.cc src/domain/address.cc "${base[@]}" \
   -o "$out/address_fuzz"
 universe_srcs=(fuzz/universe_criteria_fuzz.cc src/domain/universe.cc src/domain/universe_json.cc
-  src/domain/voter.cc src/storage/universe_sql.cc)
+  src/domain/voter.cc src/domain/contact.cc src/domain/election.cc src/storage/universe_sql.cc)
 ccache clang++-14 "${flags[@]}" "${universe_srcs[@]}" "${base[@]}" -lboost_json -o "$out/universe_fuzz"
 
 half=$(( (seconds + 3) / 4 ))

@@ -54,8 +54,8 @@ struct RowProblem {
 struct KnownPrecincts {
   std::set<std::string> counties;
   std::set<PrecinctKey> precincts;
-  bool checks_turfs = false;    // the store keeps turfs: list numbers must be known
-  std::set<std::string> turfs;  // their list numbers
+  TurfStore* turfs = nullptr;  // the store's kept turfs, when it keeps them
+  mutable std::map<std::string, std::string> turf_counties;  // list number -> county, as read
 };
 
 std::string Trim(std::string_view s) {
@@ -136,12 +136,29 @@ std::optional<RowProblem> BuildVolunteer(const VolunteerFields& f, const KnownPr
   if (!f.precinct.empty() && f.county.empty()) {
     return RowProblem{"county", "a precinct needs its county"};
   }
+  // A canvasser's counties are those of her turfs: an organizer then manages her (codes,
+  // sessions) only when every one of her turfs lies in the organizer's counties.
   std::vector<std::string> turfs;
+  std::vector<std::string> turf_counties;
   for (std::string_view word : SplitWords(f.turfs)) {
     Result<std::string> number = ParseListNumber(word);
     if (!number.ok()) return RowProblem{"turf", std::string(number.status().message())};
-    if (known.checks_turfs && !known.turfs.contains(*number)) {
-      return RowProblem{"turf", fmt::format("no turf has list number {}", *number)};
+    if (known.turfs != nullptr) {
+      auto cached = known.turf_counties.find(*number);
+      if (cached == known.turf_counties.end()) {
+        Result<TurfSheet> turf = known.turfs->GetTurf(*number);
+        if (!turf.ok()) {
+          return RowProblem{"turf", turf.status().code() == ErrorCode::kNotFound
+                                        ? fmt::format("no turf has list number {}", *number)
+                                        : std::string(turf.status().message())};
+        }
+        cached = known.turf_counties.emplace(*number, turf->turf.county).first;
+      }
+      if (!f.county.empty() && cached->second != f.county) {
+        return RowProblem{"turf", fmt::format("turf {} is in county {}, not {}", *number,
+                                              cached->second, f.county)};
+      }
+      turf_counties.push_back(cached->second);
     }
     turfs.push_back(*std::move(number));
   }
@@ -184,6 +201,12 @@ std::optional<RowProblem> BuildVolunteer(const VolunteerFields& f, const KnownPr
   out.role = *role;
   out.field_office = f.office;
   out.scope.turfs = std::move(turfs);
+  for (std::string& county : turf_counties) {
+    if (std::find(out.scope.counties.begin(), out.scope.counties.end(), county) ==
+        out.scope.counties.end()) {
+      out.scope.counties.push_back(std::move(county));
+    }
+  }
   if (!f.precinct.empty()) {
     out.scope.precincts.push_back(PrecinctKey{f.county, f.precinct});
   } else if (!f.county.empty()) {
@@ -211,11 +234,7 @@ Result<KnownPrecincts> LoadKnownPrecincts(Store& store) {
     known.counties.insert(p.county);
     known.precincts.insert(PrecinctKey{p.county, p.precinct});
   }
-  if (TurfStore* turfs = store.Turfs()) {
-    NARWHAL_ASSIGN_OR_RETURN(std::vector<TurfSummary> kept, turfs->ListTurfs({"", "", 5000}));
-    known.checks_turfs = true;
-    for (const TurfSummary& t : kept) known.turfs.insert(t.list_number);
-  }
+  known.turfs = store.Turfs();
   return known;
 }
 

@@ -9,8 +9,13 @@
 //                                                          canvassers, phone bankers) whose
 //                                                          whole scope lies in her counties
 //   poll_watcher  those of her precincts                   none
-//   canvasser,    none yet: turfs and call lists arrive    none
-//   phone_banker  with field organizing
+//   canvasser     those on her turfs (turf_api.h, contact   none
+//                 recording); her scope's counties are
+//                 those of her turfs, set when she is
+//                 assigned, so organizers manage her only
+//                 when all her turfs are in their counties
+//   phone_banker  none yet: call lists arrive with the     none
+//                 phone bank
 //   analyst       none (counts only)                       none
 //
 // Asking for a county or precinct outside one's scope is kPermissionDenied rather than an

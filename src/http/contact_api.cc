@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <map>
 #include <string>
 #include <utility>
 
@@ -167,6 +168,35 @@ Result<std::vector<Status>> TurfScopeChecks(Store& store, std::span<const Contac
   return out;
 }
 
+// Items that name a turf must be about one of its voters, whoever records them, so a
+// turf's results are its voters' only: kInvalidArgument otherwise (kFailedPrecondition when
+// the store keeps no turfs). `checks` holds each of `valid`'s status so far; only those
+// still OK are looked at, with one lookup per turf named.
+Status CheckTurfMembership(Store& store, std::span<const ContactItem> items,
+                           std::span<const size_t> valid, std::vector<Status>& checks) {
+  std::map<std::string, std::vector<size_t>> by_turf;  // turf -> positions in `valid`
+  for (size_t k = 0; k < valid.size(); ++k) {
+    const std::string& turf = items[valid[k]].report.turf;
+    if (checks[k].ok() && !turf.empty()) by_turf[turf].push_back(k);
+  }
+  if (by_turf.empty()) return Status::Ok();
+  TurfStore* turfs = store.Turfs();
+  if (turfs == nullptr) return FailedPrecondition("this store keeps no turfs");
+  for (const auto& [turf, positions] : by_turf) {
+    std::vector<std::string> ids;
+    for (size_t k : positions) ids.push_back(items[valid[k]].report.voter_id);
+    const std::vector<std::string> list = {turf};
+    NARWHAL_ASSIGN_OR_RETURN(std::vector<bool> on, turfs->OnTurfs(list, ids));
+    for (size_t j = 0; j < positions.size(); ++j) {
+      if (!on[j]) {
+        checks[positions[j]] =
+            InvalidArgument("turf: voter '" + ids[j] + "' is not on turf " + turf);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<std::vector<ContactItem>> ParseContactBody(std::string_view content_type,
@@ -199,6 +229,7 @@ Result<std::vector<ContactResult>> RecordContactsFor(Store& store,
                            principal.role == Role::kCanvasser
                                ? TurfScopeChecks(store, items, valid, principal)
                                : VoterScopeChecks(store, ids, principal));
+  NARWHAL_RETURN_IF_ERROR(CheckTurfMembership(store, items, valid, in_scope));
   std::vector<NewContact> contacts;
   std::vector<size_t> recorded;  // index in `results` of each of `contacts`
   for (size_t k = 0; k < valid.size(); ++k) {

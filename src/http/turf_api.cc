@@ -150,7 +150,8 @@ json::object TurfSheetJson(const TurfSheet& sheet, int year) {
           {"result", v.last_result},
           {"support", v.last_support == 0 ? json::value() : json::value(v.last_support)},
           {"at", v.last_at},
-          {"user_id", v.last_user_id}};
+          {"user_id", v.last_user_id},
+          {"contact_id", v.last_contact_id}};
     }
     stops[static_cast<size_t>(v.stop - 1)].as_object()["voters"].as_array().push_back(
         std::move(voter));
@@ -207,45 +208,56 @@ Result<json::object> TurfActivityJson(Store& store, std::string_view list_number
 void AddTurfRoutes(std::vector<Route>& routes, Store& store, const Clock& clock) {
   const auto kReaders =
       AuthRequirement::AnyRole({Role::kAdmin, Role::kOrganizer, Role::kCanvasser});
-  routes.push_back({"GET", "/api/v1/turfs", "list_turfs", kReaders,
-                    [&store](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
-                      QueryReader reader(c.query, {"county", "precinct"});
-                      NARWHAL_RETURN_IF_ERROR(reader.CheckNames());
-                      NARWHAL_ASSIGN_OR_RETURN(std::string county, reader.GetCode("county", 16));
-                      NARWHAL_ASSIGN_OR_RETURN(std::string precinct,
-                                               reader.GetCode("precinct", 32));
-                      TurfStore* turfs = store.Turfs();
-                      if (turfs == nullptr) return Unavailable("this store keeps no turfs");
-                      std::vector<TurfSummary> found;
-                      if (c.principal.role == Role::kCanvasser) {
-                        for (const std::string& number : c.principal.scope.turfs) {
-                          Result<TurfSheet> sheet = turfs->GetTurf(number);
-                          if (sheet.status().code() == ErrorCode::kNotFound) continue;
-                          NARWHAL_RETURN_IF_ERROR(sheet.status());
-                          found.push_back(std::move(sheet->turf));
-                        }
-                      } else {
-                        NARWHAL_ASSIGN_OR_RETURN(std::vector<std::string> counties,
-                                                 CountiesFor(c.principal, county));
-                        for (const std::string& each : counties) {
-                          NARWHAL_ASSIGN_OR_RETURN(std::vector<TurfSummary> some,
-                                                   turfs->ListTurfs({each, precinct, 5000}));
-                          std::move(some.begin(), some.end(), std::back_inserter(found));
-                        }
-                      }
-                      json::array out;
-                      for (const TurfSummary& t : found) out.push_back(TurfSummaryJson(t));
-                      return JsonResponse(json::serialize(json::object{{"turfs", std::move(out)}}));
-                    },
-                    std::string(kListTurfsDoc)});
+  routes.push_back(
+      {"GET", "/api/v1/turfs", "list_turfs", kReaders,
+       [&store](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
+         QueryReader reader(c.query, {"county", "precinct"});
+         NARWHAL_RETURN_IF_ERROR(reader.CheckNames());
+         NARWHAL_ASSIGN_OR_RETURN(std::string county, reader.GetCode("county", 16));
+         NARWHAL_ASSIGN_OR_RETURN(std::string precinct, reader.GetCode("precinct", 32));
+         TurfStore* turfs = store.Turfs();
+         if (turfs == nullptr) return Unavailable("this store keeps no turfs");
+         std::vector<TurfSummary> found;
+         if (c.principal.role == Role::kCanvasser) {
+           for (const std::string& number : c.principal.scope.turfs) {
+             Result<TurfSheet> sheet = turfs->GetTurf(number);
+             if (sheet.status().code() == ErrorCode::kNotFound) continue;
+             NARWHAL_RETURN_IF_ERROR(sheet.status());
+             found.push_back(std::move(sheet->turf));
+           }
+         } else {
+           NARWHAL_ASSIGN_OR_RETURN(std::vector<std::string> counties,
+                                    CountiesFor(c.principal, county));
+           for (const std::string& each : counties) {
+             NARWHAL_ASSIGN_OR_RETURN(std::vector<TurfSummary> some,
+                                      turfs->ListTurfs({each, precinct, 5000}));
+             std::move(some.begin(), some.end(), std::back_inserter(found));
+           }
+         }
+         // Newest cut first, then by number, across counties too.
+         std::stable_sort(found.begin(), found.end(),
+                          [](const TurfSummary& a, const TurfSummary& b) {
+                            return a.cut_id != b.cut_id ? a.cut_id > b.cut_id : a.number < b.number;
+                          });
+         json::array out;
+         for (const TurfSummary& t : found) out.push_back(TurfSummaryJson(t));
+         return JsonResponse(json::serialize(json::object{{"turfs", std::move(out)}}));
+       },
+       std::string(kListTurfsDoc)});
   routes.push_back({"GET", "/api/v1/turfs/{list_number}/activity", "turf_activity",
                     AuthRequirement::AnyRole({Role::kAdmin, Role::kOrganizer}),
                     [&store](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
                       NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
-                      NARWHAL_ASSIGN_OR_RETURN(
-                          json::object out,
-                          TurfActivityJson(store, c.PathParam("list_number"), c.principal));
-                      return JsonResponse(json::serialize(out));
+                      const std::string typed(c.PathParam("list_number"));
+                      Result<json::object> out = TurfActivityJson(store, typed, c.principal);
+                      if (!out.ok()) {
+                        if (out.status().code() == ErrorCode::kPermissionDenied) {
+                          c.AuditRead("turf.activity_denied", typed.substr(0, 16));
+                        }
+                        return out.status();
+                      }
+                      c.AuditRead("turf.activity", std::string(out->at("list_number").as_string()));
+                      return JsonResponse(json::serialize(*out));
                     },
                     std::string(kTurfActivityDoc)});
   routes.push_back(

@@ -5,7 +5,8 @@
 //
 // Who may read a turf: admins any; organizers those of their counties; canvassers those
 // assigned to them (their scope's turfs, by list number). Every read of a turf is audited
-// (turf.read, or turf.read_denied), as it carries names.
+// (turf.read, or turf.read_denied), as it carries names, and so is every read of its
+// activity (turf.activity, turf.activity_denied), which names canvassers and addresses.
 //
 // Thread-safety: stateless; safe from any thread as far as the Store and Clock are.
 #ifndef NARWHAL_HTTP_TURF_API_H_

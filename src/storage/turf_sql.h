@@ -27,31 +27,33 @@ inline constexpr std::string_view kInsertTurf =
     "CAST($8 AS DOUBLE PRECISION), $9)";
 
 // The columns of a TurfSummary (SummaryRow reads them), from turfs t joined to its cut c;
-// the statement goes on with WHERE.
+// the progress counts only the turf's own voters. The statement goes on with WHERE.
+// ("k.turf <> ''" here and below lets SQLite use the partial index contacts_turf.)
 inline constexpr std::string_view kSummaryColumns =
     "SELECT t.id, t.list_number, t.cut_id, t.number, c.turfs, c.county, c.precinct, "
     "c.universe_id, t.doors, t.voters, t.route_metres, t.minutes, t.drive, c.created_at, "
-    "(SELECT count(DISTINCT k.voter_id) FROM contacts k WHERE k.turf = t.list_number), "
+    "(SELECT count(*) FROM turf_voters v WHERE v.turf_id = t.id AND EXISTS (SELECT 1 FROM "
+    "contacts k WHERE k.turf <> '' AND k.turf = t.list_number AND k.voter_id = v.voter_id)), "
     "(SELECT count(DISTINCT v.stop) FROM turf_voters v WHERE v.turf_id = t.id AND EXISTS "
-    "(SELECT 1 FROM contacts k WHERE k.turf = t.list_number AND k.voter_id = v.voter_id)) "
-    "FROM turfs t JOIN turf_cuts c ON c.id = t.cut_id ";
+    "(SELECT 1 FROM contacts k WHERE k.turf <> '' AND k.turf = t.list_number AND "
+    "k.voter_id = v.voter_id)) FROM turfs t JOIN turf_cuts c ON c.id = t.cut_id ";
 
 // The stops of turf $1 in walk order: stop, door_key, address, lat, lon (NULL when none).
 inline constexpr std::string_view kStops =
     "SELECT stop, door_key, address, lat, lon FROM turf_stops WHERE turf_id = $1 ORDER BY stop";
 
-// The voters of the turf with list number $1 and id $2, by stop and position, as VoterRow reads
-// them: voter_id, stop, last, first, middle, suffix, birth year, gender, party (from the voter
-// file; '' for a voter since removed from it), and the latest contact on list number $2: result,
-// support, at, user_id (NULL when none) made on it.
+// The voters of the turf with list number $1 and id $2, by stop and position: voter_id, stop,
+// last, first, middle, suffix, birth year, gender, party (from the voter file; '' when it no
+// longer has her), removed_at ('' when not removed), and the latest contact made on the
+// turf: result, support, at, user_id, id (NULL when none).
 inline constexpr std::string_view kVoters =
     "SELECT v.voter_id, v.stop, coalesce(p.last_name, ''), coalesce(p.first_name, ''), "
     "coalesce(p.middle_name, ''), coalesce(p.name_suffix, ''), coalesce(p.birth_year, 0), "
     "coalesce(p.gender, ''), coalesce(p.party, ''), coalesce(p.removed_at, ''), k.result, "
-    "k.support, k.at, k.user_id "
+    "k.support, k.at, k.user_id, k.id "
     "FROM turf_voters v LEFT JOIN voters p ON p.voter_id = v.voter_id "
-    "LEFT JOIN contacts k ON k.id = (SELECT max(x.id) FROM contacts x WHERE x.turf = $1 AND "
-    "x.voter_id = v.voter_id) WHERE v.turf_id = $2 ORDER BY v.stop, v.position";
+    "LEFT JOIN contacts k ON k.id = (SELECT max(x.id) FROM contacts x WHERE x.turf <> '' AND "
+    "x.turf = $1 AND x.voter_id = v.voter_id) WHERE v.turf_id = $2 ORDER BY v.stop, v.position";
 
 // The WHERE of ListTurfs: $1 county ('' all), $2 precinct ('' all), $3 limit; newest cut
 // first, then by number.
@@ -65,7 +67,7 @@ inline constexpr std::string_view kTurfContacts =
     "SELECT k.user_id, k.voter_id, coalesce(v.stop, 0), k.result, k.at, k.client_at "
     "FROM contacts k JOIN turfs t ON t.list_number = k.turf "
     "LEFT JOIN turf_voters v ON v.turf_id = t.id AND v.voter_id = k.voter_id "
-    "WHERE k.turf = $1 ORDER BY k.id";
+    "WHERE k.turf <> '' AND k.turf = $1 ORDER BY k.id";
 
 // 1 when voter $2 is on the turf with list number $1.
 inline constexpr std::string_view kOnTurf =

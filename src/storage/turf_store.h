@@ -72,6 +72,7 @@ struct TurfSummary {
   bool drive = false;
   std::string created_at;  // ISO 8601 UTC
   // The turf's voters with at least one result recorded on it (doors: their stops).
+  // Contacts naming the turf for a voter not on it are not counted.
   int64_t voters_contacted = 0;
   int64_t doors_contacted = 0;
 };
@@ -86,6 +87,7 @@ struct TurfVoter {
   int last_support = 0;
   std::string last_at;  // by the server's clock
   int64_t last_user_id = 0;
+  int64_t last_contact_id = 0;  // its id in the contact log; 0 when none
 };
 
 struct TurfSheet {

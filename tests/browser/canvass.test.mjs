@@ -69,6 +69,7 @@ describe(
         await page.waitForFunction(() => navigator.serviceWorker?.controller !== null, null, {
           timeout: 15000,
         });
+        await page.getByTestId("canvass-change").waitFor(); // the way back to her turfs
         await screenshot(page, "canvass-turf.png");
 
         // Offline: a support ID at the first door, not home at the second, refused at the third.

@@ -163,10 +163,13 @@ check "turf list shows the kept turfs" test "$(grep -c '^[0-9A-Z]\{6\} ' "$work/
   >"$work/canvasser.json" 2>/dev/null
 check "a canvasser is assigned a turf by its list number, as typed" test $? -eq 0
 "$bin" users list --data "$d" --json >"$work/users.json" 2>/dev/null
-check "and it is hers" grep -q "turf $list1" "$work/users.json"
+check "and it is hers, her county with it" grep -q "county 92, turf $list1" "$work/users.json"
 "$bin" users add --data "$d" --name "Wrong Turf" --role canvasser --turf 000000 \
   >/dev/null 2>"$work/wrong_turf.err"
 check "an unknown list number is refused" grep -q 'no turf has list number 000000' "$work/wrong_turf.err"
+"$bin" users add --data "$d" --name "Far Canvasser" --role canvasser --county 10 --turf "$list1" \
+  >/dev/null 2>"$work/far_turf.err"
+check "a turf outside her county is refused" grep -q "turf $list1 is in county 92, not 10" "$work/far_turf.err"
 "$bin" users add --data "$d" --name "Not A Canvasser" --role poll_watcher --county 92 \
   --precinct 01-03 --turf "$list1" >/dev/null 2>"$work/pw_turf.err"
 check "only canvassers are assigned turfs" grep -q 'only canvassers' "$work/pw_turf.err"

@@ -91,7 +91,7 @@ class AccessWorld {
       Scope scope;
       if (role == Role::kOrganizer) scope.counties = {"92"};
       if (role == Role::kPollWatcher) scope.precincts = {{"92", "01-07"}};
-      if (role == Role::kCanvasser) scope.turfs = {turf_in_};
+      if (role == Role::kCanvasser) scope = Scope{{"92"}, {}, {turf_in_}};
       users_[role] = Create(std::string(RoleName(role)) + " user", role, scope);
     }
     target_in_ = Create("watcher in 92", Role::kPollWatcher, Scope{{}, {{"92", "02-01"}}, {}});

@@ -68,6 +68,13 @@ TEST(TurfApiTest, ACanvasserLoadsHerTurfRecordsResultsAndSeesThem) {
   EXPECT_EQ(turf.at("doors_contacted").as_int64(), 1);
   EXPECT_EQ(turf.at("voters_contacted").as_int64(), 1);
 
+  // A turf's results are its voters', whoever records them.
+  r = world.Send("POST", "/api/v1/contacts", world.Token(Role::kAdmin),
+                 R"({"voter_id":"NC104","idempotency_key":"canvass-0005","result":"NH","turf":")" +
+                     world.turf_in() + R"("})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Body(r).at("results").at(0).at("error").at("status").as_int64(), 400);
+
   // The organizer sees who canvassed it; the canvasser does not.
   r = world.Send("GET", "/api/v1/turfs/" + world.turf_in() + "/activity",
                  world.Token(Role::kOrganizer));

@@ -173,7 +173,13 @@ TEST_P(TurfConformanceTest, ResultsOnATurfShowTheLatestPerVoter) {
   EXPECT_EQ(v1.last_support, 2);
   EXPECT_EQ(v1.last_user_id, 9);
   EXPECT_FALSE(v1.last_at.empty());
+  EXPECT_GT(v1.last_contact_id, 0);
   EXPECT_TRUE(sheet->voters[0].last_result.empty());  // V2's result was on the other turf
+  // ... where she is not: it does not count as that turf's progress.
+  Result<TurfSheet> other = turfs().GetTurf((*saved)[1].list_number);
+  ASSERT_TRUE(other.ok());
+  EXPECT_EQ(other->turf.voters_contacted, 0);
+  EXPECT_EQ(other->turf.doors_contacted, 0);
   EXPECT_TRUE(sheet->voters[2].last_result.empty());  // V3's on none
 
   Result<std::vector<DoorContact>> on_turf = turfs().TurfContacts(list);

@@ -520,7 +520,13 @@ export interface TurfVoter {
   gender: string;
   party: string;
   removed: boolean;
-  last: { result: string; support: number | null; at: string; user_id: number } | null;
+  last: {
+    result: string;
+    support: number | null;
+    at: string;
+    user_id: number;
+    contact_id: number;
+  } | null;
 }
 
 export interface TurfStop {

@@ -171,6 +171,7 @@ Result<TurfSheet> PostgresStore::GetTurf(const std::string& list_number) {
         v.last_support = static_cast<int>(r.Int64(i, 11));
         v.last_at = r.String(i, 12);
         v.last_user_id = r.Int64(i, 13);
+        v.last_contact_id = r.Int64(i, 14);
       }
       sheet.stops[v.stop - 1].voter_ids.push_back(v.resident.voter_id);
       sheet.voters.push_back(std::move(v));

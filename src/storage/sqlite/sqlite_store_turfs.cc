@@ -177,6 +177,7 @@ Result<TurfSheet> SqliteStore::GetTurf(const std::string& list_number) {
       v.last_support = static_cast<int>(voters->ColumnInt64(11));
       v.last_at = voters->ColumnString(12);
       v.last_user_id = voters->ColumnInt64(13);
+      v.last_contact_id = voters->ColumnInt64(14);
     }
     sheet.stops[v.stop - 1].voter_ids.push_back(v.resident.voter_id);
     sheet.voters.push_back(std::move(v));

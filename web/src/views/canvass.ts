@@ -14,7 +14,7 @@
 //
 // The IndexedDB stores of LocalDb serve here as: "voters" the downloaded turfs (by list
 // number), "outbox" the contacts not yet answered, "struck" this phone's last mark of each
-// voter (by list number and voter), "meta" the turf last opened.
+// voter (by list number and voter).
 
 import {
   ApiError,
@@ -63,10 +63,21 @@ interface Mark {
   idempotency_key: string;
   state: "queued" | "sent" | "refused";
   detail?: string;
+  contact_id?: number; // once sent: its id in the contact log
 }
 
 function markKey(list: string, voterId: string): string {
   return `${list}:${voterId}`;
+}
+
+// A list number as the server reads it: spaces and dashes dropped, upper case, O read as
+// 0 and I or L as 1 (Crockford's base 32 has none of them).
+export function normalizeList(typed: string): string {
+  return typed
+    .replace(/[\s-]/g, "")
+    .toUpperCase()
+    .replace(/O/g, "0")
+    .replace(/[IL]/g, "1");
 }
 
 function unsentText(n: number): string {
@@ -83,6 +94,7 @@ export class CanvassView implements View {
   private readonly picker: HTMLFormElement;
   private readonly input: HTMLInputElement;
   private readonly summary: HTMLElement;
+  private readonly change: HTMLAnchorElement;
   private readonly stops: HTMLOListElement;
   private db: Promise<LocalDb> | null = null;
   private list = ""; // the turf shown
@@ -123,6 +135,11 @@ export class CanvassView implements View {
       el("button", { type: "submit", class: "button", "data-testid": "canvass-load" }, "Open turf"),
     );
     this.summary = el("p", { class: "status", role: "status", "data-testid": "canvass-summary" });
+    this.change = el(
+      "a",
+      { href: "#/canvass", class: "back-link", "data-testid": "canvass-change", hidden: true },
+      "← Another turf",
+    );
     this.stops = el("ol", { class: "canvass-stops", "data-testid": "canvass-stops" });
     this.element = el(
       "section",
@@ -130,13 +147,14 @@ export class CanvassView implements View {
       this.heading,
       el("p", { class: "sync-bar", role: "status", "aria-live": "polite" }, this.unsent, " · ", this.syncState),
       this.picker,
+      this.change,
       this.problem,
       this.summary,
       this.stops,
     );
     this.picker.addEventListener("submit", (event) => {
       event.preventDefault();
-      const typed = this.input.value.replace(/[\s-]/g, "").toUpperCase();
+      const typed = normalizeList(this.input.value);
       if (typed) window.location.hash = `#/canvass/${encodeURIComponent(typed)}`;
     });
     this.stops.addEventListener("click", (event) => {
@@ -168,14 +186,14 @@ export class CanvassView implements View {
     const db = await this.db!;
     this.countOutbox(await db.all<Outgoing>("outbox"));
     for (const m of await db.all<Mark>("struck")) this.marks.set(m.key, m);
-    const list = typed.replace(/[\s-]/g, "").toUpperCase() || ((await db.get<string>("meta", "last_list")) ?? "");
+    // A bare "#/canvass" offers her turfs and the box for a number; a number opens its turf.
+    const list = normalizeList(typed);
     this.problem.hidden = true;
     this.list = list;
     this.sheet = list ? ((await db.get<TurfSheet>("voters", list)) ?? null) : null;
     this.input.value = list;
     this.render();
     if (list) {
-      await db.write("meta", [["last_list", list]]);
       if (!this.sheet || navigator.onLine) await this.refresh(true);
     } else {
       this.showMine();
@@ -201,7 +219,8 @@ export class CanvassView implements View {
   // Reads the turf from the server (others' marks with it) and keeps it on the phone.
   private async refresh(loud = false): Promise<void> {
     const list = this.list;
-    if (!list || !navigator.onLine || !this.db) return;
+    // Dropped at logout (the shell removes the element): nothing more is read for it.
+    if (!list || !navigator.onLine || !this.db || !this.element.isConnected) return;
     try {
       const sheet = await getTurf(list);
       const db = await this.db;
@@ -313,35 +332,43 @@ export class CanvassView implements View {
   }
 
   // Sends one batch; returns how many items the server answered (each leaves the outbox).
+  // A mark becomes "sent" or "refused" only if it is still that item's: the read and the
+  // write are one IndexedDB transaction, so a newer tap of the same voter (its mark written
+  // meanwhile) is never overwritten by the older answer. The outbox items go after.
   private async send(db: LocalDb, batch: Outgoing[]): Promise<number> {
     const items: ContactItem[] = batch.map(({ seq: _seq, ...item }) => item);
     const { results } = await postContacts(items);
-    const deletes: string[] = [];
-    const marks: Array<[string, Mark]> = [];
+    const answers = new Map<string, { key: string; result: (typeof results)[number] }>();
     for (const r of results) {
-      deletes.push(r.idempotency_key);
       const item = batch.find((b) => b.idempotency_key === r.idempotency_key);
-      if (!item?.turf) continue;
-      const key = markKey(item.turf, r.voter_id);
-      const mark = this.marks.get(key);
-      // A later tap of the same voter keeps its own (queued) mark.
-      if (!mark || mark.idempotency_key !== r.idempotency_key) continue;
-      const next: Mark = r.error
-        ? { ...mark, state: "refused", detail: r.error.detail ?? r.error.title }
-        : { ...mark, state: "sent" };
-      marks.push([key, next]);
+      if (item?.turf) answers.set(markKey(item.turf, r.voter_id), { key: r.idempotency_key, result: r });
     }
-    await db.writeAll([
-      { store: "outbox", deletes },
-      { store: "struck", puts: marks },
-    ]);
-    for (const [key, mark] of marks) this.marks.set(key, mark);
+    const written: Array<[string, Mark]> = [];
+    await db.update<Mark>("struck", [...answers.keys()], (found) => {
+      for (const [key, { key: idem, result: r }] of answers) {
+        const mark = found.get(key);
+        if (!mark || mark.idempotency_key !== idem) continue;
+        written.push([
+          key,
+          r.error
+            ? { ...mark, state: "refused", detail: r.error.detail ?? r.error.title }
+            : { ...mark, state: "sent", contact_id: r.contact_id },
+        ]);
+      }
+      return { puts: written };
+    });
+    await db.write("outbox", [], results.map((r) => r.idempotency_key));
+    // Likewise on screen: a tap made while this was being written keeps its own mark.
+    for (const [key, mark] of written) {
+      if (this.marks.get(key)?.idempotency_key === mark.idempotency_key) this.marks.set(key, mark);
+    }
     return results.length;
   }
 
   private render(): void {
     const sheet = this.sheet;
     this.picker.hidden = sheet !== null;
+    this.change.hidden = sheet === null;
     if (!sheet) {
       this.heading.textContent = "Canvass";
       clear(this.stops);
@@ -374,8 +401,8 @@ export class CanvassView implements View {
 
   private voterRow(list: string, v: TurfVoter): HTMLElement {
     const mark = this.marks.get(markKey(list, v.voter_id));
-    // This phone's mark while it is not sent (or was refused); else the server's latest,
-    // which includes this phone's once sent and other canvassers' too.
+    // This phone's mark while it is not sent (or was refused); once sent, the server's
+    // latest result on the turf as soon as it is this one or newer (another canvasser's).
     let state = "";
     let stateKind = "";
     if (mark && mark.state !== "sent") {
@@ -384,7 +411,7 @@ export class CanvassView implements View {
           ? `${this.describe(mark.result, mark.support)} · not sent yet`
           : `refused: ${mark.detail ?? ""}`;
       stateKind = mark.state;
-    } else if (mark && (!v.last || v.last.result !== mark.result)) {
+    } else if (mark && (!v.last || (v.last.contact_id ?? 0) < (mark.contact_id ?? 0))) {
       state = this.describe(mark.result, mark.support);
       stateKind = "sent";
     } else if (v.last) {

@@ -95,27 +95,32 @@ export class TurfsView implements View {
     this.timer = undefined;
   }
 
+  // The list and the chosen turf's activity are read side by side and shown each on its
+  // own, so a turf that cannot be read (a stale link) leaves the list in place.
   private async load(): Promise<void> {
     this.inFlight?.abort();
     const controller = new AbortController();
     this.inFlight = controller;
-    try {
-      const [{ turfs }, activity] = await Promise.all([
-        listTurfs(controller.signal),
-        this.list ? getTurfActivity(this.list, controller.signal) : Promise.resolve(null),
-      ]);
-      if (controller.signal.aborted) return;
-      this.problem.hidden = true;
-      this.renderTurfs(turfs);
-      this.renderActivity(activity);
-      this.status.textContent = turfs.length
-        ? `${turfs.length} turfs · updated ${new Date().toLocaleTimeString()}`
+    const [turfs, activity] = await Promise.allSettled([
+      listTurfs(controller.signal),
+      this.list ? getTurfActivity(this.list, controller.signal) : Promise.resolve(null),
+    ]);
+    if (controller.signal.aborted) return;
+    if (this.inFlight === controller) this.inFlight = null;
+    this.problem.hidden = true;
+    if (turfs.status === "fulfilled") {
+      this.renderTurfs(turfs.value.turfs);
+      this.status.textContent = turfs.value.turfs.length
+        ? `${turfs.value.turfs.length} turfs · updated ${new Date().toLocaleTimeString()}`
         : "No turfs kept yet: narwhal turf cut --save keeps a cut.";
-    } catch (error) {
-      if (isAbort(error)) return;
-      showProblem(this.problem, error);
-    } finally {
-      if (this.inFlight === controller) this.inFlight = null;
+    } else if (!isAbort(turfs.reason)) {
+      showProblem(this.problem, turfs.reason);
+    }
+    if (activity.status === "fulfilled") {
+      this.renderActivity(activity.value);
+    } else if (!isAbort(activity.reason)) {
+      this.renderActivity(null);
+      showProblem(this.problem, activity.reason);
     }
   }
 
