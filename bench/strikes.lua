@@ -3,9 +3,13 @@
 -- ("TOKEN ADDRESS", one session per line) gives its bearer token and its X-Forwarded-For
 -- address (the server runs with --trust-forwarded-for, as behind the reverse proxy of
 -- docs/security.md). Voter ids come from VOTERS, one per line, taken in turn.
---   wrk ... -s bench/strikes.lua URL -- SESSIONS VOTERS BATCH
+--   wrk ... -s bench/strikes.lua URL -- SESSIONS VOTERS BATCH [contacts | get:PATH]
+-- With "contacts", the same load goes to POST /api/v1/contacts as knocks ("not home"); with
+-- "get:PATH", each request GETs PATH (a turf, say) instead; for bench/canvass_bench.sh.
 local sessions, voters = {}, {}
 local batch, si, vi, n, me = 1, 0, 0, 0, 0
+local contacts = false
+local get_path = nil
 local counter = 1
 
 function setup(thread)
@@ -22,6 +26,8 @@ function init(args)
     if #line > 0 then voters[#voters + 1] = line end
   end
   batch = tonumber(args[3] or "1")
+  contacts = args[4] == "contacts"
+  if args[4] and args[4]:sub(1, 4) == "get:" then get_path = args[4]:sub(5) end
   me = tonumber(tid) or 0
   si = (me * 7919) % #sessions
   vi = (me * 104729) % #voters
@@ -30,6 +36,10 @@ end
 local function item()
   n = n + 1
   vi = vi % #voters + 1
+  if contacts then
+    return string.format('{"voter_id":"%s","idempotency_key":"bench-%d-%d-%d","result":"NH"}',
+                         voters[vi], me, os.time(), n)
+  end
   return string.format('{"voter_id":"%s","idempotency_key":"bench-%d-%d-%d"}',
                        voters[vi], me, os.time(), n)
 end
@@ -37,15 +47,21 @@ end
 function request()
   si = si % #sessions + 1
   local s = sessions[si]
+  if get_path then
+    return wrk.format("GET", get_path, {
+      ["Authorization"] = "Bearer " .. s[1],
+      ["X-Forwarded-For"] = s[2],
+    })
+  end
   local body
   if batch <= 1 then
     body = item()
   else
     local items = {}
     for i = 1, batch do items[i] = item() end
-    body = '{"strikes":[' .. table.concat(items, ",") .. ']}'
+    body = '{"' .. (contacts and "contacts" or "strikes") .. '":[' .. table.concat(items, ",") .. ']}'
   end
-  return wrk.format("POST", "/api/v1/strikes", {
+  return wrk.format("POST", contacts and "/api/v1/contacts" or "/api/v1/strikes", {
     ["Authorization"] = "Bearer " .. s[1],
     ["X-Forwarded-For"] = s[2],
     ["Content-Type"] = "application/json",

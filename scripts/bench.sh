@@ -16,3 +16,6 @@ build/release/src/cli/narwhal demo --data build/bench/turf --voters 12000 --prec
 build/release/bench/turf_bench build/bench/turf/narwhal.db 50
 # Universes counted over the voter file with its history, beside the same SQL in sqlite3.
 bench/universe_bench.sh "$rows"
+# Canvassing: walk lists with their maps beside the strike list on paper, turf downloads,
+# contacts recorded over HTTP beside strikes.
+bench/canvass_bench.sh
