@@ -55,7 +55,7 @@ Result<std::string> ParseListNumber(std::string_view text) {
     kept += c;
   }
   if (kept.size() != kDigits + 1) {
-    return InvalidArgument("a list number is six letters and digits, like 7KQ2MD");
+    return InvalidArgument("a list number is six letters and digits, like PT5KJ4");
   }
   std::array<int, kDigits + 1> digits{};
   std::string out;

@@ -123,7 +123,7 @@ export class CanvassView implements View {
       autocapitalize: "characters",
       spellcheck: "false",
       enterkeyhint: "go",
-      placeholder: "7KQ2MD",
+      placeholder: "PT5KJ4",
       maxlength: 8,
       "data-testid": "canvass-list-input",
     });
