@@ -42,8 +42,12 @@ asan: web
 	cmake -S . -B build/asan $(CMAKE_COMMON) -DCMAKE_BUILD_TYPE=Debug -DNARWHAL_SANITIZE=ON -DNARWHAL_BENCH=OFF >/dev/null
 	cmake --build build/asan -j $(JOBS)
 
+# The demo county, with its first precinct cut into kept turfs (list numbers for the
+# canvassing page, the Turfs page for organizers).
 demo: build
-	@if [ ! -f $(DATA)/narwhal.db ]; then build/release/src/cli/narwhal demo --data $(DATA); fi
+	@if [ ! -f $(DATA)/narwhal.db ]; then build/release/src/cli/narwhal demo --data $(DATA) && \
+	  build/release/src/cli/narwhal turf cut --data $(DATA) --county 92 --precinct 01-01 \
+	    --doors 50 --save >/dev/null; fi
 
 run: demo
 	@code=$$(build/release/src/cli/narwhal users reissue 1 --data $(DATA) 2>/dev/null | grep -o '"code":"[^"]*"' | cut -d'"' -f4); \

@@ -101,6 +101,7 @@ export class CanvassView implements View {
   private sheet: TurfSheet | null = null;
   private marks = new Map<string, Mark>();
   private lastSeq = 0;
+  private lastTap: { tap: string; at: number } | null = null;
   private syncing = false;
   private failures = 0;
   private readonly syncTimer = new SyncTimer(() => void this.sync());
@@ -161,7 +162,14 @@ export class CanvassView implements View {
       const button = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-voter]");
       if (!button) return;
       const support = button.dataset.support ? Number(button.dataset.support) : undefined;
-      void this.record(button.dataset.voter ?? "", button.dataset.code ?? "C", support);
+      const voter = button.dataset.voter ?? "";
+      const code = button.dataset.code ?? "C";
+      // A double tap (the same button of the same voter within 1.5 s) is one result.
+      const tap = `${voter}|${code}|${support ?? ""}`;
+      const now = Date.now();
+      if (this.lastTap?.tap === tap && now - this.lastTap.at < 1500) return;
+      this.lastTap = { tap, at: now };
+      void this.record(voter, code, support);
     });
   }
 
