@@ -538,19 +538,7 @@ export interface TurfStop {
 }
 
 // A kept turf as GET /api/v1/turfs/{list_number} gives it: its doors in walk order.
-export interface TurfSheet {
-  list_number: string;
-  number: number;
-  of: number;
-  county: string;
-  precinct: string;
-  doors: number;
-  voters: number;
-  route_metres: number;
-  minutes: number;
-  drive: boolean;
-  doors_contacted: number;
-  voters_contacted: number;
+export interface TurfSheet extends TurfSummary {
   stops: TurfStop[];
 }
 

@@ -34,7 +34,6 @@ import type { View } from "./view";
 import { newKey } from "./watch";
 
 const kBatch = 100;
-const kMaxBackoffMs = 60000;
 const kRefreshMs = 15000;
 
 // The door codes, in the order the walk list prints them (GET /api/v1/result-codes has
@@ -321,10 +320,8 @@ export class CanvassView implements View {
             return;
           }
           this.failures += 1;
-          const delay = Math.min(kMaxBackoffMs, 1000 * 2 ** (this.failures - 1));
-          const wait = Math.round(delay / 2 + Math.random() * (delay / 2));
+          const wait = this.syncTimer.backoff(this.failures);
           this.setSync(`Cannot send now; retrying in ${Math.ceil(wait / 1000)} s`);
-          this.syncTimer.after(wait);
           return;
         }
         this.failures = 0;

@@ -35,7 +35,6 @@ import { newKey } from "./watch";
 
 const kLookupDelayMs = 250;
 const kBatch = 100;
-const kMaxBackoffMs = 60000;
 const kDefaultReason = "keyed in by mistake";
 
 // What was keyed in. "queued" entries are in the outbox; the others have the server's word.
@@ -683,11 +682,9 @@ export class EntryView implements View {
           }
           const retryable = status === 0 || status === 429 || status >= 500;
           this.failures += 1;
-          const delay = Math.min(kMaxBackoffMs, 1000 * 2 ** (this.failures - 1));
-          const wait = Math.round(delay / 2 + Math.random() * (delay / 2));
+          const wait = this.syncTimer.backoff(this.failures);
           const why = retryable ? "Cannot send now" : "The server refused the batch";
           this.syncState.textContent = `${why}; retrying in ${Math.ceil(wait / 1000)} s`;
-          this.syncTimer.after(wait);
           return;
         } finally {
           for (const e of batch) this.inFlight.delete(e.key);

@@ -25,7 +25,6 @@ import type { View } from "./view";
 
 const kBatch = 100;
 const kMaxResults = 50;
-const kMaxBackoffMs = 60000;
 const kUndoReason = "tapped the wrong line";
 
 // One tap waiting in the outbox, under `idempotency_key`.
@@ -483,11 +482,9 @@ export class WatchView implements View {
           }
           const retryable = status === 0 || status === 429 || status >= 500;
           this.failures += 1;
-          const delay = Math.min(kMaxBackoffMs, 1000 * 2 ** (this.failures - 1));
-          const wait = Math.round(delay / 2 + Math.random() * (delay / 2));
+          const wait = this.syncTimer.backoff(this.failures);
           const what = retryable ? "Cannot send now" : "The server refused the batch";
           this.setSync(`${what}; retrying in ${Math.ceil(wait / 1000)} s`);
-          this.syncTimer.after(wait);
           return;
         }
         this.failures = 0;
