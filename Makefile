@@ -47,7 +47,8 @@ asan: web
 demo: build
 	@if [ ! -f $(DATA)/narwhal.db ]; then build/release/src/cli/narwhal demo --data $(DATA) && \
 	  build/release/src/cli/narwhal turf cut --data $(DATA) --county 92 --precinct 01-01 \
-	    --doors 50 --save >/dev/null; fi
+	    --doors 50 --save >/dev/null && \
+	  build/release/src/cli/narwhal field-book set --data $(DATA) examples/field-book.json >/dev/null; fi
 
 run: demo
 	@code=$$(build/release/src/cli/narwhal users reissue 1 --data $(DATA) 2>/dev/null | grep -o '"code":"[^"]*"' | cut -d'"' -f4); \

@@ -6,12 +6,14 @@
 #   address_fuzz  residential street lines through the address normaliser (fuzz/address_fuzz.cc)
 #   universe_fuzz  a universe's criteria through their JSON parser and the SQL built from
 #              them (fuzz/universe_criteria_fuzz.cc)
+#   field_book_fuzz  the field book's JSON parser and its scripts' walk (fuzz/field_book_fuzz.cc)
 # Crashes land in build/fuzz/; add the input to the corpus and a regression test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 out=build/fuzz
-mkdir -p "$out/corpus-csv" "$out/corpus-json" "$out/corpus-address" "$out/corpus-universe"
+mkdir -p "$out/corpus-csv" "$out/corpus-json" "$out/corpus-address" "$out/corpus-universe" \
+  "$out/corpus-field_book"
 flags=(-std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Isrc)
 base=(src/base/status.cc src/base/text.cc src/base/clock.cc src/base/log.cc)
 
@@ -24,8 +26,11 @@ ccache clang++-14 "${flags[@]}" fuzz/address_fuzz.cc src/domain/address.cc "${ba
 universe_srcs=(fuzz/universe_criteria_fuzz.cc src/domain/universe.cc src/domain/universe_json.cc
   src/domain/voter.cc src/domain/contact.cc src/domain/election.cc src/storage/universe_sql.cc)
 ccache clang++-14 "${flags[@]}" "${universe_srcs[@]}" "${base[@]}" -lboost_json -o "$out/universe_fuzz"
+book_srcs=(fuzz/field_book_fuzz.cc src/domain/field_book.cc src/domain/universe.cc
+  src/domain/voter.cc src/domain/contact.cc src/domain/election.cc)
+ccache clang++-14 "${flags[@]}" "${book_srcs[@]}" "${base[@]}" -lboost_json -o "$out/field_book_fuzz"
 
-half=$(( (seconds + 3) / 4 ))
+half=$(( (seconds + 4) / 5 ))
 run() {  # run NAME CORPUS
   (cd "$out" && "./$1" -max_total_time="$half" -print_final_stats=0 "corpus-$2" "../../fuzz/corpus/$2" 2>&1 | tail -2)
 }
@@ -33,3 +38,4 @@ run csv_fuzz csv
 run json_fuzz json
 run address_fuzz address
 run universe_fuzz universe
+run field_book_fuzz field_book

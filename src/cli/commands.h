@@ -191,6 +191,20 @@ struct TurfListArgs {
 // voters with a result recorded on them so far.
 int RunTurfList(const TurfListArgs& args);
 
+// --- the field book (docs/field.md) -------------------------------------------------------
+
+struct FieldBookArgs {
+  CommonArgs common;
+  std::string file;          // set: the book's JSON
+  int64_t base_version = -1;  // set: the version it was edited from; -1 whatever is current
+  bool json = false;         // show
+};
+// Prints the campaign's result codes, questions, tags and scripts (--json: the whole book).
+int RunFieldBookShow(const FieldBookArgs& args);
+// Saves FILE as the next version. kExitBadInput for a file that is not a whole book (the
+// message names the member), kExitFailure when --base is not the current version.
+int RunFieldBookSet(const FieldBookArgs& args);
+
 // --- universes (docs/field.md) ------------------------------------------------------------
 
 // A universe's criteria from the command line: a JSON object (criteria_json, or @FILE)
@@ -222,6 +236,10 @@ struct CriteriaFlags {
   std::optional<int> support_id_min;
   std::optional<int> support_id_max;
   std::string contacted_since;
+  // The field book's survey answers (QUESTION=CHOICE[,CHOICE]: her current answer includes
+  // one) and tags (any of them).
+  std::vector<std::string> answers;
+  std::vector<std::string> tags;
 };
 
 struct UniverseArgs {

@@ -202,6 +202,10 @@ int Main(int argc, char** argv) {
     cmd.add_option("--support-id-max", f.support_id_max, "her latest support ID at most");
     cmd.add_option("--contacted-since", f.contacted_since,
                    "a date (YYYY-MM-DD): only contacts from then on count");
+    cmd.add_option("--answer", f.answers,
+                   "QUESTION=CHOICE[,CHOICE]: her current answer to a field-book question "
+                   "includes one of the choices, e.g. vote_plan=unsure (repeat: all must hold)");
+    cmd.add_option("--tag", f.tags, "tagged with this field-book tag (repeat: any of them)");
   };
   CLI::App* uni_elections =
       universe_cmd->add_subcommand("elections", "the elections of the vote history, newest first");
@@ -280,6 +284,20 @@ int Main(int argc, char** argv) {
   turf_list_cmd->add_option("--county", turf_list.county, "one county's code");
   turf_list_cmd->add_option("--precinct", turf_list.precinct, "one precinct (with --county)");
   turf_list_cmd->add_flag("--json", turf_list.json, "one JSON object");
+
+  CLI::App* book_cmd = app.add_subcommand(
+      "field-book", "the campaign's own result codes, survey questions, tags and scripts");
+  book_cmd->require_subcommand(1);
+  FieldBookArgs book;
+  CLI::App* book_show_cmd = book_cmd->add_subcommand("show", "the field book now");
+  AddDataOption(*book_show_cmd, book.common);
+  book_show_cmd->add_flag("--json", book.json, "the whole book as one JSON object");
+  CLI::App* book_set_cmd = book_cmd->add_subcommand(
+      "set", "save a field book (JSON; examples/field-book.json) as the next version");
+  AddDataOption(*book_set_cmd, book.common);
+  book_set_cmd->add_option("file", book.file, "the book's JSON file")->required();
+  book_set_cmd->add_option("--base", book.base_version,
+                           "the version it was edited from: refused if someone saved since");
 
   DemoArgs demo;
   CLI::App* demo_cmd = app.add_subcommand("demo", "generate a synthetic NC county and import it");
@@ -448,6 +466,8 @@ int Main(int argc, char** argv) {
   if (*households_cmd) return RunHouseholds(households);
   if (*cut_cmd) return RunTurfCut(turf_cut);
   if (*turf_list_cmd) return RunTurfList(turf_list);
+  if (*book_show_cmd) return RunFieldBookShow(book);
+  if (*book_set_cmd) return RunFieldBookSet(book);
   if (*uni_elections) return RunUniverseElections(universe);
   if (*uni_count) return RunUniverseCount(universe);
   if (*uni_save) return RunUniverseSave(universe);

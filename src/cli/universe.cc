@@ -12,6 +12,8 @@
 #include "base/text.h"
 #include "cli/commands.h"
 #include "domain/universe_json.h"
+#include "domain/field_book.h"
+#include "storage/contact_store.h"
 #include "storage/universe_store.h"
 
 namespace narwhal {
@@ -102,6 +104,15 @@ Opened OpenUniverses(const CommonArgs& common, std::string_view command) {
     o.exit_code = kExitFailure;
   }
   return o;
+}
+
+// kInvalidArgument when the criteria name codes, questions, choices or tags the store's
+// field book does not have.
+Status CheckAgainstFieldBook(Store& store, const UniverseCriteria& criteria) {
+  ContactStore* log = store.Contacts();
+  if (log == nullptr) return Status::Ok();
+  NARWHAL_ASSIGN_OR_RETURN(SavedFieldBook book, log->CurrentFieldBook());
+  return CheckCriteriaAgainstBook(criteria, book.book);
 }
 
 int Fail(std::string_view command, const Status& status) {
@@ -212,6 +223,18 @@ Result<std::string> CriteriaJsonFromFlags(const CriteriaFlags& flags) {
     }
     if (!flags.contacted_since.empty()) k["since"] = flags.contacted_since;
   }
+  for (const std::string& value : flags.answers) {
+    NARWHAL_ASSIGN_OR_RETURN(auto pair, SplitPair("--answer", value, '='));
+    json::array any;
+    for (size_t start = 0; start <= pair.second.size();) {
+      const size_t comma = std::min(pair.second.find(',', start), pair.second.size());
+      any.emplace_back(pair.second.substr(start, comma - start));
+      start = comma + 1;
+    }
+    json::array& a = o["answers"].is_array() ? o["answers"].as_array() : o["answers"].emplace_array();
+    a.push_back(json::object{{"question", pair.first}, {"any", std::move(any)}});
+  }
+  add_list("tags", flags.tags);
   return json::serialize(o);
 }
 
@@ -241,6 +264,9 @@ int RunUniverseCount(const UniverseArgs& args) {
   if (!criteria.ok()) return Fail("universe count", criteria.status());
   Opened o = OpenUniverses(args.common, "universe count");
   if (o.universes == nullptr) return o.exit_code;
+  if (Status st = CheckAgainstFieldBook(*o.store, *criteria); !st.ok()) {
+    return Fail("universe count", st);
+  }
   const auto started = std::chrono::steady_clock::now();
   Result<UniverseCount> count = o.universes->CountUniverse(*criteria);
   const double ms =
@@ -263,6 +289,9 @@ int RunUniverseSave(const UniverseArgs& args) {
   if (!criteria.ok()) return Fail("universe save", criteria.status());
   Opened o = OpenUniverses(args.common, "universe save");
   if (o.universes == nullptr) return o.exit_code;
+  if (Status st = CheckAgainstFieldBook(*o.store, *criteria); !st.ok()) {
+    return Fail("universe save", st);
+  }
   Result<Universe> saved = o.universes->SaveUniverse(
       {args.name, args.description, *criteria, 0, std::chrono::system_clock::now()});
   if (!saved.ok()) return Fail("universe save", saved.status());

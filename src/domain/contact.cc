@@ -36,6 +36,7 @@ constexpr std::array<ResultCode, 14> kCoreCodes = {{
 constexpr size_t kMaxNote = 2000;
 constexpr size_t kMaxAnswer = 500;
 constexpr size_t kMaxAnswers = 50;
+constexpr size_t kMaxTags = 20;
 
 bool Digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -115,8 +116,22 @@ const ResultCode* FindResultCode(std::string_view code) {
 Status ValidateContactReport(const ContactReport& r) {
   NARWHAL_RETURN_IF_ERROR(ValidateStrikeRequest(
       StrikeRequest{r.voter_id, r.idempotency_key, StrikeSource::kPollWatcher}));
-  if (FindResultCode(r.result) == nullptr) {
+  const bool code_shaped =
+      r.result.size() <= 8 && std::all_of(r.result.begin(), r.result.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      });
+  if (!code_shaped) {
     return InvalidArgument("result: unknown result code '" + r.result.substr(0, 16) + "'");
+  }
+  if (r.result.empty() && r.support == 0 && r.answers.empty() && r.tags.empty() &&
+      r.note.empty()) {
+    return InvalidArgument("result: required unless answers, support, tags or a note are given");
+  }
+  if (r.tags.size() > kMaxTags) return InvalidArgument("tags: more than 20");
+  for (const std::string& tag : r.tags) {
+    if (!IsFieldKey(tag)) {
+      return InvalidArgument("tags: '" + tag.substr(0, 40) + "' is not a tag key");
+    }
   }
   if (r.support < 0 || r.support > 5) return InvalidArgument("support: must be 1 to 5, or 0");
   if (r.answers.size() > kMaxAnswers) return InvalidArgument("answers: more than 50");
@@ -139,6 +154,12 @@ Status ValidateContactReport(const ContactReport& r) {
     return InvalidArgument("turf: a list number is six letters and digits");
   }
   return Status::Ok();
+}
+
+bool IsFieldKey(std::string_view key) {
+  return !key.empty() && key.size() <= 40 && std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+  });
 }
 
 std::optional<int64_t> IsoSeconds(std::string_view t) {
@@ -199,8 +220,7 @@ std::vector<CanvasserActivity> SummarizeCanvassers(std::span<const DoorContact> 
       const DoorContact& c = *t.contact;
       if (c.stop > 0) doors.insert(c.stop);
       voters.insert(c.voter_id);
-      const ResultCode* code = FindResultCode(c.result);
-      if (code != nullptr && code->category == ResultCategory::kSuccess) reached.insert(c.voter_id);
+      if (c.category == ResultCategoryName(ResultCategory::kSuccess)) reached.insert(c.voter_id);
       if (c.stop != last_stop) {
         if (last_stop >= 0) gaps.push_back(t.seconds - last_arrival);
         last_stop = c.stop;

@@ -58,9 +58,13 @@ const ResultCode* FindResultCode(std::string_view code);
 struct ContactReport {
   std::string voter_id;
   ContactChannel channel = ContactChannel::kDoor;
-  std::string result;   // a result code (FindResultCode)
+  // A result code (a core one, FindResultCode, or the campaign's: field_book.h). Empty for
+  // a report that adds answers, support, tags or a note to a visit already recorded: each
+  // tap on a phone is its own report.
+  std::string result;
   int support = 0;      // support ID 1 (strong for us) .. 5 (strong against); 0 not asked
-  NamedValues answers;  // survey question -> answer, as the script names them
+  NamedValues answers;  // survey question key -> answer (choice keys joined by ';' for multi)
+  std::vector<std::string> tags;  // the field book's tag keys
   std::string note;
   // Client-generated, unique per contact (the device's event id): a retry with the same
   // key is the same contact, never a second one. As strikes' keys.
@@ -73,9 +77,14 @@ struct ContactReport {
 };
 
 // kInvalidArgument naming the field ("result: unknown result code 'XX'") when a report is
-// malformed: an unknown result, support outside 0..5, more than 50 answers, text over its
-// length (notes 2,000 bytes, answers 500), a client time that is not ISO 8601.
+// malformed: a result that is not 1-8 upper-case letters and digits, or empty with nothing
+// else recorded; support outside 0..5, more than 50 answers or 20 tags, text over its
+// length (notes 2,000 bytes, answers 500), a client time that is not ISO 8601. Whether the
+// result, answers and tags are the campaign's is CheckAgainstBook's (field_book.h) to say.
 Status ValidateContactReport(const ContactReport& report);
+
+// A key of the field book (a question, choice, tag, script or step): 1-40 of a-z, 0-9, '_'.
+bool IsFieldKey(std::string_view key);
 
 // Seconds since the epoch of an ISO 8601 time as ValidateContactReport accepts it (a
 // fraction is dropped, an offset applied); nullopt for anything else.
@@ -87,6 +96,7 @@ struct DoorContact {
   std::string voter_id;
   int stop = 0;  // the door's place in the turf's walk order; 0 when she is not on it
   std::string result;
+  std::string category;   // the result's: "success", "retry", "suppress"
   std::string at;         // the server's time
   std::string client_at;  // the device's, or empty
 };

@@ -158,8 +158,13 @@ Status ValidateUniverseCriteria(const UniverseCriteria& c) {
     if (k.last_results.size() > 50) {
       return InvalidArgument("criteria.contact.last_result names more than 50 codes");
     }
+    // Whether a code is the campaign's is the field book's to say (CheckCriteriaAgainstBook).
     for (const std::string& code : k.last_results) {
-      if (FindResultCode(code) == nullptr) {
+      const bool shaped = !code.empty() && code.size() <= 8 &&
+                          std::all_of(code.begin(), code.end(), [](char ch) {
+                            return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+                          });
+      if (!shaped) {
         return InvalidArgument("criteria.contact.last_result: unknown result code '" +
                                code.substr(0, 16) + "'");
       }
@@ -180,6 +185,28 @@ Status ValidateUniverseCriteria(const UniverseCriteria& c) {
         (!k.last_results.empty() || k.support.min != -1 || k.support.max != -1)) {
       return InvalidArgument(
           "criteria.contact: never contacted cannot also ask for a result or support ID");
+    }
+  }
+  if (c.answers.size() > 20) return InvalidArgument("criteria.answers: more than 20 rules");
+  for (const AnswerRule& a : c.answers) {
+    if (!IsFieldKey(a.question)) {
+      return InvalidArgument("criteria.answers: '" + a.question.substr(0, 40) +
+                             "' is not a question key");
+    }
+    if (a.any.empty() || a.any.size() > 50) {
+      return InvalidArgument("criteria.answers: '" + a.question + "' needs 1 to 50 choices in any");
+    }
+    for (const std::string& choice : a.any) {
+      if (!IsFieldKey(choice)) {
+        return InvalidArgument("criteria.answers: '" + choice.substr(0, 40) +
+                               "' is not a choice key");
+      }
+    }
+  }
+  if (c.tags.size() > 50) return InvalidArgument("criteria.tags: more than 50");
+  for (const std::string& tag : c.tags) {
+    if (!IsFieldKey(tag)) {
+      return InvalidArgument("criteria.tags: '" + tag.substr(0, 40) + "' is not a tag key");
     }
   }
   return Status::Ok();

@@ -71,6 +71,14 @@ struct ContactRule {
   friend bool operator==(const ContactRule&, const ContactRule&) = default;
 };
 
+// The current answer to a survey question of the field book (field_book.h): her latest
+// answer to it includes one of `any` (choice keys).
+struct AnswerRule {
+  std::string question;
+  std::vector<std::string> any;
+  friend bool operator==(const AnswerRule&, const AnswerRule&) = default;
+};
+
 struct UniverseCriteria {
   std::vector<std::string> counties;   // county codes
   std::vector<PrecinctKey> precincts;  // precincts (county and code)
@@ -92,6 +100,8 @@ struct UniverseCriteria {
   bool voted = false;
   std::optional<bool> has_phone;  // a phone number on file (or none)
   std::optional<ContactRule> contact;
+  std::vector<AnswerRule> answers;  // every rule must hold
+  std::vector<std::string> tags;    // tagged (field book tag keys) with any of these
 
   friend bool operator==(const UniverseCriteria&, const UniverseCriteria&) = default;
 };

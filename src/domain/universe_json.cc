@@ -1,9 +1,9 @@
 #include "domain/universe_json.h"
 
-#include <boost/json.hpp>
-#include <initializer_list>
 #include <tuple>
 #include <utility>
+
+#include "domain/json_reader.h"
 
 namespace narwhal {
 namespace {
@@ -12,86 +12,13 @@ namespace json = boost::json;
 
 constexpr size_t kMaxCriteriaBytes = 256 << 10;
 
-// Reads one JSON object's members by name, remembering the path for errors and refusing
-// members nobody asked for.
-class Reader {
- public:
-  Reader(const json::object& object, std::string path) : object_(object), path_(std::move(path)) {}
-
-  Status CheckOnly(std::initializer_list<std::string_view> names) const {
-    for (const auto& member : object_) {
-      bool known = false;
-      for (std::string_view n : names) known = known || member.key() == n;
-      if (!known) return Error(member.key(), "is not a criterion");
-    }
-    return Status::Ok();
-  }
-
-  const json::value* Find(std::string_view name) const {
-    auto it = object_.find(name);
-    return it == object_.end() || it->value().is_null() ? nullptr : &it->value();
-  }
-
-  Status Error(std::string_view name, std::string_view what) const {
-    return InvalidArgument(path_ + "." + std::string(name) + ": " + std::string(what));
-  }
-
-  std::string Path(std::string_view name) const { return path_ + "." + std::string(name); }
-
-  Status Strings(std::string_view name, std::vector<std::string>& out) const {
-    const json::value* v = Find(name);
-    if (v == nullptr) return Status::Ok();
-    if (!v->is_array()) return Error(name, "expected an array of strings");
-    for (const json::value& item : v->as_array()) {
-      if (!item.is_string()) return Error(name, "expected an array of strings");
-      out.emplace_back(item.as_string());
-    }
-    return Status::Ok();
-  }
-
-  Status String(std::string_view name, std::string& out) const {
-    const json::value* v = Find(name);
-    if (v == nullptr) return Status::Ok();
-    if (!v->is_string()) return Error(name, "expected a string");
-    out = std::string(v->as_string());
-    return Status::Ok();
-  }
-
-  Status Int(std::string_view name, std::optional<int>& out) const {
-    const json::value* v = Find(name);
-    if (v == nullptr) return Status::Ok();
-    if (!v->is_int64() || v->as_int64() < -1000000 || v->as_int64() > 1000000) {
-      return Error(name, "expected an integer");
-    }
-    out = static_cast<int>(v->as_int64());
-    return Status::Ok();
-  }
-
-  Status Bool(std::string_view name, std::optional<bool>& out) const {
-    const json::value* v = Find(name);
-    if (v == nullptr) return Status::Ok();
-    if (!v->is_bool()) return Error(name, "expected true or false");
-    out = v->as_bool();
-    return Status::Ok();
-  }
-
-  // A nested object member, or nullptr when absent.
-  Result<const json::object*> Object(std::string_view name) const {
-    const json::value* v = Find(name);
-    if (v == nullptr) return static_cast<const json::object*>(nullptr);
-    if (!v->is_object()) return Error(name, "expected an object");
-    return &v->as_object();
-  }
-
- private:
-  const json::object& object_;
-  std::string path_;
-};
+using Reader = JsonReader;
+constexpr std::string_view kNotCriterion = "is not a criterion";
 
 Status ReadScore(const Reader& r, std::string_view name, std::optional<ScoreRange>& out) {
   NARWHAL_ASSIGN_OR_RETURN(const json::object* o, r.Object(name));
   if (o == nullptr) return Status::Ok();
-  Reader s(*o, r.Path(name));
+  Reader s(*o, r.Path(name), kNotCriterion);
   NARWHAL_RETURN_IF_ERROR(s.CheckOnly({"min", "max"}));
   std::optional<int> min, max;
   NARWHAL_RETURN_IF_ERROR(s.Int("min", min));
@@ -101,10 +28,11 @@ Status ReadScore(const Reader& r, std::string_view name, std::optional<ScoreRang
 }
 
 Status ReadCriteria(const json::object& root, int default_year, UniverseCriteria& c) {
-  Reader r(root, "criteria");
+  Reader r(root, "criteria", kNotCriterion);
   NARWHAL_RETURN_IF_ERROR(r.CheckOnly({"counties", "precincts", "districts", "parties", "statuses",
                                        "genders", "age", "registered", "vote_history", "support",
-                                       "turnout", "election_day", "has_phone", "contact"}));
+                                       "turnout", "election_day", "has_phone", "contact",
+                                       "answers", "tags"}));
   NARWHAL_RETURN_IF_ERROR(r.Strings("counties", c.counties));
   NARWHAL_RETURN_IF_ERROR(r.Strings("parties", c.parties));
   NARWHAL_RETURN_IF_ERROR(r.Strings("genders", c.genders));
@@ -116,7 +44,7 @@ Status ReadCriteria(const json::object& root, int default_year, UniverseCriteria
     if (!list->is_array()) return r.Error(field, "expected an array of objects");
     for (const json::value& item : list->as_array()) {
       if (!item.is_object()) return r.Error(field, "expected an array of objects");
-      Reader p(item.as_object(), r.Path(field));
+      Reader p(item.as_object(), r.Path(field), kNotCriterion);
       NARWHAL_RETURN_IF_ERROR(p.CheckOnly({first, second}));
       std::string a, b;
       NARWHAL_RETURN_IF_ERROR(p.String(first, a));
@@ -140,7 +68,7 @@ Status ReadCriteria(const json::object& root, int default_year, UniverseCriteria
   }
   NARWHAL_ASSIGN_OR_RETURN(const json::object* age, r.Object("age"));
   if (age != nullptr) {
-    Reader a(*age, r.Path("age"));
+    Reader a(*age, r.Path("age"), kNotCriterion);
     NARWHAL_RETURN_IF_ERROR(a.CheckOnly({"min", "max", "as_of_year"}));
     NARWHAL_RETURN_IF_ERROR(a.Int("min", c.min_age));
     NARWHAL_RETURN_IF_ERROR(a.Int("max", c.max_age));
@@ -150,14 +78,14 @@ Status ReadCriteria(const json::object& root, int default_year, UniverseCriteria
   }
   NARWHAL_ASSIGN_OR_RETURN(const json::object* registered, r.Object("registered"));
   if (registered != nullptr) {
-    Reader g(*registered, r.Path("registered"));
+    Reader g(*registered, r.Path("registered"), kNotCriterion);
     NARWHAL_RETURN_IF_ERROR(g.CheckOnly({"after", "before"}));
     NARWHAL_RETURN_IF_ERROR(g.String("after", c.registered_after));
     NARWHAL_RETURN_IF_ERROR(g.String("before", c.registered_before));
   }
   NARWHAL_ASSIGN_OR_RETURN(const json::object* history, r.Object("vote_history"));
   if (history != nullptr) {
-    Reader h(*history, r.Path("vote_history"));
+    Reader h(*history, r.Path("vote_history"), kNotCriterion);
     NARWHAL_RETURN_IF_ERROR(h.CheckOnly({"kind", "last", "elections", "min", "max"}));
     VoteHistoryRule rule;
     std::string kind;
@@ -183,7 +111,7 @@ Status ReadCriteria(const json::object& root, int default_year, UniverseCriteria
   NARWHAL_RETURN_IF_ERROR(ReadScore(r, "turnout", c.turnout));
   NARWHAL_ASSIGN_OR_RETURN(const json::object* day, r.Object("election_day"));
   if (day != nullptr) {
-    Reader d(*day, r.Path("election_day"));
+    Reader d(*day, r.Path("election_day"), kNotCriterion);
     NARWHAL_RETURN_IF_ERROR(d.CheckOnly({"election", "voted"}));
     NARWHAL_RETURN_IF_ERROR(d.String("election", c.election));
     if (c.election.empty()) return d.Error("election", "is required");
@@ -194,7 +122,7 @@ Status ReadCriteria(const json::object& root, int default_year, UniverseCriteria
   NARWHAL_RETURN_IF_ERROR(r.Bool("has_phone", c.has_phone));
   NARWHAL_ASSIGN_OR_RETURN(const json::object* contact, r.Object("contact"));
   if (contact != nullptr) {
-    Reader k(*contact, r.Path("contact"));
+    Reader k(*contact, r.Path("contact"), kNotCriterion);
     NARWHAL_RETURN_IF_ERROR(k.CheckOnly({"ever", "last_result", "support", "since"}));
     ContactRule rule;
     NARWHAL_RETURN_IF_ERROR(k.Bool("ever", rule.ever));
@@ -210,7 +138,15 @@ Status ReadCriteria(const json::object& root, int default_year, UniverseCriteria
     NARWHAL_RETURN_IF_ERROR(k.String("since", rule.since));
     c.contact = std::move(rule);
   }
-  return Status::Ok();
+  NARWHAL_RETURN_IF_ERROR(r.Objects("answers", [&](const Reader& a) -> Status {
+    NARWHAL_RETURN_IF_ERROR(a.CheckOnly({"question", "any"}));
+    AnswerRule rule;
+    NARWHAL_RETURN_IF_ERROR(a.String("question", rule.question));
+    NARWHAL_RETURN_IF_ERROR(a.Strings("any", rule.any));
+    c.answers.push_back(std::move(rule));
+    return Status::Ok();
+  }));
+  return r.Strings("tags", c.tags);
 }
 
 json::array StringArray(const std::vector<std::string>& values) {
@@ -307,6 +243,14 @@ std::string UniverseCriteriaJson(const UniverseCriteria& c) {
     if (!c.contact->since.empty()) k["since"] = c.contact->since;
     o["contact"] = std::move(k);
   }
+  if (!c.answers.empty()) {
+    json::array a;
+    for (const AnswerRule& rule : c.answers) {
+      a.push_back(json::object{{"question", rule.question}, {"any", StringArray(rule.any)}});
+    }
+    o["answers"] = std::move(a);
+  }
+  if (!c.tags.empty()) o["tags"] = StringArray(c.tags);
   return json::serialize(o);
 }
 

@@ -10,7 +10,8 @@
 //    "vote_history": {"kind": "general", "last": 4, "min": 2, "max": 4},
 //    "support": {"min": 60}, "turnout": {"max": 40},
 //    "election_day": {"election": "2026-11-03", "voted": false},
-//    "has_phone": true}
+//    "has_phone": true, "contact": {"ever": true, "last_result": ["NH"]},
+//    "answers": [{"question": "vote_plan", "any": ["unsure"]}], "tags": ["yard_sign"]}
 //
 // Every member is optional; unknown members are errors, so a misspelt criterion never
 // silently widens a universe.

@@ -11,6 +11,7 @@
 #include "http/json_body.h"
 #include "http/params.h"
 #include "http/voter_api.h"
+#include "domain/field_book.h"
 #include "storage/turf_store.h"
 
 namespace narwhal {
@@ -23,10 +24,11 @@ constexpr size_t kMaxContactBodyBytes = 512 << 10;
 constexpr JsonField kContactFields[] = {
     {.name = "voter_id", .kind = JsonKind::kString, .required = true, .max_chars = 64},
     {.name = "idempotency_key", .kind = JsonKind::kString, .required = true, .max_chars = 100},
-    {.name = "result", .kind = JsonKind::kString, .required = true, .max_chars = 16},
+    {.name = "result", .kind = JsonKind::kString, .max_chars = 16},
     {.name = "channel", .kind = JsonKind::kString, .max_chars = 16},
     {.name = "support", .kind = JsonKind::kInteger},
     {.name = "answers", .kind = JsonKind::kObject},
+    {.name = "tags", .kind = JsonKind::kStringArray, .max_chars = 40, .max_items = 20},
     {.name = "note", .kind = JsonKind::kString, .max_chars = 2000},
     {.name = "client_at", .kind = JsonKind::kString, .max_chars = 40},
     {.name = "list_id", .kind = JsonKind::kInteger},
@@ -68,13 +70,74 @@ constexpr std::string_view kResultCodesDoc = R"json({
     "type": "object", "properties": {"result_codes": {"type": "array", "items": {"type": "object"}}}}}}}}
 })json";
 
+constexpr std::string_view kFieldBookDoc = R"json({
+  "summary": "The campaign's field book: its own result codes, survey questions, tags and scripts",
+  "description": "Answers {version, saved_by, saved_at, book}; version 0 is the empty book nobody saved. Every signed-in user reads it: the canvassing and calling pages show its scripts. The book's form is in docs/field.md.",
+  "tags": ["contacts"],
+  "responses": {"200": {"description": "The field book", "content": {"application/json": {"schema": {
+    "type": "object", "properties": {"version": {"type": "integer"}, "book": {"type": "object"}}}}}}}
+})json";
+
+constexpr std::string_view kSaveFieldBookDoc = R"json({
+  "summary": "Save a new version of the field book",
+  "description": "Body: {base_version, book}: the version the change was made on, and the whole book. Refused (409) when someone saved since base_version, so no change is lost; 400 naming the member for a book that is not whole (a step asking an unknown question, a branch to no step, a loop, a campaign code that is a core one). Answers the new version. Admins only; audited as field_book.save.",
+  "tags": ["contacts"],
+  "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
+  "responses": {
+    "200": {"description": "Saved", "content": {"application/json": {"schema": {"type": "object",
+      "properties": {"version": {"type": "integer"}}}}}},
+    "400": {"$ref": "#/components/responses/Problem"},
+    "409": {"$ref": "#/components/responses/Problem"}}
+})json";
+
+struct NewBookBody {
+  int64_t base_version = 0;
+  FieldBook book;
+};
+
+// {"base_version": N, "book": {...}}, strictly.
+Result<NewBookBody> ParseNewBookBody(std::string_view body) {
+  if (body.size() > (1u << 20) + 1024) return InvalidArgument("body: larger than 1 MiB");
+  std::error_code ec;
+  json::value root = json::parse(body, ec);
+  if (ec || !root.is_object()) return InvalidArgument("body: expected a JSON object");
+  NewBookBody out;
+  for (const auto& member : root.as_object()) {
+    if (member.key() == "base_version") {
+      if (!member.value().is_int64() || member.value().as_int64() < 0) {
+        return InvalidArgument("base_version: expected the version the change was made on");
+      }
+      out.base_version = member.value().as_int64();
+    } else if (member.key() != "book") {
+      return InvalidArgument(std::string(member.key()) + ": is not a known member");
+    }
+  }
+  const json::value* book = root.as_object().if_contains("book");
+  if (book == nullptr || !book->is_object()) return InvalidArgument("book: is required");
+  if (!root.as_object().contains("base_version")) {
+    return InvalidArgument("base_version: is required (0 for the first book)");
+  }
+  NARWHAL_ASSIGN_OR_RETURN(out.book, ParseFieldBook(json::serialize(*book)));
+  return out;
+}
+
+std::string FieldBookResponse(const SavedFieldBook& saved) {
+  return json::serialize(json::object{
+      {"version", saved.version},
+      {"saved_by", saved.saved_by},
+      {"saved_at", saved.saved_at.empty() ? json::value() : json::value(saved.saved_at)},
+      {"book", json::parse(FieldBookJson(saved.book))}});
+}
+
 // The contact an item describes; its status says what is wrong with its values.
 ContactItem ToItem(const json::object& o) {
   ContactItem item;
   ContactReport& r = item.report;
   r.voter_id = std::string(o.at("voter_id").as_string());
   r.idempotency_key = std::string(o.at("idempotency_key").as_string());
-  r.result = std::string(o.at("result").as_string());
+  if (const json::value* result = o.if_contains("result")) {
+    r.result = std::string(result->as_string());
+  }
   auto fail = [&](std::string message) {
     item.status = InvalidArgument(std::move(message));
     return item;
@@ -92,11 +155,29 @@ ContactItem ToItem(const json::object& o) {
   }
   if (const json::value* answers = o.if_contains("answers")) {
     for (const auto& member : answers->as_object()) {
-      if (!member.value().is_string()) {
-        return fail("answers: '" + std::string(member.key()).substr(0, 100) + "' must be a string");
+      // A multiple-choice answer is an array of choice keys, kept joined.
+      std::string answer;
+      bool strings = member.value().is_string();
+      if (strings) {
+        answer = std::string(member.value().as_string());
+      } else if (member.value().is_array()) {
+        strings = true;
+        for (const json::value& choice : member.value().as_array()) {
+          strings = strings && choice.is_string();
+          if (!strings) break;
+          if (!answer.empty()) answer += kChoiceSeparator;
+          answer += std::string(choice.as_string());
+        }
       }
-      r.answers.emplace_back(std::string(member.key()), std::string(member.value().as_string()));
+      if (!strings) {
+        return fail("answers: '" + std::string(member.key()).substr(0, 100) +
+                    "' must be a string or an array of strings");
+      }
+      r.answers.emplace_back(std::string(member.key()), std::move(answer));
     }
+  }
+  if (const json::value* tags = o.if_contains("tags")) {
+    for (const json::value& tag : tags->as_array()) r.tags.emplace_back(tag.as_string());
   }
   if (const json::value* note = o.if_contains("note")) r.note = std::string(note->as_string());
   if (const json::value* at = o.if_contains("client_at"))
@@ -230,6 +311,7 @@ Result<std::vector<ContactResult>> RecordContactsFor(Store& store,
                                ? TurfScopeChecks(store, items, valid, principal)
                                : VoterScopeChecks(store, ids, principal));
   NARWHAL_RETURN_IF_ERROR(CheckTurfMembership(store, items, valid, in_scope));
+  NARWHAL_ASSIGN_OR_RETURN(SavedFieldBook book, log->CurrentFieldBook());
   std::vector<NewContact> contacts;
   std::vector<size_t> recorded;  // index in `results` of each of `contacts`
   for (size_t k = 0; k < valid.size(); ++k) {
@@ -237,7 +319,14 @@ Result<std::vector<ContactResult>> RecordContactsFor(Store& store,
       results[valid[k]].status = std::move(in_scope[k]);
       continue;
     }
-    contacts.push_back({items[valid[k]].report, principal.user_id, at});
+    NewContact contact{items[valid[k]].report, principal.user_id, at, std::nullopt};
+    Result<BookCheck> checked = CheckAgainstBook(contact.report, book.book);
+    if (!checked.ok()) {
+      results[valid[k]].status = checked.status();
+      continue;
+    }
+    contact.checked = std::move(*checked);
+    contacts.push_back(std::move(contact));
     recorded.push_back(valid[k]);
   }
   if (contacts.empty()) return results;
@@ -250,19 +339,22 @@ Result<std::vector<ContactResult>> RecordContactsFor(Store& store,
   return results;
 }
 
-json::object ContactJson(const ContactRecord& c) {
+json::object ContactJson(const ContactRecord& c, const FieldBook& book) {
   json::object answers;
   for (const auto& [question, answer] : c.report.answers) answers[question] = answer;
-  const ResultCode* code = FindResultCode(c.report.result);
+  json::array tags;
+  for (const std::string& tag : c.report.tags) tags.emplace_back(tag);
+  const std::optional<ResultMeaning> meaning = MeaningOf(book, c.report.result);
   return {
       {"id", c.id},
       {"voter_id", c.report.voter_id},
       {"channel", ContactChannelName(c.report.channel)},
       {"result", c.report.result},
-      {"result_name", code == nullptr ? "" : code->name},
-      {"category", code == nullptr ? "" : ResultCategoryName(code->category)},
+      {"result_name", meaning ? meaning->name : ""},
+      {"category", meaning ? ResultCategoryName(meaning->category) : ""},
       {"support", c.report.support == 0 ? json::value() : json::value(c.report.support)},
       {"answers", std::move(answers)},
+      {"tags", std::move(tags)},
       {"note", c.report.note},
       {"user_id", c.user_id},
       {"at", c.at},
@@ -320,25 +412,67 @@ void AddContactRoutes(std::vector<Route>& routes, Store& store, const Clock& clo
          c.AuditRead(
              "contact.read", voter_id,
              json::serialize(json::object{{"contacts", static_cast<int64_t>(contacts.size())}}));
+         NARWHAL_ASSIGN_OR_RETURN(SavedFieldBook book, log->CurrentFieldBook());
          json::array out;
-         for (const ContactRecord& contact : contacts) out.push_back(ContactJson(contact));
+         for (const ContactRecord& contact : contacts) out.push_back(ContactJson(contact, book.book));
          return JsonResponse(json::serialize(json::object{{"contacts", std::move(out)}}));
        },
        std::string(kVoterContactsDoc)});
   routes.push_back(
       {"GET", "/api/v1/result-codes", "result_codes", AuthRequirement::Authenticated(),
-       [](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
+       [&store](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
          NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
+         ContactStore* log = store.Contacts();
+         if (log == nullptr) return Unavailable("this store keeps no contacts");
+         NARWHAL_ASSIGN_OR_RETURN(SavedFieldBook book, log->CurrentFieldBook());
          json::array out;
+         auto add = [&](std::string_view code, std::string_view name, ResultCategory category,
+                        ResultScope scope, bool core) {
+           out.push_back(json::object{{"code", code},
+                                      {"name", name},
+                                      {"category", ResultCategoryName(category)},
+                                      {"scope", ResultScopeName(scope)},
+                                      {"core", core}});
+         };
          for (const ResultCode& code : CoreResultCodes()) {
-           out.push_back(json::object{{"code", code.code},
-                                      {"name", code.name},
-                                      {"category", ResultCategoryName(code.category)},
-                                      {"scope", ResultScopeName(code.scope)}});
+           add(code.code, code.name, code.category, code.scope, true);
+         }
+         for (const CampaignResultCode& code : book.book.result_codes) {
+           add(code.code, code.name, code.category, code.scope, false);
          }
          return JsonResponse(json::serialize(json::object{{"result_codes", std::move(out)}}));
        },
        std::string(kResultCodesDoc)});
+  routes.push_back(
+      {"GET", "/api/v1/field-book", "field_book", AuthRequirement::Authenticated(),
+       [&store](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
+         NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
+         ContactStore* log = store.Contacts();
+         if (log == nullptr) return Unavailable("this store keeps no contacts");
+         NARWHAL_ASSIGN_OR_RETURN(SavedFieldBook saved, log->CurrentFieldBook());
+         return JsonResponse(FieldBookResponse(saved));
+       },
+       std::string(kFieldBookDoc)});
+  routes.push_back(
+      {"PUT", "/api/v1/field-book", "save_field_book", AuthRequirement::AnyRole({Role::kAdmin}),
+       [&store, &clock](const HttpRequest& r, RequestContext& c) -> Result<HttpResponse> {
+         NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
+         ContactStore* log = store.Contacts();
+         if (log == nullptr) return Unavailable("this store keeps no contacts");
+         NARWHAL_ASSIGN_OR_RETURN(NewBookBody body, ParseNewBookBody(r.body));
+         NARWHAL_ASSIGN_OR_RETURN(
+             int64_t version,
+             log->SaveFieldBook(body.book, body.base_version, c.principal.user_id, clock.Now()));
+         c.AuditRecorded("field_book.save", "version " + std::to_string(version),
+                         json::serialize(json::object{
+                             {"version", version},
+                             {"questions", body.book.questions.size()},
+                             {"scripts", body.book.scripts.size()},
+                             {"result_codes", body.book.result_codes.size()},
+                             {"tags", body.book.tags.size()}}));
+         return JsonResponse(json::serialize(json::object{{"version", version}}));
+       },
+       std::string(kSaveFieldBookDoc)});
 }
 
 }  // namespace narwhal

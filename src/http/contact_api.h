@@ -38,23 +38,26 @@ struct ContactItem {
   Status status;
 };
 
-// {"voter_id", "idempotency_key", "result", "channel"?, "support"?, "answers"? (an object of
-// strings), "note"?, "client_at"?, "list_id"?, "turf"? (a list number)}, or {"contacts": [...]}
+// {"voter_id", "idempotency_key", "result"? (empty or absent when the item only adds
+// answers, support, tags or a note to a visit), "channel"?, "support"?, "answers"? (question
+// key -> choice key, text, or an array of choice keys), "tags"? (tag keys), "note"?, "client_at"?, "list_id"?, "turf"? (a list number)}, or {"contacts": [...]}
 // with 1..500 of them. kInvalidArgument naming the item and field only when the body is not of that
 // shape (not JSON, an unknown field, a wrong type); values are checked per item.
 Result<std::vector<ContactItem>> ParseContactBody(std::string_view content_type,
                                                   std::string_view body);
 
-// One answer per item, in order: recorded, replayed, or its error (the item's own,
-// kPermissionDenied for a voter outside the principal's assignment, kNotFound).
+// One answer per item, in order: recorded, replayed, or its error (the item's own, one the
+// field book finds (an unknown code, question, choice or tag), kPermissionDenied for a
+// voter outside the principal's assignment, kNotFound).
 Result<std::vector<ContactResult>> RecordContactsFor(Store& store,
                                                      std::span<const ContactItem> items,
                                                      const Principal& principal, TimePoint at);
 
-boost::json::object ContactJson(const ContactRecord& contact);
+// A contact as the API answers it; result names come from `book` (core codes and its own).
+boost::json::object ContactJson(const ContactRecord& contact, const FieldBook& book);
 
-// Appends POST /api/v1/contacts, GET /api/v1/voters/{voter_id}/contacts and
-// GET /api/v1/result-codes. `store` and `clock` must outlive the routes.
+// Appends POST /api/v1/contacts, GET /api/v1/voters/{voter_id}/contacts,
+// GET /api/v1/result-codes and GET/PUT /api/v1/field-book. `store` and `clock` must outlive the routes.
 void AddContactRoutes(std::vector<Route>& routes, Store& store, const Clock& clock);
 
 }  // namespace narwhal

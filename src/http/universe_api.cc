@@ -6,10 +6,12 @@
 #include <string>
 #include <utility>
 
+#include "domain/field_book.h"
 #include "domain/universe_json.h"
 #include "http/json_body.h"
 #include "http/params.h"
 #include "http/voter_api.h"
+#include "storage/contact_store.h"
 
 namespace narwhal {
 namespace {
@@ -213,8 +215,16 @@ Status CheckUniverseInScope(const Principal& principal, const Universe& universe
   return Status::Ok();
 }
 
-Result<UniverseCriteria> CriteriaFromBody(std::string_view criteria_json, const Clock& clock) {
-  return ParseUniverseCriteria(criteria_json, CurrentYear(clock));
+// The criteria of a body, checked against the field book (codes, questions, tags).
+Result<UniverseCriteria> CriteriaFromBody(Store& store, std::string_view criteria_json,
+                                          const Clock& clock) {
+  NARWHAL_ASSIGN_OR_RETURN(UniverseCriteria criteria,
+                           ParseUniverseCriteria(criteria_json, CurrentYear(clock)));
+  if (ContactStore* log = store.Contacts(); log != nullptr) {
+    NARWHAL_ASSIGN_OR_RETURN(SavedFieldBook book, log->CurrentFieldBook());
+    NARWHAL_RETURN_IF_ERROR(CheckCriteriaAgainstBook(criteria, book.book));
+  }
+  return criteria;
 }
 
 json::object UniverseCountJson(const UniverseCount& count) {
@@ -291,7 +301,7 @@ void AddUniverseRoutes(std::vector<Route>& routes, Store& store, const Clock& cl
          NARWHAL_ASSIGN_OR_RETURN(json::object body,
                                   ParseJsonRequest(r.Header("content-type"), r.body, kCountFields));
          NARWHAL_ASSIGN_OR_RETURN(UniverseCriteria criteria,
-                                  CriteriaFromBody(json::serialize(body.at("criteria")), clock));
+                                  CriteriaFromBody(store, json::serialize(body.at("criteria")), clock));
          NARWHAL_ASSIGN_OR_RETURN(criteria, CriteriaInScope(c.principal, std::move(criteria)));
          NARWHAL_ASSIGN_OR_RETURN(UniverseCount count, universes->CountUniverse(criteria));
          return JsonBody(UniverseCountJson(count));
@@ -321,7 +331,7 @@ void AddUniverseRoutes(std::vector<Route>& routes, Store& store, const Clock& cl
            u.description = std::string(d->as_string());
          }
          NARWHAL_ASSIGN_OR_RETURN(u.criteria,
-                                  CriteriaFromBody(json::serialize(body.at("criteria")), clock));
+                                  CriteriaFromBody(store, json::serialize(body.at("criteria")), clock));
          NARWHAL_ASSIGN_OR_RETURN(u.criteria, CriteriaInScope(c.principal, std::move(u.criteria)));
          // Replacing a universe is changing it: an organizer may only replace one inside her
          // counties (its lists would otherwise open to her).

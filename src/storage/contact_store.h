@@ -3,6 +3,9 @@
 // Store::Contacts() hands it out.
 //
 // Nothing in the log is ever changed or deleted: a corrected answer is a later contact.
+// Beside the log the store keeps each answered choice (question, choice) and each tag
+// (question "#tag") by voter, so a universe selects on the current answer without reading
+// the log's JSON; and the campaign's field book (domain/field_book.h), every version kept.
 // A voter list (universe_store.h) drops, when it is read, whoever a suppressing result
 // reached: her own (refused, deceased, do not contact), or her door's (moved, wrong
 // address).
@@ -12,12 +15,15 @@
 #define NARWHAL_STORAGE_CONTACT_STORE_H_
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
 #include "domain/contact.h"
+#include "domain/field_book.h"
 #include "storage/store.h"
 
 namespace narwhal {
@@ -26,6 +32,20 @@ struct NewContact {
   ContactReport report;  // valid (ValidateContactReport)
   int64_t user_id = 0;   // who made the contact; 0 for the command line
   TimePoint at;          // when the server received it
+  // What the field book said of it (CheckAgainstBook). Without one, the result must be a
+  // core code (kInvalidArgument otherwise) and no choices are indexed.
+  std::optional<BookCheck> checked;
+};
+
+// The question under which a voter's tags are indexed beside the answered choices.
+inline constexpr std::string_view kTagQuestion = "#tag";
+
+// A version of the field book as saved.
+struct SavedFieldBook {
+  int64_t version = 0;  // 0: none was ever saved (an empty book)
+  FieldBook book;
+  int64_t saved_by = 0;
+  std::string saved_at;  // ISO 8601 UTC; empty for version 0
 };
 
 struct ContactResult {
@@ -55,6 +75,15 @@ class ContactStore {
 
   // The voter's contacts, newest (highest id) first, at most `limit` (1..1000).
   virtual Result<std::vector<ContactRecord>> ContactsOf(const std::string& voter_id, int limit) = 0;
+
+  // The field book as last saved.
+  virtual Result<SavedFieldBook> CurrentFieldBook() = 0;
+  // Saves `book` (valid: ValidateFieldBook) as version base_version + 1 and answers it.
+  // kFailedPrecondition, saving nothing, when the current version is not base_version:
+  // someone saved in between, and her changes would be lost. Saving the book the current
+  // version already is answers that version and saves nothing (a retried save is one).
+  virtual Result<int64_t> SaveFieldBook(const FieldBook& book, int64_t base_version,
+                                        int64_t user_id, TimePoint at) = 0;
 };
 
 }  // namespace narwhal

@@ -44,16 +44,19 @@ inline constexpr std::string_view kStops =
 
 // The voters of the turf with list number $1 and id $2, by stop and position: voter_id, stop,
 // last, first, middle, suffix, birth year, gender, party (from the voter file; '' when it no
-// longer has her), removed_at ('' when not removed), and the latest contact made on the
-// turf: result, support, at, user_id, id (NULL when none).
+// longer has her), removed_at ('' when not removed), the latest result recorded on the turf:
+// result, support (the latest given there, 0 none), at, user_id, id (NULL when none).
 inline constexpr std::string_view kVoters =
     "SELECT v.voter_id, v.stop, coalesce(p.last_name, ''), coalesce(p.first_name, ''), "
     "coalesce(p.middle_name, ''), coalesce(p.name_suffix, ''), coalesce(p.birth_year, 0), "
     "coalesce(p.gender, ''), coalesce(p.party, ''), coalesce(p.removed_at, ''), k.result, "
-    "k.support, k.at, k.user_id, k.id "
+    "coalesce((SELECT y.support FROM contacts y WHERE y.turf <> '' AND y.turf = $1 AND "
+    "y.voter_id = v.voter_id AND y.support > 0 ORDER BY y.id DESC LIMIT 1), 0), "
+    "k.at, k.user_id, k.id "
     "FROM turf_voters v LEFT JOIN voters p ON p.voter_id = v.voter_id "
     "LEFT JOIN contacts k ON k.id = (SELECT max(x.id) FROM contacts x WHERE x.turf <> '' AND "
-    "x.turf = $1 AND x.voter_id = v.voter_id) WHERE v.turf_id = $2 ORDER BY v.stop, v.position";
+    "x.turf = $1 AND x.voter_id = v.voter_id AND x.result <> '') WHERE v.turf_id = $2 "
+    "ORDER BY v.stop, v.position";
 
 // The WHERE of ListTurfs: $1 county ('' all), $2 precinct ('' all), $3 limit; newest cut
 // first, then by number.
@@ -61,13 +64,14 @@ inline constexpr std::string_view kListWhere =
     "WHERE ($1 = '' OR c.county = $1) AND ($2 = '' OR c.precinct = $2) "
     "ORDER BY t.cut_id DESC, t.number LIMIT $3";
 
-// The results on the turf with list number $1, in the order recorded: user_id, voter_id,
-// stop (0 when she is not on it), result, at, client_at.
+// The results on the turf with list number $1, in the order recorded (reports that only
+// add answers to a visit left out): user_id, voter_id, stop (0 when she is not on it),
+// result, category, at, client_at.
 inline constexpr std::string_view kTurfContacts =
-    "SELECT k.user_id, k.voter_id, coalesce(v.stop, 0), k.result, k.at, k.client_at "
+    "SELECT k.user_id, k.voter_id, coalesce(v.stop, 0), k.result, k.category, k.at, k.client_at "
     "FROM contacts k JOIN turfs t ON t.list_number = k.turf "
     "LEFT JOIN turf_voters v ON v.turf_id = t.id AND v.voter_id = k.voter_id "
-    "WHERE k.turf <> '' AND k.turf = $1 ORDER BY k.id";
+    "WHERE k.turf <> '' AND k.turf = $1 AND k.result <> '' ORDER BY k.id";
 
 // 1 when voter $2 is on the turf with list number $1.
 inline constexpr std::string_view kOnTurf =

@@ -7,6 +7,7 @@
 
 #include "base/text.h"
 #include "domain/voter.h"
+#include "storage/contact_store.h"
 
 namespace narwhal::universe_sql {
 namespace {
@@ -61,8 +62,8 @@ void AddContactRule(Builder& b, const ContactRule& k) {
             " (SELECT 1 FROM contacts k WHERE k.voter_id = v.voter_id" + since + ")");
   }
   if (!k.last_results.empty()) {
-    b.Where("(SELECT k.result FROM contacts k WHERE k.voter_id = v.voter_id" + since +
-            " ORDER BY k.id DESC LIMIT 1) IN " + b.In(k.last_results));
+    b.Where("(SELECT k.result FROM contacts k WHERE k.voter_id = v.voter_id AND k.result <> ''" +
+            since + " ORDER BY k.id DESC LIMIT 1) IN " + b.In(k.last_results));
   }
   if (k.support.min >= 0 || k.support.max >= 0) {
     const std::string latest =
@@ -71,6 +72,23 @@ void AddContactRule(Builder& b, const ContactRule& k) {
         since + " ORDER BY k.id DESC LIMIT 1)";
     b.Where(latest + " IS NOT NULL");
     AddRange(b, latest, k.support);
+  }
+}
+
+// The answer and tag conditions: seeks on contact_choices(question, voter_id, ...). A
+// voter's current answer to a question is the choices of her latest contact that answered it.
+void AddChoiceRules(Builder& b, const UniverseCriteria& c) {
+  for (const AnswerRule& rule : c.answers) {
+    const std::string question = b.Bind(rule.question);
+    b.Where("EXISTS (SELECT 1 FROM contact_choices a WHERE a.question = " + question +
+            " AND a.voter_id = v.voter_id AND a.answer IN " + b.In(rule.any) +
+            " AND a.contact_id = (SELECT max(l.contact_id) FROM contact_choices l WHERE "
+            "l.question = " + question + " AND l.voter_id = v.voter_id))");
+  }
+  if (!c.tags.empty()) {
+    b.Where("EXISTS (SELECT 1 FROM contact_choices a WHERE a.question = " +
+            b.Bind(std::string(kTagQuestion)) + " AND a.voter_id = v.voter_id AND a.answer IN " +
+            b.In(c.tags) + ")");
   }
 }
 
@@ -138,6 +156,7 @@ Query Build(const UniverseCriteria& c, const std::vector<std::string>& elections
     }
   }
   if (c.contact) AddContactRule(b, *c.contact);
+  AddChoiceRules(b, c);
   if (!c.election.empty()) {
     b.Where(std::string(c.voted ? "EXISTS" : "NOT EXISTS") +
             " (SELECT 1 FROM struck k WHERE k.election = " + b.Bind(c.election) +

@@ -39,7 +39,7 @@ TEST(ContactReportTest, ValidationNamesTheField) {
     EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
     return s.message();
   };
-  EXPECT_EQ(error([](ContactReport& b) { b.result = "XX"; }), "result: unknown result code 'XX'");
+  EXPECT_EQ(error([](ContactReport& b) { b.result = "x!"; }), "result: unknown result code 'x!'");
   EXPECT_EQ(error([](ContactReport& b) { b.support = 6; }), "support: must be 1 to 5, or 0");
   EXPECT_EQ(error([](ContactReport& b) { b.idempotency_key = "short"; }).substr(0, 16),
             "idempotency_key:");
@@ -80,11 +80,11 @@ TEST(ContactTest, CanvassersAreSummarizedByTheirDevicesClock) {
   // Ann: door 1 (two voters) at 10:00, door 2 at 10:04, door 3 at 10:10, all sent at once
   // at 10:30; Bob: one not-home by the server's clock only.
   std::vector<DoorContact> contacts = {
-      {7, "V1", 1, "C", "2026-10-03T10:30:00Z", "2026-10-03T10:00:00Z"},
-      {7, "V2", 1, "NH", "2026-10-03T10:30:00Z", "2026-10-03T10:01:00Z"},
-      {7, "V3", 2, "RF", "2026-10-03T10:30:00Z", "2026-10-03T10:04:00Z"},
-      {7, "V4", 3, "C", "2026-10-03T10:30:00Z", "2026-10-03T10:10:00Z"},
-      {9, "V5", 4, "NH", "2026-10-03T11:00:00Z", ""},
+      {7, "V1", 1, "C", "success", "2026-10-03T10:30:00Z", "2026-10-03T10:00:00Z"},
+      {7, "V2", 1, "NH", "retry", "2026-10-03T10:30:00Z", "2026-10-03T10:01:00Z"},
+      {7, "V3", 2, "RF", "suppress", "2026-10-03T10:30:00Z", "2026-10-03T10:04:00Z"},
+      {7, "V4", 3, "C", "success", "2026-10-03T10:30:00Z", "2026-10-03T10:10:00Z"},
+      {9, "V5", 4, "NH", "retry", "2026-10-03T11:00:00Z", ""},
   };
   std::vector<CanvasserActivity> a = SummarizeCanvassers(contacts);
   ASSERT_EQ(a.size(), 2u);

@@ -72,7 +72,8 @@ TEST(UniverseJsonTest, RoundTripsEveryCriterion) {
     "vote_history":{"kind":"general","last":4,"min":2,"max":4},
     "support":{"min":60},"turnout":{"max":40},
     "election_day":{"election":"2026-11-03","voted":false},"has_phone":true,
-    "contact":{"ever":true,"last_result":["C","NH"],"support":{"min":1,"max":2},"since":"2026-09-01"}})";
+    "contact":{"ever":true,"last_result":["C","NH"],"support":{"min":1,"max":2},"since":"2026-09-01"},
+    "answers":[{"question":"vote_plan","any":["unsure","day"]}],"tags":["yard_sign"]})";
   Result<UniverseCriteria> c = ParseUniverseCriteria(text, 2026);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
   EXPECT_EQ(c->counties, std::vector<std::string>{"92"});
@@ -88,6 +89,9 @@ TEST(UniverseJsonTest, RoundTripsEveryCriterion) {
   EXPECT_EQ(c->contact->last_results, (std::vector<std::string>{"C", "NH"}));
   EXPECT_EQ(c->contact->support.max, 2);
   EXPECT_EQ(c->contact->since, "2026-09-01");
+  ASSERT_EQ(c->answers.size(), 1u);
+  EXPECT_EQ(c->answers[0].any, (std::vector<std::string>{"unsure", "day"}));
+  EXPECT_EQ(c->tags, (std::vector<std::string>{"yard_sign"}));
   Result<UniverseCriteria> again = ParseUniverseCriteria(UniverseCriteriaJson(*c), 1999);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(*again, *c);
@@ -118,8 +122,13 @@ TEST(UniverseJsonTest, ErrorsNameTheMember) {
             "criteria.election_day.election: is required");
   EXPECT_EQ(error(R"({"precincts":[{"county":"92"}]})"),
             "criteria.precincts: each needs county and precinct");
-  EXPECT_EQ(error(R"({"contact":{"last_result":["XX"]}})"),
-            "criteria.contact.last_result: unknown result code 'XX'");
+  EXPECT_EQ(error(R"({"contact":{"last_result":["nh"]}})"),
+            "criteria.contact.last_result: unknown result code 'nh'");
+  EXPECT_EQ(error(R"({"answers":[{"question":"plan"}]})"),
+            "criteria.answers: 'plan' needs 1 to 50 choices in any");
+  EXPECT_EQ(error(R"({"answers":[{"question":"plan","any":["x"],"when":1}]})"),
+            "criteria.answers[0].when: is not a criterion");
+  EXPECT_EQ(error(R"({"tags":["Yard Sign"]})"), "criteria.tags: 'Yard Sign' is not a tag key");
   EXPECT_EQ(error(R"({"contact":{"support":{"min":0}}})"),
             "criteria.contact.support is 1..5 (1 strong for us)");
   EXPECT_EQ(error(R"({"contact":{"support":{}}})"),

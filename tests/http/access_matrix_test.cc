@@ -251,6 +251,13 @@ std::vector<RouteCase> Cases() {
        401,
        {{Role::kOrganizer, false, 403}}},
       {"result_codes", kEveryone, {"GET", "/api/v1/result-codes", ""}, std::nullopt, 200},
+      {"field_book", kEveryone, {"GET", "/api/v1/field-book", ""}, std::nullopt, 200},
+      // Saving the book it already is answers its version: the matrix may call it again.
+      {"save_field_book",
+       RoleSet{Role::kAdmin},
+       {"PUT", "/api/v1/field-book", R"({"base_version":0,"book":{}})"},
+       std::nullopt,
+       200},
       // A canvasser lists her own turfs whatever county she names.
       {"list_turfs",
        kTurfReaders,

@@ -64,10 +64,18 @@ class ContactConformanceTest : public BackendTest {
     ASSERT_TRUE(store().FinishImport(*id, {}).ok());
   }
 
-  std::vector<ContactResult> Record(std::vector<ContactReport> reports, int64_t user = 7) {
+  // Records the reports, checked against `book` when one is given (as the API does).
+  std::vector<ContactResult> Record(std::vector<ContactReport> reports, int64_t user = 7,
+                                    const FieldBook* book = nullptr) {
     std::vector<NewContact> contacts;
     for (ContactReport& r : reports) {
-      contacts.push_back({std::move(r), user, std::chrono::system_clock::now()});
+      NewContact c{std::move(r), user, std::chrono::system_clock::now(), std::nullopt};
+      if (book != nullptr) {
+        Result<BookCheck> checked = CheckAgainstBook(c.report, *book);
+        EXPECT_TRUE(checked.ok()) << checked.status().ToString();
+        if (checked.ok()) c.checked = *checked;
+      }
+      contacts.push_back(std::move(c));
     }
     Result<std::vector<ContactResult>> out = log().RecordContacts(contacts);
     EXPECT_TRUE(out.ok()) << out.status().ToString();
@@ -195,6 +203,99 @@ TEST_P(ContactConformanceTest, UniversesSelectByTheContactLog) {
   ASSERT_TRUE(ids.ok()) << ids.status().ToString();
   std::sort(ids->begin(), ids->end());
   EXPECT_EQ(*ids, (std::vector<std::string>{"V1", "V2", "V3"}));
+}
+
+FieldBook Book() {
+  FieldBook b;
+  b.result_codes.push_back({"YS", "Yard sign", ResultCategory::kSuccess, ResultScope::kPerson});
+  b.result_codes.push_back({"GONE", "Demolished", ResultCategory::kSuppress, ResultScope::kAddress});
+  b.questions.push_back({"plan", "Plan", "How will you vote?", QuestionKind::kSingle,
+                         {{"early", "Early"}, {"day", "On the day"}, {"unsure", "Not sure"}}});
+  b.questions.push_back({"issues", "Issues", "Which issues?", QuestionKind::kMulti,
+                         {{"jobs", "Jobs"}, {"schools", "Schools"}}});
+  b.tags.push_back({"yard_sign", "Yard sign"});
+  b.tags.push_back({"needs_ride", "Needs a ride"});
+  return b;
+}
+
+TEST_P(ContactConformanceTest, TheFieldBookIsVersionedAndAStaleSaveIsRefused) {
+  Result<SavedFieldBook> none = log().CurrentFieldBook();
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_EQ(none->version, 0);
+  EXPECT_TRUE(none->book.questions.empty());
+  const auto now = std::chrono::system_clock::now();
+  Result<int64_t> v1 = log().SaveFieldBook(Book(), 0, 3, now);
+  ASSERT_TRUE(v1.ok()) << v1.status().ToString();
+  EXPECT_EQ(*v1, 1);
+  EXPECT_EQ(*log().SaveFieldBook(Book(), 0, 3, now), 1);  // the same book again: no new version
+  FieldBook changed = Book();
+  changed.tags.push_back({"spanish", "Prefers Spanish"});
+  EXPECT_EQ(log().SaveFieldBook(changed, 0, 4, now).status().code(),
+            ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(*log().SaveFieldBook(changed, 1, 4, now), 2);
+  Result<SavedFieldBook> current = log().CurrentFieldBook();
+  ASSERT_TRUE(current.ok());
+  EXPECT_EQ(current->version, 2);
+  EXPECT_EQ(current->book, changed);
+  EXPECT_EQ(current->saved_by, 4);
+  FieldBook broken = Book();
+  broken.questions[1].choices.clear();
+  EXPECT_EQ(log().SaveFieldBook(broken, 2, 4, now).status().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_P(ContactConformanceTest, UniversesSelectByCurrentAnswersAndTags) {
+  Load();
+  const FieldBook book = Book();
+  auto answer = [](std::string voter, std::string key, NamedValues answers,
+                   std::vector<std::string> tags = {}) {
+    ContactReport r = Report(std::move(voter), std::move(key), "");
+    r.answers = std::move(answers);
+    r.tags = std::move(tags);
+    return r;
+  };
+  std::vector<ContactResult> results = Record(
+      {Report("V1", "ans-0001", "YS"), answer("V1", "ans-0002", {{"plan", "unsure"}}),
+       answer("V1", "ans-0003", {{"issues", "schools;jobs"}}, {"yard_sign"}),
+       answer("V2", "ans-0004", {{"plan", "unsure"}}), answer("V2", "ans-0005", {{"plan", "early"}}),
+       answer("V3", "ans-0006", {{"issues", "jobs"}}, {"needs_ride"}),
+       Report("V4", "ans-0007", "GONE")},
+      7, &book);
+  for (const ContactResult& r : results) EXPECT_TRUE(r.status.ok()) << r.status.ToString();
+  // A campaign code without the book's word on it is refused.
+  EXPECT_EQ(Record({Report("V1", "ans-0008", "YS")})[0].status.code(),
+            ErrorCode::kInvalidArgument);
+  UniverseStore& universes = *store().Universes();
+  auto count = [&](std::vector<AnswerRule> answers, std::vector<std::string> tags = {}) {
+    UniverseCriteria c;
+    c.statuses = {VoterStatus::kActive};
+    c.answers = std::move(answers);
+    c.tags = std::move(tags);
+    EXPECT_TRUE(ValidateUniverseCriteria(c).ok()) << ValidateUniverseCriteria(c).ToString();
+    Result<UniverseCount> n = universes.CountUniverse(c);
+    EXPECT_TRUE(n.ok()) << n.status().ToString();
+    return n.ok() ? n->voters : -1;
+  };
+  EXPECT_EQ(count({{"plan", {"unsure"}}}), 1);  // V1; V2 changed her mind
+  EXPECT_EQ(count({{"plan", {"unsure", "early"}}}), 2);
+  EXPECT_EQ(count({{"issues", {"jobs"}}}), 2);  // V1 (of two) and V3
+  EXPECT_EQ(count({{"issues", {"jobs"}}, {"plan", {"unsure"}}}), 1);
+  EXPECT_EQ(count({}, {"yard_sign", "needs_ride"}), 2);
+  EXPECT_EQ(count({}, {"needs_ride"}), 1);
+  // The campaign's suppressing code at an address drops V4 from lists as a core one would.
+  Result<std::vector<ContactRecord>> v4 = log().ContactsOf("V4", 10);
+  ASSERT_TRUE(v4.ok());
+  ASSERT_EQ(v4->size(), 1u);
+  EXPECT_EQ((*v4)[0].report.result, "GONE");
+  // The timeline keeps answers and tags as reported.
+  Result<std::vector<ContactRecord>> v1 = log().ContactsOf("V1", 10);
+  ASSERT_TRUE(v1.ok());
+  ASSERT_EQ(v1->size(), 3u);
+  EXPECT_EQ((*v1)[0].report.answers, (NamedValues{{"issues", "jobs;schools"}}));
+  EXPECT_EQ((*v1)[0].report.tags, (std::vector<std::string>{"yard_sign"}));
+  // Answers added to a visit are not results: the latest result is still the visit's.
+  UniverseCriteria last;
+  last.contact = ContactRule{.last_results = {"YS"}};
+  EXPECT_EQ(universes.CountUniverse(last)->voters, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, ContactConformanceTest, ::testing::ValuesIn(AllBackends()),

@@ -630,7 +630,26 @@ ALTER TABLE contacts ADD COLUMN turf text COLLATE "C" NOT NULL DEFAULT '';
 CREATE INDEX contacts_turf ON contacts(turf, voter_id, id) WHERE turf <> '';
 )sql";
 
-constexpr std::array<Migration, 7> kMigrations = {{
+// Version 8: the field book, contacts' tags and the index of answered choices, as
+// SQLite's version 12.
+constexpr std::string_view kSchemaV8 = R"sql(
+CREATE TABLE field_books(
+  version bigint PRIMARY KEY,
+  body text NOT NULL,
+  saved_by bigint NOT NULL,
+  saved_at text NOT NULL
+);
+ALTER TABLE contacts ADD COLUMN tags text NOT NULL DEFAULT '';
+CREATE TABLE contact_choices(
+  question text COLLATE "C" NOT NULL,
+  voter_id text COLLATE "C" NOT NULL,
+  contact_id bigint NOT NULL,
+  answer text COLLATE "C" NOT NULL,
+  PRIMARY KEY(question, voter_id, contact_id, answer)
+);
+)sql";
+
+constexpr std::array<Migration, 8> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
@@ -638,6 +657,7 @@ constexpr std::array<Migration, 7> kMigrations = {{
     {5, kSchemaV5},
     {6, kSchemaV6},
     {7, kSchemaV7},
+    {8, kSchemaV8},
 }};
 
 // The voter indexes a bulk load into an empty store drops and builds once at its end

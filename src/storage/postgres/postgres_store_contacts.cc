@@ -33,10 +33,15 @@ Result<std::vector<ContactResult>> PostgresStore::RecordContacts(
       out = ContactResult{};
       out.status = ValidateContactReport(r);
       if (!out.status.ok()) continue;
+      Result<contact_sql::InsertText> checked = contact_sql::TextOf(contacts[i]);
+      if (!checked.ok()) {
+        out.status = checked.status();
+        continue;
+      }
+      const contact_sql::InsertText& text = *checked;
       NARWHAL_ASSIGN_OR_RETURN(Rows known,
                                db.Exec(contact_sql::kVoterKnown, Params().Add(r.voter_id)));
       if (!known.empty()) {
-        const contact_sql::InsertText text = contact_sql::TextOf(r);
         NARWHAL_ASSIGN_OR_RETURN(
             Rows inserted, db.Exec(contact_sql::kInsert, Params()
                                                              .Add(r.idempotency_key)
@@ -52,9 +57,18 @@ Result<std::vector<ContactResult>> PostgresStore::RecordContacts(
                                                              .Add(r.list_id)
                                                              .Add(contacts[i].user_id)
                                                              .Add(FormatIso8601(contacts[i].at))
-                                                             .Add(r.turf)));
+                                                             .Add(r.turf)
+                                                             .Add(text.tags)));
         if (!inserted.empty()) {
           out.contact_id = inserted.Int64(0, 0);
+          for (const auto& [question, answer] : contact_sql::ChoiceRows(contacts[i])) {
+            NARWHAL_RETURN_IF_ERROR(db.Exec(contact_sql::kInsertChoice, Params()
+                                                                            .Add(question)
+                                                                            .Add(r.voter_id)
+                                                                            .Add(out.contact_id)
+                                                                            .Add(answer))
+                                        .status());
+          }
           continue;
         }
       }
@@ -83,10 +97,45 @@ Result<std::vector<ContactRecord>> PostgresStore::ContactsOf(const std::string& 
         ContactRecord c,
         contact_sql::Row(r.Int64(i, 0), r.String(i, 1), r.Text(i, 2), r.String(i, 3), r.Int64(i, 4),
                          r.Text(i, 5), r.String(i, 6), r.String(i, 7), r.String(i, 8),
-                         r.Int64(i, 9), r.Int64(i, 10), r.String(i, 11), r.String(i, 12)));
+                         r.Int64(i, 9), r.Int64(i, 10), r.String(i, 11), r.String(i, 12),
+                         r.Text(i, 13)));
     out.push_back(std::move(c));
   }
   return out;
+}
+
+Result<SavedFieldBook> PostgresStore::CurrentFieldBook() {
+  NARWHAL_ASSIGN_OR_RETURN(Rows r, ReadStatement(contact_sql::kCurrentBook, Params()));
+  if (r.empty()) return SavedFieldBook{};
+  return contact_sql::BookRow(r.Int64(0, 0), r.Text(0, 1), r.Int64(0, 2), r.String(0, 3));
+}
+
+Result<int64_t> PostgresStore::SaveFieldBook(const FieldBook& book, int64_t base_version,
+                                             int64_t user_id, TimePoint at) {
+  NARWHAL_RETURN_IF_ERROR(ValidateFieldBook(book));
+  const std::string body = FieldBookJson(book);
+  int64_t version = base_version + 1;
+  // Two app nodes saving on the same base race for one version number: the primary key
+  // lets one in, and the other is told the book changed.
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
+    NARWHAL_ASSIGN_OR_RETURN(Rows current, db.Exec(contact_sql::kCurrentBook, Params()));
+    version = base_version + 1;
+    if (!current.empty() && current.Text(0, 1) == body) {  // saved again as it is
+      version = current.Int64(0, 0);
+      return Status::Ok();
+    }
+    NARWHAL_RETURN_IF_ERROR(
+        contact_sql::CheckBookBase(current.empty() ? 0 : current.Int64(0, 0), base_version));
+    NARWHAL_ASSIGN_OR_RETURN(Rows inserted, db.Exec(contact_sql::kInsertBook,
+                                                    Params()
+                                                        .Add(version)
+                                                        .Add(body)
+                                                        .Add(user_id)
+                                                        .Add(FormatIso8601(at))));
+    if (inserted.empty()) return contact_sql::CheckBookBase(version, base_version);
+    return Status::Ok();
+  }));
+  return version;
 }
 
 }  // namespace narwhal::postgres

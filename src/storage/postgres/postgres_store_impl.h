@@ -129,6 +129,9 @@ class PostgresStore final : public Store,
   ContactStore* Contacts() override;
   Result<std::vector<ContactResult>> RecordContacts(std::span<const NewContact> contacts) override;
   Result<std::vector<ContactRecord>> ContactsOf(const std::string& voter_id, int limit) override;
+  Result<SavedFieldBook> CurrentFieldBook() override;
+  Result<int64_t> SaveFieldBook(const FieldBook& book, int64_t base_version, int64_t user_id,
+                                TimePoint at) override;
 
   // Saved turfs (postgres_store_turfs.cc).
   TurfStore* Turfs() override;

@@ -196,7 +196,7 @@ Result<std::vector<DoorContact>> PostgresStore::TurfContacts(const std::string& 
   std::vector<DoorContact> out;
   for (int i = 0; i < r.size(); ++i) {
     out.push_back({r.Int64(i, 0), r.String(i, 1), static_cast<int>(r.Int64(i, 2)), r.String(i, 3),
-                   r.String(i, 4), r.String(i, 5)});
+                   r.String(i, 4), r.String(i, 5), r.String(i, 6)});
   }
   return out;
 }

@@ -453,7 +453,27 @@ ALTER TABLE contacts ADD COLUMN turf TEXT NOT NULL DEFAULT '';
 CREATE INDEX contacts_turf ON contacts(turf, voter_id, id) WHERE turf <> '';
 )sql";
 
-constexpr std::array<Migration, 11> kMigrations = {{
+// Version 12: the campaign's field book (domain/field_book.h), every version kept; the
+// tags a contact recorded; and each answered choice and tag by question and voter
+// (storage/contact_store.h), so a universe finds a voter's current answer by index.
+constexpr std::string_view kSchemaV12 = R"sql(
+CREATE TABLE field_books(
+  version INTEGER PRIMARY KEY,
+  body TEXT NOT NULL,
+  saved_by INTEGER NOT NULL,
+  saved_at TEXT NOT NULL
+);
+ALTER TABLE contacts ADD COLUMN tags TEXT NOT NULL DEFAULT '';
+CREATE TABLE contact_choices(
+  question TEXT NOT NULL,
+  voter_id TEXT NOT NULL,
+  contact_id INTEGER NOT NULL,
+  answer TEXT NOT NULL,
+  PRIMARY KEY(question, voter_id, contact_id, answer)
+) WITHOUT ROWID;
+)sql";
+
+constexpr std::array<Migration, 12> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
@@ -465,6 +485,7 @@ constexpr std::array<Migration, 11> kMigrations = {{
     {9, kSchemaV9},
     {10, kSchemaV10},
     {11, kSchemaV11},
+    {12, kSchemaV12},
 }};
 
 // Name search walks voters_name ("first last" searches voters_first) in order; precinct lists and
