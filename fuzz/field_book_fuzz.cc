@@ -44,7 +44,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
           if (s.id != step || s.question.empty()) continue;
           const narwhal::SurveyQuestion* q = book->Question(s.question);
           Check(q != nullptr);
-          if (!q->choices.empty()) answer = pick == 0 ? q->choices.front().key : q->choices.back().key;
+          if (!q->choices.empty())
+            answer = pick == 0 ? q->choices.front().key : q->choices.back().key;
         }
         step = narwhal::NextStep(script, step, answer);
       }

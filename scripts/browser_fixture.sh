@@ -82,6 +82,12 @@ if ! cut=$("$bin" turf cut --data "$data" --county "$county" --precinct "$canvas
 fi
 canvass_list=$(printf '%s\n' "$cut" | grep -o '"list_number":"[^"]*"' | head -1 | cut -d'"' -f4)
 canvasser=$(add_user --name "CAL CANVASSER" --role canvasser --turf "$canvass_list")
+# The campaign's field book: the door script, questions and tags the canvassing page shows.
+if ! "$bin" field-book set --data "$data" "$(dirname "$0")/../examples/field-book.json" >/dev/null 2>"$err"; then
+  echo "browser_fixture: narwhal field-book set failed:" >&2
+  cat "$err" >&2
+  exit 1
+fi
 canvass_admin=$(add_user --name "ABE AUDITOR" --role admin)
 
 printf 'export NARWHAL_WATCHER_CODE=%q\n' "$watcher"

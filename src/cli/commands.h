@@ -195,9 +195,9 @@ int RunTurfList(const TurfListArgs& args);
 
 struct FieldBookArgs {
   CommonArgs common;
-  std::string file;          // set: the book's JSON
+  std::string file;           // set: the book's JSON
   int64_t base_version = -1;  // set: the version it was edited from; -1 whatever is current
-  bool json = false;         // show
+  bool json = false;          // show
 };
 // Prints the campaign's result codes, questions, tags and scripts (--json: the whole book).
 int RunFieldBookShow(const FieldBookArgs& args);

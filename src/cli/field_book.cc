@@ -1,13 +1,15 @@
 // narwhal field-book show | set FILE: the campaign's result codes, survey questions, tags
 // and scripts (domain/field_book.h), kept in the store's contact log, every version kept.
-#include <boost/json.hpp>
+#include "domain/field_book.h"
+
 #include <fmt/core.h>
+
+#include <boost/json.hpp>
 #include <fstream>
 #include <sstream>
 
 #include "base/clock.h"
 #include "cli/commands.h"
-#include "domain/field_book.h"
 #include "storage/contact_store.h"
 
 namespace narwhal {
@@ -41,8 +43,9 @@ OpenedLog OpenLog(const CommonArgs& common, std::string_view command) {
 
 void PrintBook(const SavedFieldBook& saved) {
   if (saved.version == 0) {
-    fmt::print("no field book saved yet: only the core result codes "
-               "(narwhal field-book set FILE; examples/field-book.json)\n");
+    fmt::print(
+        "no field book saved yet: only the core result codes "
+        "(narwhal field-book set FILE; examples/field-book.json)\n");
     return;
   }
   const FieldBook& b = saved.book;
@@ -83,11 +86,11 @@ int RunFieldBookShow(const FieldBookArgs& args) {
     return kExitFailure;
   }
   if (args.json) {
-    fmt::print("{}\n", json::serialize(json::object{
-                           {"version", saved->version},
-                           {"saved_by", saved->saved_by},
-                           {"saved_at", saved->saved_at},
-                           {"book", json::parse(FieldBookJson(saved->book))}}));
+    fmt::print("{}\n",
+               json::serialize(json::object{{"version", saved->version},
+                                            {"saved_by", saved->saved_by},
+                                            {"saved_at", saved->saved_at},
+                                            {"book", json::parse(FieldBookJson(saved->book))}}));
   } else {
     PrintBook(*saved);
   }

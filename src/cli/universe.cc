@@ -11,8 +11,8 @@
 #include "base/clock.h"
 #include "base/text.h"
 #include "cli/commands.h"
-#include "domain/universe_json.h"
 #include "domain/field_book.h"
+#include "domain/universe_json.h"
 #include "storage/contact_store.h"
 #include "storage/universe_store.h"
 
@@ -231,7 +231,8 @@ Result<std::string> CriteriaJsonFromFlags(const CriteriaFlags& flags) {
       any.emplace_back(pair.second.substr(start, comma - start));
       start = comma + 1;
     }
-    json::array& a = o["answers"].is_array() ? o["answers"].as_array() : o["answers"].emplace_array();
+    json::array& a =
+        o["answers"].is_array() ? o["answers"].as_array() : o["answers"].emplace_array();
     a.push_back(json::object{{"question", pair.first}, {"any", std::move(any)}});
   }
   add_list("tags", flags.tags);

@@ -123,8 +123,7 @@ Status ValidateContactReport(const ContactReport& r) {
   if (!code_shaped) {
     return InvalidArgument("result: unknown result code '" + r.result.substr(0, 16) + "'");
   }
-  if (r.result.empty() && r.support == 0 && r.answers.empty() && r.tags.empty() &&
-      r.note.empty()) {
+  if (r.result.empty() && r.support == 0 && r.answers.empty() && r.tags.empty() && r.note.empty()) {
     return InvalidArgument("result: required unless answers, support, tags or a note are given");
   }
   if (r.tags.size() > kMaxTags) return InvalidArgument("tags: more than 20");

@@ -48,8 +48,8 @@ bool IsCode(std::string_view code) {
 }
 
 std::optional<ResultCategory> CategoryFromName(std::string_view name) {
-  for (ResultCategory c : {ResultCategory::kSuccess, ResultCategory::kRetry,
-                           ResultCategory::kSuppress}) {
+  for (ResultCategory c :
+       {ResultCategory::kSuccess, ResultCategory::kRetry, ResultCategory::kSuppress}) {
     if (ResultCategoryName(c) == name) return c;
   }
   return std::nullopt;
@@ -135,7 +135,8 @@ Status ValidateScript(const FieldBook& book, const Script& s, const std::string&
       }
       const bool known = std::any_of(q->choices.begin(), q->choices.end(),
                                      [&](const Choice& c) { return c.key == choice; });
-      if (!known) return Bad(at + ".branches", "question '" + q->key + "' has no choice '" + choice + "'");
+      if (!known)
+        return Bad(at + ".branches", "question '" + q->key + "' has no choice '" + choice + "'");
       if (!branched.insert(choice).second) {
         return Bad(at + ".branches", "choice '" + choice + "' branches twice");
       }
@@ -395,7 +396,8 @@ std::string FieldBookJson(const FieldBook& book) {
     questions.push_back(std::move(o));
   }
   json::array tags;
-  for (const TagDef& t : book.tags) tags.push_back(json::object{{"key", t.key}, {"label", t.label}});
+  for (const TagDef& t : book.tags)
+    tags.push_back(json::object{{"key", t.key}, {"label", t.label}});
   json::array scripts;
   for (const Script& s : book.scripts) {
     std::vector<std::string> channels;

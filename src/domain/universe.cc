@@ -160,10 +160,10 @@ Status ValidateUniverseCriteria(const UniverseCriteria& c) {
     }
     // Whether a code is the campaign's is the field book's to say (CheckCriteriaAgainstBook).
     for (const std::string& code : k.last_results) {
-      const bool shaped = !code.empty() && code.size() <= 8 &&
-                          std::all_of(code.begin(), code.end(), [](char ch) {
-                            return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
-                          });
+      const bool shaped =
+          !code.empty() && code.size() <= 8 && std::all_of(code.begin(), code.end(), [](char ch) {
+            return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+          });
       if (!shaped) {
         return InvalidArgument("criteria.contact.last_result: unknown result code '" +
                                code.substr(0, 16) + "'");

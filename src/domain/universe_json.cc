@@ -29,10 +29,10 @@ Status ReadScore(const Reader& r, std::string_view name, std::optional<ScoreRang
 
 Status ReadCriteria(const json::object& root, int default_year, UniverseCriteria& c) {
   Reader r(root, "criteria", kNotCriterion);
-  NARWHAL_RETURN_IF_ERROR(r.CheckOnly({"counties", "precincts", "districts", "parties", "statuses",
-                                       "genders", "age", "registered", "vote_history", "support",
-                                       "turnout", "election_day", "has_phone", "contact",
-                                       "answers", "tags"}));
+  NARWHAL_RETURN_IF_ERROR(
+      r.CheckOnly({"counties", "precincts", "districts", "parties", "statuses", "genders", "age",
+                   "registered", "vote_history", "support", "turnout", "election_day", "has_phone",
+                   "contact", "answers", "tags"}));
   NARWHAL_RETURN_IF_ERROR(r.Strings("counties", c.counties));
   NARWHAL_RETURN_IF_ERROR(r.Strings("parties", c.parties));
   NARWHAL_RETURN_IF_ERROR(r.Strings("genders", c.genders));

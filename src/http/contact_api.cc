@@ -7,11 +7,11 @@
 #include <utility>
 
 #include "base/clock.h"
+#include "domain/field_book.h"
 #include "http/election_api.h"
 #include "http/json_body.h"
 #include "http/params.h"
 #include "http/voter_api.h"
-#include "domain/field_book.h"
 #include "storage/turf_store.h"
 
 namespace narwhal {
@@ -414,7 +414,8 @@ void AddContactRoutes(std::vector<Route>& routes, Store& store, const Clock& clo
              json::serialize(json::object{{"contacts", static_cast<int64_t>(contacts.size())}}));
          NARWHAL_ASSIGN_OR_RETURN(SavedFieldBook book, log->CurrentFieldBook());
          json::array out;
-         for (const ContactRecord& contact : contacts) out.push_back(ContactJson(contact, book.book));
+         for (const ContactRecord& contact : contacts)
+           out.push_back(ContactJson(contact, book.book));
          return JsonResponse(json::serialize(json::object{{"contacts", std::move(out)}}));
        },
        std::string(kVoterContactsDoc)});
@@ -443,16 +444,15 @@ void AddContactRoutes(std::vector<Route>& routes, Store& store, const Clock& clo
          return JsonResponse(json::serialize(json::object{{"result_codes", std::move(out)}}));
        },
        std::string(kResultCodesDoc)});
-  routes.push_back(
-      {"GET", "/api/v1/field-book", "field_book", AuthRequirement::Authenticated(),
-       [&store](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
-         NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
-         ContactStore* log = store.Contacts();
-         if (log == nullptr) return Unavailable("this store keeps no contacts");
-         NARWHAL_ASSIGN_OR_RETURN(SavedFieldBook saved, log->CurrentFieldBook());
-         return JsonResponse(FieldBookResponse(saved));
-       },
-       std::string(kFieldBookDoc)});
+  routes.push_back({"GET", "/api/v1/field-book", "field_book", AuthRequirement::Authenticated(),
+                    [&store](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
+                      NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
+                      ContactStore* log = store.Contacts();
+                      if (log == nullptr) return Unavailable("this store keeps no contacts");
+                      NARWHAL_ASSIGN_OR_RETURN(SavedFieldBook saved, log->CurrentFieldBook());
+                      return JsonResponse(FieldBookResponse(saved));
+                    },
+                    std::string(kFieldBookDoc)});
   routes.push_back(
       {"PUT", "/api/v1/field-book", "save_field_book", AuthRequirement::AnyRole({Role::kAdmin}),
        [&store, &clock](const HttpRequest& r, RequestContext& c) -> Result<HttpResponse> {
@@ -463,13 +463,13 @@ void AddContactRoutes(std::vector<Route>& routes, Store& store, const Clock& clo
          NARWHAL_ASSIGN_OR_RETURN(
              int64_t version,
              log->SaveFieldBook(body.book, body.base_version, c.principal.user_id, clock.Now()));
-         c.AuditRecorded("field_book.save", "version " + std::to_string(version),
-                         json::serialize(json::object{
-                             {"version", version},
-                             {"questions", body.book.questions.size()},
-                             {"scripts", body.book.scripts.size()},
-                             {"result_codes", body.book.result_codes.size()},
-                             {"tags", body.book.tags.size()}}));
+         c.AuditRecorded(
+             "field_book.save", "version " + std::to_string(version),
+             json::serialize(json::object{{"version", version},
+                                          {"questions", body.book.questions.size()},
+                                          {"scripts", body.book.scripts.size()},
+                                          {"result_codes", body.book.result_codes.size()},
+                                          {"tags", body.book.tags.size()}}));
          return JsonResponse(json::serialize(json::object{{"version", version}}));
        },
        std::string(kSaveFieldBookDoc)});

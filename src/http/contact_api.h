@@ -40,9 +40,10 @@ struct ContactItem {
 
 // {"voter_id", "idempotency_key", "result"? (empty or absent when the item only adds
 // answers, support, tags or a note to a visit), "channel"?, "support"?, "answers"? (question
-// key -> choice key, text, or an array of choice keys), "tags"? (tag keys), "note"?, "client_at"?, "list_id"?, "turf"? (a list number)}, or {"contacts": [...]}
-// with 1..500 of them. kInvalidArgument naming the item and field only when the body is not of that
-// shape (not JSON, an unknown field, a wrong type); values are checked per item.
+// key -> choice key, text, or an array of choice keys), "tags"? (tag keys), "note"?, "client_at"?,
+// "list_id"?, "turf"? (a list number)}, or {"contacts": [...]} with 1..500 of them.
+// kInvalidArgument naming the item and field only when the body is not of that shape (not JSON, an
+// unknown field, a wrong type); values are checked per item.
 Result<std::vector<ContactItem>> ParseContactBody(std::string_view content_type,
                                                   std::string_view body);
 
@@ -57,7 +58,8 @@ Result<std::vector<ContactResult>> RecordContactsFor(Store& store,
 boost::json::object ContactJson(const ContactRecord& contact, const FieldBook& book);
 
 // Appends POST /api/v1/contacts, GET /api/v1/voters/{voter_id}/contacts,
-// GET /api/v1/result-codes and GET/PUT /api/v1/field-book. `store` and `clock` must outlive the routes.
+// GET /api/v1/result-codes and GET/PUT /api/v1/field-book. `store` and `clock` must outlive the
+// routes.
 void AddContactRoutes(std::vector<Route>& routes, Store& store, const Clock& clock);
 
 }  // namespace narwhal

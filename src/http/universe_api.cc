@@ -300,8 +300,9 @@ void AddUniverseRoutes(std::vector<Route>& routes, Store& store, const Clock& cl
          NARWHAL_ASSIGN_OR_RETURN(UniverseStore * universes, UniversesOf(store));
          NARWHAL_ASSIGN_OR_RETURN(json::object body,
                                   ParseJsonRequest(r.Header("content-type"), r.body, kCountFields));
-         NARWHAL_ASSIGN_OR_RETURN(UniverseCriteria criteria,
-                                  CriteriaFromBody(store, json::serialize(body.at("criteria")), clock));
+         NARWHAL_ASSIGN_OR_RETURN(
+             UniverseCriteria criteria,
+             CriteriaFromBody(store, json::serialize(body.at("criteria")), clock));
          NARWHAL_ASSIGN_OR_RETURN(criteria, CriteriaInScope(c.principal, std::move(criteria)));
          NARWHAL_ASSIGN_OR_RETURN(UniverseCount count, universes->CountUniverse(criteria));
          return JsonBody(UniverseCountJson(count));
@@ -330,8 +331,8 @@ void AddUniverseRoutes(std::vector<Route>& routes, Store& store, const Clock& cl
          if (const json::value* d = body.if_contains("description")) {
            u.description = std::string(d->as_string());
          }
-         NARWHAL_ASSIGN_OR_RETURN(u.criteria,
-                                  CriteriaFromBody(store, json::serialize(body.at("criteria")), clock));
+         NARWHAL_ASSIGN_OR_RETURN(
+             u.criteria, CriteriaFromBody(store, json::serialize(body.at("criteria")), clock));
          NARWHAL_ASSIGN_OR_RETURN(u.criteria, CriteriaInScope(c.principal, std::move(u.criteria)));
          // Replacing a universe is changing it: an organizer may only replace one inside her
          // counties (its lists would otherwise open to her).

@@ -56,8 +56,8 @@ Result<SavedFieldBook> BookRow(int64_t version, std::string_view body, int64_t s
 
 Status CheckBookBase(int64_t current, int64_t base) {
   if (current == base) return Status::Ok();
-  return FailedPrecondition("the field book is at version " + std::to_string(current) +
-                            ", not " + std::to_string(base) +
+  return FailedPrecondition("the field book is at version " + std::to_string(current) + ", not " +
+                            std::to_string(base) +
                             ": someone saved it since; read it again and redo the change");
 }
 

@@ -69,8 +69,7 @@ NamedValues ChoiceRows(const NewContact& contact);
 Result<ContactRecord> Row(int64_t id, std::string voter_id, std::string_view channel,
                           std::string result, int64_t support, std::string_view answers,
                           std::string note, std::string key, std::string client_at, int64_t list_id,
-                          int64_t user_id, std::string at, std::string turf,
-                          std::string_view tags);
+                          int64_t user_id, std::string at, std::string turf, std::string_view tags);
 
 // A kCurrentBook row (or none: version 0). kDataLoss for a body that does not parse.
 Result<SavedFieldBook> BookRow(int64_t version, std::string_view body, int64_t saved_by,

@@ -83,7 +83,8 @@ void AddChoiceRules(Builder& b, const UniverseCriteria& c) {
     b.Where("EXISTS (SELECT 1 FROM contact_choices a WHERE a.question = " + question +
             " AND a.voter_id = v.voter_id AND a.answer IN " + b.In(rule.any) +
             " AND a.contact_id = (SELECT max(l.contact_id) FROM contact_choices l WHERE "
-            "l.question = " + question + " AND l.voter_id = v.voter_id))");
+            "l.question = " +
+            question + " AND l.voter_id = v.voter_id))");
   }
   if (!c.tags.empty()) {
     b.Where("EXISTS (SELECT 1 FROM contact_choices a WHERE a.question = " +

@@ -1,7 +1,10 @@
 // Browser test of canvassing: a canvasser opens her turf by its list number on a phone,
-// goes offline, records results at three doors, reloads the page without network, comes
-// back online; every result arrives exactly once, on the voter's timeline (the API's and
-// the voter page's) and in the turf's progress, and the turf shows them after the sync.
+// goes offline, records results at three doors (and at the first, where she reaches
+// someone, walks the field book's door script: a branch taken on an answer, a multiple
+// choice, a tag), reloads the page without network, comes back online; every result and
+// answer arrives exactly once, on the voter's timeline (the API's and the voter page's), in
+// the turf's progress and in a universe selected on the answer, and the turf shows them
+// after the sync.
 //
 // Needs the users of scripts/browser_fixture.sh: NARWHAL_CANVASSER_CODE (a canvasser
 // assigned the kept turf NARWHAL_CANVASS_LIST) and NARWHAL_CANVASS_ADMIN_CODE (an admin who
@@ -87,6 +90,23 @@ describe(
           await row.locator('[data-testid="canvass-state"][data-state="queued"]').waitFor();
         }
         await page.getByText("3 results not sent").waitFor();
+        // Reaching the first voter opened the door script under her name: "not sure" how
+        // she will vote branches to the help step; two issues; a yard sign.
+        const talk = page.locator(`[data-testid="canvass-voter"][data-voter="${picked[0].voter}"]`);
+        const panel = talk.getByTestId("script-panel");
+        await panel.waitFor();
+        assert.equal(await panel.getByTestId("script-step").count(), 2, "said hello, asked the plan");
+        await panel.getByTestId("answer-vote_plan-unsure").click();
+        await panel.locator('[data-testid="script-step"][data-step="help"]').waitFor();
+        await panel.getByTestId("answer-top_issue-jobs").click();
+        await panel.locator('[data-testid="answer-top_issue-jobs"][aria-pressed="true"]').waitFor();
+        await panel.getByTestId("answer-top_issue-schools").click();
+        await panel.locator('[data-testid="answer-top_issue-schools"][aria-pressed="true"]').waitFor();
+        await panel.getByTestId("tag-yard_sign").click();
+        await page.getByText("7 results not sent").waitFor();
+        await screenshot(page, "canvass-script.png");
+        await talk.scrollIntoViewIfNeeded();
+        await page.screenshot({ path: `${screenshotDir}/canvass-script-screen.png` });
         await assertFitsWidth(page, "canvassing page");
         await screenshot(page, "canvass-offline.png");
         await page.screenshot({ path: `${screenshotDir}/canvass-offline-screen.png` });
@@ -95,7 +115,11 @@ describe(
         // and the outbox.
         await page.reload();
         await page.getByTestId("canvass-view").waitFor({ state: "visible" });
-        await page.getByText("3 results not sent").waitFor();
+        await page.getByText("7 results not sent").waitFor();
+        // What the phone recorded of the conversation survived the reload too.
+        await talk.getByTestId("script-toggle").click();
+        await panel.locator('[data-testid="answer-vote_plan-unsure"][aria-pressed="true"]').waitFor();
+        await panel.locator('[data-testid="tag-yard_sign"][aria-pressed="true"]').waitFor();
         await page.getByTestId("canvass-stop").first().waitFor();
         for (const p of picked) {
           await apiJson("GET", `/api/v1/voters/${p.voter}/contacts`, { token: adminToken }).then(
@@ -111,17 +135,32 @@ describe(
         await page.getByText("All results sent").waitFor();
         await screenshot(page, "canvass-synced.png");
 
-        for (const p of picked) {
+        for (const [i, p] of picked.entries()) {
           const { contacts } = await apiJson("GET", `/api/v1/voters/${p.voter}/contacts`, {
             token: adminToken,
           });
-          assert.equal(contacts.length, 1, `one contact with ${p.voter}, not more`);
-          assert.equal(contacts[0].result, p.result);
-          assert.equal(contacts[0].turf, list);
-          assert.equal(contacts[0].channel, "door");
-          if (p.support) assert.equal(contacts[0].support, p.support);
-          assert.ok(contacts[0].client_at, "the phone's time is kept");
+          // The first voter: her result and four taps added to the visit, each once.
+          assert.equal(contacts.length, i === 0 ? 5 : 1, `every tap for ${p.voter} once, not more`);
+          const result = contacts[contacts.length - 1];
+          assert.equal(result.result, p.result);
+          assert.equal(result.turf, list);
+          assert.equal(result.channel, "door");
+          if (p.support) assert.equal(result.support, p.support);
+          assert.ok(result.client_at, "the phone's time is kept");
+          if (i === 0) {
+            const added = contacts.slice(0, 4).reverse();
+            assert.deepEqual(added.map((c) => c.result), ["", "", "", ""]);
+            assert.deepEqual(added[0].answers, { vote_plan: "unsure" });
+            assert.deepEqual(added[2].answers, { top_issue: "jobs;schools" });
+            assert.deepEqual(added[3].tags, ["yard_sign"]);
+          }
         }
+        // A universe on the answer finds her.
+        const unsure = await apiJson("POST", "/api/v1/universes/count", {
+          token: adminToken,
+          body: { criteria: { answers: [{ question: "vote_plan", any: ["unsure"] }], tags: ["yard_sign"] } },
+        });
+        assert.equal(unsure.voters, 1, "one voter not sure how she will vote, with a yard sign");
         const progress = await apiJson("GET", `/api/v1/turfs/${list}`, { token: adminToken });
         assert.equal(progress.voters_contacted, 3);
         assert.equal(progress.doors_contacted, 3);

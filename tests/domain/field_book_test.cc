@@ -11,11 +11,17 @@ namespace {
 
 FieldBook SmallBook() {
   FieldBook b;
-  b.result_codes.push_back({"YS", "Yard sign requested", ResultCategory::kSuccess,
-                            ResultScope::kPerson});
-  b.questions.push_back({"plan", "Plan", "How will you vote?", QuestionKind::kSingle,
+  b.result_codes.push_back(
+      {"YS", "Yard sign requested", ResultCategory::kSuccess, ResultScope::kPerson});
+  b.questions.push_back({"plan",
+                         "Plan",
+                         "How will you vote?",
+                         QuestionKind::kSingle,
                          {{"early", "Early"}, {"day", "On the day"}, {"unsure", "Not sure"}}});
-  b.questions.push_back({"issues", "Issues", "Which issues?", QuestionKind::kMulti,
+  b.questions.push_back({"issues",
+                         "Issues",
+                         "Which issues?",
+                         QuestionKind::kMulti,
                          {{"jobs", "Jobs"}, {"schools", "Schools"}, {"roads", "Roads"}}});
   b.questions.push_back({"said", "Said", "Anything else?", QuestionKind::kText, {}});
   b.tags.push_back({"yard_sign", "Yard sign"});
@@ -95,11 +101,10 @@ TEST(FieldBookTest, ParsingIsStrict) {
             "field_book.questionz: is not a known member");
   EXPECT_EQ(ParseFieldBook(R"({"questions": [{"key": "a", "kind": "scale"}]})").status().message(),
             "field_book.questions[0].kind: expected single, multi or text");
-  EXPECT_EQ(
-      ParseFieldBook(R"({"result_codes": [{"code": "X", "name": "X", "category": "maybe"}]})")
-          .status()
-          .message(),
-      "field_book.result_codes[0].category: expected success, retry or suppress");
+  EXPECT_EQ(ParseFieldBook(R"({"result_codes": [{"code": "X", "name": "X", "category": "maybe"}]})")
+                .status()
+                .message(),
+            "field_book.result_codes[0].category: expected success, retry or suppress");
   EXPECT_FALSE(ParseFieldBook("[1]").ok());
   EXPECT_FALSE(ParseFieldBook("{").ok());
 }
@@ -141,11 +146,17 @@ TEST(FieldBookTest, ReportsAreCheckedAgainstTheBook) {
     return CheckAgainstBook(bad, b).status().message();
   };
   EXPECT_EQ(error([](ContactReport& x) { x.result = "ZZ"; }), "result: unknown result code 'ZZ'");
-  EXPECT_EQ(error([](ContactReport& x) { x.answers = {{"plan", "early;day"}}; }),
+  EXPECT_EQ(error([](ContactReport& x) {
+              x.answers = {{"plan", "early;day"}};
+            }),
             "answers: 'plan' takes one choice");
-  EXPECT_EQ(error([](ContactReport& x) { x.answers = {{"plan", "soon"}}; }),
+  EXPECT_EQ(error([](ContactReport& x) {
+              x.answers = {{"plan", "soon"}};
+            }),
             "answers: 'plan' has no choice 'soon'");
-  EXPECT_EQ(error([](ContactReport& x) { x.answers = {{"mood", "good"}}; }),
+  EXPECT_EQ(error([](ContactReport& x) {
+              x.answers = {{"mood", "good"}};
+            }),
             "answers: no question 'mood'");
   EXPECT_EQ(error([](ContactReport& x) { x.tags = {"vip"}; }), "tags: no tag 'vip'");
 }

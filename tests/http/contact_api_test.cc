@@ -56,8 +56,7 @@ const std::string kBook = R"({"base_version":0,"book":{
 TEST(ContactApiTest, RecordInScopeReplayAndReadTheTimeline) {
   AccessWorld world;
   const std::string organizer = world.Token(Role::kOrganizer);
-  ASSERT_EQ(world.Send("PUT", "/api/v1/field-book", world.Token(Role::kAdmin), kBook).status,
-            200);
+  ASSERT_EQ(world.Send("PUT", "/api/v1/field-book", world.Token(Role::kAdmin), kBook).status, 200);
   HttpResponse r = world.Send("POST", "/api/v1/contacts", organizer,
                               R"({"contacts":[
         {"voter_id":"NC100","idempotency_key":"door-0001","result":"C","support":1,
@@ -116,20 +115,24 @@ TEST(ContactApiTest, TheFieldBookDecidesCodesAnswersAndTags) {
   ASSERT_EQ(empty.status, 200);
   EXPECT_EQ(Body(empty).at("version").as_int64(), 0);
   // Nothing in the book yet: a campaign code is unknown.
-  HttpResponse early = world.Send("POST", "/api/v1/contacts", admin,
-                                  R"({"voter_id":"NC100","idempotency_key":"book-0000","result":"YS"})");
+  HttpResponse early =
+      world.Send("POST", "/api/v1/contacts", admin,
+                 R"({"voter_id":"NC100","idempotency_key":"book-0000","result":"YS"})");
   EXPECT_EQ(Body(early).at("results").as_array()[0].at("error").at("status").as_int64(), 400);
 
   HttpResponse saved = world.Send("PUT", "/api/v1/field-book", admin, kBook);
   ASSERT_EQ(saved.status, 200) << saved.body;
   EXPECT_EQ(Body(saved).at("version").as_int64(), 1);
   // The same save again is the same version; a change made on version 0 is refused.
-  EXPECT_EQ(Body(world.Send("PUT", "/api/v1/field-book", admin, kBook)).at("version").as_int64(), 1);
-  HttpResponse stale = world.Send("PUT", "/api/v1/field-book", admin,
-                                  R"({"base_version":0,"book":{"tags":[{"key":"x","label":"X"}]}})");
+  EXPECT_EQ(Body(world.Send("PUT", "/api/v1/field-book", admin, kBook)).at("version").as_int64(),
+            1);
+  HttpResponse stale =
+      world.Send("PUT", "/api/v1/field-book", admin,
+                 R"({"base_version":0,"book":{"tags":[{"key":"x","label":"X"}]}})");
   EXPECT_EQ(stale.status, 409) << stale.body;
-  HttpResponse bad = world.Send("PUT", "/api/v1/field-book", admin,
-                                R"({"base_version":1,"book":{"result_codes":[{"code":"NH","name":"x","category":"retry"}]}})");
+  HttpResponse bad = world.Send(
+      "PUT", "/api/v1/field-book", admin,
+      R"({"base_version":1,"book":{"result_codes":[{"code":"NH","name":"x","category":"retry"}]}})");
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("result_codes[0].code: 'NH' is a core result code"), std::string::npos);
   EXPECT_EQ(world.Send("PUT", "/api/v1/field-book", world.Token(Role::kOrganizer), kBook).status,

@@ -208,10 +208,17 @@ TEST_P(ContactConformanceTest, UniversesSelectByTheContactLog) {
 FieldBook Book() {
   FieldBook b;
   b.result_codes.push_back({"YS", "Yard sign", ResultCategory::kSuccess, ResultScope::kPerson});
-  b.result_codes.push_back({"GONE", "Demolished", ResultCategory::kSuppress, ResultScope::kAddress});
-  b.questions.push_back({"plan", "Plan", "How will you vote?", QuestionKind::kSingle,
+  b.result_codes.push_back(
+      {"GONE", "Demolished", ResultCategory::kSuppress, ResultScope::kAddress});
+  b.questions.push_back({"plan",
+                         "Plan",
+                         "How will you vote?",
+                         QuestionKind::kSingle,
                          {{"early", "Early"}, {"day", "On the day"}, {"unsure", "Not sure"}}});
-  b.questions.push_back({"issues", "Issues", "Which issues?", QuestionKind::kMulti,
+  b.questions.push_back({"issues",
+                         "Issues",
+                         "Which issues?",
+                         QuestionKind::kMulti,
                          {{"jobs", "Jobs"}, {"schools", "Schools"}}});
   b.tags.push_back({"yard_sign", "Yard sign"});
   b.tags.push_back({"needs_ride", "Needs a ride"});
@@ -253,17 +260,17 @@ TEST_P(ContactConformanceTest, UniversesSelectByCurrentAnswersAndTags) {
     r.tags = std::move(tags);
     return r;
   };
-  std::vector<ContactResult> results = Record(
-      {Report("V1", "ans-0001", "YS"), answer("V1", "ans-0002", {{"plan", "unsure"}}),
-       answer("V1", "ans-0003", {{"issues", "schools;jobs"}}, {"yard_sign"}),
-       answer("V2", "ans-0004", {{"plan", "unsure"}}), answer("V2", "ans-0005", {{"plan", "early"}}),
-       answer("V3", "ans-0006", {{"issues", "jobs"}}, {"needs_ride"}),
-       Report("V4", "ans-0007", "GONE")},
-      7, &book);
+  std::vector<ContactResult> results =
+      Record({Report("V1", "ans-0001", "YS"), answer("V1", "ans-0002", {{"plan", "unsure"}}),
+              answer("V1", "ans-0003", {{"issues", "schools;jobs"}}, {"yard_sign"}),
+              answer("V2", "ans-0004", {{"plan", "unsure"}}),
+              answer("V2", "ans-0005", {{"plan", "early"}}),
+              answer("V3", "ans-0006", {{"issues", "jobs"}}, {"needs_ride"}),
+              Report("V4", "ans-0007", "GONE")},
+             7, &book);
   for (const ContactResult& r : results) EXPECT_TRUE(r.status.ok()) << r.status.ToString();
   // A campaign code without the book's word on it is refused.
-  EXPECT_EQ(Record({Report("V1", "ans-0008", "YS")})[0].status.code(),
-            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Record({Report("V1", "ans-0008", "YS")})[0].status.code(), ErrorCode::kInvalidArgument);
   UniverseStore& universes = *store().Universes();
   auto count = [&](std::vector<AnswerRule> answers, std::vector<std::string> tags = {}) {
     UniverseCriteria c;

@@ -489,9 +489,13 @@ export function getTurnoutChanges(
 export interface ContactItem {
   voter_id: string;
   idempotency_key: string;
-  result: string; // a result code: "C", "NH", ...
+  // A result code: "C", "NH", a campaign's own... Empty when the item only adds answers,
+  // support, tags or a note to the visit.
+  result: string;
   channel?: "door" | "phone" | "text" | "mail" | "email";
   support?: number; // 1 (strong for us) .. 5
+  answers?: Record<string, string | string[]>; // question key -> choice key(s) or text
+  tags?: string[]; // the field book's tag keys
   note?: string;
   client_at?: string;
   turf?: string; // the list number
@@ -553,6 +557,46 @@ export interface ResultCode {
   scope: "person" | "household" | "address";
 }
 
+// The campaign's field book (GET /api/v1/field-book; docs/field.md).
+export interface FieldChoice {
+  key: string;
+  label: string;
+}
+export interface FieldQuestion {
+  key: string;
+  short_name: string;
+  text: string;
+  kind: "single" | "multi" | "text";
+  choices?: FieldChoice[];
+}
+export interface ScriptStep {
+  id: string;
+  say?: string;
+  question?: string;
+  branches?: Record<string, string>; // choice key -> step id
+  next?: string;
+}
+export interface FieldScript {
+  key: string;
+  title: string;
+  channels: string[];
+  steps: ScriptStep[];
+}
+export interface FieldBook {
+  result_codes: ResultCode[];
+  questions: FieldQuestion[];
+  tags: FieldChoice[];
+  scripts: FieldScript[];
+}
+export interface SavedFieldBook {
+  version: number;
+  book: FieldBook;
+}
+
+export function getFieldBook(signal?: AbortSignal): Promise<SavedFieldBook> {
+  return request<SavedFieldBook>("/api/v1/field-book", { signal });
+}
+
 export function getResultCodes(signal?: AbortSignal): Promise<{ result_codes: ResultCode[] }> {
   return request<{ result_codes: ResultCode[] }>("/api/v1/result-codes", { signal });
 }
@@ -566,7 +610,8 @@ export interface ContactRecord {
   result_name: string;
   category: string;
   support: number | null;
-  answers: Record<string, string>;
+  answers: Record<string, string>; // choice keys of a multiple-choice answer joined by ';'
+  tags: string[];
   note: string;
   user_id: number;
   at: string;

@@ -62,12 +62,10 @@ Result<std::vector<ContactResult>> PostgresStore::RecordContacts(
         if (!inserted.empty()) {
           out.contact_id = inserted.Int64(0, 0);
           for (const auto& [question, answer] : contact_sql::ChoiceRows(contacts[i])) {
-            NARWHAL_RETURN_IF_ERROR(db.Exec(contact_sql::kInsertChoice, Params()
-                                                                            .Add(question)
-                                                                            .Add(r.voter_id)
-                                                                            .Add(out.contact_id)
-                                                                            .Add(answer))
-                                        .status());
+            NARWHAL_RETURN_IF_ERROR(
+                db.Exec(contact_sql::kInsertChoice,
+                        Params().Add(question).Add(r.voter_id).Add(out.contact_id).Add(answer))
+                    .status());
           }
           continue;
         }
@@ -126,12 +124,10 @@ Result<int64_t> PostgresStore::SaveFieldBook(const FieldBook& book, int64_t base
     }
     NARWHAL_RETURN_IF_ERROR(
         contact_sql::CheckBookBase(current.empty() ? 0 : current.Int64(0, 0), base_version));
-    NARWHAL_ASSIGN_OR_RETURN(Rows inserted, db.Exec(contact_sql::kInsertBook,
-                                                    Params()
-                                                        .Add(version)
-                                                        .Add(body)
-                                                        .Add(user_id)
-                                                        .Add(FormatIso8601(at))));
+    NARWHAL_ASSIGN_OR_RETURN(
+        Rows inserted,
+        db.Exec(contact_sql::kInsertBook,
+                Params().Add(version).Add(body).Add(user_id).Add(FormatIso8601(at))));
     if (inserted.empty()) return contact_sql::CheckBookBase(version, base_version);
     return Status::Ok();
   }));

@@ -103,12 +103,12 @@ Result<std::vector<ContactRecord>> SqliteStore::ContactsOf(const std::string& vo
     NARWHAL_ASSIGN_OR_RETURN(bool more, q->Step());
     if (!more) return out;
     NARWHAL_ASSIGN_OR_RETURN(
-        ContactRecord c, contact_sql::Row(q->ColumnInt64(0), q->ColumnString(1), q->ColumnText(2),
-                                          q->ColumnString(3), q->ColumnInt64(4), q->ColumnText(5),
-                                          q->ColumnString(6), q->ColumnString(7),
-                                          q->ColumnString(8), q->ColumnInt64(9), q->ColumnInt64(10),
-                                          q->ColumnString(11), q->ColumnString(12),
-                                          q->ColumnText(13)));
+        ContactRecord c,
+        contact_sql::Row(q->ColumnInt64(0), q->ColumnString(1), q->ColumnText(2),
+                         q->ColumnString(3), q->ColumnInt64(4), q->ColumnText(5),
+                         q->ColumnString(6), q->ColumnString(7), q->ColumnString(8),
+                         q->ColumnInt64(9), q->ColumnInt64(10), q->ColumnString(11),
+                         q->ColumnString(12), q->ColumnText(13)));
     out.push_back(std::move(c));
   }
 }
@@ -135,8 +135,8 @@ Result<int64_t> SqliteStore::SaveFieldBook(const FieldBook& book, int64_t base_v
       version = current->ColumnInt64(0);
       return Status::Ok();
     }
-    NARWHAL_RETURN_IF_ERROR(contact_sql::CheckBookBase(found ? current->ColumnInt64(0) : 0,
-                                                       base_version));
+    NARWHAL_RETURN_IF_ERROR(
+        contact_sql::CheckBookBase(found ? current->ColumnInt64(0) : 0, base_version));
     NARWHAL_ASSIGN_OR_RETURN(ScopedStatement insert, db.Prepare(contact_sql::kInsertBook));
     insert->BindInt64(1, version);
     insert->BindText(2, body);

@@ -204,8 +204,7 @@ Result<std::vector<DoorContact>> SqliteStore::TurfContacts(const std::string& li
     NARWHAL_ASSIGN_OR_RETURN(bool more, q->Step());
     if (!more) return out;
     out.push_back({q->ColumnInt64(0), q->ColumnString(1), static_cast<int>(q->ColumnInt64(2)),
-                   q->ColumnString(3), q->ColumnString(4), q->ColumnString(5),
-                   q->ColumnString(6)});
+                   q->ColumnString(3), q->ColumnString(4), q->ColumnString(5), q->ColumnString(6)});
   }
 }
 

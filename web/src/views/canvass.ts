@@ -12,15 +12,23 @@
 // nothing. "N not sent" is always on screen. While online the turf is read again every
 // 15 seconds, so two canvassers walking one turf see each other's marks.
 //
+// When she reaches someone (a support ID, or a success code), the campaign's door script
+// opens under the voter (views/script_panel.ts): each answer, tag or note is one more
+// contact with no result ("added to the visit"), queued and sent like any other tap.
+//
 // The IndexedDB stores of LocalDb serve here as: "voters" the downloaded turfs (by list
-// number), "outbox" the contacts not yet answered, "struck" this phone's last mark of each
-// voter (by list number and voter).
+// number) and the field book (key "#book"), "outbox" the contacts not yet answered,
+// "struck" this phone's last mark of each voter (by list number and voter) and what it
+// recorded of each conversation (key ending "#talk").
 
 import {
   ApiError,
+  getFieldBook,
   getTurf,
   postContacts,
   type ContactItem,
+  type FieldBook,
+  type FieldScript,
   type Me,
   type TurfSheet,
   type TurfVoter,
@@ -30,6 +38,7 @@ import { LocalDb } from "../idb";
 import type { Route } from "../router";
 import { SyncTimer } from "../sync_timer";
 import { showProblem } from "./problem";
+import { emptyTalk, scriptPanel, type Talk, type Tap } from "./script_panel";
 import type { View } from "./view";
 import { newKey } from "./watch";
 
@@ -49,6 +58,8 @@ const kDoorCodes: Array<[string, string]> = [
   ["DNC", "Do not contact"],
 ];
 const kCodeNames = new Map<string, string>([["C", "Contacted"], ...kDoorCodes]);
+const kBookKey = "#book";
+const kTalkSuffix = "#talk";
 
 interface Outgoing extends ContactItem {
   seq: number; // the order of the taps on this phone
@@ -67,6 +78,10 @@ interface Mark {
 
 function markKey(list: string, voterId: string): string {
   return `${list}:${voterId}`;
+}
+
+function talkKey(list: string, voterId: string): string {
+  return `${markKey(list, voterId)}${kTalkSuffix}`;
 }
 
 // A list number as the server reads it: spaces and dashes dropped, upper case, O read as
@@ -99,6 +114,10 @@ export class CanvassView implements View {
   private list = ""; // the turf shown
   private sheet: TurfSheet | null = null;
   private marks = new Map<string, Mark>();
+  private talks = new Map<string, Talk>();
+  private book: FieldBook | null = null;
+  private talking = ""; // the voter whose script is open
+  private renderWaiting = false; // a render held back while she types
   private lastSeq = 0;
   private lastTap: { tap: string; at: number } | null = null;
   private syncing = false;
@@ -157,7 +176,18 @@ export class CanvassView implements View {
       const typed = normalizeList(this.input.value);
       if (typed) window.location.hash = `#/canvass/${encodeURIComponent(typed)}`;
     });
+    // A list redrawn while she types would take the box from under her fingers.
+    this.stops.addEventListener("focusout", () => {
+      if (this.renderWaiting) window.setTimeout(() => this.render(), 0);
+    });
     this.stops.addEventListener("click", (event) => {
+      const toggle = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-script]");
+      if (toggle) {
+        const voter = toggle.dataset.script ?? "";
+        this.talking = this.talking === voter ? "" : voter;
+        this.render();
+        return;
+      }
       const button = (event.target as HTMLElement).closest<HTMLButtonElement>("button[data-voter]");
       if (!button) return;
       const support = button.dataset.support ? Number(button.dataset.support) : undefined;
@@ -168,6 +198,8 @@ export class CanvassView implements View {
       const now = Date.now();
       if (this.lastTap?.tap === tap && now - this.lastTap.at < 1500) return;
       this.lastTap = { tap, at: now };
+      // Reaching her opens the script under her name.
+      if (this.isSuccess(code) && this.script()) this.talking = voter;
       void this.record(voter, code, support);
     });
   }
@@ -192,7 +224,11 @@ export class CanvassView implements View {
   private async open(typed: string): Promise<void> {
     const db = await this.db!;
     this.countOutbox(await db.all<Outgoing>("outbox"));
-    for (const m of await db.all<Mark>("struck")) this.marks.set(m.key, m);
+    for (const m of await db.all<Mark | Talk>("struck")) {
+      if (m.key.endsWith(kTalkSuffix)) this.talks.set(m.key, m as Talk);
+      else this.marks.set(m.key, m as Mark);
+    }
+    this.book ??= (await db.get<FieldBook>("voters", kBookKey)) ?? null;
     // A bare "#/canvass" offers her turfs and the box for a number; a number opens its turf.
     const list = normalizeList(typed);
     this.problem.hidden = true;
@@ -229,9 +265,13 @@ export class CanvassView implements View {
     // Dropped at logout (the shell removes the element): nothing more is read for it.
     if (!list || !navigator.onLine || !this.db || !this.element.isConnected) return;
     try {
-      const sheet = await getTurf(list);
+      const [sheet, saved] = await Promise.all([getTurf(list), getFieldBook()]);
       const db = await this.db;
-      await db.write("voters", [[list, sheet]]);
+      await db.write("voters", [
+        [list, sheet],
+        [kBookKey, saved.book],
+      ]);
+      this.book = saved.book;
       if (this.list !== list) return;
       this.sheet = sheet;
       this.render();
@@ -272,6 +312,52 @@ export class CanvassView implements View {
     this.countOutbox(await db.all<Outgoing>("outbox"));
     this.render();
     this.syncTimer.now();
+  }
+
+  // An answer, tag or note added to the visit: a contact with no result, queued with what
+  // the phone now knows of the conversation, in one IndexedDB transaction.
+  private async recordTalk(voterId: string, tap: Tap): Promise<void> {
+    if (!voterId || !this.list) return;
+    const db = await this.db!;
+    const key = talkKey(this.list, voterId);
+    const talk: Talk = structuredClone(this.talks.get(key) ?? emptyTalk(key));
+    const item: Outgoing = {
+      voter_id: voterId,
+      idempotency_key: newKey("c"),
+      result: "",
+      channel: "door",
+      client_at: new Date().toISOString(),
+      turf: this.list,
+      seq: this.nextSeq(),
+    };
+    if (tap.kind === "answer") {
+      item.answers = { [tap.question]: tap.value };
+      talk.answers[tap.question] = tap.value;
+    } else if (tap.kind === "tag") {
+      item.tags = [tap.tag];
+      talk.tags.push(tap.tag);
+    } else {
+      item.note = tap.note;
+      talk.note = tap.note;
+    }
+    await db.writeAll([
+      { store: "outbox", puts: [[item.idempotency_key, item]] },
+      { store: "struck", puts: [[key, talk]] },
+    ]);
+    this.talks.set(key, talk);
+    this.countOutbox(await db.all<Outgoing>("outbox"));
+    this.render();
+    this.syncTimer.now();
+  }
+
+  // The door script of the field book, if it has one.
+  private script(): FieldScript | undefined {
+    return this.book?.scripts.find((s) => s.channels.includes("door"));
+  }
+
+  private isSuccess(code: string): boolean {
+    if (code === "C") return true;
+    return this.book?.result_codes.some((c) => c.code === code && c.category === "success") ?? false;
   }
 
   private nextSeq(): number {
@@ -371,6 +457,12 @@ export class CanvassView implements View {
   }
 
   private render(): void {
+    const typing = document.activeElement;
+    if (typing && this.stops.contains(typing) && /^(INPUT|TEXTAREA)$/.test(typing.tagName)) {
+      this.renderWaiting = true;
+      return;
+    }
+    this.renderWaiting = false;
     const sheet = this.sheet;
     this.picker.hidden = sheet !== null;
     this.change.hidden = sheet === null;
@@ -442,7 +534,8 @@ export class CanvassView implements View {
         ),
       );
     }
-    for (const [code, name] of kDoorCodes) {
+    const campaign: Array<[string, string]> = (this.book?.result_codes ?? []).map((c) => [c.code, c.name]);
+    for (const [code, name] of [...kDoorCodes, ...campaign]) {
       append(
         codes,
         el(
@@ -452,6 +545,25 @@ export class CanvassView implements View {
         ),
       );
     }
+    const script = this.script();
+    const open = script && this.book && this.talking === v.voter_id;
+    if (script) {
+      append(
+        codes,
+        el(
+          "button",
+          {
+            type: "button",
+            class: "button button-script",
+            "data-script": v.voter_id,
+            "aria-expanded": open ? "true" : "false",
+            "data-testid": "script-toggle",
+          },
+          open ? "Hide script" : "Script",
+        ),
+      );
+    }
+    const talk = this.talks.get(talkKey(list, v.voter_id)) ?? emptyTalk(talkKey(list, v.voter_id));
     return el(
       "li",
       { class: "canvass-voter", "data-testid": "canvass-voter", "data-voter": v.voter_id },
@@ -464,11 +576,13 @@ export class CanvassView implements View {
       ),
       state ? el("p", { class: "badge", "data-testid": "canvass-state", "data-state": stateKind }, state) : null,
       codes,
+      open ? scriptPanel(this.book!, script, talk, (tap) => void this.recordTalk(v.voter_id, tap)) : null,
     );
   }
 
   private describe(result: string, support?: number): string {
-    const name = kCodeNames.get(result) ?? result;
+    const name =
+      kCodeNames.get(result) ?? this.book?.result_codes.find((c) => c.code === result)?.name ?? result;
     return support ? `${name}, support ${support}` : name;
   }
 }

@@ -300,8 +300,20 @@ function historySection(history: HistoryEntry[]): HTMLElement {
   return section;
 }
 
-// Newest first: when (the server's time), how, the result with support, where (the turf),
-// the note, and who (a user id).
+// What a contact recorded: its result (or "Added to the visit" for answers tapped after
+// it), the support ID, the answers and the tags.
+function contactWhat(c: ContactRecord): string {
+  const parts = [c.result ? c.result_name || c.result : "Added to the visit"];
+  if (c.support) parts.push(`support ${c.support}`);
+  for (const [question, answer] of Object.entries(c.answers ?? {})) {
+    parts.push(`${question}: ${answer.split(";").join(", ")}`);
+  }
+  if (c.tags?.length) parts.push(`tagged ${c.tags.join(", ")}`);
+  return parts.join("; ");
+}
+
+// Newest first: when (the server's time), how, the result with support and answers, where
+// (the turf), the note, and who (a user id).
 function contactTable(contacts: ContactRecord[]): HTMLElement {
   if (contacts.length === 0) {
     return el("p", { class: "empty", "data-testid": "no-contacts" }, "Nobody has contacted her yet.");
@@ -312,7 +324,7 @@ function contactTable(contacts: ContactRecord[]): HTMLElement {
       { "data-testid": "contact-row", "data-result": c.result },
       el("td", {}, formatDateTime(c.at)),
       el("td", {}, humanize(c.channel)),
-      el("td", {}, c.support ? `${c.result_name || c.result}, support ${c.support}` : c.result_name || c.result),
+      el("td", {}, contactWhat(c)),
       el("td", {}, c.turf ? `turf ${c.turf}` : "—"),
       el("td", {}, c.note || "—"),
       el("td", {}, c.user_id ? `user ${c.user_id}` : "command line"),
