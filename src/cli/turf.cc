@@ -15,6 +15,7 @@
 #include "cli/commands.h"
 #include "field/walk_list.h"
 #include "http/turf_api.h"
+#include "storage/contact_store.h"
 #include "storage/household_store.h"
 #include "storage/turf_store.h"
 #include "storage/universe_store.h"
@@ -180,12 +181,25 @@ int RunTurfCut(const TurfCutArgs& args) {
     for (const TurfSummary& t : *kept) list_numbers.push_back(t.list_number);
   }
   if (!args.pdf.empty()) {
+    // The campaign's door script and questions go on paper too, when it has a field book.
+    SavedFieldBook book;
+    if (ContactStore* log = (*store)->Contacts(); log != nullptr) {
+      Result<SavedFieldBook> saved = log->CurrentFieldBook();
+      if (!saved.ok()) {
+        fmt::print(stderr, "narwhal turf cut: the field book: {}\n", saved.status().message());
+        return kExitFailure;
+      }
+      book = *std::move(saved);
+    }
     const auto now = std::chrono::system_clock::now();
     WalkListHeading heading{
-        args.county, args.precinct, FormatHumanUtc(now),
+        args.county,
+        args.precinct,
+        FormatHumanUtc(now),
         static_cast<int>(
             std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(now)).year()),
-        list_numbers};
+        list_numbers,
+        &book.book};
     Status written = WriteTablePdf(WalkListPdf(*listed, *cut, heading), args.pdf);
     if (!written.ok()) {
       fmt::print(stderr, "narwhal turf cut: writing {}: {}\n", args.pdf, written.message());

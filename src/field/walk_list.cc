@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string_view>
 #include <unordered_map>
@@ -62,6 +63,60 @@ PdfRouteMap RouteMap(const PrecinctDoors& precinct, const Turf& t) {
   return map;
 }
 
+// The door script as the first page reads it: each step's words, each question with its
+// choices numbered as the canvasser writes them, where a branch leads.
+std::vector<std::string> ScriptNotes(const FieldBook& book, const Script& script) {
+  std::vector<std::string> out = {"Script: " + script.title};
+  for (size_t i = 0; i < script.steps.size(); ++i) {
+    const ScriptStep& step = script.steps[i];
+    std::string line = fmt::format("{}. ", i + 1);
+    if (!step.say.empty()) line += step.say;
+    if (const SurveyQuestion* q = book.Question(step.question); q != nullptr) {
+      line += (step.say.empty() ? "" : " ") + q->text + " [" + q->short_name + "]";
+      for (size_t c = 0; c < q->choices.size(); ++c) {
+        line += fmt::format("  {} {}", c + 1, q->choices[c].label);
+        for (const auto& [choice, target] : step.branches) {
+          if (choice != q->choices[c].key) continue;
+          for (size_t t = 0; t < script.steps.size(); ++t) {
+            if (script.steps[t].id == target) line += fmt::format(" (go to {})", t + 1);
+          }
+        }
+      }
+    }
+    out.push_back(std::move(line));
+  }
+  if (!book.result_codes.empty()) {
+    std::string codes = "The campaign's result codes:";
+    for (const CampaignResultCode& c : book.result_codes)
+      codes += " " + c.code + " " + c.name + ";";
+    codes.pop_back();
+    out.push_back(std::move(codes));
+  }
+  if (!book.tags.empty()) {
+    std::string tags = "Tags (write in Notes):";
+    for (const TagDef& t : book.tags) tags += " " + t.label + ";";
+    tags.pop_back();
+    out.push_back(std::move(tags));
+  }
+  return out;
+}
+
+// The choice questions of the door script that get a column, in script order.
+std::vector<const SurveyQuestion*> AnswerColumns(const FieldBook* book) {
+  std::vector<const SurveyQuestion*> out;
+  const Script* script = book == nullptr ? nullptr : book->ScriptFor(ContactChannel::kDoor);
+  if (script == nullptr) return out;
+  for (const ScriptStep& step : script->steps) {
+    const SurveyQuestion* q = book->Question(step.question);
+    if (q == nullptr || q->kind == QuestionKind::kText || out.size() == kMaxWalkListQuestions ||
+        std::find(out.begin(), out.end(), q) != out.end()) {
+      continue;
+    }
+    out.push_back(q);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string DoorAddress(const Door& d) {
@@ -80,17 +135,33 @@ TableDocument WalkListPdf(const PrecinctDoors& precinct, const TurfCut& cut,
   std::unordered_map<std::string_view, std::vector<const Resident*>> at_door;
   for (const Resident& r : precinct.residents) at_door[r.door_key].push_back(&r);
 
+  const std::vector<const SurveyQuestion*> questions = AnswerColumns(heading.book);
+  const Script* script =
+      heading.book == nullptr ? nullptr : heading.book->ScriptFor(ContactChannel::kDoor);
   TableDocument doc;
   doc.title = Area(heading) + " — walk lists";
   doc.footer_note = kWalkListCodes;
+  if (heading.book != nullptr) {
+    for (const CampaignResultCode& c : heading.book->result_codes) {
+      doc.footer_note += " · " + c.code + " " + c.name;
+    }
+  }
+  const bool asked = !questions.empty();
   doc.columns = {{"Stop", 0.45, true, true},
-                 {"Address", 2.6, false, true},
-                 {"Voter", 2.6},
+                 {"Address", asked ? 2.2 : 2.6, false, true},
+                 {"Voter", asked ? 2.1 : 2.6},
                  {"Age", 0.4, true},
                  {"Sex", 0.35},
                  {"Party", 0.5},
-                 {"Result", 0.8},
-                 {"Notes", 1.6}};
+                 {"Result", 0.8}};
+  for (const SurveyQuestion* q : questions) doc.columns.push_back({q->short_name, 0.6});
+  doc.columns.push_back({"Notes", asked ? 1.2 : 1.6});
+  // A row: the voter's cells, then an empty cell per answer column and the notes.
+  auto row = [&](std::vector<std::string> cells, std::string notes = {}) {
+    cells.resize(doc.columns.size() - 1);
+    cells.push_back(std::move(notes));
+    return cells;
+  };
   doc.checkbox_column = true;
   doc.landscape = true;
   const size_t turfs = cut.turfs.size();
@@ -111,6 +182,7 @@ TableDocument WalkListPdf(const PrecinctDoors& precinct, const TurfCut& cut,
         t.walk.size(), t.voters, route, std::ceil(t.minutes), DoorAddress(first),
         heading.printed_at);
     section.map = RouteMap(precinct, t);
+    if (script != nullptr) section.notes = ScriptNotes(*heading.book, *script);
     for (size_t k = 0; k < t.walk.size(); ++k) {
       const Door& d = precinct.doors[t.walk[k]];
       const std::string stop = std::to_string(k + 1);
@@ -118,7 +190,7 @@ TableDocument WalkListPdf(const PrecinctDoors& precinct, const TurfCut& cut,
       if (found == at_door.end()) {
         // ListDoors reads doors and residents from one snapshot, so every door has its
         // voters; should one not, the door still prints rather than vanish from the walk.
-        section.rows.push_back({stop, DoorAddress(d), "", "", "", "", "", ""});
+        section.rows.push_back(row({stop, DoorAddress(d)}));
         continue;
       }
       bool first_at_door = true;
@@ -126,8 +198,8 @@ TableDocument WalkListPdf(const PrecinctDoors& precinct, const TurfCut& cut,
         const std::string age = heading.year > 0 && r->birth_year > 0
                                     ? std::to_string(heading.year - r->birth_year)
                                     : std::string();
-        section.rows.push_back({first_at_door ? stop : "", first_at_door ? DoorAddress(d) : "",
-                                VoterName(*r), age, r->gender, r->party, "", ""});
+        section.rows.push_back(row({first_at_door ? stop : "", first_at_door ? DoorAddress(d) : "",
+                                    VoterName(*r), age, r->gender, r->party}));
         first_at_door = false;
       }
     }
@@ -141,8 +213,8 @@ TableDocument WalkListPdf(const PrecinctDoors& precinct, const TurfCut& cut,
         "by phone or mail",
         precinct.unplaced.size());
     for (const auto& p : precinct.unplaced) {
-      section.rows.push_back({"", p.street_line.empty() ? "(no address)" : p.street_line,
-                              p.voter_id, "", "", "", "", p.reason});
+      section.rows.push_back(
+          row({"", p.street_line.empty() ? "(no address)" : p.street_line, p.voter_id}, p.reason));
     }
     doc.sections.push_back(std::move(section));
   }

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/field_book.h"
 #include "field/turf.h"
 #include "print/table_pdf.h"
 #include "storage/household_store.h"
@@ -30,6 +31,10 @@ struct WalkListHeading {
   // The list number of each turf when the cut was kept (turf_store.h), printed in its
   // heading for the canvasser to type on her phone; empty: none.
   std::vector<std::string> list_numbers;
+  // The campaign's field book: its door script is printed before each turf's doors, its
+  // choice questions get a column to write the answer's number in, its codes join the
+  // core ones at the foot. Null: none.
+  const FieldBook* book = nullptr;
 };
 
 // The result codes a walk list explains at the foot of every page, as the canvasser
@@ -39,7 +44,10 @@ inline constexpr const char* kWalkListCodes =
     "DC deceased";
 
 // The document for `cut`, whose doors are `precinct.doors`. Doors of a turf print in walk
-// order, each door's voters by name, the address once per door.
+// order, each door's voters by name, the address once per door. With a field book that has
+// a door script, each turf's first page reads the script out (choices numbered) and its
+// first four choice questions get a column each (kMaxWalkListQuestions).
+inline constexpr size_t kMaxWalkListQuestions = 4;
 TableDocument WalkListPdf(const PrecinctDoors& precinct, const TurfCut& cut,
                           const WalkListHeading& heading);
 

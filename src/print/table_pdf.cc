@@ -229,7 +229,8 @@ Result<std::string> RenderTablePdf(const TableDocument& doc) {
     const size_t table_pages =
         std::max<size_t>(1, (section.rows.size() + rows_per_page - 1) / rows_per_page);
     const bool has_map = !section.map.route.empty();
-    const size_t pages = table_pages + (has_map ? 1 : 0);
+    const bool has_cover = has_map || !section.notes.empty();
+    const size_t pages = table_pages + (has_cover ? 1 : 0);
     auto footer = [&](size_t page) {
       char page_label[64];
       std::snprintf(page_label, sizeof page_label, "page %zu of %zu", page + 1, pages);
@@ -238,17 +239,23 @@ Result<std::string> RenderTablePdf(const TableDocument& doc) {
       text.Draw(page_label, kMargin, footer_y - doc.font_size, usable_w, false, true, 0.85);
       cairo_show_page(cr.get());
     };
-    if (has_map) {
+    if (has_cover) {
       cairo_set_source_rgb(cr.get(), 0, 0, 0);
       double y = kMargin;
       y += text.Draw(section.heading, kMargin, y, usable_w, true, false, 1.5);
       if (!section.subheading.empty()) y += text.Draw(section.subheading, kMargin, y + 2, usable_w);
+      y += doc.font_size * 0.6;
+      for (const std::string& note : section.notes) {
+        y += text.Draw(note, kMargin, y, usable_w) + doc.font_size * 0.15;
+      }
       const double map_top = y + doc.font_size;
       const double map_bottom = body_bottom - doc.font_size * 1.6;
-      DrawRouteMap(cr.get(), text, section.map, kMargin, map_top, usable_w, map_bottom - map_top,
-                   doc.font_size);
-      cairo_set_source_rgb(cr.get(), 0, 0, 0);
-      text.Draw(section.map.caption, kMargin, map_bottom + doc.font_size * 0.4, usable_w);
+      if (has_map && map_bottom - map_top > doc.font_size * 8) {
+        DrawRouteMap(cr.get(), text, section.map, kMargin, map_top, usable_w, map_bottom - map_top,
+                     doc.font_size);
+        cairo_set_source_rgb(cr.get(), 0, 0, 0);
+        text.Draw(section.map.caption, kMargin, map_bottom + doc.font_size * 0.4, usable_w);
+      }
       footer(0);
     }
     for (size_t page = 0; page < table_pages; ++page) {
@@ -293,7 +300,7 @@ Result<std::string> RenderTablePdf(const TableDocument& doc) {
           text.Draw(cell, xs[c], ty, ws[c], false, doc.columns[c].align_right);
         }
       }
-      footer(page + (has_map ? 1 : 0));
+      footer(page + (has_cover ? 1 : 0));
     }
   }
   cr.reset();

@@ -43,6 +43,9 @@ struct PdfSection {
   std::string heading;     // e.g. "WAKE — precinct 01-07 — strike list"
   std::string subheading;  // a second, smaller line (counts, instructions); may be empty
   std::vector<std::vector<std::string>> rows;  // each row has one cell per column
+  // Lines printed on the section's first page, before the table (with the map when there
+  // is one): what a canvasser reads out, what the columns' numbers mean.
+  std::vector<std::string> notes;
   // When it has points, the section starts with a page showing it.
   PdfRouteMap map;
 };

@@ -112,6 +112,51 @@ TEST(WalkListTest, ATurfWithCoordinatesStartsWithItsRouteMap) {
   ASSERT_TRUE(pdf.ok()) << pdf.status().ToString();
 }
 
+TEST(WalkListTest, TheDoorScriptIsReadOutAndItsQuestionsGetColumns) {
+  PrecinctDoors p = ThreeDoors();
+  TurfCut cut;
+  Turf t;
+  t.number = 1;
+  t.walk = {0, 1, 2};
+  t.voters = 4;
+  t.doors_without_coordinates = 3;
+  cut.turfs = {t};
+  FieldBook book;
+  book.result_codes.push_back({"YS", "Yard sign", ResultCategory::kSuccess, ResultScope::kPerson});
+  book.questions.push_back({"plan",
+                            "Plan",
+                            "How will you vote?",
+                            QuestionKind::kSingle,
+                            {{"early", "Early"}, {"unsure", "Not sure"}}});
+  book.questions.push_back({"said", "Said", "Anything else?", QuestionKind::kText, {}});
+  book.tags.push_back({"yard_sign", "Yard sign"});
+  book.scripts.push_back({"door",
+                          "Door script",
+                          {ContactChannel::kDoor},
+                          {{"hi", "Hello!", "", {}, "plan"},
+                           {"plan", "", "plan", {{"unsure", "help"}}, "said"},
+                           {"help", "Early voting opens soon.", "", {}, "said"},
+                           {"said", "", "said", {}, ""}}});
+  ASSERT_TRUE(ValidateFieldBook(book).ok()) << ValidateFieldBook(book).ToString();
+  WalkListHeading heading{"15", "K1", "2026-12-04 10:00 UTC", 2026, {}, &book};
+  TableDocument doc = WalkListPdf(p, cut, heading);
+  // One column for the choice question (the text one is written in Notes), before Notes.
+  ASSERT_EQ(doc.columns.size(), 9u);
+  EXPECT_EQ(doc.columns[7].title, "Plan");
+  EXPECT_EQ(doc.columns[8].title, "Notes");
+  for (const auto& row : doc.sections[0].rows) EXPECT_EQ(row.size(), 9u);
+  EXPECT_NE(doc.footer_note.find("YS Yard sign"), std::string::npos) << doc.footer_note;
+  const std::vector<std::string>& notes = doc.sections[0].notes;
+  ASSERT_EQ(notes.size(), 7u);  // the title, four steps, the codes, the tags
+  EXPECT_EQ(notes[0], "Script: Door script");
+  EXPECT_EQ(notes[2], "2. How will you vote? [Plan]  1 Early  2 Not sure (go to 3)");
+  EXPECT_EQ(notes[5], "The campaign's result codes: YS Yard sign");
+  EXPECT_EQ(notes[6], "Tags (write in Notes): Yard sign");
+  // Without coordinates the script still has its page: the turf's first page.
+  Result<std::string> pdf = RenderTablePdf(doc);
+  ASSERT_TRUE(pdf.ok()) << pdf.status().ToString();
+}
+
 TEST(WalkListTest, AddressesReadAsACanvasserSaysThem) {
   Door d = MakeDoor(12);
   d.house_suffix = "1/2";
