@@ -23,6 +23,20 @@ else
   "$narwhal" import voters --format ncsbe --quiet --data "$work/db" "$work/files/demo_ncvoter.txt" >/dev/null
   "$narwhal" import voters --format ncvhis --quiet --data "$work/db" "$work/files/demo_ncvhis.txt" >/dev/null
 fi
+# The answers canvassing would leave: the example field book, and for one voter in ten a
+# current answer to "vote_plan" (a quarter of them answered twice, the later one counting),
+# one in forty tagged. Written with sqlite3 straight into the index the universes read
+# (contact_choices), as a million canvassed doors would leave it.
+"$narwhal" field-book set --data "$work/db" examples/field-book.json >/dev/null
+sqlite3 "$db" "DELETE FROM contact_choices;
+  INSERT INTO contact_choices(question, voter_id, contact_id, answer)
+    SELECT 'vote_plan', voter_id, rowid,
+           CASE rowid % 4 WHEN 0 THEN 'early' WHEN 1 THEN 'mail' WHEN 2 THEN 'day' ELSE 'unsure' END
+    FROM voters WHERE rowid % 10 = 0;
+  INSERT INTO contact_choices(question, voter_id, contact_id, answer)
+    SELECT 'vote_plan', voter_id, rowid + 100000000, 'early' FROM voters WHERE rowid % 40 = 0;
+  INSERT INTO contact_choices(question, voter_id, contact_id, answer)
+    SELECT '#tag', voter_id, rowid, 'needs_ride' FROM voters WHERE rowid % 40 = 10;"
 county=$(sqlite3 "$db" "SELECT county FROM precincts ORDER BY voters DESC LIMIT 1")
 precinct=$(sqlite3 "$db" "SELECT precinct FROM precincts WHERE county = '$county' ORDER BY voters DESC LIMIT 1")
 generals=$(sqlite3 "$db" "SELECT group_concat(quote(election_date), ',') FROM (SELECT election_date FROM elections WHERE description LIKE '%GENERAL%' ORDER BY election_date DESC LIMIT 4)")
@@ -45,6 +59,8 @@ best() {  # best COMMAND...: the fastest of three runs, in ms
 }
 
 live="removed_at IS NULL AND status IN ('active','inactive')"
+current_unsure="EXISTS (SELECT 1 FROM contact_choices a WHERE a.question = 'vote_plan' AND a.voter_id = voters.voter_id AND a.answer = 'unsure' AND a.contact_id = (SELECT max(l.contact_id) FROM contact_choices l WHERE l.question = 'vote_plan' AND l.voter_id = voters.voter_id))"
+tagged="EXISTS (SELECT 1 FROM contact_choices a WHERE a.question = '#tag' AND a.voter_id = voters.voter_id AND a.answer = 'needs_ride')"
 regulars="voter_id IN (SELECT voter_id FROM vote_history WHERE election_date IN ($generals) GROUP BY voter_id HAVING count(*) >= 2)"
 # name | narwhal flags | the anchor's SQL
 cases=(
@@ -52,6 +68,8 @@ cases=(
   "Democrats|--party DEM|SELECT party, count(*) FROM voters WHERE $live AND party = 'DEM' GROUP BY party"
   "DEM+UNA under 35, 2 of the last 4 generals|--party DEM --party UNA --max-age 35 --voted general:2/4|SELECT party, count(*) FROM voters WHERE $live AND party IN ('DEM','UNA') AND birth_year >= $((year - 35)) AND $regulars GROUP BY party"
   "voted in none of the last 4 generals|--criteria '{\"vote_history\":{\"kind\":\"general\",\"last\":4,\"min\":0,\"max\":0}}'|SELECT party, count(*) FROM voters WHERE $live AND voter_id NOT IN (SELECT voter_id FROM vote_history WHERE election_date IN ($generals)) GROUP BY party"
+  "current answer: not sure how she will vote|--answer vote_plan=unsure|SELECT party, count(*) FROM voters WHERE $live AND $current_unsure GROUP BY party"
+  "DEM or UNA, tagged needs a ride|--party DEM --party UNA --tag needs_ride|SELECT party, count(*) FROM voters WHERE $live AND party IN ('DEM','UNA') AND $tagged GROUP BY party"
   "one precinct, 2 of the last 4 generals|--precinct $county:$precinct --voted general:2/4|SELECT party, count(*) FROM voters WHERE $live AND county = '$county' AND precinct = '$precinct' AND $regulars GROUP BY party"
 )
 
