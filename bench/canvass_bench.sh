@@ -9,7 +9,9 @@
 #   2. a turf as a phone downloads it: GET /api/v1/turfs/{list} (wrk, 4 connections).
 #   3. results recorded over HTTP: POST /api/v1/contacts in batches of 10 (wrk), beside the
 #      anchor: POST /api/v1/strikes in batches of 10 on the same server and store in the same
-#      run (the strike path is itself measured against pgbench in strikes_vs_pgbench.sh).
+#      run (the strike path is itself measured against pgbench in strikes_vs_pgbench.sh);
+#      then taps added to a visit (two answers and a tag each, checked against the field
+#      book and indexed for universes) the same way.
 #   bench/canvass_bench.sh [DOORS]        (needs build/release; SECS=10 per wrk run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +31,7 @@ mkdir -p "$work"
 data="$work/ours"
 "$narwhal" demo --data "$data" --voters 12000 --precincts 6 --addresses "$points" >/dev/null 2>&1
 db="$data/narwhal.db"
+"$narwhal" field-book set --data "$data" examples/field-book.json >/dev/null
 read -r county precinct voters < <(sqlite3 -separator ' ' "$db" \
   "SELECT county, precinct, voters FROM precincts ORDER BY voters DESC LIMIT 1")
 echo "precinct $county/$precinct: $voters voters; turfs of $doors doors"
@@ -90,12 +93,16 @@ run_wrk() {
 }
 read -r c_rate c_p50 c_p99 c_bad _ <<<"$(run_wrk contacts)"
 read -r s_rate s_p50 s_p99 s_bad _ <<<"$(run_wrk strikes)"
+read -r a_rate a_p50 a_p99 a_bad _ <<<"$(run_wrk answers)"
 kill "$server_pid"
 wait "$server_pid" 2>/dev/null || true
 server_pid=
 rows=$(sqlite3 "$db" "SELECT count(*) FROM contacts")
-printf 'contacts: %.0f/s (p50 %s ms, p99 %s ms, %s non-2xx; %s rows stored)\n' \
+printf 'contacts: %.0f/s (p50 %s ms, p99 %s ms, %s non-2xx; %s rows stored, knocks and answers)\n' \
   "$c_rate" "$c_p50" "$c_p99" "$c_bad" "$rows"
 printf 'strikes (anchor): %.0f/s (p50 %s ms, p99 %s ms, %s non-2xx)\n' \
   "$s_rate" "$s_p50" "$s_p99" "$s_bad"
 printf 'contacts / strikes: %.2fx\n' "$(echo "$c_rate / $s_rate" | bc -l)"
+choices=$(sqlite3 "$db" "SELECT count(*) FROM contact_choices")
+printf 'answers added to visits: %.0f/s (p50 %s ms, p99 %s ms, %s non-2xx; %s choices indexed); / strikes %.2fx\n' \
+  "$a_rate" "$a_p50" "$a_p99" "$a_bad" "$choices" "$(echo "$a_rate / $s_rate" | bc -l)"

@@ -3,12 +3,14 @@
 -- ("TOKEN ADDRESS", one session per line) gives its bearer token and its X-Forwarded-For
 -- address (the server runs with --trust-forwarded-for, as behind the reverse proxy of
 -- docs/security.md). Voter ids come from VOTERS, one per line, taken in turn.
---   wrk ... -s bench/strikes.lua URL -- SESSIONS VOTERS BATCH [contacts | get:PATH]
+--   wrk ... -s bench/strikes.lua URL -- SESSIONS VOTERS BATCH [contacts | answers | get:PATH]
 -- With "contacts", the same load goes to POST /api/v1/contacts as knocks ("not home"); with
+-- "answers", as taps added to a visit (two answers of examples/field-book.json and a tag); with
 -- "get:PATH", each request GETs PATH (a turf, say) instead; for bench/canvass_bench.sh.
 local sessions, voters = {}, {}
 local batch, si, vi, n, me = 1, 0, 0, 0, 0
 local contacts = false
+local answers = false
 local get_path = nil
 local counter = 1
 
@@ -26,7 +28,8 @@ function init(args)
     if #line > 0 then voters[#voters + 1] = line end
   end
   batch = tonumber(args[3] or "1")
-  contacts = args[4] == "contacts"
+  answers = args[4] == "answers"
+  contacts = args[4] == "contacts" or answers
   if args[4] and args[4]:sub(1, 4) == "get:" then get_path = args[4]:sub(5) end
   me = tonumber(tid) or 0
   si = (me * 7919) % #sessions
@@ -36,6 +39,11 @@ end
 local function item()
   n = n + 1
   vi = vi % #voters + 1
+  if answers then
+    return string.format('{"voter_id":"%s","idempotency_key":"bench-%d-%d-%d",' ..
+                         '"answers":{"vote_plan":"unsure","top_issue":["jobs","schools"]},' ..
+                         '"tags":["yard_sign"]}', voters[vi], me, os.time(), n)
+  end
   if contacts then
     return string.format('{"voter_id":"%s","idempotency_key":"bench-%d-%d-%d","result":"NH"}',
                          voters[vi], me, os.time(), n)

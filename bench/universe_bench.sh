@@ -24,17 +24,17 @@ else
   "$narwhal" import voters --format ncvhis --quiet --data "$work/db" "$work/files/demo_ncvhis.txt" >/dev/null
 fi
 # The answers canvassing would leave: the example field book, and for one voter in ten a
-# current answer to "vote_plan" (a quarter of them answered twice, the later one counting),
+# current answer to "vote_plan" (half the "unsure" ones answered again later, "early", which counts),
 # one in forty tagged. Written with sqlite3 straight into the index the universes read
 # (contact_choices), as a million canvassed doors would leave it.
 "$narwhal" field-book set --data "$work/db" examples/field-book.json >/dev/null
 sqlite3 "$db" "DELETE FROM contact_choices;
   INSERT INTO contact_choices(question, voter_id, contact_id, answer)
     SELECT 'vote_plan', voter_id, rowid,
-           CASE rowid % 4 WHEN 0 THEN 'early' WHEN 1 THEN 'mail' WHEN 2 THEN 'day' ELSE 'unsure' END
+           CASE (rowid / 10) % 4 WHEN 0 THEN 'early' WHEN 1 THEN 'mail' WHEN 2 THEN 'day' ELSE 'unsure' END
     FROM voters WHERE rowid % 10 = 0;
   INSERT INTO contact_choices(question, voter_id, contact_id, answer)
-    SELECT 'vote_plan', voter_id, rowid + 100000000, 'early' FROM voters WHERE rowid % 40 = 0;
+    SELECT 'vote_plan', voter_id, rowid + 100000000, 'early' FROM voters WHERE rowid % 80 = 30;
   INSERT INTO contact_choices(question, voter_id, contact_id, answer)
     SELECT '#tag', voter_id, rowid, 'needs_ride' FROM voters WHERE rowid % 40 = 10;"
 county=$(sqlite3 "$db" "SELECT county FROM precincts ORDER BY voters DESC LIMIT 1")
@@ -59,6 +59,7 @@ best() {  # best COMMAND...: the fastest of three runs, in ms
 }
 
 live="removed_at IS NULL AND status IN ('active','inactive')"
+# The anchor asks it the plain way: does this voter have such an answer (a probe per voter).
 current_unsure="EXISTS (SELECT 1 FROM contact_choices a WHERE a.question = 'vote_plan' AND a.voter_id = voters.voter_id AND a.answer = 'unsure' AND a.contact_id = (SELECT max(l.contact_id) FROM contact_choices l WHERE l.question = 'vote_plan' AND l.voter_id = voters.voter_id))"
 tagged="EXISTS (SELECT 1 FROM contact_choices a WHERE a.question = '#tag' AND a.voter_id = voters.voter_id AND a.answer = 'needs_ride')"
 regulars="voter_id IN (SELECT voter_id FROM vote_history WHERE election_date IN ($generals) GROUP BY voter_id HAVING count(*) >= 2)"

@@ -104,7 +104,7 @@ browser() {
     sleep 0.1
   done
   [ -n "$url" ] || { echo "narwhal serve did not start:"; cat "$dir/serve.log"; kill "$pid"; return 1; }
-  NARWHAL_URL="$url" node --test tests/browser/
+  NARWHAL_URL="$url" NARWHAL_BIN="$build/src/cli/narwhal" node --test tests/browser/
   rc=$?
   kill -TERM "$pid"
   wait "$pid" || { echo "narwhal serve exited badly:"; cat "$dir/serve.log"; rc=1; }

