@@ -34,6 +34,10 @@ TurfStore* Store::Turfs() {
   return nullptr;
 }
 
+CallStore* Store::Calls() {
+  return nullptr;
+}
+
 namespace {
 thread_local ThreadReads thread_reads;
 }  // namespace

@@ -31,6 +31,7 @@
 
 namespace narwhal {
 
+class CallStore;
 class ContactStore;
 class TurfStore;
 class HouseholdStore;
@@ -375,6 +376,10 @@ class Store {
   // Saved turfs with their list numbers (turf_store.h); null for a store without them (the
   // default).
   virtual TurfStore* Turfs();
+
+  // Phone banks' call lists and their claims (call_store.h); null for a store without them
+  // (the default).
+  virtual CallStore* Calls();
 
   // --- volunteers, credentials and access -------------------------------------------
   // kInvalidArgument for an empty name. The new user has no login code yet.

@@ -649,7 +649,36 @@ CREATE TABLE contact_choices(
 );
 )sql";
 
-constexpr std::array<Migration, 8> kMigrations = {{
+// Version 9: phone banks' call lists and their people, as SQLite's version 13.
+constexpr std::string_view kSchemaV9 = R"sql(
+CREATE TABLE call_lists(
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name text NOT NULL UNIQUE,
+  voter_list_id bigint NOT NULL,
+  script text NOT NULL,
+  people bigint NOT NULL,
+  created_by bigint NOT NULL,
+  created_at_ms bigint NOT NULL
+);
+CREATE TABLE call_targets(
+  list_id bigint NOT NULL,
+  position bigint NOT NULL,
+  voter_id text COLLATE "C" NOT NULL,
+  phone text NOT NULL,
+  done integer NOT NULL,
+  holder bigint NOT NULL,
+  lease_until_ms bigint NOT NULL,
+  not_before_ms bigint NOT NULL,
+  attempts integer NOT NULL,
+  PRIMARY KEY(list_id, position)
+);
+CREATE INDEX call_targets_free ON call_targets(list_id, position) WHERE done = 0 AND holder = 0;
+CREATE INDEX call_targets_lapsing ON call_targets(list_id, lease_until_ms, position)
+  WHERE done = 0 AND holder <> 0;
+CREATE INDEX call_targets_holder ON call_targets(holder, list_id) WHERE done = 0 AND holder <> 0;
+)sql";
+
+constexpr std::array<Migration, 9> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
@@ -658,6 +687,7 @@ constexpr std::array<Migration, 8> kMigrations = {{
     {6, kSchemaV6},
     {7, kSchemaV7},
     {8, kSchemaV8},
+    {9, kSchemaV9},
 }};
 
 // The voter indexes a bulk load into an empty store drops and builds once at its end

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "storage/call_store.h"
 #include "storage/contact_store.h"
 #include "storage/household_store.h"
 #include "storage/postgres/connection_pool.h"
@@ -41,7 +42,8 @@ class PostgresStore final : public Store,
                             public HouseholdStore,
                             public UniverseStore,
                             public ContactStore,
-                            public TurfStore {
+                            public TurfStore,
+                          public CallStore {
  public:
   // One RecordStrikes call records at most this many strikes: the feed numbers the
   // events of one transaction in 16 bits.
@@ -132,6 +134,18 @@ class PostgresStore final : public Store,
   Result<SavedFieldBook> CurrentFieldBook() override;
   Result<int64_t> SaveFieldBook(const FieldBook& book, int64_t base_version, int64_t user_id,
                                 TimePoint at) override;
+
+  // CallStore (call_store.h).
+  CallStore* Calls() override;
+  Result<CallList> CreateCallList(const NewCallList& list) override;
+  Result<CallList> GetCallList(int64_t list_id, int64_t now_ms) override;
+  Result<std::vector<CallList>> ListCallLists(int64_t now_ms) override;
+  Result<std::optional<CallClaim>> ClaimNext(int64_t list_id, int64_t caller, int64_t now_ms,
+                                             int64_t lease_ms) override;
+  Result<CallClaim> RenewClaim(int64_t list_id, int64_t position, int64_t caller, int64_t now_ms,
+                               int64_t lease_ms) override;
+  Status FinishCall(int64_t list_id, int64_t position, int64_t caller, int64_t now_ms,
+                    std::optional<int64_t> next_call_ms) override;
 
   // Saved turfs (postgres_store_turfs.cc).
   TurfStore* Turfs() override;

@@ -473,7 +473,38 @@ CREATE TABLE contact_choices(
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 12> kMigrations = {{
+// Version 13: phone banks' call lists (storage/call_store.h) and their people, each with
+// who holds her and until when (milliseconds since the epoch), when she is due again and
+// how often she was called.
+constexpr std::string_view kSchemaV13 = R"sql(
+CREATE TABLE call_lists(
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  voter_list_id INTEGER NOT NULL,
+  script TEXT NOT NULL,
+  people INTEGER NOT NULL,
+  created_by INTEGER NOT NULL,
+  created_at_ms INTEGER NOT NULL
+);
+CREATE TABLE call_targets(
+  list_id INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  voter_id TEXT NOT NULL,
+  phone TEXT NOT NULL,
+  done INTEGER NOT NULL,
+  holder INTEGER NOT NULL,
+  lease_until_ms INTEGER NOT NULL,
+  not_before_ms INTEGER NOT NULL,
+  attempts INTEGER NOT NULL,
+  PRIMARY KEY(list_id, position)
+) WITHOUT ROWID;
+CREATE INDEX call_targets_free ON call_targets(list_id, position) WHERE done = 0 AND holder = 0;
+CREATE INDEX call_targets_lapsing ON call_targets(list_id, lease_until_ms, position)
+  WHERE done = 0 AND holder <> 0;
+CREATE INDEX call_targets_holder ON call_targets(holder, list_id) WHERE done = 0 AND holder <> 0;
+)sql";
+
+constexpr std::array<Migration, 13> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
@@ -486,6 +517,7 @@ constexpr std::array<Migration, 12> kMigrations = {{
     {10, kSchemaV10},
     {11, kSchemaV11},
     {12, kSchemaV12},
+    {13, kSchemaV13},
 }};
 
 // Name search walks voters_name ("first last" searches voters_first) in order; precinct lists and

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "storage/call_store.h"
 #include "storage/contact_store.h"
 #include "storage/household_store.h"
 #include "storage/sqlite/checkpointer.h"
@@ -57,7 +58,8 @@ class SqliteStore final : public Store,
                           public HouseholdStore,
                           public UniverseStore,
                           public ContactStore,
-                          public TurfStore {
+                          public TurfStore,
+                          public CallStore {
  public:
   static Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
   ~SqliteStore() override;
@@ -140,6 +142,18 @@ class SqliteStore final : public Store,
   Result<SavedFieldBook> CurrentFieldBook() override;
   Result<int64_t> SaveFieldBook(const FieldBook& book, int64_t base_version, int64_t user_id,
                                 TimePoint at) override;
+
+  // CallStore (call_store.h).
+  CallStore* Calls() override;
+  Result<CallList> CreateCallList(const NewCallList& list) override;
+  Result<CallList> GetCallList(int64_t list_id, int64_t now_ms) override;
+  Result<std::vector<CallList>> ListCallLists(int64_t now_ms) override;
+  Result<std::optional<CallClaim>> ClaimNext(int64_t list_id, int64_t caller, int64_t now_ms,
+                                             int64_t lease_ms) override;
+  Result<CallClaim> RenewClaim(int64_t list_id, int64_t position, int64_t caller, int64_t now_ms,
+                               int64_t lease_ms) override;
+  Status FinishCall(int64_t list_id, int64_t position, int64_t caller, int64_t now_ms,
+                    std::optional<int64_t> next_call_ms) override;
 
   // Saved turfs (sqlite_store_turfs.cc).
   TurfStore* Turfs() override;

@@ -1,0 +1,116 @@
+// The call lists' statements, one text for both backends (parameters numbered in the order
+// they appear, so SQLite's reading of $N as names gives the same numbers), and the checks
+// both share. Internal to the storage module.
+#ifndef NARWHAL_STORAGE_CALL_SQL_H_
+#define NARWHAL_STORAGE_CALL_SQL_H_
+
+#include <cstdint>
+#include <string_view>
+
+#include "base/status.h"
+#include "storage/call_store.h"
+
+namespace narwhal::call_sql {
+
+// $1 name, $2 voter list, $3 script, $4 created_by, $5 created_at_ms; answers the id.
+inline constexpr std::string_view kInsertList =
+    "INSERT INTO call_lists(name, voter_list_id, script, people, created_by, created_at_ms) "
+    "VALUES ($1, CAST($2 AS BIGINT), $3, 0, CAST($4 AS BIGINT), CAST($5 AS BIGINT)) RETURNING id";
+
+// 1 when a call list is named $1.
+inline constexpr std::string_view kNameTaken = "SELECT 1 FROM call_lists WHERE name = $1";
+
+// 1 when voter list $1 exists and is complete.
+inline constexpr std::string_view kVoterListReady =
+    "SELECT 1 FROM voter_lists WHERE id = $1 AND complete <> false";
+
+// The people of call list $1: voter list $2's members still on the file with a phone, at
+// their place in the list.
+inline constexpr std::string_view kInsertTargets =
+    "INSERT INTO call_targets(list_id, position, voter_id, phone, done, holder, "
+    "lease_until_ms, not_before_ms, attempts) "
+    "SELECT CAST($1 AS BIGINT), m.position, m.voter_id, v.phone, 0, 0, 0, 0, 0 "
+    "FROM list_members m JOIN voters v ON v.voter_id = m.voter_id "
+    "WHERE m.list_id = $2 AND v.phone <> '' AND v.removed_at IS NULL";
+
+// $1 people on call list $2. (Parameters appear in the text in their order: SQLite numbers
+// "$N" by first appearance.)
+inline constexpr std::string_view kSetPeople =
+    "UPDATE call_lists SET people = CAST($1 AS BIGINT) WHERE id = $2";
+
+// The columns of a CallList (ListRow reads them) as of $1 (ms); the statement goes on with
+// WHERE (on l, call_lists) and ORDER BY.
+inline constexpr std::string_view kListColumns =
+    "SELECT l.id, l.name, l.voter_list_id, l.script, l.people, "
+    "(SELECT count(*) FROM call_targets t WHERE t.list_id = l.id AND t.done = 1), "
+    "(SELECT count(*) FROM call_targets t WHERE t.list_id = l.id AND t.done = 0 AND "
+    "t.holder <> 0 AND t.lease_until_ms > $1), "
+    "(SELECT count(*) FROM call_targets t WHERE t.list_id = l.id AND t.done = 0 AND "
+    "t.holder = 0 AND t.not_before_ms > $1), "
+    "l.created_by, l.created_at_ms FROM call_lists l ";
+
+// 1 when call list $1 exists.
+inline constexpr std::string_view kListKnown = "SELECT 1 FROM call_lists WHERE id = $1";
+
+// The person caller $1 holds on list $2 under a lease running at $3: position.
+inline constexpr std::string_view kHeldBy =
+    "SELECT position FROM call_targets WHERE holder = $1 AND list_id = $2 AND done = 0 AND "
+    "holder <> 0 AND lease_until_ms > $3 ORDER BY position LIMIT 1";
+
+// The person of list $1 whose lease lapsed longest before $2: position. (The PostgreSQL
+// backend appends FOR UPDATE SKIP LOCKED to this and kFree.)
+inline constexpr std::string_view kLapsed =
+    "SELECT position FROM call_targets WHERE list_id = $1 AND done = 0 AND holder <> 0 AND "
+    "lease_until_ms <= $2 ORDER BY lease_until_ms, position LIMIT 1";
+
+// The first person of list $1 nobody holds and due at $2: position.
+inline constexpr std::string_view kFree =
+    "SELECT position FROM call_targets WHERE list_id = $1 AND done = 0 AND holder = 0 AND "
+    "not_before_ms <= $2 ORDER BY position LIMIT 1";
+
+// Leases to caller $1 until $2 the person at $4 of list $3, if at $5 she is free (nobody
+// holds her and she is due), lapsed, or already the caller's: voter_id, phone, attempts.
+inline constexpr std::string_view kTake =
+    "UPDATE call_targets SET holder = CAST($1 AS BIGINT), lease_until_ms = CAST($2 AS BIGINT) "
+    "WHERE list_id = $3 AND position = $4 AND done = 0 AND "
+    "((holder = 0 AND not_before_ms <= $5) OR (holder <> 0 AND lease_until_ms <= $5) OR "
+    "holder = $1) RETURNING voter_id, phone, attempts";
+
+// Renews until $1 the person at $3 of list $2 held by $4: voter_id, phone, attempts.
+inline constexpr std::string_view kRenew =
+    "UPDATE call_targets SET lease_until_ms = CAST($1 AS BIGINT) "
+    "WHERE list_id = $2 AND position = $3 AND holder = $4 AND done = 0 "
+    "RETURNING voter_id, phone, attempts";
+
+// Finishes with: the person at $2 of list $1 held by $3.
+inline constexpr std::string_view kDone =
+    "UPDATE call_targets SET done = 1, lease_until_ms = 0, attempts = attempts + 1 "
+    "WHERE list_id = $1 AND position = $2 AND holder = $3 AND done = 0 RETURNING position";
+
+// Back in the queue from $1: the person at $3 of list $2 held by $4.
+inline constexpr std::string_view kRequeue =
+    "UPDATE call_targets SET holder = 0, lease_until_ms = 0, attempts = attempts + 1, "
+    "not_before_ms = CAST($1 AS BIGINT) "
+    "WHERE list_id = $2 AND position = $3 AND holder = $4 AND done = 0 RETURNING position";
+
+// The person at $2 of list $1: done, holder.
+inline constexpr std::string_view kTarget =
+    "SELECT done, holder FROM call_targets WHERE list_id = $1 AND position = $2";
+
+// A claim on the person at `position` of `list_id`, leased from `now_ms` for `lease_ms`;
+// who she is is read from the statement that took her.
+CallClaim NewClaim(int64_t list_id, int64_t position, int64_t now_ms, int64_t lease_ms);
+
+// kInvalidArgument for a name that is empty or over 100 bytes, or a lease outside
+// 1 s..kMaxLease.
+Status ValidateName(std::string_view name);
+Status ValidateLease(int64_t lease_ms);
+
+// What FinishCall answers when its update changed nothing: OK when the caller had already
+// finished with her (done, held by the caller), kNotFound without such a person, else
+// kFailedPrecondition. `found` says whether kTarget found her.
+Status FinishRefused(bool found, bool done, int64_t holder, int64_t caller);
+
+}  // namespace narwhal::call_sql
+
+#endif  // NARWHAL_STORAGE_CALL_SQL_H_

@@ -1,0 +1,95 @@
+// CallStore: phone banks' call lists and the claims callers make on them. One of the
+// field-organizing interfaces beside Store; Store::Calls() hands it out.
+//
+// A call list is made from a voter list (universe_store.h): its members with a phone, in
+// the list's order. Callers claim people one at a time: a claim hands the caller the next
+// person nobody holds, under a lease that ends unless she renews it (her page does, while
+// it is open). Finishing a call releases the person: done with, or back in the queue no
+// earlier than a time (domain/call.h decides which). A lease that ran out puts its person
+// back at the head of the queue. No person is ever held by two callers at once: on the
+// embedded store every claim is one job of the one writer; on PostgreSQL the row is taken
+// with FOR UPDATE SKIP LOCKED in the claim's transaction, and a claim's conditions are
+// checked again as it is written.
+//
+// Times are milliseconds since the epoch, by the server's clock, passed in by the caller.
+//
+// Thread-safety and errors: as Store. Writes return once durably committed.
+#ifndef NARWHAL_STORAGE_CALL_STORE_H_
+#define NARWHAL_STORAGE_CALL_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "storage/store.h"
+
+namespace narwhal {
+
+struct NewCallList {
+  std::string name;  // unique; 1-100 bytes
+  int64_t voter_list_id = 0;
+  std::string script;  // the field book's script key; empty: the first phone script
+  int64_t user_id = 0;
+  int64_t at_ms = 0;
+};
+
+struct CallList {
+  int64_t id = 0;
+  std::string name;
+  int64_t voter_list_id = 0;
+  std::string script;
+  int64_t people = 0;   // on the list (members of the voter list with a phone)
+  int64_t done = 0;     // finished with
+  int64_t held = 0;     // under a lease now (as of the read)
+  int64_t waiting = 0;  // to be called again later (a retry not due yet)
+  int64_t created_by = 0;
+  int64_t created_at_ms = 0;
+};
+
+// A person handed to a caller.
+struct CallClaim {
+  int64_t list_id = 0;
+  int64_t position = 0;  // her place in the list
+  std::string voter_id;
+  std::string phone;
+  int attempts = 0;            // calls to her on this list before this one
+  int64_t lease_until_ms = 0;  // the claim lapses then unless renewed or finished
+};
+
+class CallStore {
+ public:
+  virtual ~CallStore() = default;
+
+  // kNotFound for an unknown voter list, kAlreadyExists for a name in use,
+  // kInvalidArgument for a bad name, kFailedPrecondition for a list with nobody to call.
+  virtual Result<CallList> CreateCallList(const NewCallList& list) = 0;
+  // kNotFound for an unknown id. Counts as of `now_ms`.
+  virtual Result<CallList> GetCallList(int64_t list_id, int64_t now_ms) = 0;
+  virtual Result<std::vector<CallList>> ListCallLists(int64_t now_ms) = 0;
+
+  // The person `caller` holds on the list with her lease renewed to now_ms + lease_ms, or
+  // else the next one nobody holds (a lapsed lease first, then by position; a retry only
+  // once due), leased to her; nullopt when nobody can be called now. kNotFound for an
+  // unknown list.
+  virtual Result<std::optional<CallClaim>> ClaimNext(int64_t list_id, int64_t caller,
+                                                     int64_t now_ms, int64_t lease_ms) = 0;
+
+  // Extends the caller's lease on the person at `position`. kFailedPrecondition when she no
+  // longer holds her (the lease lapsed and another caller has her, or the call was finished).
+  virtual Result<CallClaim> RenewClaim(int64_t list_id, int64_t position, int64_t caller,
+                                       int64_t now_ms, int64_t lease_ms) = 0;
+
+  // Finishes the caller's call to the person at `position`: done with when `next_call_ms`
+  // is empty, else back in the queue from then, her attempts counted. Finishing is allowed
+  // while nobody else holds her (a lapsed lease nobody took counts as hers); otherwise
+  // kFailedPrecondition, and the call is still in the contact log. Finishing twice is
+  // harmless: the second answers OK and changes nothing.
+  virtual Status FinishCall(int64_t list_id, int64_t position, int64_t caller, int64_t now_ms,
+                            std::optional<int64_t> next_call_ms) = 0;
+};
+
+}  // namespace narwhal
+
+#endif  // NARWHAL_STORAGE_CALL_STORE_H_

@@ -1,0 +1,162 @@
+// PostgresStore's call lists (storage/call_store.h). A claim is one transaction on the
+// primary: the next person's row is taken with FOR UPDATE SKIP LOCKED, so two app nodes
+// claiming at once take two different people without waiting for each other, and the lease
+// is written with its conditions checked again. A failover loses no acknowledged claim
+// (synchronous commit), and a claim whose answer was lost lapses with its lease.
+#include <string>
+#include <utility>
+
+#include "storage/call_sql.h"
+#include "storage/postgres/postgres_store_impl.h"
+
+namespace narwhal::postgres {
+namespace {
+
+constexpr std::string_view kSkipLocked = " FOR UPDATE SKIP LOCKED";
+
+CallList ListRow(const Rows& r, int i) {
+  CallList l;
+  l.id = r.Int64(i, 0);
+  l.name = r.String(i, 1);
+  l.voter_list_id = r.Int64(i, 2);
+  l.script = r.String(i, 3);
+  l.people = r.Int64(i, 4);
+  l.done = r.Int64(i, 5);
+  l.held = r.Int64(i, 6);
+  l.waiting = r.Int64(i, 7);
+  l.created_by = r.Int64(i, 8);
+  l.created_at_ms = r.Int64(i, 9);
+  return l;
+}
+
+void ReadClaim(const Rows& r, CallClaim& c) {
+  c.voter_id = r.String(0, 0);
+  c.phone = r.String(0, 1);
+  c.attempts = static_cast<int>(r.Int64(0, 2));
+}
+
+}  // namespace
+
+CallStore* PostgresStore::Calls() {
+  return this;
+}
+
+Result<CallList> PostgresStore::CreateCallList(const NewCallList& list) {
+  NARWHAL_RETURN_IF_ERROR(call_sql::ValidateName(list.name));
+  int64_t id = 0;
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
+    NARWHAL_ASSIGN_OR_RETURN(Rows taken, db.Exec(call_sql::kNameTaken, Params().Add(list.name)));
+    if (!taken.empty())
+      return Status(ErrorCode::kAlreadyExists, "a call list is named '" + list.name + "'");
+    NARWHAL_ASSIGN_OR_RETURN(Rows ready,
+                             db.Exec(call_sql::kVoterListReady, Params().Add(list.voter_list_id)));
+    if (ready.empty()) return NotFound("no voter list " + std::to_string(list.voter_list_id));
+    NARWHAL_ASSIGN_OR_RETURN(Rows inserted,
+                             db.Exec(call_sql::kInsertList, Params()
+                                                                .Add(list.name)
+                                                                .Add(list.voter_list_id)
+                                                                .Add(list.script)
+                                                                .Add(list.user_id)
+                                                                .Add(list.at_ms)));
+    id = inserted.Int64(0, 0);
+    NARWHAL_ASSIGN_OR_RETURN(Rows targets,
+                             db.Exec("WITH added AS (" + std::string(call_sql::kInsertTargets) +
+                                         " RETURNING 1) SELECT count(*) FROM added",
+                                     Params().Add(id).Add(list.voter_list_id)));
+    const int64_t people = targets.Int64(0, 0);
+    if (people == 0) {
+      return FailedPrecondition("nobody on voter list " + std::to_string(list.voter_list_id) +
+                                " has a phone number");
+    }
+    return db.Exec(call_sql::kSetPeople, Params().Add(people).Add(id)).status();
+  }));
+  return GetCallList(id, list.at_ms);
+}
+
+Result<CallList> PostgresStore::GetCallList(int64_t list_id, int64_t now_ms) {
+  NARWHAL_ASSIGN_OR_RETURN(Rows r,
+                           ReadStatement(std::string(call_sql::kListColumns) + "WHERE l.id = $2",
+                                         Params().Add(now_ms).Add(list_id)));
+  if (r.empty()) return NotFound("no call list " + std::to_string(list_id));
+  return ListRow(r, 0);
+}
+
+Result<std::vector<CallList>> PostgresStore::ListCallLists(int64_t now_ms) {
+  NARWHAL_ASSIGN_OR_RETURN(Rows r,
+                           ReadStatement(std::string(call_sql::kListColumns) + "ORDER BY l.id DESC",
+                                         Params().Add(now_ms)));
+  std::vector<CallList> out;
+  for (int i = 0; i < r.size(); ++i) out.push_back(ListRow(r, i));
+  return out;
+}
+
+Result<std::optional<CallClaim>> PostgresStore::ClaimNext(int64_t list_id, int64_t caller,
+                                                          int64_t now_ms, int64_t lease_ms) {
+  NARWHAL_RETURN_IF_ERROR(call_sql::ValidateLease(lease_ms));
+  std::optional<CallClaim> claim;
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
+    claim.reset();
+    NARWHAL_ASSIGN_OR_RETURN(Rows known, db.Exec(call_sql::kListKnown, Params().Add(list_id)));
+    if (known.empty()) return NotFound("no call list " + std::to_string(list_id));
+    // Her own first, then a lapsed lease, then the next free: each candidate locked as it
+    // is found (her own waited for, the others skipped when another claim has them), and
+    // taken only if still takeable — a lease of hers that another caller saw lapse (with a
+    // later clock) moved on, and then the next query looks further.
+    const std::string queries[] = {std::string(call_sql::kHeldBy) + " FOR UPDATE",
+                                   std::string(call_sql::kLapsed) + std::string(kSkipLocked),
+                                   std::string(call_sql::kFree) + std::string(kSkipLocked)};
+    for (size_t q = 0; q < std::size(queries); ++q) {
+      const Params params = q == 0 ? Params().Add(caller).Add(list_id).Add(now_ms)
+                                   : Params().Add(list_id).Add(now_ms);
+      NARWHAL_ASSIGN_OR_RETURN(Rows next, db.Exec(queries[q], params));
+      if (next.empty()) continue;
+      CallClaim c;
+      c.list_id = list_id;
+      c.position = next.Int64(0, 0);
+      c.lease_until_ms = now_ms + lease_ms;
+      NARWHAL_ASSIGN_OR_RETURN(
+          Rows taken,
+          db.Exec(
+              call_sql::kTake,
+              Params().Add(caller).Add(c.lease_until_ms).Add(list_id).Add(c.position).Add(now_ms)));
+      if (taken.empty()) continue;
+      ReadClaim(taken, c);
+      claim = std::move(c);
+      return Status::Ok();
+    }
+    return Status::Ok();
+  }));
+  return claim;
+}
+
+Result<CallClaim> PostgresStore::RenewClaim(int64_t list_id, int64_t position, int64_t caller,
+                                            int64_t now_ms, int64_t lease_ms) {
+  NARWHAL_RETURN_IF_ERROR(call_sql::ValidateLease(lease_ms));
+  CallClaim c = call_sql::NewClaim(list_id, position, now_ms, lease_ms);
+  NARWHAL_ASSIGN_OR_RETURN(
+      Rows r,
+      WriteStatement(call_sql::kRenew,
+                     Params().Add(c.lease_until_ms).Add(list_id).Add(position).Add(caller)));
+  if (r.empty()) return call_sql::FinishRefused(true, false, 0, caller);
+  ReadClaim(r, c);
+  return c;
+}
+
+Status PostgresStore::FinishCall(int64_t list_id, int64_t position, int64_t caller, int64_t now_ms,
+                                 std::optional<int64_t> next_call_ms) {
+  (void)now_ms;
+  return Transact(Access::kWrite, [&](Connection& db) -> Status {
+    Params params;  // kRequeue takes the time first, kDone has none
+    if (next_call_ms) params.Add(*next_call_ms);
+    params.Add(list_id).Add(position).Add(caller);
+    NARWHAL_ASSIGN_OR_RETURN(Rows changed,
+                             db.Exec(next_call_ms ? call_sql::kRequeue : call_sql::kDone, params));
+    if (!changed.empty()) return Status::Ok();
+    NARWHAL_ASSIGN_OR_RETURN(Rows target,
+                             db.Exec(call_sql::kTarget, Params().Add(list_id).Add(position)));
+    return call_sql::FinishRefused(!target.empty(), !target.empty() && target.Int64(0, 0) != 0,
+                                   target.empty() ? 0 : target.Int64(0, 1), caller);
+  });
+}
+
+}  // namespace narwhal::postgres

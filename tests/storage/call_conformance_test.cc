@@ -1,0 +1,238 @@
+// Call lists of the store conformance suite (storage/call_store.h): a list made from a
+// voter list's members with a phone; claims in order, a caller's claim given back to her,
+// lapsed leases first, retries only once due, finishing and its refusals; and many callers
+// claiming at once, with leases lapsing under them, never holding one person twice and
+// losing nobody — against every backend (store_factory.h).
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "storage/call_store.h"
+#include "storage/store.h"
+#include "storage/universe_store.h"
+#include "store_factory.h"
+
+namespace narwhal::testing {
+namespace {
+
+constexpr int64_t kMinute = 60000;
+
+Voter MakeVoter(int n, bool phone) {
+  Voter v;
+  v.voter_id = "C" + std::to_string(1000 + n);
+  v.state = "NC";
+  v.county = "92";
+  v.county_name = "WAKE";
+  v.precinct = "01";
+  v.precinct_name = "P 01";
+  v.registration_number = "R" + v.voter_id;
+  v.last_name = "CALLER";
+  v.first_name = v.voter_id;
+  v.residence = Address{std::to_string(n) + " OAK ST", "RALEIGH", "NC", "27601"};
+  v.party = "DEM";
+  v.status = VoterStatus::kActive;
+  v.birth_year = 1980;
+  if (phone) v.phone = "919555" + std::to_string(1000 + n);
+  return v;
+}
+
+class CallConformanceTest : public BackendTest {
+ protected:
+  CallStore& calls() {
+    CallStore* c = store().Calls();
+    EXPECT_NE(c, nullptr);
+    return *c;
+  }
+
+  // `voters` voters, every fourth without a phone; a voter list of all of them.
+  int64_t LoadList(int voters) {
+    std::vector<Voter> all;
+    for (int i = 0; i < voters; ++i) all.push_back(MakeVoter(i, i % 4 != 3));
+    Result<ImportId> id = store().BeginImport({"voters", "test", "test.txt"});
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    EXPECT_TRUE(store().UpsertVoters(*id, all).ok());
+    EXPECT_TRUE(store().FinishImport(*id, {}).ok());
+    UniverseStore& universes = *store().Universes();
+    UniverseCriteria everyone;
+    everyone.counties = {"92"};
+    Result<Universe> u =
+        universes.SaveUniverse({"everyone", "", everyone, 0, std::chrono::system_clock::now()});
+    EXPECT_TRUE(u.ok()) << u.status().ToString();
+    NewVoterList list;
+    list.universe_id = u->id;
+    list.at = std::chrono::system_clock::now();
+    Result<VoterList> made = universes.MakeList(list);
+    EXPECT_TRUE(made.ok()) << made.status().ToString();
+    return made.ok() ? made->id : 0;
+  }
+
+  CallList Make(int64_t voter_list, std::string name = "evening calls") {
+    Result<CallList> list = calls().CreateCallList({std::move(name), voter_list, "", 9, 1000});
+    EXPECT_TRUE(list.ok()) << list.status().ToString();
+    return list.ok() ? *list : CallList{};
+  }
+
+  std::optional<CallClaim> Claim(int64_t list, int64_t caller, int64_t now,
+                                 int64_t lease = 10 * kMinute) {
+    Result<std::optional<CallClaim>> c = calls().ClaimNext(list, caller, now, lease);
+    EXPECT_TRUE(c.ok()) << c.status().ToString();
+    return c.ok() ? *c : std::nullopt;
+  }
+};
+
+TEST_P(CallConformanceTest, AListHoldsTheVotersWithAPhoneInListOrder) {
+  const int64_t voter_list = LoadList(8);
+  const CallList list = Make(voter_list);
+  EXPECT_EQ(list.people, 6);  // two of eight have no phone
+  EXPECT_EQ(list.voter_list_id, voter_list);
+  EXPECT_EQ(list.done, 0);
+  EXPECT_EQ(calls().CreateCallList({"evening calls", voter_list, "", 9, 1000}).status().code(),
+            ErrorCode::kAlreadyExists);
+  EXPECT_EQ(calls().CreateCallList({"other", 987654, "", 9, 1000}).status().code(),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(calls().CreateCallList({"", voter_list, "", 9, 1000}).status().code(),
+            ErrorCode::kInvalidArgument);
+  Result<std::vector<CallList>> all = calls().ListCallLists(2000);
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].name, "evening calls");
+  EXPECT_EQ(calls().GetCallList(987654, 0).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(calls().ClaimNext(987654, 1, 0, kMinute).status().code(), ErrorCode::kNotFound);
+}
+
+TEST_P(CallConformanceTest, ClaimsLeasesRenewalsRetriesAndFinishing) {
+  const CallList list = Make(LoadList(4));  // three people: C1000, C1001, C1002
+  ASSERT_EQ(list.people, 3);
+  const int64_t t0 = 1'000'000;
+  std::optional<CallClaim> ann = Claim(list.id, 1, t0);
+  ASSERT_TRUE(ann);
+  EXPECT_EQ(ann->voter_id, "C1000");
+  EXPECT_EQ(ann->phone, "9195551000");
+  EXPECT_EQ(ann->lease_until_ms, t0 + 10 * kMinute);
+  // Asking again (a reload of her page) gives her the same person, the lease renewed.
+  std::optional<CallClaim> again = Claim(list.id, 1, t0 + kMinute);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->position, ann->position);
+  EXPECT_EQ(again->lease_until_ms, t0 + 11 * kMinute);
+  std::optional<CallClaim> bob = Claim(list.id, 2, t0);
+  ASSERT_TRUE(bob);
+  EXPECT_EQ(bob->voter_id, "C1001");
+  EXPECT_EQ(calls().GetCallList(list.id, t0)->held, 2);
+
+  // Bob's lease lapses: his person goes to the head of the queue, before C1002.
+  std::optional<CallClaim> cy = Claim(list.id, 3, t0 + 10 * kMinute + 1);
+  ASSERT_TRUE(cy);
+  EXPECT_EQ(cy->voter_id, "C1001");
+  // Bob can neither renew nor finish her now; his call is kept in the contact log.
+  EXPECT_EQ(
+      calls().RenewClaim(list.id, bob->position, 2, t0 + 11 * kMinute, kMinute).status().code(),
+      ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(calls().FinishCall(list.id, bob->position, 2, t0 + 11 * kMinute, std::nullopt).code(),
+            ErrorCode::kFailedPrecondition);
+  // Ann renews hers, then finishes it: no answer, again in four hours.
+  Result<CallClaim> renewed =
+      calls().RenewClaim(list.id, ann->position, 1, t0 + 2 * kMinute, 10 * kMinute);
+  ASSERT_TRUE(renewed.ok()) << renewed.status().ToString();
+  EXPECT_EQ(renewed->voter_id, "C1000");
+  const int64_t later = t0 + 3 * kMinute + 4 * 60 * kMinute;
+  ASSERT_TRUE(calls().FinishCall(list.id, ann->position, 1, t0 + 3 * kMinute, later).ok());
+  EXPECT_EQ(calls().GetCallList(list.id, t0 + 3 * kMinute)->waiting, 1);
+  // Her next claim is C1002; then nobody is left until C1000 is due.
+  std::optional<CallClaim> next = Claim(list.id, 1, t0 + 4 * kMinute);
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->voter_id, "C1002");
+  EXPECT_FALSE(Claim(list.id, 4, t0 + 5 * kMinute));
+  // Both reached; had their leases lapsed instead, they would come before C1000.
+  ASSERT_TRUE(calls().FinishCall(list.id, next->position, 1, t0 + 6 * kMinute, std::nullopt).ok());
+  ASSERT_TRUE(calls().FinishCall(list.id, cy->position, 3, t0 + 6 * kMinute, std::nullopt).ok());
+  std::optional<CallClaim> due = Claim(list.id, 4, later);
+  ASSERT_TRUE(due);
+  EXPECT_EQ(due->voter_id, "C1000");
+  EXPECT_EQ(due->attempts, 1);
+  // Finished with: done, and finishing again is harmless; another caller cannot.
+  ASSERT_TRUE(calls().FinishCall(list.id, due->position, 4, later, std::nullopt).ok());
+  EXPECT_TRUE(calls().FinishCall(list.id, due->position, 4, later, std::nullopt).ok());
+  EXPECT_EQ(calls().FinishCall(list.id, due->position, 1, later, std::nullopt).code(),
+            ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(calls().FinishCall(list.id, 99999, 1, later, std::nullopt).code(),
+            ErrorCode::kNotFound);
+  EXPECT_EQ(calls().GetCallList(list.id, later)->done, 3);
+  EXPECT_EQ(calls().ClaimNext(list.id, 1, later, 0).status().code(), ErrorCode::kInvalidArgument);
+}
+
+// Many callers at once, each looping claim → finish (one call in five abandoned, as a
+// closed tab, so its lease must lapse), on a list of 150 people: every person is finished
+// exactly once, and no two callers' leases on one person overlap (in the store's time, the
+// `now` each call passed).
+TEST_P(CallConformanceTest, ManyCallersNeverShareAPersonAndLoseNobody) {
+  const CallList list = Make(LoadList(200));  // 150 with a phone
+  ASSERT_EQ(list.people, 150);
+  constexpr int kCallers = 8;
+  struct Lease {
+    int64_t caller, from, until;
+  };
+  std::atomic<int64_t> clock{10'000'000};
+  std::mutex mu;
+  std::map<int64_t, std::vector<Lease>> leases;  // position -> every lease given on her
+  std::map<int64_t, int> finished;               // position -> times finished
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (int caller = 1; caller <= kCallers; ++caller) {
+    threads.emplace_back([&, caller] {
+      for (int round = 0; round < 200; ++round) {
+        const int64_t now = clock.fetch_add(1000);
+        Result<std::optional<CallClaim>> c = calls().ClaimNext(list.id, caller, now, 5000);
+        if (!c.ok()) {
+          ++errors;
+          continue;
+        }
+        if (!c->has_value()) return;  // nobody left to call
+        const CallClaim claim = **c;
+        {
+          std::lock_guard lock(mu);
+          leases[claim.position].push_back({caller, now, claim.lease_until_ms});
+        }
+        if ((round + caller) % 5 == 0) continue;  // abandoned
+        Status st = calls().FinishCall(list.id, claim.position, caller, clock.fetch_add(1000),
+                                       std::nullopt);
+        std::lock_guard lock(mu);
+        if (st.ok()) {
+          ++finished[claim.position];
+        } else if (st.code() != ErrorCode::kFailedPrecondition) {
+          ++errors;
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(errors.load(), 0);
+  int overlaps = 0;
+  for (const auto& [position, given] : leases) {
+    for (size_t i = 0; i < given.size(); ++i) {
+      for (size_t j = i + 1; j < given.size(); ++j) {
+        const Lease& a = given[i];
+        const Lease& b = given[j];
+        if (a.caller != b.caller && a.from < b.until && b.from < a.until) ++overlaps;
+      }
+    }
+  }
+  EXPECT_EQ(overlaps, 0) << "two callers held one person at once";
+  EXPECT_EQ(finished.size(), 150u) << "every person finished";
+  for (const auto& [position, times] : finished) EXPECT_EQ(times, 1) << "position " << position;
+  Result<CallList> after = calls().GetCallList(list.id, clock.load());
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->done, 150);
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, CallConformanceTest, ::testing::ValuesIn(AllBackends()),
+                         BackendName);
+
+}  // namespace
+}  // namespace narwhal::testing
