@@ -27,16 +27,19 @@ inline constexpr std::string_view kInsertTurf =
     "CAST($8 AS DOUBLE PRECISION), $9)";
 
 // The columns of a TurfSummary (SummaryRow reads them), from turfs t joined to its cut c;
-// the progress counts only the turf's own voters. The statement goes on with WHERE.
+// the progress counts only the turf's own voters, and only results (not answers added to a
+// visit). The statement goes on with WHERE.
 // ("k.turf <> ''" here and below lets SQLite use the partial index contacts_turf.)
 inline constexpr std::string_view kSummaryColumns =
     "SELECT t.id, t.list_number, t.cut_id, t.number, c.turfs, c.county, c.precinct, "
     "c.universe_id, t.doors, t.voters, t.route_metres, t.minutes, t.drive, c.created_at, "
     "(SELECT count(*) FROM turf_voters v WHERE v.turf_id = t.id AND EXISTS (SELECT 1 FROM "
-    "contacts k WHERE k.turf <> '' AND k.turf = t.list_number AND k.voter_id = v.voter_id)), "
+    "contacts k WHERE k.turf <> '' AND k.turf = t.list_number AND k.voter_id = v.voter_id AND "
+    "k.result <> '')), "
     "(SELECT count(DISTINCT v.stop) FROM turf_voters v WHERE v.turf_id = t.id AND EXISTS "
     "(SELECT 1 FROM contacts k WHERE k.turf <> '' AND k.turf = t.list_number AND "
-    "k.voter_id = v.voter_id)) FROM turfs t JOIN turf_cuts c ON c.id = t.cut_id ";
+    "k.voter_id = v.voter_id AND k.result <> '')) FROM turfs t JOIN turf_cuts c ON c.id = "
+    "t.cut_id ";
 
 // The stops of turf $1 in walk order: stop, door_key, address, lat, lon (NULL when none).
 inline constexpr std::string_view kStops =

@@ -157,8 +157,11 @@ TEST_P(TurfConformanceTest, ResultsOnATurfShowTheLatestPerVoter) {
   std::vector<NewContact> batch = {contact("V1", "turf-key-1", "NH", list),
                                    contact("V1", "turf-key-2", "C", list),
                                    contact("V3", "turf-key-3", "RF", ""),  // not on this turf
-                                   contact("V2", "turf-key-4", "NH", (*saved)[1].list_number)};
+                                   contact("V2", "turf-key-4", "NH", (*saved)[1].list_number),
+                                   // An answer added to a visit with no result: no progress.
+                                   contact("V2", "turf-key-5", "", list)};
   batch[1].report.support = 2;
+  batch[4].report.note = "come back after six";
   Result<std::vector<ContactResult>> recorded = store().Contacts()->RecordContacts(batch);
   ASSERT_TRUE(recorded.ok()) << recorded.status().ToString();
   for (const ContactResult& r : *recorded) ASSERT_TRUE(r.status.ok()) << r.status.ToString();
