@@ -37,7 +37,7 @@ constexpr JsonField kContactFields[] = {
 
 constexpr std::string_view kRecordContactsDoc = R"json({
   "summary": "Record contacts: knocks, calls and texts with their results and answers",
-  "description": "Body: one contact {voter_id, idempotency_key, result, channel (door, phone, text, mail, email; default door), support (1-5), answers (question -> answer), note, client_at (the device's time), list_id, turf (its list number)}, or {\"contacts\": [...]} with up to 500. Answered after the contacts are committed, one answer per item: recorded, replayed (the same key again: nothing new), or an error (403 outside the caller's counties or turfs, 404 unknown voter, 400 malformed). Admins, organizers (their counties) and canvassers (the voters of their turfs).",
+  "description": "Body: one contact {voter_id, idempotency_key, result (a core or field-book code; absent when the item only adds answers, support, tags or a note to a visit), channel (door, phone, text, mail, email; default door), support (1-5), answers (field-book question key -> choice key, array of choice keys, or text), tags (field-book tag keys), note, client_at (the device's time), list_id, turf (its list number)}, or {\"contacts\": [...]} with up to 500. Answered after the contacts are committed, one answer per item: recorded, replayed (the same key again: nothing new), or an error (403 outside the caller's counties or turfs, 404 unknown voter, 400 malformed or not in the field book). Admins, organizers (their counties) and canvassers (the voters of their turfs).",
   "tags": ["contacts"],
   "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
   "responses": {
