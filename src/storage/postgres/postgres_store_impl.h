@@ -43,7 +43,7 @@ class PostgresStore final : public Store,
                             public UniverseStore,
                             public ContactStore,
                             public TurfStore,
-                          public CallStore {
+                            public CallStore {
  public:
   // One RecordStrikes call records at most this many strikes: the feed numbers the
   // events of one transaction in 16 bits.
