@@ -75,6 +75,11 @@ void AuditCliAction(Store& store, const Clock& clock, std::string_view command, 
   if (!s.ok()) fmt::print(stderr, "narwhal {}: audit log: {}\n", command, s.message());
 }
 
+int CommandFailed(std::string_view command, std::string_view reason, int exit_code) {
+  fmt::print(stderr, "narwhal {}: {}\n", command, reason);
+  return exit_code;
+}
+
 Result<std::unique_ptr<Store>> OpenStore(const CommonArgs& common, bool standby_reads) {
   if (!common.store.empty()) {
     PostgresOptions options;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "base/clock.h"
 #include "demo/generator.h"
@@ -60,6 +61,36 @@ std::string DefaultDataDir();
 // reads may decide what it writes next (a new user's scope checked against the
 // precincts, say), and those stay on the primary.
 Result<std::unique_ptr<Store>> OpenStore(const CommonArgs& common, bool standby_reads = false);
+
+// Prints "narwhal COMMAND: REASON" on stderr and answers `exit_code`.
+int CommandFailed(std::string_view command, std::string_view reason, int exit_code);
+
+// The store opened for a command, with the part of it the command works on (`get`:
+// &Store::Contacts, &Store::Universes...). When either is missing, `part` is null and
+// `exit_code` says why, already printed: kExitUnavailable for a store that does not open,
+// kExitFailure for one without that part ("this store keeps no WHAT").
+template <typename Part>
+struct OpenedPart {
+  std::unique_ptr<Store> store;
+  Part* part = nullptr;
+  int exit_code = kExitOk;
+};
+template <typename Part>
+OpenedPart<Part> OpenStorePart(const CommonArgs& common, std::string_view command,
+                               Part* (Store::*get)(), std::string_view what) {
+  OpenedPart<Part> o;
+  Result<std::unique_ptr<Store>> store = OpenStore(common);
+  if (!store.ok()) {
+    o.exit_code = CommandFailed(command, store.status().message(), kExitUnavailable);
+    return o;
+  }
+  o.store = std::move(store).value();
+  o.part = (o.store.get()->*get)();
+  if (o.part == nullptr) {
+    o.exit_code = CommandFailed(command, "this store keeps no " + std::string(what), kExitFailure);
+  }
+  return o;
+}
 
 // Appends one audit entry for a command-line action (user 0, remote "cli"). Best effort:
 // an entry the store refuses is reported on stderr as "narwhal COMMAND: audit log: ..."

@@ -18,27 +18,8 @@ namespace {
 namespace json = boost::json;
 
 // The store's contact log, or the exit code after saying why not.
-struct OpenedLog {
-  std::unique_ptr<Store> store;
-  ContactStore* log = nullptr;
-  int exit_code = kExitOk;
-};
-
-OpenedLog OpenLog(const CommonArgs& common, std::string_view command) {
-  OpenedLog o;
-  auto store = OpenStore(common);
-  if (!store.ok()) {
-    fmt::print(stderr, "narwhal {}: {}\n", command, store.status().message());
-    o.exit_code = kExitUnavailable;
-    return o;
-  }
-  o.store = std::move(store).value();
-  o.log = o.store->Contacts();
-  if (o.log == nullptr) {
-    fmt::print(stderr, "narwhal {}: this store keeps no contacts\n", command);
-    o.exit_code = kExitFailure;
-  }
-  return o;
+OpenedPart<ContactStore> OpenLog(const CommonArgs& common, std::string_view command) {
+  return OpenStorePart(common, command, &Store::Contacts, "contacts");
 }
 
 void PrintBook(const SavedFieldBook& saved) {
@@ -78,9 +59,9 @@ void PrintBook(const SavedFieldBook& saved) {
 }  // namespace
 
 int RunFieldBookShow(const FieldBookArgs& args) {
-  OpenedLog o = OpenLog(args.common, "field-book show");
-  if (o.log == nullptr) return o.exit_code;
-  Result<SavedFieldBook> saved = o.log->CurrentFieldBook();
+  OpenedPart<ContactStore> o = OpenLog(args.common, "field-book show");
+  if (o.part == nullptr) return o.exit_code;
+  Result<SavedFieldBook> saved = o.part->CurrentFieldBook();
   if (!saved.ok()) {
     fmt::print(stderr, "narwhal field-book show: {}\n", saved.status().message());
     return kExitFailure;
@@ -110,11 +91,11 @@ int RunFieldBookSet(const FieldBookArgs& args) {
     fmt::print(stderr, "narwhal field-book set: {}: {}\n", args.file, book.status().message());
     return kExitBadInput;
   }
-  OpenedLog o = OpenLog(args.common, "field-book set");
-  if (o.log == nullptr) return o.exit_code;
+  OpenedPart<ContactStore> o = OpenLog(args.common, "field-book set");
+  if (o.part == nullptr) return o.exit_code;
   int64_t base = args.base_version;
   if (base < 0) {  // no --base: on top of whatever is current
-    Result<SavedFieldBook> current = o.log->CurrentFieldBook();
+    Result<SavedFieldBook> current = o.part->CurrentFieldBook();
     if (!current.ok()) {
       fmt::print(stderr, "narwhal field-book set: {}\n", current.status().message());
       return kExitFailure;
@@ -122,7 +103,7 @@ int RunFieldBookSet(const FieldBookArgs& args) {
     base = current->version;
   }
   SystemClock clock;
-  Result<int64_t> version = o.log->SaveFieldBook(*book, base, 0, clock.Now());
+  Result<int64_t> version = o.part->SaveFieldBook(*book, base, 0, clock.Now());
   if (!version.ok()) {
     fmt::print(stderr, "narwhal field-book set: {}\n", version.status().message());
     return version.status().code() == ErrorCode::kFailedPrecondition ? kExitFailure : kExitUsage;

@@ -297,16 +297,9 @@ int RunTurfCut(const TurfCutArgs& args) {
 }
 
 int RunTurfList(const TurfListArgs& args) {
-  auto store = OpenStore(args.common);
-  if (!store.ok()) {
-    fmt::print(stderr, "narwhal turf list: {}\n", store.status().message());
-    return kExitUnavailable;
-  }
-  TurfStore* kept = (*store)->Turfs();
-  if (kept == nullptr) {
-    fmt::print(stderr, "narwhal turf list: this store keeps no turfs\n");
-    return kExitFailure;
-  }
+  OpenedPart<TurfStore> o = OpenStorePart(args.common, "turf list", &Store::Turfs, "turfs");
+  if (o.part == nullptr) return o.exit_code;
+  TurfStore* kept = o.part;
   Result<std::vector<TurfSummary>> turfs = kept->ListTurfs({args.county, args.precinct, 5000});
   if (!turfs.ok()) {
     fmt::print(stderr, "narwhal turf list: {}\n", turfs.status().message());

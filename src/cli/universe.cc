@@ -84,26 +84,9 @@ Result<UniverseCriteria> CriteriaOf(const CriteriaFlags& flags) {
 }
 
 // Opens the store's universes; prints why not and returns the exit code otherwise.
-struct Opened {
-  std::unique_ptr<Store> store;
-  UniverseStore* universes = nullptr;
-  int exit_code = kExitOk;
-};
+using Opened = OpenedPart<UniverseStore>;
 Opened OpenUniverses(const CommonArgs& common, std::string_view command) {
-  Opened o;
-  auto store = OpenStore(common);
-  if (!store.ok()) {
-    fmt::print(stderr, "narwhal {}: {}\n", command, store.status().message());
-    o.exit_code = kExitUnavailable;
-    return o;
-  }
-  o.store = std::move(store).value();
-  o.universes = o.store->Universes();
-  if (o.universes == nullptr) {
-    fmt::print(stderr, "narwhal {}: this store keeps no universes\n", command);
-    o.exit_code = kExitFailure;
-  }
-  return o;
+  return OpenStorePart(common, command, &Store::Universes, "universes");
 }
 
 // kInvalidArgument when the criteria name codes, questions, choices or tags the store's
@@ -241,8 +224,8 @@ Result<std::string> CriteriaJsonFromFlags(const CriteriaFlags& flags) {
 
 int RunUniverseElections(const UniverseArgs& args) {
   Opened o = OpenUniverses(args.common, "universe elections");
-  if (o.universes == nullptr) return o.exit_code;
-  Result<std::vector<ElectionInfo>> elections = o.universes->ListElections();
+  if (o.part == nullptr) return o.exit_code;
+  Result<std::vector<ElectionInfo>> elections = o.part->ListElections();
   if (!elections.ok()) return Fail("universe elections", elections.status());
   json::array out;
   for (const ElectionInfo& e : *elections) {
@@ -264,12 +247,12 @@ int RunUniverseCount(const UniverseArgs& args) {
   Result<UniverseCriteria> criteria = CriteriaOf(args.criteria);
   if (!criteria.ok()) return Fail("universe count", criteria.status());
   Opened o = OpenUniverses(args.common, "universe count");
-  if (o.universes == nullptr) return o.exit_code;
+  if (o.part == nullptr) return o.exit_code;
   if (Status st = CheckAgainstFieldBook(*o.store, *criteria); !st.ok()) {
     return Fail("universe count", st);
   }
   const auto started = std::chrono::steady_clock::now();
-  Result<UniverseCount> count = o.universes->CountUniverse(*criteria);
+  Result<UniverseCount> count = o.part->CountUniverse(*criteria);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (!count.ok()) return Fail("universe count", count.status());
@@ -289,14 +272,14 @@ int RunUniverseSave(const UniverseArgs& args) {
   Result<UniverseCriteria> criteria = CriteriaOf(args.criteria);
   if (!criteria.ok()) return Fail("universe save", criteria.status());
   Opened o = OpenUniverses(args.common, "universe save");
-  if (o.universes == nullptr) return o.exit_code;
+  if (o.part == nullptr) return o.exit_code;
   if (Status st = CheckAgainstFieldBook(*o.store, *criteria); !st.ok()) {
     return Fail("universe save", st);
   }
-  Result<Universe> saved = o.universes->SaveUniverse(
+  Result<Universe> saved = o.part->SaveUniverse(
       {args.name, args.description, *criteria, 0, std::chrono::system_clock::now()});
   if (!saved.ok()) return Fail("universe save", saved.status());
-  Result<UniverseCount> count = o.universes->CountUniverse(saved->criteria);
+  Result<UniverseCount> count = o.part->CountUniverse(saved->criteria);
   if (!count.ok()) return Fail("universe save", count.status());
   AuditCliAction(*o.store, clock, "universe save", "universe.save", std::to_string(saved->id),
                  json::serialize(json::object{
@@ -313,12 +296,12 @@ int RunUniverseSave(const UniverseArgs& args) {
 
 int RunUniverseShow(const UniverseArgs& args) {
   Opened o = OpenUniverses(args.common, "universe show");
-  if (o.universes == nullptr) return o.exit_code;
-  Result<Universe> u = o.universes->FindUniverse(args.name);
+  if (o.part == nullptr) return o.exit_code;
+  Result<Universe> u = o.part->FindUniverse(args.name);
   if (!u.ok()) return Fail("universe show", u.status());
-  Result<UniverseCount> count = o.universes->CountUniverse(u->criteria);
+  Result<UniverseCount> count = o.part->CountUniverse(u->criteria);
   if (!count.ok()) return Fail("universe show", count.status());
-  Result<std::vector<VoterList>> lists = o.universes->ListsOf(u->id);
+  Result<std::vector<VoterList>> lists = o.part->ListsOf(u->id);
   if (!lists.ok()) return Fail("universe show", lists.status());
   fmt::print("universe {} '{}': {}\n", u->id, u->name, UniverseCriteriaJson(u->criteria));
   if (!u->description.empty()) fmt::print("{}\n", u->description);
@@ -332,8 +315,8 @@ int RunUniverseShow(const UniverseArgs& args) {
 
 int RunUniverseList(const UniverseArgs& args) {
   Opened o = OpenUniverses(args.common, "universe list");
-  if (o.universes == nullptr) return o.exit_code;
-  Result<std::vector<Universe>> all = o.universes->ListUniverses();
+  if (o.part == nullptr) return o.exit_code;
+  Result<std::vector<Universe>> all = o.part->ListUniverses();
   if (!all.ok()) return Fail("universe list", all.status());
   for (const Universe& u : *all) {
     fmt::print("{:>4}  {:<30}  {}\n", u.id, u.name, UniverseCriteriaJson(u.criteria));
@@ -344,11 +327,11 @@ int RunUniverseList(const UniverseArgs& args) {
 int RunListMake(const UniverseArgs& args) {
   SystemClock clock;
   Opened o = OpenUniverses(args.common, "list make");
-  if (o.universes == nullptr) return o.exit_code;
-  Result<Universe> u = o.universes->FindUniverse(args.name);
+  if (o.part == nullptr) return o.exit_code;
+  Result<Universe> u = o.part->FindUniverse(args.name);
   if (!u.ok()) return Fail("list make", u.status());
   const auto started = std::chrono::steady_clock::now();
-  Result<VoterList> made = o.universes->MakeList(
+  Result<VoterList> made = o.part->MakeList(
       {u->id, args.election, args.idempotency_key, 0, std::chrono::system_clock::now()});
   if (!made.ok()) return Fail("list make", made.status());
   const double s =
@@ -366,8 +349,8 @@ int RunListMake(const UniverseArgs& args) {
 
 int RunListVoters(const UniverseArgs& args) {
   Opened o = OpenUniverses(args.common, "list voters");
-  if (o.universes == nullptr) return o.exit_code;
-  Result<ListVotersPage> page = o.universes->ListVoters({args.list_id, args.limit, args.cursor});
+  if (o.part == nullptr) return o.exit_code;
+  Result<ListVotersPage> page = o.part->ListVoters({args.list_id, args.limit, args.cursor});
   if (!page.ok()) return Fail("list voters", page.status());
   // Names and addresses: the read is on the record, as a page read over HTTP is.
   json::array ids;

@@ -84,9 +84,9 @@ class CallStore {
   // Finishes the caller's call to the person at `position`: done with when `next_call_ms`
   // is empty, else back in the queue from then, her attempts counted. Finishing is allowed
   // while nobody else holds her (a lapsed lease nobody took counts as hers); otherwise
-  // kFailedPrecondition, and the call is still in the contact log. Finishing twice is
-  // harmless: the second answers OK and changes nothing.
-  virtual Status FinishCall(int64_t list_id, int64_t position, int64_t caller, int64_t now_ms,
+  // kFailedPrecondition, and the call is still in the contact log. Finishing her again
+  // once she is done with answers OK and changes nothing (a retried request).
+  virtual Status FinishCall(int64_t list_id, int64_t position, int64_t caller,
                             std::optional<int64_t> next_call_ms) = 0;
 };
 

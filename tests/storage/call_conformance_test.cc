@@ -134,7 +134,7 @@ TEST_P(CallConformanceTest, ClaimsLeasesRenewalsRetriesAndFinishing) {
   EXPECT_EQ(
       calls().RenewClaim(list.id, bob->position, 2, t0 + 11 * kMinute, kMinute).status().code(),
       ErrorCode::kFailedPrecondition);
-  EXPECT_EQ(calls().FinishCall(list.id, bob->position, 2, t0 + 11 * kMinute, std::nullopt).code(),
+  EXPECT_EQ(calls().FinishCall(list.id, bob->position, 2, std::nullopt).code(),
             ErrorCode::kFailedPrecondition);
   // Ann renews hers, then finishes it: no answer, again in four hours.
   Result<CallClaim> renewed =
@@ -142,7 +142,7 @@ TEST_P(CallConformanceTest, ClaimsLeasesRenewalsRetriesAndFinishing) {
   ASSERT_TRUE(renewed.ok()) << renewed.status().ToString();
   EXPECT_EQ(renewed->voter_id, "C1000");
   const int64_t later = t0 + 3 * kMinute + 4 * 60 * kMinute;
-  ASSERT_TRUE(calls().FinishCall(list.id, ann->position, 1, t0 + 3 * kMinute, later).ok());
+  ASSERT_TRUE(calls().FinishCall(list.id, ann->position, 1, later).ok());
   EXPECT_EQ(calls().GetCallList(list.id, t0 + 3 * kMinute)->waiting, 1);
   // Her next claim is C1002; then nobody is left until C1000 is due.
   std::optional<CallClaim> next = Claim(list.id, 1, t0 + 4 * kMinute);
@@ -150,19 +150,18 @@ TEST_P(CallConformanceTest, ClaimsLeasesRenewalsRetriesAndFinishing) {
   EXPECT_EQ(next->voter_id, "C1002");
   EXPECT_FALSE(Claim(list.id, 4, t0 + 5 * kMinute));
   // Both reached; had their leases lapsed instead, they would come before C1000.
-  ASSERT_TRUE(calls().FinishCall(list.id, next->position, 1, t0 + 6 * kMinute, std::nullopt).ok());
-  ASSERT_TRUE(calls().FinishCall(list.id, cy->position, 3, t0 + 6 * kMinute, std::nullopt).ok());
+  ASSERT_TRUE(calls().FinishCall(list.id, next->position, 1, std::nullopt).ok());
+  ASSERT_TRUE(calls().FinishCall(list.id, cy->position, 3, std::nullopt).ok());
   std::optional<CallClaim> due = Claim(list.id, 4, later);
   ASSERT_TRUE(due);
   EXPECT_EQ(due->voter_id, "C1000");
   EXPECT_EQ(due->attempts, 1);
   // Finished with: done, and finishing again is harmless; another caller cannot.
-  ASSERT_TRUE(calls().FinishCall(list.id, due->position, 4, later, std::nullopt).ok());
-  EXPECT_TRUE(calls().FinishCall(list.id, due->position, 4, later, std::nullopt).ok());
-  EXPECT_EQ(calls().FinishCall(list.id, due->position, 1, later, std::nullopt).code(),
+  ASSERT_TRUE(calls().FinishCall(list.id, due->position, 4, std::nullopt).ok());
+  EXPECT_TRUE(calls().FinishCall(list.id, due->position, 4, std::nullopt).ok());
+  EXPECT_EQ(calls().FinishCall(list.id, due->position, 1, std::nullopt).code(),
             ErrorCode::kFailedPrecondition);
-  EXPECT_EQ(calls().FinishCall(list.id, 99999, 1, later, std::nullopt).code(),
-            ErrorCode::kNotFound);
+  EXPECT_EQ(calls().FinishCall(list.id, 99999, 1, std::nullopt).code(), ErrorCode::kNotFound);
   EXPECT_EQ(calls().GetCallList(list.id, later)->done, 3);
   EXPECT_EQ(calls().ClaimNext(list.id, 1, later, 0).status().code(), ErrorCode::kInvalidArgument);
 }
@@ -200,8 +199,7 @@ TEST_P(CallConformanceTest, ManyCallersNeverShareAPersonAndLoseNobody) {
           leases[claim.position].push_back({caller, now, claim.lease_until_ms});
         }
         if ((round + caller) % 5 == 0) continue;  // abandoned
-        Status st = calls().FinishCall(list.id, claim.position, caller, clock.fetch_add(1000),
-                                       std::nullopt);
+        Status st = calls().FinishCall(list.id, claim.position, caller, std::nullopt);
         std::lock_guard lock(mu);
         if (st.ok()) {
           ++finished[claim.position];

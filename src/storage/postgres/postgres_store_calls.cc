@@ -142,9 +142,8 @@ Result<CallClaim> PostgresStore::RenewClaim(int64_t list_id, int64_t position, i
   return c;
 }
 
-Status PostgresStore::FinishCall(int64_t list_id, int64_t position, int64_t caller, int64_t now_ms,
+Status PostgresStore::FinishCall(int64_t list_id, int64_t position, int64_t caller,
                                  std::optional<int64_t> next_call_ms) {
-  (void)now_ms;
   return Transact(Access::kWrite, [&](Connection& db) -> Status {
     Params params;  // kRequeue takes the time first, kDone has none
     if (next_call_ms) params.Add(*next_call_ms);

@@ -187,9 +187,8 @@ Result<CallClaim> SqliteStore::RenewClaim(int64_t list_id, int64_t position, int
   return c;
 }
 
-Status SqliteStore::FinishCall(int64_t list_id, int64_t position, int64_t caller, int64_t now_ms,
+Status SqliteStore::FinishCall(int64_t list_id, int64_t position, int64_t caller,
                                std::optional<int64_t> next_call_ms) {
-  (void)now_ms;
   return writer_->Submit([&](Connection& db) -> Status {
     bool found = false;
     NARWHAL_RETURN_IF_ERROR(StepOnce(

@@ -152,7 +152,7 @@ class SqliteStore final : public Store,
                                              int64_t lease_ms) override;
   Result<CallClaim> RenewClaim(int64_t list_id, int64_t position, int64_t caller, int64_t now_ms,
                                int64_t lease_ms) override;
-  Status FinishCall(int64_t list_id, int64_t position, int64_t caller, int64_t now_ms,
+  Status FinishCall(int64_t list_id, int64_t position, int64_t caller,
                     std::optional<int64_t> next_call_ms) override;
 
   // Saved turfs (sqlite_store_turfs.cc).
