@@ -11,7 +11,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libboost-system1.81-dev
   libsqlite3-dev sqlite3 libpq-dev libsodium-dev libfmt-dev libcli11-dev
   libcairo2-dev libpango1.0-dev libarchive-dev libgtest-dev libgmock-dev libbenchmark-dev
-  libtomlplusplus-dev
+  libtomlplusplus-dev libicu-dev tzdata
   # servers and tools the tests and benchmarks start for real
   postgresql-15 postgresql-contrib poppler-utils nginx-light wrk curl bc
   # the failover test's cluster (tests/cluster/, make cluster) and the network fault test

@@ -1,10 +1,13 @@
 #include "storage/call_sql.h"
 
 #include <chrono>
+#include <map>
 #include <string>
+#include <tuple>
 
 #include "base/text.h"
 #include "domain/call.h"
+#include "domain/calling_hours.h"
 
 namespace narwhal::call_sql {
 
@@ -14,6 +17,27 @@ CallClaim NewClaim(int64_t list_id, int64_t position, int64_t now_ms, int64_t le
   c.position = position;
   c.lease_until_ms = now_ms + lease_ms;
   return c;
+}
+
+std::vector<ZoneUpdate> PlanZones(const std::vector<TargetPlace>& places) {
+  using County = std::tuple<std::string, std::string, std::string>;
+  std::map<County, std::vector<const TargetPlace*>> counties;
+  for (const TargetPlace& p : places) counties[{p.state, p.county, p.county_name}].push_back(&p);
+  std::vector<ZoneUpdate> out;
+  for (const auto& [county, in] : counties) {
+    // The whole county first, then the ZIP codes that say better, in that order.
+    const TargetPlace& first = *in.front();
+    ZoneUpdate whole{ZoneOf(first.state, first.county, first.county_name, ""), first};
+    whole.place.zip.clear();
+    if (whole.zone != 0) out.push_back(whole);
+    if (!ZipDecidesZone(first.state, first.county, first.county_name)) continue;
+    for (const TargetPlace* p : in) {
+      if (p->zip.empty()) continue;
+      ZoneUpdate u{ZoneOf(p->state, p->county, p->county_name, p->zip), *p};
+      if (u.zone != whole.zone) out.push_back(std::move(u));
+    }
+  }
+  return out;
 }
 
 Status ValidateName(std::string_view name) {

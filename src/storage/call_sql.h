@@ -5,17 +5,21 @@
 #define NARWHAL_STORAGE_CALL_SQL_H_
 
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 #include "storage/call_store.h"
 
 namespace narwhal::call_sql {
 
-// $1 name, $2 voter list, $3 script, $4 created_by, $5 created_at_ms; answers the id.
+// $1 name, $2 voter list, $3 script, $4 created_by, $5 created_at_ms, $6 call_from,
+// $7 call_until; answers the id.
 inline constexpr std::string_view kInsertList =
-    "INSERT INTO call_lists(name, voter_list_id, script, people, created_by, created_at_ms) "
-    "VALUES ($1, CAST($2 AS BIGINT), $3, 0, CAST($4 AS BIGINT), CAST($5 AS BIGINT)) RETURNING id";
+    "INSERT INTO call_lists(name, voter_list_id, script, people, created_by, created_at_ms, "
+    "call_from, call_until) VALUES ($1, CAST($2 AS BIGINT), $3, 0, CAST($4 AS BIGINT), "
+    "CAST($5 AS BIGINT), CAST($6 AS INTEGER), CAST($7 AS INTEGER)) RETURNING id";
 
 // 1 when a call list is named $1.
 inline constexpr std::string_view kNameTaken = "SELECT 1 FROM call_lists WHERE name = $1";
@@ -47,26 +51,30 @@ inline constexpr std::string_view kListColumns =
     "t.holder <> 0 AND t.lease_until_ms > $1), "
     "(SELECT count(*) FROM call_targets t WHERE t.list_id = l.id AND t.done = 0 AND "
     "t.holder = 0 AND t.not_before_ms > $1), "
-    "l.created_by, l.created_at_ms FROM call_lists l ";
+    "l.created_by, l.created_at_ms, l.call_from, l.call_until FROM call_lists l ";
 
-// 1 when call list $1 exists.
-inline constexpr std::string_view kListKnown = "SELECT 1 FROM call_lists WHERE id = $1";
+// Call list $1's calling hours: call_from, call_until.
+inline constexpr std::string_view kListKnown =
+    "SELECT call_from, call_until FROM call_lists WHERE id = $1";
 
-// The person caller $1 holds on list $2 under a lease running at $3: position.
+// The person caller $1 holds on list $2 under a lease running at $3, in a zone of mask $4
+// (bit z for zone z): position.
 inline constexpr std::string_view kHeldBy =
     "SELECT position FROM call_targets WHERE holder = $1 AND list_id = $2 AND done = 0 AND "
-    "holder <> 0 AND lease_until_ms > $3 ORDER BY position LIMIT 1";
+    "holder <> 0 AND lease_until_ms > $3 AND ((CAST($4 AS BIGINT) >> zone) & 1) = 1 "
+    "ORDER BY position LIMIT 1";
 
-// The person of list $1 whose lease lapsed longest before $2: position. (The PostgreSQL
-// backend appends FOR UPDATE SKIP LOCKED to this and kFree.)
+// The person of list $1 whose lease lapsed longest before $2, in a zone of mask $3:
+// position. (The PostgreSQL backend appends FOR UPDATE SKIP LOCKED to this and kFree.)
 inline constexpr std::string_view kLapsed =
     "SELECT position FROM call_targets WHERE list_id = $1 AND done = 0 AND holder <> 0 AND "
-    "lease_until_ms <= $2 ORDER BY lease_until_ms, position LIMIT 1";
+    "lease_until_ms <= $2 AND ((CAST($3 AS BIGINT) >> zone) & 1) = 1 "
+    "ORDER BY lease_until_ms, position LIMIT 1";
 
-// The first person of list $1 nobody holds and due at $2: position.
+// The first person of list $1 nobody holds and due at $2, in a zone of mask $3: position.
 inline constexpr std::string_view kFree =
     "SELECT position FROM call_targets WHERE list_id = $1 AND done = 0 AND holder = 0 AND "
-    "not_before_ms <= $2 ORDER BY position LIMIT 1";
+    "not_before_ms <= $2 AND ((CAST($3 AS BIGINT) >> zone) & 1) = 1 ORDER BY position LIMIT 1";
 
 // Leases to caller $1 until $2 the person at $4 of list $3, if at $5 she is free (nobody
 // holds her and she is due), lapsed, or already the caller's: voter_id, phone, attempts.
@@ -74,13 +82,13 @@ inline constexpr std::string_view kTake =
     "UPDATE call_targets SET holder = CAST($1 AS BIGINT), lease_until_ms = CAST($2 AS BIGINT) "
     "WHERE list_id = $3 AND position = $4 AND done = 0 AND "
     "((holder = 0 AND not_before_ms <= $5) OR (holder <> 0 AND lease_until_ms <= $5) OR "
-    "holder = $1) RETURNING voter_id, phone, attempts";
+    "holder = $1) RETURNING voter_id, phone, attempts, zone";
 
 // Renews until $1 the person at $3 of list $2 held by $4: voter_id, phone, attempts.
 inline constexpr std::string_view kRenew =
     "UPDATE call_targets SET lease_until_ms = CAST($1 AS BIGINT) "
     "WHERE list_id = $2 AND position = $3 AND holder = $4 AND done = 0 "
-    "RETURNING voter_id, phone, attempts";
+    "RETURNING voter_id, phone, attempts, zone";
 
 // Finishes with: the person at $2 of list $1 held by $3.
 inline constexpr std::string_view kDone =
@@ -96,6 +104,53 @@ inline constexpr std::string_view kRequeue =
 // The person at $2 of list $1: done, holder.
 inline constexpr std::string_view kTarget =
     "SELECT done, holder FROM call_targets WHERE list_id = $1 AND position = $2";
+
+// The person at $2 of list $1 as CallTarget (ReadTarget's columns).
+inline constexpr std::string_view kGetTarget =
+    "SELECT voter_id, phone, zone, attempts, done, holder, lease_until_ms, not_before_ms "
+    "FROM call_targets WHERE list_id = $1 AND position = $2";
+
+// The people of list $1 not finished with, by zone.
+inline constexpr std::string_view kZones =
+    "SELECT zone, count(*) FROM call_targets WHERE list_id = $1 AND done = 0 "
+    "GROUP BY zone ORDER BY zone";
+
+// Where the people of list $1 live, as far as calling hours ask: state, county, county
+// name, five-digit ZIP; each place once.
+inline constexpr std::string_view kTargetPlaces =
+    "SELECT DISTINCT v.state, v.county, v.county_name, substr(v.res_zip, 1, 5) "
+    "FROM call_targets t JOIN voters v ON v.voter_id = t.voter_id WHERE t.list_id = $1";
+
+// Zone $1 for the people of list $2 in state $3, county $4 named $5, and ZIP $6 unless
+// that is empty.
+inline constexpr std::string_view kSetZone =
+    "UPDATE call_targets SET zone = CAST($1 AS INTEGER) WHERE list_id = $2 AND voter_id IN "
+    "(SELECT voter_id FROM voters WHERE state = $3 AND county = $4 AND county_name = $5 AND "
+    "($6 = '' OR substr(res_zip, 1, 5) = $6))";
+
+// The callers of list $1, replaced: delete, then insert each ($1 list, $2 user).
+inline constexpr std::string_view kDeleteCallers =
+    "DELETE FROM call_list_callers WHERE list_id = $1";
+inline constexpr std::string_view kInsertCaller =
+    "INSERT INTO call_list_callers(list_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+inline constexpr std::string_view kCallersOf =
+    "SELECT user_id FROM call_list_callers WHERE list_id = $1 ORDER BY user_id";
+inline constexpr std::string_view kListsOf =
+    "SELECT list_id FROM call_list_callers WHERE user_id = $1 ORDER BY list_id DESC";
+
+// Where some of a list's people live, and the zone they are given there.
+struct TargetPlace {
+  std::string state, county, county_name, zip;
+};
+struct ZoneUpdate {
+  int zone = 0;
+  TargetPlace place;  // place.zip empty: the whole county
+};
+
+// The kSetZone updates, to run in order, that give every place its zone: one per county,
+// then in a county where the ZIP decides (ZipDecidesZone) one per ZIP that says better;
+// none for zone 0, the column's default.
+std::vector<ZoneUpdate> PlanZones(const std::vector<TargetPlace>& places);
 
 // A claim on the person at `position` of `list_id`, leased from `now_ms` for `lease_ms`;
 // who she is is read from the statement that took her.

@@ -11,6 +11,10 @@
 // with FOR UPDATE SKIP LOCKED in the claim's transaction, and a claim's conditions are
 // checked again as it is written.
 //
+// Calling hours: each person's zone (domain/calling_hours.h) is fixed when the list is made,
+// from her county and ZIP; a claim hands out only people whose zone is inside the list's
+// window at the claim's time.
+//
 // Times are milliseconds since the epoch, by the server's clock, passed in by the caller.
 //
 // Thread-safety and errors: as Store. Writes return once durably committed.
@@ -23,6 +27,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "domain/calling_hours.h"
 #include "storage/store.h"
 
 namespace narwhal {
@@ -33,6 +38,7 @@ struct NewCallList {
   std::string script;  // the field book's script key; empty: the first phone script
   int64_t user_id = 0;
   int64_t at_ms = 0;
+  CallingWindow window;  // local hours calls may begin (ValidateWindow)
 };
 
 struct CallList {
@@ -40,6 +46,7 @@ struct CallList {
   std::string name;
   int64_t voter_list_id = 0;
   std::string script;
+  CallingWindow window;
   int64_t people = 0;   // on the list (members of the voter list with a phone)
   int64_t done = 0;     // finished with
   int64_t held = 0;     // under a lease now (as of the read)
@@ -56,6 +63,25 @@ struct CallClaim {
   std::string phone;
   int attempts = 0;            // calls to her on this list before this one
   int64_t lease_until_ms = 0;  // the claim lapses then unless renewed or finished
+  int zone = 0;                // her calling zone (CallZoneById)
+};
+
+// A person's place on a call list, as it stands.
+struct CallTarget {
+  std::string voter_id;
+  std::string phone;
+  int zone = 0;
+  int attempts = 0;
+  bool done = false;
+  int64_t holder = 0;  // the caller who holds or last held her; 0 nobody
+  int64_t lease_until_ms = 0;
+  int64_t not_before_ms = 0;
+};
+
+// How many people of a list are left in one zone.
+struct CallZoneCount {
+  int zone = 0;
+  int64_t left = 0;  // not finished with
 };
 
 class CallStore {
@@ -71,8 +97,8 @@ class CallStore {
 
   // The person `caller` holds on the list with her lease renewed to now_ms + lease_ms, or
   // else the next one nobody holds (a lapsed lease first, then by position; a retry only
-  // once due), leased to her; nullopt when nobody can be called now. kNotFound for an
-  // unknown list.
+  // once due), leased to her — only people whose zone is inside the list's calling hours
+  // at now_ms; nullopt when nobody can be called now. kNotFound for an unknown list.
   virtual Result<std::optional<CallClaim>> ClaimNext(int64_t list_id, int64_t caller,
                                                      int64_t now_ms, int64_t lease_ms) = 0;
 
@@ -88,6 +114,17 @@ class CallStore {
   // once she is done with answers OK and changes nothing (a retried request).
   virtual Status FinishCall(int64_t list_id, int64_t position, int64_t caller,
                             std::optional<int64_t> next_call_ms) = 0;
+
+  // The person at `position`; kNotFound when there is none.
+  virtual Result<CallTarget> GetCallTarget(int64_t list_id, int64_t position) = 0;
+  // The people left on the list by zone, zones in id order. kNotFound for an unknown list.
+  virtual Result<std::vector<CallZoneCount>> CallListZones(int64_t list_id) = 0;
+
+  // The phone bankers assigned to a list: replaced whole; kNotFound for an unknown list.
+  virtual Status SetCallers(int64_t list_id, const std::vector<int64_t>& user_ids) = 0;
+  virtual Result<std::vector<int64_t>> CallersOf(int64_t list_id) = 0;
+  // The lists a user is assigned to, newest first.
+  virtual Result<std::vector<int64_t>> CallListsOf(int64_t user_id) = 0;
 };
 
 }  // namespace narwhal

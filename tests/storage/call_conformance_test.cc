@@ -23,6 +23,8 @@ namespace narwhal::testing {
 namespace {
 
 constexpr int64_t kMinute = 60000;
+// 2026-10-20 13:30Z: 09:30 in New York, 08:30 in Chicago.
+constexpr int64_t kMorning = 1'792'503'000'000;
 
 Voter MakeVoter(int n, bool phone) {
   Voter v;
@@ -55,13 +57,18 @@ class CallConformanceTest : public BackendTest {
   int64_t LoadList(int voters) {
     std::vector<Voter> all;
     for (int i = 0; i < voters; ++i) all.push_back(MakeVoter(i, i % 4 != 3));
+    return LoadVoters(all, {"92"});
+  }
+
+  // A voter list of `all`, who live in `counties`.
+  int64_t LoadVoters(const std::vector<Voter>& all, std::vector<std::string> counties) {
     Result<ImportId> id = store().BeginImport({"voters", "test", "test.txt"});
     EXPECT_TRUE(id.ok()) << id.status().ToString();
     EXPECT_TRUE(store().UpsertVoters(*id, all).ok());
     EXPECT_TRUE(store().FinishImport(*id, {}).ok());
     UniverseStore& universes = *store().Universes();
     UniverseCriteria everyone;
-    everyone.counties = {"92"};
+    everyone.counties = std::move(counties);
     Result<Universe> u =
         universes.SaveUniverse({"everyone", "", everyone, 0, std::chrono::system_clock::now()});
     EXPECT_TRUE(u.ok()) << u.status().ToString();
@@ -110,7 +117,7 @@ TEST_P(CallConformanceTest, AListHoldsTheVotersWithAPhoneInListOrder) {
 TEST_P(CallConformanceTest, ClaimsLeasesRenewalsRetriesAndFinishing) {
   const CallList list = Make(LoadList(4));  // three people: C1000, C1001, C1002
   ASSERT_EQ(list.people, 3);
-  const int64_t t0 = 1'000'000;
+  const int64_t t0 = kMorning;
   std::optional<CallClaim> ann = Claim(list.id, 1, t0);
   ASSERT_TRUE(ann);
   EXPECT_EQ(ann->voter_id, "C1000");
@@ -177,7 +184,7 @@ TEST_P(CallConformanceTest, ManyCallersNeverShareAPersonAndLoseNobody) {
   struct Lease {
     int64_t caller, from, until;
   };
-  std::atomic<int64_t> clock{10'000'000};
+  std::atomic<int64_t> clock{kMorning};
   std::mutex mu;
   std::map<int64_t, std::vector<Lease>> leases;  // position -> every lease given on her
   std::map<int64_t, int> finished;               // position -> times finished
@@ -227,6 +234,93 @@ TEST_P(CallConformanceTest, ManyCallersNeverShareAPersonAndLoseNobody) {
   Result<CallList> after = calls().GetCallList(list.id, clock.load());
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->done, 150);
+}
+
+// Florida's panhandle is an hour behind the peninsula, and Gulf County is split: each
+// person's zone is set from her county and ZIP when the list is made, and a claim hands out
+// only people whose zone is inside the list's calling hours.
+TEST_P(CallConformanceTest, ClaimsKeepEachPersonsCallingHours) {
+  struct Place {
+    std::string county, zip;
+  };
+  const std::vector<Place> places = {
+      {"ESC", "32501"}, {"DAD", "33101"}, {"GUL", "32465"}, {"GUL", "32456"}, {"GUL", ""}};
+  std::vector<Voter> voters;
+  for (size_t i = 0; i < places.size(); ++i) {
+    Voter v = MakeVoter(static_cast<int>(i), true);
+    v.state = "FL";
+    v.county = places[i].county;
+    v.county_name = "";
+    v.residence = Address{"1 BAY ST", "TOWN", "FL", places[i].zip};
+    voters.push_back(std::move(v));
+  }
+  const int64_t voter_list = LoadVoters(voters, {"ESC", "DAD", "GUL"});
+  NewCallList made{"florida", voter_list, "", 9, 1000};
+  Result<CallList> list = calls().CreateCallList(made);
+  ASSERT_TRUE(list.ok()) << list.status().ToString();
+  EXPECT_EQ(list->window, CallingWindow{});
+  std::map<std::string, std::string> zone_of;  // voter id -> zone name
+  for (int64_t position = 1; position <= 5; ++position) {
+    Result<CallTarget> t = calls().GetCallTarget(list->id, position);
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    zone_of[t->voter_id] = std::string(CallZoneById(t->zone)->name);
+  }
+  EXPECT_EQ(zone_of["C1000"], "America/Chicago");
+  EXPECT_EQ(zone_of["C1001"], "America/New_York");
+  EXPECT_EQ(zone_of["C1002"], "America/Chicago");
+  EXPECT_EQ(zone_of["C1003"], "America/New_York");
+  EXPECT_EQ(zone_of["C1004"], "America/New_York+America/Chicago");
+  EXPECT_EQ(calls().GetCallTarget(list->id, 99).status().code(), ErrorCode::kNotFound);
+
+  // 09:30 Eastern, 08:30 Central: only the Eastern two.
+  std::set<std::string> early;
+  for (int64_t caller = 1; caller <= 3; ++caller) {
+    if (std::optional<CallClaim> c = Claim(list->id, caller, kMorning)) {
+      early.insert(c->voter_id);
+      ASSERT_TRUE(calls().FinishCall(list->id, c->position, caller, std::nullopt).ok());
+    }
+  }
+  EXPECT_EQ(early, (std::set<std::string>{"C1001", "C1003"}));
+  Result<std::vector<CallZoneCount>> left = calls().CallListZones(list->id);
+  ASSERT_TRUE(left.ok());
+  int64_t total = 0;
+  for (const CallZoneCount& z : *left) total += z.left;
+  EXPECT_EQ(total, 3);
+  // An hour later Central opens, and with it the person who may be in either.
+  std::set<std::string> later;
+  for (int64_t caller = 1; caller <= 4; ++caller) {
+    if (std::optional<CallClaim> c = Claim(list->id, caller, kMorning + 60 * kMinute)) {
+      later.insert(c->voter_id);
+    }
+  }
+  EXPECT_EQ(later, (std::set<std::string>{"C1000", "C1002", "C1004"}));
+
+  // A list called 10:00 to 20:00 has nobody at 09:30 Eastern; a window outside 8-21 is refused.
+  made.name = "late";
+  made.window = {10 * 60, 20 * 60};
+  Result<CallList> late = calls().CreateCallList(made);
+  ASSERT_TRUE(late.ok()) << late.status().ToString();
+  EXPECT_EQ(late->window.from_minute, 600);
+  EXPECT_FALSE(Claim(late->id, 1, kMorning));
+  EXPECT_TRUE(Claim(late->id, 1, kMorning + 31 * kMinute));
+  made.name = "too early";
+  made.window = {7 * 60, 20 * 60};
+  EXPECT_EQ(calls().CreateCallList(made).status().code(), ErrorCode::kInvalidArgument);
+}
+
+TEST_P(CallConformanceTest, PhoneBankersAreAssignedToLists) {
+  const int64_t voter_list = LoadList(4);
+  const CallList a = Make(voter_list, "a");
+  const CallList b = Make(voter_list, "b");
+  ASSERT_TRUE(calls().SetCallers(a.id, {7, 8, 7}).ok());
+  ASSERT_TRUE(calls().SetCallers(b.id, {8}).ok());
+  EXPECT_EQ(*calls().CallersOf(a.id), (std::vector<int64_t>{7, 8}));
+  EXPECT_EQ(*calls().CallListsOf(8), (std::vector<int64_t>{b.id, a.id}));
+  ASSERT_TRUE(calls().SetCallers(a.id, {9}).ok());  // replaced whole
+  EXPECT_EQ(*calls().CallersOf(a.id), (std::vector<int64_t>{9}));
+  EXPECT_EQ(*calls().CallListsOf(7), (std::vector<int64_t>{}));
+  EXPECT_EQ(calls().SetCallers(987654, {1}).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(calls().CallListZones(987654).status().code(), ErrorCode::kNotFound);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CallConformanceTest, ::testing::ValuesIn(AllBackends()),

@@ -678,7 +678,20 @@ CREATE INDEX call_targets_lapsing ON call_targets(list_id, lease_until_ms, posit
 CREATE INDEX call_targets_holder ON call_targets(holder, list_id) WHERE done = 0 AND holder <> 0;
 )sql";
 
-constexpr std::array<Migration, 9> kMigrations = {{
+// Version 10: calling hours and the phone bankers of each list, as SQLite's version 14.
+constexpr std::string_view kSchemaV10 = R"sql(
+ALTER TABLE call_lists ADD COLUMN call_from integer NOT NULL DEFAULT 540;
+ALTER TABLE call_lists ADD COLUMN call_until integer NOT NULL DEFAULT 1260;
+ALTER TABLE call_targets ADD COLUMN zone integer NOT NULL DEFAULT 0;
+CREATE TABLE call_list_callers(
+  list_id bigint NOT NULL,
+  user_id bigint NOT NULL,
+  PRIMARY KEY(list_id, user_id)
+);
+CREATE INDEX call_list_callers_user ON call_list_callers(user_id, list_id);
+)sql";
+
+constexpr std::array<Migration, 10> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
@@ -688,6 +701,7 @@ constexpr std::array<Migration, 9> kMigrations = {{
     {7, kSchemaV7},
     {8, kSchemaV8},
     {9, kSchemaV9},
+    {10, kSchemaV10},
 }};
 
 // The voter indexes a bulk load into an empty store drops and builds once at its end

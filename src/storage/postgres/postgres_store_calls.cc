@@ -26,6 +26,8 @@ CallList ListRow(const Rows& r, int i) {
   l.waiting = r.Int64(i, 7);
   l.created_by = r.Int64(i, 8);
   l.created_at_ms = r.Int64(i, 9);
+  l.window.from_minute = static_cast<int>(r.Int64(i, 10));
+  l.window.until_minute = static_cast<int>(r.Int64(i, 11));
   return l;
 }
 
@@ -33,6 +35,33 @@ void ReadClaim(const Rows& r, CallClaim& c) {
   c.voter_id = r.String(0, 0);
   c.phone = r.String(0, 1);
   c.attempts = static_cast<int>(r.Int64(0, 2));
+  c.zone = static_cast<int>(r.Int64(0, 3));
+}
+
+// Gives each person of list `id` her calling zone (call_sql::PlanZones).
+Status SetZones(Connection& db, int64_t id) {
+  NARWHAL_ASSIGN_OR_RETURN(Rows r, db.Exec(call_sql::kTargetPlaces, Params().Add(id)));
+  std::vector<call_sql::TargetPlace> places;
+  for (int i = 0; i < r.size(); ++i) {
+    places.push_back({r.String(i, 0), r.String(i, 1), r.String(i, 2), r.String(i, 3)});
+  }
+  for (const call_sql::ZoneUpdate& u : call_sql::PlanZones(places)) {
+    NARWHAL_RETURN_IF_ERROR(db.Exec(call_sql::kSetZone, Params()
+                                                            .Add(int64_t{u.zone})
+                                                            .Add(id)
+                                                            .Add(u.place.state)
+                                                            .Add(u.place.county)
+                                                            .Add(u.place.county_name)
+                                                            .Add(u.place.zip))
+                                .status());
+  }
+  return Status::Ok();
+}
+
+std::vector<int64_t> Ids(const Rows& r) {
+  std::vector<int64_t> out;
+  for (int i = 0; i < r.size(); ++i) out.push_back(r.Int64(i, 0));
+  return out;
 }
 
 }  // namespace
@@ -43,6 +72,7 @@ CallStore* PostgresStore::Calls() {
 
 Result<CallList> PostgresStore::CreateCallList(const NewCallList& list) {
   NARWHAL_RETURN_IF_ERROR(call_sql::ValidateName(list.name));
+  NARWHAL_RETURN_IF_ERROR(ValidateWindow(list.window));
   int64_t id = 0;
   NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
     NARWHAL_ASSIGN_OR_RETURN(Rows taken, db.Exec(call_sql::kNameTaken, Params().Add(list.name)));
@@ -51,13 +81,15 @@ Result<CallList> PostgresStore::CreateCallList(const NewCallList& list) {
     NARWHAL_ASSIGN_OR_RETURN(Rows ready,
                              db.Exec(call_sql::kVoterListReady, Params().Add(list.voter_list_id)));
     if (ready.empty()) return NotFound("no voter list " + std::to_string(list.voter_list_id));
-    NARWHAL_ASSIGN_OR_RETURN(Rows inserted,
-                             db.Exec(call_sql::kInsertList, Params()
-                                                                .Add(list.name)
-                                                                .Add(list.voter_list_id)
-                                                                .Add(list.script)
-                                                                .Add(list.user_id)
-                                                                .Add(list.at_ms)));
+    NARWHAL_ASSIGN_OR_RETURN(
+        Rows inserted, db.Exec(call_sql::kInsertList, Params()
+                                                          .Add(list.name)
+                                                          .Add(list.voter_list_id)
+                                                          .Add(list.script)
+                                                          .Add(list.user_id)
+                                                          .Add(list.at_ms)
+                                                          .Add(int64_t{list.window.from_minute})
+                                                          .Add(int64_t{list.window.until_minute})));
     id = inserted.Int64(0, 0);
     NARWHAL_ASSIGN_OR_RETURN(Rows targets,
                              db.Exec("WITH added AS (" + std::string(call_sql::kInsertTargets) +
@@ -68,6 +100,7 @@ Result<CallList> PostgresStore::CreateCallList(const NewCallList& list) {
       return FailedPrecondition("nobody on voter list " + std::to_string(list.voter_list_id) +
                                 " has a phone number");
     }
+    NARWHAL_RETURN_IF_ERROR(SetZones(db, id));
     return db.Exec(call_sql::kSetPeople, Params().Add(people).Add(id)).status();
   }));
   return GetCallList(id, list.at_ms);
@@ -98,6 +131,10 @@ Result<std::optional<CallClaim>> PostgresStore::ClaimNext(int64_t list_id, int64
     claim.reset();
     NARWHAL_ASSIGN_OR_RETURN(Rows known, db.Exec(call_sql::kListKnown, Params().Add(list_id)));
     if (known.empty()) return NotFound("no call list " + std::to_string(list_id));
+    const CallingWindow window{static_cast<int>(known.Int64(0, 0)),
+                               static_cast<int>(known.Int64(0, 1))};
+    // Fewer than 63 zones: the mask binds as a positive integer.
+    const auto open = static_cast<int64_t>(OpenZones(window, now_ms));
     // Her own first, then a lapsed lease, then the next free: each candidate locked as it
     // is found (her own waited for, the others skipped when another claim has them), and
     // taken only if still takeable — a lease of hers that another caller saw lapse (with a
@@ -106,8 +143,8 @@ Result<std::optional<CallClaim>> PostgresStore::ClaimNext(int64_t list_id, int64
                                    std::string(call_sql::kLapsed) + std::string(kSkipLocked),
                                    std::string(call_sql::kFree) + std::string(kSkipLocked)};
     for (size_t q = 0; q < std::size(queries); ++q) {
-      const Params params = q == 0 ? Params().Add(caller).Add(list_id).Add(now_ms)
-                                   : Params().Add(list_id).Add(now_ms);
+      const Params params = q == 0 ? Params().Add(caller).Add(list_id).Add(now_ms).Add(open)
+                                   : Params().Add(list_id).Add(now_ms).Add(open);
       NARWHAL_ASSIGN_OR_RETURN(Rows next, db.Exec(queries[q], params));
       if (next.empty()) continue;
       CallClaim c;
@@ -156,6 +193,56 @@ Status PostgresStore::FinishCall(int64_t list_id, int64_t position, int64_t call
     return call_sql::FinishRefused(!target.empty(), !target.empty() && target.Int64(0, 0) != 0,
                                    target.empty() ? 0 : target.Int64(0, 1), caller);
   });
+}
+
+Result<CallTarget> PostgresStore::GetCallTarget(int64_t list_id, int64_t position) {
+  NARWHAL_ASSIGN_OR_RETURN(
+      Rows r, ReadStatement(call_sql::kGetTarget, Params().Add(list_id).Add(position)));
+  if (r.empty()) return NotFound("nobody at that place on the call list");
+  CallTarget t;
+  t.voter_id = r.String(0, 0);
+  t.phone = r.String(0, 1);
+  t.zone = static_cast<int>(r.Int64(0, 2));
+  t.attempts = static_cast<int>(r.Int64(0, 3));
+  t.done = r.Int64(0, 4) != 0;
+  t.holder = r.Int64(0, 5);
+  t.lease_until_ms = r.Int64(0, 6);
+  t.not_before_ms = r.Int64(0, 7);
+  return t;
+}
+
+Result<std::vector<CallZoneCount>> PostgresStore::CallListZones(int64_t list_id) {
+  NARWHAL_ASSIGN_OR_RETURN(Rows known, ReadStatement(call_sql::kListKnown, Params().Add(list_id)));
+  if (known.empty()) return NotFound("no call list " + std::to_string(list_id));
+  NARWHAL_ASSIGN_OR_RETURN(Rows r, ReadStatement(call_sql::kZones, Params().Add(list_id)));
+  std::vector<CallZoneCount> out;
+  for (int i = 0; i < r.size(); ++i) {
+    out.push_back({static_cast<int>(r.Int64(i, 0)), r.Int64(i, 1)});
+  }
+  return out;
+}
+
+Status PostgresStore::SetCallers(int64_t list_id, const std::vector<int64_t>& user_ids) {
+  return Transact(Access::kWrite, [&](Connection& db) -> Status {
+    NARWHAL_ASSIGN_OR_RETURN(Rows known, db.Exec(call_sql::kListKnown, Params().Add(list_id)));
+    if (known.empty()) return NotFound("no call list " + std::to_string(list_id));
+    NARWHAL_RETURN_IF_ERROR(db.Exec(call_sql::kDeleteCallers, Params().Add(list_id)).status());
+    for (int64_t user : user_ids) {
+      NARWHAL_RETURN_IF_ERROR(
+          db.Exec(call_sql::kInsertCaller, Params().Add(list_id).Add(user)).status());
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<int64_t>> PostgresStore::CallersOf(int64_t list_id) {
+  NARWHAL_ASSIGN_OR_RETURN(Rows r, ReadStatement(call_sql::kCallersOf, Params().Add(list_id)));
+  return Ids(r);
+}
+
+Result<std::vector<int64_t>> PostgresStore::CallListsOf(int64_t user_id) {
+  NARWHAL_ASSIGN_OR_RETURN(Rows r, ReadStatement(call_sql::kListsOf, Params().Add(user_id)));
+  return Ids(r);
 }
 
 }  // namespace narwhal::postgres

@@ -146,6 +146,11 @@ class PostgresStore final : public Store,
                                int64_t lease_ms) override;
   Status FinishCall(int64_t list_id, int64_t position, int64_t caller,
                     std::optional<int64_t> next_call_ms) override;
+  Result<CallTarget> GetCallTarget(int64_t list_id, int64_t position) override;
+  Result<std::vector<CallZoneCount>> CallListZones(int64_t list_id) override;
+  Status SetCallers(int64_t list_id, const std::vector<int64_t>& user_ids) override;
+  Result<std::vector<int64_t>> CallersOf(int64_t list_id) override;
+  Result<std::vector<int64_t>> CallListsOf(int64_t user_id) override;
 
   // Saved turfs (postgres_store_turfs.cc).
   TurfStore* Turfs() override;

@@ -504,7 +504,21 @@ CREATE INDEX call_targets_lapsing ON call_targets(list_id, lease_until_ms, posit
 CREATE INDEX call_targets_holder ON call_targets(holder, list_id) WHERE done = 0 AND holder <> 0;
 )sql";
 
-constexpr std::array<Migration, 13> kMigrations = {{
+// Version 14: calling hours (each list's window in minutes after local midnight, each
+// person's zone: domain/calling_hours.h) and the phone bankers assigned to each list.
+constexpr std::string_view kSchemaV14 = R"sql(
+ALTER TABLE call_lists ADD COLUMN call_from INTEGER NOT NULL DEFAULT 540;
+ALTER TABLE call_lists ADD COLUMN call_until INTEGER NOT NULL DEFAULT 1260;
+ALTER TABLE call_targets ADD COLUMN zone INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE call_list_callers(
+  list_id INTEGER NOT NULL,
+  user_id INTEGER NOT NULL,
+  PRIMARY KEY(list_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX call_list_callers_user ON call_list_callers(user_id, list_id);
+)sql";
+
+constexpr std::array<Migration, 14> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
@@ -518,6 +532,7 @@ constexpr std::array<Migration, 13> kMigrations = {{
     {11, kSchemaV11},
     {12, kSchemaV12},
     {13, kSchemaV13},
+    {14, kSchemaV14},
 }};
 
 // Name search walks voters_name ("first last" searches voters_first) in order; precinct lists and

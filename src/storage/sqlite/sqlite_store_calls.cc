@@ -22,6 +22,8 @@ CallList ListRow(const Statement& q) {
   l.waiting = q.ColumnInt64(7);
   l.created_by = q.ColumnInt64(8);
   l.created_at_ms = q.ColumnInt64(9);
+  l.window.from_minute = static_cast<int>(q.ColumnInt64(10));
+  l.window.until_minute = static_cast<int>(q.ColumnInt64(11));
   return l;
 }
 
@@ -30,6 +32,7 @@ void ReadClaim(const Statement& q, CallClaim& c) {
   c.voter_id = q.ColumnString(0);
   c.phone = q.ColumnString(1);
   c.attempts = static_cast<int>(q.ColumnInt64(2));
+  c.zone = static_cast<int>(q.ColumnInt64(3));
 }
 
 // Runs the statement `sql` bound by `bind`; `found` says whether it answered a row, and
@@ -43,6 +46,45 @@ Status StepOnce(Connection& db, std::string_view sql, const std::function<void(S
   return Status::Ok();
 }
 
+// Gives each person of list `id` her calling zone (call_sql::PlanZones).
+Status SetZones(Connection& db, int64_t id) {
+  std::vector<call_sql::TargetPlace> places;
+  {
+    NARWHAL_ASSIGN_OR_RETURN(ScopedStatement q, db.Prepare(call_sql::kTargetPlaces));
+    q->BindInt64(1, id);
+    for (;;) {
+      NARWHAL_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      places.push_back(
+          {q->ColumnString(0), q->ColumnString(1), q->ColumnString(2), q->ColumnString(3)});
+    }
+  }
+  NARWHAL_ASSIGN_OR_RETURN(ScopedStatement set, db.Prepare(call_sql::kSetZone));
+  for (const call_sql::ZoneUpdate& u : call_sql::PlanZones(places)) {
+    set->BindInt64(1, u.zone);
+    set->BindInt64(2, id);
+    set->BindText(3, u.place.state);
+    set->BindText(4, u.place.county);
+    set->BindText(5, u.place.county_name);
+    set->BindText(6, u.place.zip);
+    NARWHAL_RETURN_IF_ERROR(set->Run());
+    set->Reset();
+  }
+  return Status::Ok();
+}
+
+// The int64 first column of each row of `sql`, its $1 bound to `arg`.
+Result<std::vector<int64_t>> Ids(Connection& db, std::string_view sql, int64_t arg) {
+  NARWHAL_ASSIGN_OR_RETURN(ScopedStatement q, db.Prepare(sql));
+  q->BindInt64(1, arg);
+  std::vector<int64_t> out;
+  for (;;) {
+    NARWHAL_ASSIGN_OR_RETURN(bool row, q->Step());
+    if (!row) return out;
+    out.push_back(q->ColumnInt64(0));
+  }
+}
+
 }  // namespace
 
 CallStore* SqliteStore::Calls() {
@@ -51,6 +93,7 @@ CallStore* SqliteStore::Calls() {
 
 Result<CallList> SqliteStore::CreateCallList(const NewCallList& list) {
   NARWHAL_RETURN_IF_ERROR(call_sql::ValidateName(list.name));
+  NARWHAL_RETURN_IF_ERROR(ValidateWindow(list.window));
   int64_t id = 0;
   Status st = writer_->Submit([&](Connection& db) -> Status {
     bool found = false;
@@ -69,6 +112,8 @@ Result<CallList> SqliteStore::CreateCallList(const NewCallList& list) {
           q.BindText(3, list.script);
           q.BindInt64(4, list.user_id);
           q.BindInt64(5, list.at_ms);
+          q.BindInt64(6, list.window.from_minute);
+          q.BindInt64(7, list.window.until_minute);
         },
         found, [&](const Statement& q) { id = q.ColumnInt64(0); }));
     NARWHAL_ASSIGN_OR_RETURN(ScopedStatement targets, db.Prepare(call_sql::kInsertTargets));
@@ -80,6 +125,7 @@ Result<CallList> SqliteStore::CreateCallList(const NewCallList& list) {
       return FailedPrecondition("nobody on voter list " + std::to_string(list.voter_list_id) +
                                 " has a phone number");
     }
+    NARWHAL_RETURN_IF_ERROR(SetZones(db, id));
     return StepOnce(
         db, call_sql::kSetPeople,
         [&](Statement& q) {
@@ -123,9 +169,16 @@ Result<std::optional<CallClaim>> SqliteStore::ClaimNext(int64_t list_id, int64_t
   Status st = writer_->Submit([&](Connection& db) -> Status {
     claim.reset();
     bool found = false;
+    CallingWindow window;
     NARWHAL_RETURN_IF_ERROR(StepOnce(
-        db, call_sql::kListKnown, [&](Statement& q) { q.BindInt64(1, list_id); }, found));
+        db, call_sql::kListKnown, [&](Statement& q) { q.BindInt64(1, list_id); }, found,
+        [&](const Statement& q) {
+          window.from_minute = static_cast<int>(q.ColumnInt64(0));
+          window.until_minute = static_cast<int>(q.ColumnInt64(1));
+        }));
     if (!found) return NotFound("no call list " + std::to_string(list_id));
+    // Fewer than 63 zones: the mask binds as a positive integer.
+    const auto open = static_cast<int64_t>(OpenZones(window, now_ms));
     int64_t position = 0;
     auto read_position = [&](const Statement& q) { position = q.ColumnInt64(0); };
     NARWHAL_RETURN_IF_ERROR(StepOnce(
@@ -134,6 +187,7 @@ Result<std::optional<CallClaim>> SqliteStore::ClaimNext(int64_t list_id, int64_t
           q.BindInt64(1, caller);
           q.BindInt64(2, list_id);
           q.BindInt64(3, now_ms);
+          q.BindInt64(4, open);
         },
         found, read_position));
     for (std::string_view next : {call_sql::kLapsed, call_sql::kFree}) {
@@ -143,6 +197,7 @@ Result<std::optional<CallClaim>> SqliteStore::ClaimNext(int64_t list_id, int64_t
           [&](Statement& q) {
             q.BindInt64(1, list_id);
             q.BindInt64(2, now_ms);
+            q.BindInt64(3, open);
           },
           found, read_position));
     }
@@ -218,6 +273,70 @@ Status SqliteStore::FinishCall(int64_t list_id, int64_t position, int64_t caller
         }));
     return call_sql::FinishRefused(found, done, holder, caller);
   });
+}
+
+Result<CallTarget> SqliteStore::GetCallTarget(int64_t list_id, int64_t position) {
+  ReaderPool::Lease db = readers_->Acquire();
+  NARWHAL_ASSIGN_OR_RETURN(ScopedStatement q, db->Prepare(call_sql::kGetTarget));
+  q->BindInt64(1, list_id);
+  q->BindInt64(2, position);
+  NARWHAL_ASSIGN_OR_RETURN(bool found, q->Step());
+  if (!found) return NotFound("nobody at that place on the call list");
+  CallTarget t;
+  t.voter_id = q->ColumnString(0);
+  t.phone = q->ColumnString(1);
+  t.zone = static_cast<int>(q->ColumnInt64(2));
+  t.attempts = static_cast<int>(q->ColumnInt64(3));
+  t.done = q->ColumnInt64(4) != 0;
+  t.holder = q->ColumnInt64(5);
+  t.lease_until_ms = q->ColumnInt64(6);
+  t.not_before_ms = q->ColumnInt64(7);
+  return t;
+}
+
+Result<std::vector<CallZoneCount>> SqliteStore::CallListZones(int64_t list_id) {
+  ReaderPool::Lease db = readers_->Acquire();
+  bool found = false;
+  NARWHAL_RETURN_IF_ERROR(StepOnce(
+      *db, call_sql::kListKnown, [&](Statement& q) { q.BindInt64(1, list_id); }, found));
+  if (!found) return NotFound("no call list " + std::to_string(list_id));
+  NARWHAL_ASSIGN_OR_RETURN(ScopedStatement q, db->Prepare(call_sql::kZones));
+  q->BindInt64(1, list_id);
+  std::vector<CallZoneCount> out;
+  for (;;) {
+    NARWHAL_ASSIGN_OR_RETURN(bool row, q->Step());
+    if (!row) return out;
+    out.push_back({static_cast<int>(q->ColumnInt64(0)), q->ColumnInt64(1)});
+  }
+}
+
+Status SqliteStore::SetCallers(int64_t list_id, const std::vector<int64_t>& user_ids) {
+  return writer_->Submit([&](Connection& db) -> Status {
+    bool found = false;
+    NARWHAL_RETURN_IF_ERROR(StepOnce(
+        db, call_sql::kListKnown, [&](Statement& q) { q.BindInt64(1, list_id); }, found));
+    if (!found) return NotFound("no call list " + std::to_string(list_id));
+    NARWHAL_RETURN_IF_ERROR(StepOnce(
+        db, call_sql::kDeleteCallers, [&](Statement& q) { q.BindInt64(1, list_id); }, found));
+    NARWHAL_ASSIGN_OR_RETURN(ScopedStatement insert, db.Prepare(call_sql::kInsertCaller));
+    for (int64_t user : user_ids) {
+      insert->BindInt64(1, list_id);
+      insert->BindInt64(2, user);
+      NARWHAL_RETURN_IF_ERROR(insert->Run());
+      insert->Reset();
+    }
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<int64_t>> SqliteStore::CallersOf(int64_t list_id) {
+  ReaderPool::Lease db = readers_->Acquire();
+  return Ids(*db, call_sql::kCallersOf, list_id);
+}
+
+Result<std::vector<int64_t>> SqliteStore::CallListsOf(int64_t user_id) {
+  ReaderPool::Lease db = readers_->Acquire();
+  return Ids(*db, call_sql::kListsOf, user_id);
 }
 
 }  // namespace narwhal::sqlite
