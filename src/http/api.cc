@@ -8,6 +8,7 @@
 #include "base/text.h"
 #include "http/access_api.h"
 #include "http/access_policy.h"
+#include "http/call_api.h"
 #include "http/contact_api.h"
 #include "http/election_api.h"
 #include "http/json_body.h"
@@ -533,6 +534,7 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
   AddUniverseRoutes(routes, store, clock);
   AddContactRoutes(routes, store, clock);
   AddTurfRoutes(routes, store, clock);
+  AddCallRoutes(routes, store, clock);
 
   // --- users, readiness, audit ---
   routes.push_back(

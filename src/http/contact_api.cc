@@ -130,7 +130,13 @@ std::string FieldBookResponse(const SavedFieldBook& saved) {
 }
 
 // The contact an item describes; its status says what is wrong with its values.
-ContactItem ToItem(const json::object& o) {
+}  // namespace
+
+std::span<const JsonField> ContactFields() {
+  return kContactFields;
+}
+
+ContactItem ContactItemFromJson(const json::object& o) {
   ContactItem item;
   ContactReport& r = item.report;
   r.voter_id = std::string(o.at("voter_id").as_string());
@@ -194,6 +200,8 @@ ContactItem ToItem(const json::object& o) {
   item.status = ValidateContactReport(r);
   return item;
 }
+
+namespace {
 
 // The audit entries of a batch, as strikes': the recorded ones together, each refusal alone.
 void AuditContacts(std::span<const ContactItem> items, std::span<const ContactResult> results,
@@ -278,39 +286,15 @@ Status CheckTurfMembership(Store& store, std::span<const ContactItem> items,
   return Status::Ok();
 }
 
-}  // namespace
-
-Result<std::vector<ContactItem>> ParseContactBody(std::string_view content_type,
-                                                  std::string_view body) {
-  NARWHAL_ASSIGN_OR_RETURN(JsonItems parsed,
-                           ParseItemsRequest(content_type, body, "contacts", kContactFields,
-                                             kMaxContactsPerRequest, kMaxContactBodyBytes));
-  std::vector<ContactItem> items;
-  items.reserve(parsed.items.size());
-  for (const json::object& o : parsed.items) items.push_back(ToItem(o));
-  return items;
-}
-
-Result<std::vector<ContactResult>> RecordContactsFor(Store& store,
-                                                     std::span<const ContactItem> items,
-                                                     const Principal& principal, TimePoint at) {
+// Records the well-formed items `valid` (indexes into `items`) whose scope check passed
+// (in_scope, one per valid item), against the field book in force; `results` holds each
+// item's answer so far.
+Result<std::vector<ContactResult>> RecordInScope(Store& store, std::span<const ContactItem> items,
+                                                 std::vector<ContactResult> results,
+                                                 std::span<const size_t> valid,
+                                                 std::span<Status> in_scope,
+                                                 const Principal& principal, TimePoint at) {
   ContactStore* log = store.Contacts();
-  if (log == nullptr) return Unavailable("this store keeps no contacts");
-  std::vector<ContactResult> results(items.size());
-  std::vector<size_t> valid;  // index in `items` of each well-formed item
-  std::vector<std::string> ids;
-  for (size_t i = 0; i < items.size(); ++i) {
-    results[i].status = items[i].status;
-    if (!items[i].status.ok()) continue;
-    valid.push_back(i);
-    ids.push_back(items[i].report.voter_id);
-  }
-  // The store failing here fails the request: nothing is acknowledged.
-  NARWHAL_ASSIGN_OR_RETURN(std::vector<Status> in_scope,
-                           principal.role == Role::kCanvasser
-                               ? TurfScopeChecks(store, items, valid, principal)
-                               : VoterScopeChecks(store, ids, principal));
-  NARWHAL_RETURN_IF_ERROR(CheckTurfMembership(store, items, valid, in_scope));
   NARWHAL_ASSIGN_OR_RETURN(SavedFieldBook book, log->CurrentFieldBook());
   std::vector<NewContact> contacts;
   std::vector<size_t> recorded;  // index in `results` of each of `contacts`
@@ -337,6 +321,60 @@ Result<std::vector<ContactResult>> RecordContactsFor(Store& store,
   }
   for (size_t k = 0; k < stored.size(); ++k) results[recorded[k]] = std::move(stored[k]);
   return results;
+}
+
+}  // namespace
+
+Result<std::vector<ContactItem>> ParseContactBody(std::string_view content_type,
+                                                  std::string_view body) {
+  NARWHAL_ASSIGN_OR_RETURN(JsonItems parsed,
+                           ParseItemsRequest(content_type, body, "contacts", kContactFields,
+                                             kMaxContactsPerRequest, kMaxContactBodyBytes));
+  std::vector<ContactItem> items;
+  items.reserve(parsed.items.size());
+  for (const json::object& o : parsed.items) items.push_back(ContactItemFromJson(o));
+  return items;
+}
+
+Result<std::vector<ContactResult>> RecordContactsFor(Store& store,
+                                                     std::span<const ContactItem> items,
+                                                     const Principal& principal, TimePoint at) {
+  ContactStore* log = store.Contacts();
+  if (log == nullptr) return Unavailable("this store keeps no contacts");
+  std::vector<ContactResult> results(items.size());
+  std::vector<size_t> valid;  // index in `items` of each well-formed item
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < items.size(); ++i) {
+    results[i].status = items[i].status;
+    if (!items[i].status.ok()) continue;
+    valid.push_back(i);
+    ids.push_back(items[i].report.voter_id);
+  }
+  // The store failing here fails the request: nothing is acknowledged.
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<Status> in_scope,
+                           principal.role == Role::kCanvasser
+                               ? TurfScopeChecks(store, items, valid, principal)
+                               : VoterScopeChecks(store, ids, principal));
+  NARWHAL_RETURN_IF_ERROR(CheckTurfMembership(store, items, valid, in_scope));
+  return RecordInScope(store, items, std::move(results), valid, in_scope, principal, at);
+}
+
+Result<std::vector<ContactResult>> RecordCheckedContacts(Store& store,
+                                                         std::span<const ContactItem> items,
+                                                         std::span<const Status> in_scope,
+                                                         const Principal& principal, TimePoint at) {
+  if (store.Contacts() == nullptr) return Unavailable("this store keeps no contacts");
+  std::vector<ContactResult> results(items.size());
+  std::vector<size_t> valid;
+  std::vector<Status> checks;
+  for (size_t i = 0; i < items.size(); ++i) {
+    results[i].status = items[i].status;
+    if (!items[i].status.ok()) continue;
+    valid.push_back(i);
+    checks.push_back(i < in_scope.size() ? in_scope[i] : Internal("no scope check"));
+  }
+  NARWHAL_RETURN_IF_ERROR(CheckTurfMembership(store, items, valid, checks));
+  return RecordInScope(store, items, std::move(results), valid, checks, principal, at);
 }
 
 json::object ContactJson(const ContactRecord& c, const FieldBook& book) {

@@ -4,10 +4,9 @@
 //
 // Who may do what: admins everywhere; organizers for the voters of their counties;
 // canvassers record (never read timelines) for the voters of their turfs (turf_api.h).
-// Phone bankers record through their call lists once those exist; until then they are
-// refused. Every recorded contact is its
-// own row with its author and time (audited as contact.record, written behind); every
-// timeline read is audited as contact.read.
+// Phone bankers record through their call lists (call_api.h), not here. Every recorded contact is
+// its own row with its author and time (audited as contact.record, written behind); every timeline
+// read is audited as contact.read.
 //
 // Thread-safety: stateless; safe from any thread as far as the Store and Clock are.
 #ifndef NARWHAL_HTTP_CONTACT_API_H_
@@ -22,6 +21,7 @@
 #include "base/status.h"
 #include "domain/access.h"
 #include "domain/contact.h"
+#include "http/json_body.h"
 #include "http/router.h"
 #include "storage/contact_store.h"
 #include "storage/store.h"
@@ -47,12 +47,24 @@ struct ContactItem {
 Result<std::vector<ContactItem>> ParseContactBody(std::string_view content_type,
                                                   std::string_view body);
 
+// The fields of one contact item, for a body that carries one among others (a phone call's
+// result), and the item they make once validated (ParseJsonBody).
+std::span<const JsonField> ContactFields();
+ContactItem ContactItemFromJson(const boost::json::object& item);
+
 // One answer per item, in order: recorded, replayed, or its error (the item's own, one the
 // field book finds (an unknown code, question, choice or tag), kPermissionDenied for a
 // voter outside the principal's assignment, kNotFound).
 Result<std::vector<ContactResult>> RecordContactsFor(Store& store,
                                                      std::span<const ContactItem> items,
                                                      const Principal& principal, TimePoint at);
+
+// As RecordContactsFor, for items whose access the caller has decided already: in_scope[i]
+// is items[i]'s (a phone banker's call to the person she holds on her call list).
+Result<std::vector<ContactResult>> RecordCheckedContacts(Store& store,
+                                                         std::span<const ContactItem> items,
+                                                         std::span<const Status> in_scope,
+                                                         const Principal& principal, TimePoint at);
 
 // A contact as the API answers it; result names come from `book` (core codes and its own).
 boost::json::object ContactJson(const ContactRecord& contact, const FieldBook& book);

@@ -60,6 +60,17 @@ Status CheckField(const JsonField& f, const json::value& v) {
         NARWHAL_RETURN_IF_ERROR(CheckString(f.name, item, f.max_chars));
       return Status::Ok();
     }
+    case JsonKind::kIntegerArray: {
+      if (!v.is_array()) return Bad(f.name, "must be an array of integers");
+      const json::array& a = v.as_array();
+      if (a.size() > f.max_items) {
+        return Bad(f.name, "has more than " + std::to_string(f.max_items) + " items");
+      }
+      for (const json::value& item : a) {
+        if (!item.is_int64()) return Bad(f.name, "must be an array of integers");
+      }
+      return Status::Ok();
+    }
   }
   return Bad(f.name, "has an unsupported type");
 }

@@ -27,7 +27,7 @@ inline constexpr size_t kMaxJsonDepth = 8;
 
 // kObject: any JSON object (within the body's depth bound), read further by the handler
 // (a universe's criteria).
-enum class JsonKind { kString, kInteger, kBoolean, kStringArray, kObject };
+enum class JsonKind { kString, kInteger, kBoolean, kStringArray, kIntegerArray, kObject };
 
 struct JsonField {
   std::string_view name;

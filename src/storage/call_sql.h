@@ -107,8 +107,9 @@ inline constexpr std::string_view kTarget =
 
 // The person at $2 of list $1 as CallTarget (ReadTarget's columns).
 inline constexpr std::string_view kGetTarget =
-    "SELECT voter_id, phone, zone, attempts, done, holder, lease_until_ms, not_before_ms "
-    "FROM call_targets WHERE list_id = $1 AND position = $2";
+    "SELECT t.voter_id, t.phone, t.zone, t.attempts, t.done, t.holder, t.lease_until_ms, "
+    "t.not_before_ms, l.voter_list_id FROM call_targets t JOIN call_lists l ON l.id = t.list_id "
+    "WHERE t.list_id = $1 AND t.position = $2";
 
 // The people of list $1 not finished with, by zone.
 inline constexpr std::string_view kZones =

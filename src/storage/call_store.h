@@ -68,6 +68,7 @@ struct CallClaim {
 
 // A person's place on a call list, as it stands.
 struct CallTarget {
+  int64_t voter_list_id = 0;  // the voter list the call list was made from
   std::string voter_id;
   std::string phone;
   int zone = 0;

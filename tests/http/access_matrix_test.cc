@@ -50,6 +50,9 @@ constexpr RoleSet kManagers = {Role::kAdmin, Role::kOrganizer};
 constexpr RoleSet kPollBookReaders = {Role::kAdmin, Role::kOrganizer, Role::kPollWatcher};
 constexpr RoleSet kPlanners = {Role::kAdmin, Role::kOrganizer, Role::kAnalyst};
 constexpr RoleSet kTurfReaders = {Role::kAdmin, Role::kOrganizer, Role::kCanvasser};
+constexpr RoleSet kCallers = {Role::kAdmin, Role::kOrganizer, Role::kPhoneBanker};
+// A phone banker is refused the lists not assigned to her; managers see every list.
+const std::vector<Exception> kCallerOutside = {{Role::kPhoneBanker, false, 403}};
 
 // Outside her scope, every scoped role but the admin is refused.
 std::vector<Exception> RefusedOutside(RoleSet roles, std::vector<Exception> more = {}) {
@@ -280,6 +283,49 @@ std::vector<RouteCase> Cases() {
        200,
        401,
        RefusedOutside(kTurfReaders)},
+      {"list_call_lists", kCallers, {"GET", "/api/v1/call-lists", ""}, std::nullopt, 200},
+      // A list of a voter list that does not exist: the probe stops after the access check.
+      {"create_call_list",
+       kManagers,
+       {"POST", "/api/v1/call-lists", R"({"name":"matrix","list_id":987654})"},
+       std::nullopt,
+       404},
+      {"get_call_list",
+       kCallers,
+       {"GET", "/api/v1/call-lists/{call_in}", ""},
+       Probe{"GET", "/api/v1/call-lists/{call_out}", ""},
+       200,
+       401,
+       kCallerOutside},
+      {"set_call_list_callers",
+       kManagers,
+       {"PUT", "/api/v1/call-lists/{call_out}/callers", R"({"user_ids":[]})"},
+       std::nullopt,
+       200},
+      {"claim_call",
+       kCallers,
+       {"POST", "/api/v1/call-lists/{call_in}/claim", ""},
+       Probe{"POST", "/api/v1/call-lists/{call_out}/claim", ""},
+       200,
+       401,
+       kCallerOutside},
+      // Nobody holds a place that does not exist: 409 for whoever may ask.
+      {"renew_call",
+       kCallers,
+       {"POST", "/api/v1/call-lists/{call_in}/calls/999/renew", ""},
+       Probe{"POST", "/api/v1/call-lists/{call_out}/calls/999/renew", ""},
+       409,
+       401,
+       kCallerOutside},
+      {"record_call",
+       kCallers,
+       {"POST", "/api/v1/call-lists/{call_in}/calls/999/result",
+        R"({"voter_id":"NC100","idempotency_key":"matrix-call","result":"NH"})"},
+       Probe{"POST", "/api/v1/call-lists/{call_out}/calls/999/result",
+             R"({"voter_id":"NC104","idempotency_key":"matrix-call-out","result":"NH"})"},
+       404,
+       401,
+       kCallerOutside},
   };
 }
 
@@ -294,7 +340,9 @@ std::string Fill(std::string target, const AccessWorld& world) {
       target.replace(at, key.size(), number);
   }
   for (auto [key, id] : {std::pair<std::string, int64_t>{"{in}", world.target_in().id},
-                         std::pair<std::string, int64_t>{"{out}", world.target_out().id}}) {
+                         std::pair<std::string, int64_t>{"{out}", world.target_out().id},
+                         std::pair<std::string, int64_t>{"{call_in}", world.call_in()},
+                         std::pair<std::string, int64_t>{"{call_out}", world.call_out()}}) {
     if (size_t at = target.find(key); at != std::string::npos) {
       target.replace(at, key.size(), std::to_string(id));
     }

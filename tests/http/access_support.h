@@ -21,7 +21,9 @@
 #include "http/audit_sink.h"
 #include "http/auth.h"
 #include "http/router.h"
+#include "storage/call_store.h"
 #include "storage/turf_store.h"
+#include "storage/universe_store.h"
 #include "test_support.h"
 
 namespace narwhal::testing {
@@ -72,7 +74,8 @@ inline NewUser NewUserWith(std::string name, Role role, Scope scope) {
 
 // The store of OpenLoadedStore, users for every role, an AuthService and a Router over
 // ApiRoutes with bearer tokens. The organizer has county 92; the poll watcher precinct
-// 92/01-07 (voters NC100, NC101); everyone else no scope.
+// 92/01-07 (voters NC100, NC101); everyone else no scope. Two call lists: one of county 92
+// (NC100) assigned to the phone banker, one of county 32 (NC104) assigned to nobody.
 class AccessWorld {
  public:
   explicit AccessWorld(RateLimits limits = GenerousLimits(),
@@ -95,6 +98,9 @@ class AccessWorld {
       users_[role] = Create(std::string(RoleName(role)) + " user", role, scope);
     }
     target_in_ = Create("watcher in 92", Role::kPollWatcher, Scope{{}, {{"92", "02-01"}}, {}});
+    call_in_ = KeepCallList("92");
+    call_out_ = KeepCallList("32");
+    EXPECT_TRUE(store().Calls()->SetCallers(call_in_, {users_[Role::kPhoneBanker].id}).ok());
     target_out_ = Create("watcher in 32", Role::kPollWatcher, Scope{{}, {{"32", "01"}}, {}});
   }
 
@@ -110,6 +116,29 @@ class AccessWorld {
   // canvasser, one in 32/01 (NC104) assigned to nobody.
   const std::string& turf_in() const { return turf_in_; }
   const std::string& turf_out() const { return turf_out_; }
+  // Ids of the two call lists.
+  int64_t call_in() const { return call_in_; }
+  int64_t call_out() const { return call_out_; }
+
+  // A call list of the voters of `county` with a phone; its id.
+  int64_t KeepCallList(const std::string& county) {
+    UniverseCriteria criteria;
+    criteria.counties = {county};
+    Result<Universe> u =
+        store().Universes()->SaveUniverse({"callers of " + county, "", criteria, 0, clock_.Now()});
+    EXPECT_TRUE(u.ok()) << u.status().ToString();
+    NewVoterList list;
+    list.universe_id = u.ok() ? u->id : 0;
+    list.at = clock_.Now();
+    Result<VoterList> made = store().Universes()->MakeList(list);
+    EXPECT_TRUE(made.ok()) << made.status().ToString();
+    NewCallList calls;
+    calls.name = "calls in " + county;
+    calls.voter_list_id = made.ok() ? made->id : 0;
+    Result<CallList> kept = store().Calls()->CreateCallList(calls);
+    EXPECT_TRUE(kept.ok()) << kept.status().ToString();
+    return kept.ok() ? kept->id : 0;
+  }
 
   // Keeps a one-door turf of `voters` and returns its list number.
   std::string KeepTurf(std::string county, std::string precinct, std::vector<std::string> voters) {
@@ -187,6 +216,8 @@ class AccessWorld {
   User target_out_;
   std::string turf_in_;
   std::string turf_out_;
+  int64_t call_in_ = 0;
+  int64_t call_out_ = 0;
 };
 
 inline boost::json::value Body(const HttpResponse& r) {

@@ -80,6 +80,8 @@ inline std::vector<Voter> FixtureVoters() {
   };
   voters[0].districts = {{"congressional", "02"}, {"state_house", "33"}};
   voters[0].extra = {{"birth_state", "NC"}};
+  voters[0].phone = "9195550100";  // on the call lists of AccessWorld
+  voters[4].phone = "3365550104";
   return voters;
 }
 

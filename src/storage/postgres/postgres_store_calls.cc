@@ -208,6 +208,7 @@ Result<CallTarget> PostgresStore::GetCallTarget(int64_t list_id, int64_t positio
   t.holder = r.Int64(0, 5);
   t.lease_until_ms = r.Int64(0, 6);
   t.not_before_ms = r.Int64(0, 7);
+  t.voter_list_id = r.Int64(0, 8);
   return t;
 }
 

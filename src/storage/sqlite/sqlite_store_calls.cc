@@ -291,6 +291,7 @@ Result<CallTarget> SqliteStore::GetCallTarget(int64_t list_id, int64_t position)
   t.holder = q->ColumnInt64(5);
   t.lease_until_ms = q->ColumnInt64(6);
   t.not_before_ms = q->ColumnInt64(7);
+  t.voter_list_id = q->ColumnInt64(8);
   return t;
 }
 
