@@ -48,7 +48,10 @@ demo: build
 	@if [ ! -f $(DATA)/narwhal.db ]; then build/release/src/cli/narwhal demo --data $(DATA) && \
 	  build/release/src/cli/narwhal turf cut --data $(DATA) --county 92 --precinct 01-01 \
 	    --doors 50 --save >/dev/null && \
-	  build/release/src/cli/narwhal field-book set --data $(DATA) examples/field-book.json >/dev/null; fi
+	  build/release/src/cli/narwhal field-book set --data $(DATA) examples/field-book.json >/dev/null && \
+	  build/release/src/cli/narwhal universe save "phone bank" --data $(DATA) --county 92 >/dev/null && \
+	  build/release/src/cli/narwhal list make "phone bank" --data $(DATA) >/dev/null 2>&1 && \
+	  build/release/src/cli/narwhal call-list make "first calls" --list 1 --data $(DATA) >/dev/null; fi
 
 run: demo
 	@code=$$(build/release/src/cli/narwhal users reissue 1 --data $(DATA) 2>/dev/null | grep -o '"code":"[^"]*"' | cut -d'"' -f4); \

@@ -80,6 +80,14 @@ int CommandFailed(std::string_view command, std::string_view reason, int exit_co
   return exit_code;
 }
 
+int CommandFailed(std::string_view command, const Status& status) {
+  switch (status.code()) {
+    case ErrorCode::kInvalidArgument: return CommandFailed(command, status.message(), kExitUsage);
+    case ErrorCode::kUnavailable: return CommandFailed(command, status.message(), kExitUnavailable);
+    default: return CommandFailed(command, status.message(), kExitFailure);
+  }
+}
+
 Result<std::unique_ptr<Store>> OpenStore(const CommonArgs& common, bool standby_reads) {
   if (!common.store.empty()) {
     PostgresOptions options;

@@ -64,6 +64,9 @@ Result<std::unique_ptr<Store>> OpenStore(const CommonArgs& common, bool standby_
 
 // Prints "narwhal COMMAND: REASON" on stderr and answers `exit_code`.
 int CommandFailed(std::string_view command, std::string_view reason, int exit_code);
+// The same for a store's answer: kExitUsage for kInvalidArgument, kExitUnavailable for
+// kUnavailable, else kExitFailure.
+int CommandFailed(std::string_view command, const Status& status);
 
 // The store opened for a command, with the part of it the command works on (`get`:
 // &Store::Contacts, &Store::Universes...). When either is missing, `part` is null and
@@ -221,6 +224,24 @@ struct TurfListArgs {
 // Lists the kept turfs, newest cut first: list number, doors, voters, and the doors and
 // voters with a result recorded on them so far.
 int RunTurfList(const TurfListArgs& args);
+
+// --- phone banks (docs/field.md) ---------------------------------------------------------
+
+struct CallListArgs {
+  CommonArgs common;
+  std::string name;            // make
+  int64_t list_id = 0;         // make: the voter list; show, assign: the call list (0: all)
+  std::string script;          // make: a field-book script key
+  std::string from, until;     // make: calling hours, HH:MM local
+  std::vector<int64_t> users;  // assign: phone bankers' user ids
+  bool json = false;           // show
+};
+// Makes a call list from a voter list; prints it as JSON.
+int RunCallListMake(const CallListArgs& args);
+// The call lists (or one, with its people left per time zone and its callers).
+int RunCallListShow(const CallListArgs& args);
+// Replaces a list's phone bankers.
+int RunCallListAssign(const CallListArgs& args);
 
 // --- the field book (docs/field.md) -------------------------------------------------------
 

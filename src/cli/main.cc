@@ -299,6 +299,31 @@ int Main(int argc, char** argv) {
   book_set_cmd->add_option("--base", book.base_version,
                            "the version it was edited from: refused if someone saved since");
 
+  CallListArgs calls;
+  CLI::App* calls_cmd =
+      app.add_subcommand("call-list", "phone banks: call lists, their calling hours and callers");
+  calls_cmd->require_subcommand(1);
+  CLI::App* calls_make =
+      calls_cmd->add_subcommand("make", "make a call list of a voter list's members with a phone");
+  AddDataOption(*calls_make, calls.common);
+  calls_make->add_option("name", calls.name, "the call list's name")->required();
+  calls_make->add_option("--list", calls.list_id, "the voter list (narwhal list make)")->required();
+  calls_make->add_option("--script", calls.script, "the field book's script for the calls");
+  calls_make->add_option("--from", calls.from, "calls begin from this local time (HH:MM)")
+      ->default_str("09:00");
+  calls_make->add_option("--until", calls.until, "and before this one (HH:MM)")
+      ->default_str("21:00");
+  CLI::App* calls_show =
+      calls_cmd->add_subcommand("show", "the call lists, or one with its time zones and callers");
+  AddDataOption(*calls_show, calls.common);
+  calls_show->add_option("id", calls.list_id, "one call list");
+  calls_show->add_flag("--json", calls.json, "one JSON object");
+  CLI::App* calls_assign =
+      calls_cmd->add_subcommand("assign", "set the phone bankers who call a list");
+  AddDataOption(*calls_assign, calls.common);
+  calls_assign->add_option("id", calls.list_id, "the call list")->required();
+  calls_assign->add_option("users", calls.users, "the phone bankers' user ids")->required();
+
   DemoArgs demo;
   CLI::App* demo_cmd = app.add_subcommand("demo", "generate a synthetic NC county and import it");
   AddDataOption(*demo_cmd, demo.common);
@@ -466,6 +491,9 @@ int Main(int argc, char** argv) {
   if (*households_cmd) return RunHouseholds(households);
   if (*cut_cmd) return RunTurfCut(turf_cut);
   if (*turf_list_cmd) return RunTurfList(turf_list);
+  if (*calls_make) return RunCallListMake(calls);
+  if (*calls_show) return RunCallListShow(calls);
+  if (*calls_assign) return RunCallListAssign(calls);
   if (*book_show_cmd) return RunFieldBookShow(book);
   if (*book_set_cmd) return RunFieldBookSet(book);
   if (*uni_elections) return RunUniverseElections(universe);

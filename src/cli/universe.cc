@@ -98,15 +98,6 @@ Status CheckAgainstFieldBook(Store& store, const UniverseCriteria& criteria) {
   return CheckCriteriaAgainstBook(criteria, book.book);
 }
 
-int Fail(std::string_view command, const Status& status) {
-  fmt::print(stderr, "narwhal {}: {}\n", command, status.message());
-  switch (status.code()) {
-    case ErrorCode::kInvalidArgument: return kExitUsage;
-    case ErrorCode::kUnavailable: return kExitUnavailable;
-    default: return kExitFailure;
-  }
-}
-
 void PrintCount(const UniverseCount& count, double ms) {
   fmt::print("{} voters", count.voters);
   std::string parties;
@@ -226,7 +217,7 @@ int RunUniverseElections(const UniverseArgs& args) {
   Opened o = OpenUniverses(args.common, "universe elections");
   if (o.part == nullptr) return o.exit_code;
   Result<std::vector<ElectionInfo>> elections = o.part->ListElections();
-  if (!elections.ok()) return Fail("universe elections", elections.status());
+  if (!elections.ok()) return CommandFailed("universe elections", elections.status());
   json::array out;
   for (const ElectionInfo& e : *elections) {
     if (args.json) {
@@ -245,17 +236,17 @@ int RunUniverseElections(const UniverseArgs& args) {
 
 int RunUniverseCount(const UniverseArgs& args) {
   Result<UniverseCriteria> criteria = CriteriaOf(args.criteria);
-  if (!criteria.ok()) return Fail("universe count", criteria.status());
+  if (!criteria.ok()) return CommandFailed("universe count", criteria.status());
   Opened o = OpenUniverses(args.common, "universe count");
   if (o.part == nullptr) return o.exit_code;
   if (Status st = CheckAgainstFieldBook(*o.store, *criteria); !st.ok()) {
-    return Fail("universe count", st);
+    return CommandFailed("universe count", st);
   }
   const auto started = std::chrono::steady_clock::now();
   Result<UniverseCount> count = o.part->CountUniverse(*criteria);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
-  if (!count.ok()) return Fail("universe count", count.status());
+  if (!count.ok()) return CommandFailed("universe count", count.status());
   if (args.json) {
     json::object out = CountJson(*count);
     out["criteria"] = json::parse(UniverseCriteriaJson(*criteria));
@@ -270,17 +261,17 @@ int RunUniverseCount(const UniverseArgs& args) {
 int RunUniverseSave(const UniverseArgs& args) {
   SystemClock clock;
   Result<UniverseCriteria> criteria = CriteriaOf(args.criteria);
-  if (!criteria.ok()) return Fail("universe save", criteria.status());
+  if (!criteria.ok()) return CommandFailed("universe save", criteria.status());
   Opened o = OpenUniverses(args.common, "universe save");
   if (o.part == nullptr) return o.exit_code;
   if (Status st = CheckAgainstFieldBook(*o.store, *criteria); !st.ok()) {
-    return Fail("universe save", st);
+    return CommandFailed("universe save", st);
   }
   Result<Universe> saved = o.part->SaveUniverse(
       {args.name, args.description, *criteria, 0, std::chrono::system_clock::now()});
-  if (!saved.ok()) return Fail("universe save", saved.status());
+  if (!saved.ok()) return CommandFailed("universe save", saved.status());
   Result<UniverseCount> count = o.part->CountUniverse(saved->criteria);
-  if (!count.ok()) return Fail("universe save", count.status());
+  if (!count.ok()) return CommandFailed("universe save", count.status());
   AuditCliAction(*o.store, clock, "universe save", "universe.save", std::to_string(saved->id),
                  json::serialize(json::object{
                      {"name", saved->name},
@@ -298,11 +289,11 @@ int RunUniverseShow(const UniverseArgs& args) {
   Opened o = OpenUniverses(args.common, "universe show");
   if (o.part == nullptr) return o.exit_code;
   Result<Universe> u = o.part->FindUniverse(args.name);
-  if (!u.ok()) return Fail("universe show", u.status());
+  if (!u.ok()) return CommandFailed("universe show", u.status());
   Result<UniverseCount> count = o.part->CountUniverse(u->criteria);
-  if (!count.ok()) return Fail("universe show", count.status());
+  if (!count.ok()) return CommandFailed("universe show", count.status());
   Result<std::vector<VoterList>> lists = o.part->ListsOf(u->id);
-  if (!lists.ok()) return Fail("universe show", lists.status());
+  if (!lists.ok()) return CommandFailed("universe show", lists.status());
   fmt::print("universe {} '{}': {}\n", u->id, u->name, UniverseCriteriaJson(u->criteria));
   if (!u->description.empty()) fmt::print("{}\n", u->description);
   PrintCount(*count, 0);
@@ -317,7 +308,7 @@ int RunUniverseList(const UniverseArgs& args) {
   Opened o = OpenUniverses(args.common, "universe list");
   if (o.part == nullptr) return o.exit_code;
   Result<std::vector<Universe>> all = o.part->ListUniverses();
-  if (!all.ok()) return Fail("universe list", all.status());
+  if (!all.ok()) return CommandFailed("universe list", all.status());
   for (const Universe& u : *all) {
     fmt::print("{:>4}  {:<30}  {}\n", u.id, u.name, UniverseCriteriaJson(u.criteria));
   }
@@ -329,11 +320,11 @@ int RunListMake(const UniverseArgs& args) {
   Opened o = OpenUniverses(args.common, "list make");
   if (o.part == nullptr) return o.exit_code;
   Result<Universe> u = o.part->FindUniverse(args.name);
-  if (!u.ok()) return Fail("list make", u.status());
+  if (!u.ok()) return CommandFailed("list make", u.status());
   const auto started = std::chrono::steady_clock::now();
   Result<VoterList> made = o.part->MakeList(
       {u->id, args.election, args.idempotency_key, 0, std::chrono::system_clock::now()});
-  if (!made.ok()) return Fail("list make", made.status());
+  if (!made.ok()) return CommandFailed("list make", made.status());
   const double s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   AuditCliAction(*o.store, clock, "list make", "list.create", std::to_string(made->id),
@@ -351,7 +342,7 @@ int RunListVoters(const UniverseArgs& args) {
   Opened o = OpenUniverses(args.common, "list voters");
   if (o.part == nullptr) return o.exit_code;
   Result<ListVotersPage> page = o.part->ListVoters({args.list_id, args.limit, args.cursor});
-  if (!page.ok()) return Fail("list voters", page.status());
+  if (!page.ok()) return CommandFailed("list voters", page.status());
   // Names and addresses: the read is on the record, as a page read over HTTP is.
   json::array ids;
   for (const VoterSummary& v : page->voters) ids.emplace_back(v.voter_id);

@@ -10,68 +10,14 @@
 // built), since it kills it. Screenshots land in build/browser/.
 
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 
-import { launchBrowser, openPage, screenshotDir } from "./support.mjs";
+import { codeOf, launchBrowser, narwhal, openPage, screenshotDir, serve, serverApi as api } from "./support.mjs";
 
 const bin = process.env.NARWHAL_BIN;
-
-function narwhal(dir, ...args) {
-  return execFileSync(bin, [...args, "--data", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-}
-
-// The code in `narwhal users add`'s JSON line.
-function codeOf(output) {
-  const code = /"code":"([^"]+)"/.exec(output)?.[1];
-  assert.ok(code, `no login code in: ${output}`);
-  return code;
-}
-
-// Starts `narwhal serve` on `listen`; resolves with the process and its URL once it answers.
-async function serve(dir, listen) {
-  const child = spawn(bin, ["serve", "--data", dir, "--listen", listen], {
-    stdio: ["ignore", "ignore", "pipe"],
-  });
-  let log = "";
-  child.stderr.on("data", (chunk) => {
-    log += chunk;
-  });
-  const deadline = Date.now() + 20000;
-  for (;;) {
-    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(log)?.[0];
-    if (url) {
-      try {
-        if ((await fetch(`${url}/readyz`)).ok) return { child, url };
-      } catch {
-        // not answering yet
-      }
-    }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`narwhal serve did not start:\n${log}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-async function api(url, method, pathAndQuery, token, body) {
-  const response = await fetch(`${url}${pathAndQuery}`, {
-    method,
-    headers: {
-      Accept: "application/json",
-      ...(token ? { Authorization: `Bearer ${token}` } : {}),
-      ...(body ? { "Content-Type": "application/json" } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  assert.ok(response.ok, `${method} ${pathAndQuery}: ${response.status} ${text}`);
-  return JSON.parse(text);
-}
 
 describe(
   "canvassing through a server killed with SIGKILL",

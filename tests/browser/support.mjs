@@ -6,6 +6,7 @@
 // browser is downloaded: it drives /usr/bin/chromium (NARWHAL_CHROMIUM overrides).
 
 import assert from "node:assert/strict";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -169,4 +170,69 @@ export async function logInThroughPage(page, code) {
   const token = await page.evaluate(() => window.localStorage.getItem("narwhal.session"));
   assert.ok(token, "the page keeps the session token after a login");
   return token;
+}
+
+// --- a server of the test's own (tests that kill it, or run it on a clock of their own) ---
+
+// The narwhal binary scripts/test.sh built.
+export const narwhalBin = process.env.NARWHAL_BIN;
+
+// Runs `narwhal ARGS --data DIR`; its stdout.
+export function narwhal(dir, ...args) {
+  return execFileSync(narwhalBin, [...args, "--data", dir], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+// The code in `narwhal users add`'s JSON line.
+export function codeOf(output) {
+  const code = /"code":"([^"]+)"/.exec(output)?.[1];
+  assert.ok(code, `no login code in: ${output}`);
+  return code;
+}
+
+// Starts `narwhal serve` on `listen` (with `env` added to the environment); resolves with
+// the process and its URL once it answers.
+export async function serve(dir, listen, env = {}) {
+  const child = spawn(narwhalBin, ["serve", "--data", dir, "--listen", listen], {
+    stdio: ["ignore", "ignore", "pipe"],
+    env: { ...process.env, ...env },
+  });
+  let log = "";
+  child.stderr.on("data", (chunk) => {
+    log += chunk;
+  });
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    const url = /http:\/\/127\.0\.0\.1:\d+/.exec(log)?.[0];
+    if (url) {
+      try {
+        if ((await fetch(`${url}/readyz`)).ok) return { child, url };
+      } catch {
+        // not answering yet
+      }
+    }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`narwhal serve did not start:\n${log}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+// The API of a server of the test's own: JSON in and out, any failure an assertion.
+export async function serverApi(url, method, pathAndQuery, token, body) {
+  const response = await fetch(`${url}${pathAndQuery}`, {
+    method,
+    headers: {
+      Accept: "application/json",
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(body ? { "Content-Type": "application/json" } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  assert.ok(response.ok, `${method} ${pathAndQuery}: ${response.status} ${text}`);
+  return JSON.parse(text);
 }

@@ -674,3 +674,97 @@ export interface TurfActivity extends TurfSummary {
 export function getTurfActivity(listNumber: string, signal?: AbortSignal): Promise<TurfActivity> {
   return request<TurfActivity>(`/api/v1/turfs/${encodeURIComponent(listNumber)}/activity`, { signal });
 }
+
+// Phone banks (docs/field.md): call lists, claims with leases, results.
+export interface CallList {
+  id: number;
+  name: string;
+  voter_list_id: number;
+  script: string;
+  call_from: string; // "09:00", local time of each person
+  call_until: string;
+  people: number;
+  done: number;
+  held: number;
+  waiting: number;
+  left: number;
+}
+
+export interface CallClaim {
+  list_id: number;
+  position: number;
+  phone: string;
+  phones: string[];
+  phone_index: number;
+  attempts: number;
+  lease_until: string;
+  lease_seconds: number;
+  zone: { zone?: string; label: string; local_time: string };
+  voter: {
+    voter_id: string;
+    name: string;
+    first_name: string;
+    last_name: string;
+    age: number | null;
+    gender: string;
+    party: string;
+    city: string;
+    zip: string;
+  };
+}
+
+export interface CallOutcome {
+  contact_id: number;
+  outcome: "recorded" | "replayed";
+  finished: boolean;
+  next_call_at: string | null;
+}
+
+export interface CallResultBody {
+  voter_id: string;
+  idempotency_key: string;
+  result: string;
+  answers?: Record<string, string | string[]>;
+  tags?: string[];
+  note?: string;
+  call_back_at?: string;
+  client_at?: string;
+}
+
+export function listCallLists(signal?: AbortSignal): Promise<{ call_lists: CallList[] }> {
+  return request<{ call_lists: CallList[] }>("/api/v1/call-lists", { signal });
+}
+
+export function getCallList(id: number, signal?: AbortSignal): Promise<CallList> {
+  return request<CallList>(`/api/v1/call-lists/${id}`, { signal });
+}
+
+export function claimCall(
+  id: number,
+  leaseSeconds: number,
+  signal?: AbortSignal,
+): Promise<{ claim: CallClaim | null; reason?: string }> {
+  return request(`/api/v1/call-lists/${id}/claim`, {
+    method: "POST",
+    body: { lease_seconds: leaseSeconds },
+    signal,
+  });
+}
+
+export function renewCall(
+  id: number,
+  position: number,
+  leaseSeconds: number,
+): Promise<{ lease_until: string; lease_seconds: number }> {
+  return request(`/api/v1/call-lists/${id}/calls/${position}/renew`, {
+    method: "POST",
+    body: { lease_seconds: leaseSeconds },
+  });
+}
+
+export function recordCall(id: number, position: number, body: CallResultBody): Promise<CallOutcome> {
+  return request<CallOutcome>(`/api/v1/call-lists/${id}/calls/${position}/result`, {
+    method: "POST",
+    body,
+  });
+}

@@ -14,6 +14,7 @@ import "./styles.css";
 import { ApiError, getMe, hasSession, logOut, setUnauthorizedHandler, type Me } from "./api";
 import { Router, searchHash, type Route } from "./router";
 import {
+  calls,
   canvasses,
   readsContacts,
   entersPaper,
@@ -32,6 +33,7 @@ import { TurnoutView } from "./views/turnout";
 import type { View } from "./views/view";
 import { VoterView } from "./views/voter";
 import { WatchView } from "./views/watch";
+import { CallView } from "./views/call";
 import { CanvassView } from "./views/canvass";
 import { TurfsView } from "./views/turfs";
 
@@ -46,10 +48,16 @@ const routes = {
   "canvass-turf": "/canvass/:list",
   turfs: "/turfs",
   "turfs-turf": "/turfs/:list",
+  call: "/call",
+  "call-list": "/call/:list",
 };
 // Routes shown by another route's view (one canvassing page, with or without a turf; one
 // turfs page, with or without a turf chosen).
-const viewOf: Record<string, string> = { "canvass-turf": "canvass", "turfs-turf": "turfs" };
+const viewOf: Record<string, string> = {
+  "canvass-turf": "canvass",
+  "turfs-turf": "turfs",
+  "call-list": "call",
+};
 
 function byId<T extends HTMLElement>(id: string): T {
   const node = document.getElementById(id);
@@ -68,6 +76,7 @@ const turnoutLink = byId<HTMLAnchorElement>("nav-turnout");
 const entryLink = byId<HTMLAnchorElement>("nav-entry");
 const canvassLink = byId<HTMLAnchorElement>("nav-canvass");
 const turfsLink = byId<HTMLAnchorElement>("nav-turfs");
+const callLink = byId<HTMLAnchorElement>("nav-call");
 // The signed-in user as last seen, so a reload without network (a poll watcher at a
 // school gym) still opens her offline strike list. The server checks the token on every
 // call once the network is back.
@@ -106,6 +115,8 @@ function createView(name: string, user: Me): View {
       return canvasses(user) ? new CanvassView(user) : new NotFoundView();
     case "turfs":
       return readsContacts(user) ? new TurfsView() : new NotFoundView();
+    case "call":
+      return calls(user) ? new CallView() : new NotFoundView();
     default:
       return new NotFoundView();
   }
@@ -153,6 +164,7 @@ function setUser(user: Me): void {
   entryLink.hidden = !entersPaper(user);
   canvassLink.hidden = !canvasses(user);
   turfsLink.hidden = !readsContacts(user);
+  callLink.hidden = !calls(user);
   firstRoute = true;
   try {
     window.localStorage.setItem(kMeKey, JSON.stringify(user));
@@ -198,6 +210,7 @@ function signedOut(notice: string): void {
   entryLink.hidden = true;
   canvassLink.hidden = true;
   turfsLink.hidden = true;
+  callLink.hidden = true;
   try {
     window.localStorage.removeItem(kMeKey);
   } catch {

@@ -75,3 +75,9 @@ export function precinctsInScope(me: Me, precincts: PrecinctSummary[]): Precinct
     (p) => counties.has(p.county) || own.has(`${p.county}\u0000${p.precinct}`),
   );
 }
+
+// Who calls voters from a call list (#/call): phone bankers on the lists assigned to them,
+// organizers and admins on any.
+export function calls(me: Me): boolean {
+  return me.role === "phone_banker" || me.role === "admin" || me.role === "organizer";
+}
