@@ -249,8 +249,11 @@ Result<json::object> FinishCallFor(Store& store, int64_t list_id, int64_t positi
   item.report.list_id = target.voter_list_id;
   const std::vector<ContactItem> items = {item};
   const std::vector<Status> in_scope = {Status::Ok()};
+  ContactStore* log = store.Contacts();
+  if (log == nullptr) return Unavailable("this store keeps no contacts");
+  NARWHAL_ASSIGN_OR_RETURN(SavedFieldBook book, log->CurrentFieldBook());
   NARWHAL_ASSIGN_OR_RETURN(std::vector<ContactResult> recorded,
-                           RecordCheckedContacts(store, items, in_scope, principal, at));
+                           RecordCheckedContacts(store, items, in_scope, book, principal, at));
   NARWHAL_RETURN_IF_ERROR(recorded.front().status);
   json::object out{{"contact_id", recorded.front().contact_id},
                    {"outcome", recorded.front().replayed ? "replayed" : "recorded"}};
@@ -262,7 +265,6 @@ Result<json::object> FinishCallFor(Store& store, int64_t list_id, int64_t positi
         now.done || now.holder != 0 ? json::value() : json::value(IsoOfMillis(now.not_before_ms));
     return out;
   }
-  NARWHAL_ASSIGN_OR_RETURN(SavedFieldBook book, store.Contacts()->CurrentFieldBook());
   const std::optional<ResultMeaning> meaning = MeaningOf(book.book, item.report.result);
   if (!meaning) return Internal("a recorded result has no meaning");
   std::optional<int64_t> next =

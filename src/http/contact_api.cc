@@ -288,14 +288,14 @@ Status CheckTurfMembership(Store& store, std::span<const ContactItem> items,
 
 // Records the well-formed items `valid` (indexes into `items`) whose scope check passed
 // (in_scope, one per valid item), against the field book in force; `results` holds each
-// item's answer so far.
+// item's answer so far; `book` is the field book in force.
 Result<std::vector<ContactResult>> RecordInScope(Store& store, std::span<const ContactItem> items,
                                                  std::vector<ContactResult> results,
                                                  std::span<const size_t> valid,
                                                  std::span<Status> in_scope,
+                                                 const SavedFieldBook& book,
                                                  const Principal& principal, TimePoint at) {
   ContactStore* log = store.Contacts();
-  NARWHAL_ASSIGN_OR_RETURN(SavedFieldBook book, log->CurrentFieldBook());
   std::vector<NewContact> contacts;
   std::vector<size_t> recorded;  // index in `results` of each of `contacts`
   for (size_t k = 0; k < valid.size(); ++k) {
@@ -356,12 +356,14 @@ Result<std::vector<ContactResult>> RecordContactsFor(Store& store,
                                ? TurfScopeChecks(store, items, valid, principal)
                                : VoterScopeChecks(store, ids, principal));
   NARWHAL_RETURN_IF_ERROR(CheckTurfMembership(store, items, valid, in_scope));
-  return RecordInScope(store, items, std::move(results), valid, in_scope, principal, at);
+  NARWHAL_ASSIGN_OR_RETURN(SavedFieldBook book, log->CurrentFieldBook());
+  return RecordInScope(store, items, std::move(results), valid, in_scope, book, principal, at);
 }
 
 Result<std::vector<ContactResult>> RecordCheckedContacts(Store& store,
                                                          std::span<const ContactItem> items,
                                                          std::span<const Status> in_scope,
+                                                         const SavedFieldBook& book,
                                                          const Principal& principal, TimePoint at) {
   if (store.Contacts() == nullptr) return Unavailable("this store keeps no contacts");
   std::vector<ContactResult> results(items.size());
@@ -374,7 +376,7 @@ Result<std::vector<ContactResult>> RecordCheckedContacts(Store& store,
     checks.push_back(i < in_scope.size() ? in_scope[i] : Internal("no scope check"));
   }
   NARWHAL_RETURN_IF_ERROR(CheckTurfMembership(store, items, valid, checks));
-  return RecordInScope(store, items, std::move(results), valid, checks, principal, at);
+  return RecordInScope(store, items, std::move(results), valid, checks, book, principal, at);
 }
 
 json::object ContactJson(const ContactRecord& c, const FieldBook& book) {

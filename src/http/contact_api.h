@@ -60,10 +60,12 @@ Result<std::vector<ContactResult>> RecordContactsFor(Store& store,
                                                      const Principal& principal, TimePoint at);
 
 // As RecordContactsFor, for items whose access the caller has decided already: in_scope[i]
-// is items[i]'s (a phone banker's call to the person she holds on her call list).
+// is items[i]'s (a phone banker's call to the person she holds on her call list); `book` is
+// the field book in force, read by the caller.
 Result<std::vector<ContactResult>> RecordCheckedContacts(Store& store,
                                                          std::span<const ContactItem> items,
                                                          std::span<const Status> in_scope,
+                                                         const SavedFieldBook& book,
                                                          const Principal& principal, TimePoint at);
 
 // A contact as the API answers it; result names come from `book` (core codes and its own).

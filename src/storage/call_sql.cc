@@ -19,6 +19,14 @@ CallClaim NewClaim(int64_t list_id, int64_t position, int64_t now_ms, int64_t le
   return c;
 }
 
+std::string QueueSql(const QueueQuery& q, std::string_view lock) {
+  std::string sql = "SELECT position FROM call_targets ";
+  if (lock.empty()) sql += "INDEXED BY " + std::string(q.index) + " ";
+  sql += "WHERE " + std::string(q.where);
+  sql += lock;
+  return sql;
+}
+
 std::vector<ZoneUpdate> PlanZones(const std::vector<TargetPlace>& places) {
   using County = std::tuple<std::string, std::string, std::string>;
   std::map<County, std::vector<const TargetPlace*>> counties;

@@ -57,24 +57,46 @@ inline constexpr std::string_view kListColumns =
 inline constexpr std::string_view kListKnown =
     "SELECT call_from, call_until FROM call_lists WHERE id = $1";
 
+// A claim's look at one of the queues: the statement is "SELECT position FROM call_targets
+// WHERE " + where, on SQLite with "INDEXED BY " + index after the table (its planner, without
+// statistics, would walk the whole list in key order past everyone already called), on
+// PostgreSQL with a row lock after it (QueueSql).
+struct QueueQuery {
+  std::string_view index;
+  std::string_view where;
+};
+
 // The person caller $1 holds on list $2 under a lease running at $3, in a zone of mask $4
-// (bit z for zone z): position.
-inline constexpr std::string_view kHeldBy =
-    "SELECT position FROM call_targets WHERE holder = $1 AND list_id = $2 AND done = 0 AND "
-    "holder <> 0 AND lease_until_ms > $3 AND ((CAST($4 AS BIGINT) >> zone) & 1) = 1 "
-    "ORDER BY position LIMIT 1";
+// (bit z for zone z).
+inline constexpr QueueQuery kHeldBy{
+    "call_targets_holder",
+    "holder = $1 AND list_id = $2 AND done = 0 AND holder <> 0 AND lease_until_ms > $3 AND "
+    "((CAST($4 AS BIGINT) >> zone) & 1) = 1 ORDER BY position LIMIT 1"};
 
-// The person of list $1 whose lease lapsed longest before $2, in a zone of mask $3:
-// position. (The PostgreSQL backend appends FOR UPDATE SKIP LOCKED to this and kFree.)
-inline constexpr std::string_view kLapsed =
-    "SELECT position FROM call_targets WHERE list_id = $1 AND done = 0 AND holder <> 0 AND "
-    "lease_until_ms <= $2 AND ((CAST($3 AS BIGINT) >> zone) & 1) = 1 "
-    "ORDER BY lease_until_ms, position LIMIT 1";
+// The person of list $1 whose lease lapsed longest before $2, in a zone of mask $3.
+inline constexpr QueueQuery kLapsed{
+    "call_targets_lapsing",
+    "list_id = $1 AND done = 0 AND holder <> 0 AND lease_until_ms <= $2 AND "
+    "((CAST($3 AS BIGINT) >> zone) & 1) = 1 ORDER BY lease_until_ms, position LIMIT 1"};
 
-// The first person of list $1 nobody holds and due at $2, in a zone of mask $3: position.
-inline constexpr std::string_view kFree =
-    "SELECT position FROM call_targets WHERE list_id = $1 AND done = 0 AND holder = 0 AND "
-    "not_before_ms <= $2 AND ((CAST($3 AS BIGINT) >> zone) & 1) = 1 ORDER BY position LIMIT 1";
+// The person of list $1 nobody holds whose retry has been due longest at $2, in a zone of
+// mask $3.
+inline constexpr QueueQuery kDue{
+    "call_targets_due",
+    "list_id = $1 AND done = 0 AND holder = 0 AND not_before_ms > 0 AND not_before_ms <= $2 "
+    "AND ((CAST($3 AS BIGINT) >> zone) & 1) = 1 ORDER BY not_before_ms, position LIMIT 1"};
+
+// The first person of list $1 never called ($2 unused but bound, as kDue's), in a zone of
+// mask $3.
+inline constexpr QueueQuery kFresh{
+    "call_targets_fresh",
+    "list_id = $1 AND done = 0 AND holder = 0 AND not_before_ms = 0 AND "
+    "CAST($2 AS BIGINT) >= 0 AND ((CAST($3 AS BIGINT) >> zone) & 1) = 1 "
+    "ORDER BY position LIMIT 1"};
+
+// The text of `q` for SQLite (lock empty: the index named) or for PostgreSQL (lock: the row
+// lock to take, " FOR UPDATE" or " FOR UPDATE SKIP LOCKED").
+std::string QueueSql(const QueueQuery& q, std::string_view lock = {});
 
 // Leases to caller $1 until $2 the person at $4 of list $3, if at $5 she is free (nobody
 // holds her and she is due), lapsed, or already the caller's: voter_id, phone, attempts.

@@ -689,6 +689,14 @@ CREATE TABLE call_list_callers(
   PRIMARY KEY(list_id, user_id)
 );
 CREATE INDEX call_list_callers_user ON call_list_callers(user_id, list_id);
+DROP INDEX call_targets_free;
+DROP INDEX call_targets_holder;
+CREATE INDEX call_targets_fresh ON call_targets(list_id, position, zone)
+  WHERE done = 0 AND holder = 0 AND not_before_ms = 0;
+CREATE INDEX call_targets_due ON call_targets(list_id, not_before_ms, position, zone)
+  WHERE done = 0 AND holder = 0 AND not_before_ms > 0;
+CREATE INDEX call_targets_holder ON call_targets(holder, list_id, position)
+  WHERE done = 0 AND holder <> 0;
 )sql";
 
 constexpr std::array<Migration, 10> kMigrations = {{

@@ -139,9 +139,10 @@ Result<std::optional<CallClaim>> PostgresStore::ClaimNext(int64_t list_id, int64
     // is found (her own waited for, the others skipped when another claim has them), and
     // taken only if still takeable — a lease of hers that another caller saw lapse (with a
     // later clock) moved on, and then the next query looks further.
-    const std::string queries[] = {std::string(call_sql::kHeldBy) + " FOR UPDATE",
-                                   std::string(call_sql::kLapsed) + std::string(kSkipLocked),
-                                   std::string(call_sql::kFree) + std::string(kSkipLocked)};
+    static const std::string queries[] = {call_sql::QueueSql(call_sql::kHeldBy, " FOR UPDATE"),
+                                          call_sql::QueueSql(call_sql::kLapsed, kSkipLocked),
+                                          call_sql::QueueSql(call_sql::kDue, kSkipLocked),
+                                          call_sql::QueueSql(call_sql::kFresh, kSkipLocked)};
     for (size_t q = 0; q < std::size(queries); ++q) {
       const Params params = q == 0 ? Params().Add(caller).Add(list_id).Add(now_ms).Add(open)
                                    : Params().Add(list_id).Add(now_ms).Add(open);

@@ -505,7 +505,9 @@ CREATE INDEX call_targets_holder ON call_targets(holder, list_id) WHERE done = 0
 )sql";
 
 // Version 14: calling hours (each list's window in minutes after local midnight, each
-// person's zone: domain/calling_hours.h) and the phone bankers assigned to each list.
+// person's zone: domain/calling_hours.h) and the phone bankers assigned to each list; the
+// queue of people nobody holds split in two, so a claim never walks past people waiting
+// for a retry: never called (by position) and called before (by when they are due).
 constexpr std::string_view kSchemaV14 = R"sql(
 ALTER TABLE call_lists ADD COLUMN call_from INTEGER NOT NULL DEFAULT 540;
 ALTER TABLE call_lists ADD COLUMN call_until INTEGER NOT NULL DEFAULT 1260;
@@ -516,6 +518,14 @@ CREATE TABLE call_list_callers(
   PRIMARY KEY(list_id, user_id)
 ) WITHOUT ROWID;
 CREATE INDEX call_list_callers_user ON call_list_callers(user_id, list_id);
+DROP INDEX call_targets_free;
+DROP INDEX call_targets_holder;
+CREATE INDEX call_targets_fresh ON call_targets(list_id, position, zone)
+  WHERE done = 0 AND holder = 0 AND not_before_ms = 0;
+CREATE INDEX call_targets_due ON call_targets(list_id, not_before_ms, position, zone)
+  WHERE done = 0 AND holder = 0 AND not_before_ms > 0;
+CREATE INDEX call_targets_holder ON call_targets(holder, list_id, position)
+  WHERE done = 0 AND holder <> 0;
 )sql";
 
 constexpr std::array<Migration, 14> kMigrations = {{

@@ -35,6 +35,11 @@ void ReadClaim(const Statement& q, CallClaim& c) {
   c.zone = static_cast<int>(q.ColumnInt64(3));
 }
 
+const std::string kHeldSql = call_sql::QueueSql(call_sql::kHeldBy);
+const std::string kLapsedSql = call_sql::QueueSql(call_sql::kLapsed);
+const std::string kDueSql = call_sql::QueueSql(call_sql::kDue);
+const std::string kFreshSql = call_sql::QueueSql(call_sql::kFresh);
+
 // Runs the statement `sql` bound by `bind`; `found` says whether it answered a row, and
 // `read` reads the row when it did.
 Status StepOnce(Connection& db, std::string_view sql, const std::function<void(Statement&)>& bind,
@@ -182,7 +187,7 @@ Result<std::optional<CallClaim>> SqliteStore::ClaimNext(int64_t list_id, int64_t
     int64_t position = 0;
     auto read_position = [&](const Statement& q) { position = q.ColumnInt64(0); };
     NARWHAL_RETURN_IF_ERROR(StepOnce(
-        db, call_sql::kHeldBy,
+        db, kHeldSql,
         [&](Statement& q) {
           q.BindInt64(1, caller);
           q.BindInt64(2, list_id);
@@ -190,10 +195,10 @@ Result<std::optional<CallClaim>> SqliteStore::ClaimNext(int64_t list_id, int64_t
           q.BindInt64(4, open);
         },
         found, read_position));
-    for (std::string_view next : {call_sql::kLapsed, call_sql::kFree}) {
+    for (const std::string* next : {&kLapsedSql, &kDueSql, &kFreshSql}) {
       if (found) break;
       NARWHAL_RETURN_IF_ERROR(StepOnce(
-          db, next,
+          db, *next,
           [&](Statement& q) {
             q.BindInt64(1, list_id);
             q.BindInt64(2, now_ms);
