@@ -7,10 +7,10 @@
 // them", which finishes her), then claim again. All callers run as coroutines on one
 // thread. With RATE (claims per second for all callers together) each caller waits
 // CALLERS/RATE seconds between calls, started at a random point of that interval, as
-// volunteers who spend a while on each call do; RATE 0 calls back to back. It prints claims per second, claim latency (p50, p99, max), results, answers
-// other than 200, and the check that matters: how many people were handed to two
-// callers (in this run a person is claimed once: a result releases her for hours or for
-// good, and leases outlast the run).
+// volunteers who spend a while on each call do; RATE 0 calls back to back. It prints claims per
+// second, claim latency (p50, p99, max), results, answers other than 200, and the check that
+// matters: how many people were handed to two callers (in this run a person is claimed once: a
+// result releases her for hours or for good, and leases outlast the run).
 //
 //   call_load URL SESSIONS LIST CALLERS SECONDS [RATE]
 #include <fmt/core.h>
@@ -43,23 +43,24 @@ struct Session {
 struct Stats {
   std::vector<double> claim_ms;
   int64_t claims = 0;
-  int64_t empty = 0;    // {claim: null}
-  int64_t results = 0;  // results answered 200
-  int64_t refused = 0;  // results answered 409
-  std::map<int, int64_t> errors;  // other statuses (0: transport)
+  int64_t empty = 0;                            // {claim: null}
+  int64_t results = 0;                          // results answered 200
+  int64_t refused = 0;                          // results answered 409
+  std::map<int, int64_t> errors;                // other statuses (0: transport)
   std::map<int64_t, std::vector<int>> holders;  // position -> callers it was handed to
 };
 
 asio::awaitable<void> Caller(asio::ip::tcp::endpoint server, std::string host, Session s,
                              int64_t list, int me, Clock::time_point end,
-                             std::chrono::microseconds think, Stats& stats) {
+                             std::chrono::microseconds think, int64_t run, Stats& stats) {
   auto executor = co_await asio::this_coro::executor;
   beast::tcp_stream stream(executor);
   beast::flat_buffer buffer;
   bool connected = false;
   int64_t n = 0;
   asio::steady_timer pause(executor);
-  auto post = [&](std::string target, std::string body) -> asio::awaitable<http::response<http::string_body>> {
+  auto post = [&](std::string target,
+                  std::string body) -> asio::awaitable<http::response<http::string_body>> {
     if (!connected) {
       co_await stream.async_connect(server, asio::use_awaitable);
       connected = true;
@@ -120,12 +121,12 @@ asio::awaitable<void> Caller(asio::ip::tcp::endpoint server, std::string host, S
       if (std::find(held.begin(), held.end(), me) == held.end()) held.push_back(me);
       const std::string voter(claim.at("voter").at("voter_id").as_string());
       ++n;
-      const std::string body = json::serialize(json::object{
-          {"voter_id", voter},
-          {"idempotency_key", fmt::format("load-{}-{}", me, n)},
-          {"result", n % 4 == 0 ? "C" : "NA"}});
-      http::response<http::string_body> done = co_await post(
-          fmt::format("/api/v1/call-lists/{}/calls/{}/result", list, position), body);
+      const std::string body = json::serialize(
+          json::object{{"voter_id", voter},
+                       {"idempotency_key", fmt::format("load-{}-{}-{}", run, me, n)},
+                       {"result", n % 4 == 0 ? "C" : "NA"}});
+      http::response<http::string_body> done =
+          co_await post(fmt::format("/api/v1/call-lists/{}/calls/{}/result", list, position), body);
       if (done.result_int() == 200) {
         ++stats.results;
       } else if (done.result_int() == 409) {
@@ -147,7 +148,8 @@ asio::awaitable<void> Caller(asio::ip::tcp::endpoint server, std::string host, S
 double Percentile(std::vector<double>& v, double p) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
-  const size_t i = std::min(v.size() - 1, static_cast<size_t>(p / 100 * static_cast<double>(v.size())));
+  const size_t i =
+      std::min(v.size() - 1, static_cast<size_t>(p / 100 * static_cast<double>(v.size())));
   return v[i];
 }
 
@@ -169,21 +171,26 @@ int main(int argc, char** argv) {
   const int callers = std::stoi(argv[4]);
   const int seconds = std::stoi(argv[5]);
   const double rate = argc == 7 ? std::stod(argv[6]) : 0;
-  const auto think = std::chrono::microseconds(
-      rate > 0 ? static_cast<int64_t>(1e6 * callers / rate) : 0);
+  const auto think =
+      std::chrono::microseconds(rate > 0 ? static_cast<int64_t>(1e6 * callers / rate) : 0);
   if (static_cast<int>(sessions.size()) < callers) {
     fmt::print(stderr, "call_load: {} callers need {} sessions, SESSIONS has {}\n", callers,
                callers, sessions.size());
     return 2;
   }
+  // Keys of this run's results: a second run over the same store makes new calls.
+  const int64_t run = std::chrono::duration_cast<std::chrono::seconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
   asio::io_context io(1);
   const asio::ip::tcp::endpoint server(asio::ip::make_address(host), port);
   Stats stats;
   const auto start = Clock::now();
   const auto end = start + std::chrono::seconds(seconds);
   for (int i = 0; i < callers; ++i) {
-    asio::co_spawn(io, Caller(server, host, sessions[static_cast<size_t>(i)], list, i, end, think, stats),
-                   asio::detached);
+    asio::co_spawn(
+        io, Caller(server, host, sessions[static_cast<size_t>(i)], list, i, end, think, run, stats),
+        asio::detached);
   }
   io.run();
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
@@ -193,17 +200,20 @@ int main(int argc, char** argv) {
   std::string error_list;
   for (const auto& [status, count] : stats.errors) {
     errors += count;
-    error_list += fmt::format(" {}x{}", count, status == 0 ? std::string("transport") : std::to_string(status));
+    error_list += fmt::format(" {}x{}", count,
+                              status == 0 ? std::string("transport") : std::to_string(status));
   }
   const double p50 = Percentile(stats.claim_ms, 50);
   const double p99 = Percentile(stats.claim_ms, 99);
   const double max = stats.claim_ms.empty() ? 0 : stats.claim_ms.back();
   fmt::print(
-      "callers {} (offered {}) seconds {:.1f}: claims {} ({:.0f}/s), claim p50 {:.1f} ms p99 {:.1f} ms max "
+      "callers {} (offered {}) seconds {:.1f}: claims {} ({:.0f}/s), claim p50 {:.1f} ms p99 "
+      "{:.1f} ms max "
       "{:.1f} ms; results {} ({} refused 409); nobody to call {}; errors {}{}; people handed to "
       "two callers: {}\n",
-      callers, rate > 0 ? fmt::format("{:.0f}/s", rate) : std::string("back to back"), elapsed, stats.claims, static_cast<double>(stats.claims) / elapsed, p50, p99, max,
-      stats.results, stats.refused, stats.empty, errors, error_list, doubled);
+      callers, rate > 0 ? fmt::format("{:.0f}/s", rate) : std::string("back to back"), elapsed,
+      stats.claims, static_cast<double>(stats.claims) / elapsed, p50, p99, max, stats.results,
+      stats.refused, stats.empty, errors, error_list, doubled);
   fmt::print("CSV {},{:.1f},{},{:.1f},{:.2f},{:.2f},{},{},{}\n", callers, elapsed, stats.claims,
              static_cast<double>(stats.claims) / elapsed, p50, p99, stats.results, errors, doubled);
   return doubled == 0 ? 0 : 1;

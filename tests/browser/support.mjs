@@ -192,10 +192,10 @@ export function codeOf(output) {
   return code;
 }
 
-// Starts `narwhal serve` on `listen` (with `env` added to the environment); resolves with
-// the process and its URL once it answers.
-export async function serve(dir, listen, env = {}) {
-  const child = spawn(narwhalBin, ["serve", "--data", dir, "--listen", listen], {
+// Starts `narwhal serve` on `listen` (with `env` added to the environment and `args` to its
+// command line); resolves with the process and its URL once it answers.
+export async function serve(dir, listen, env = {}, args = []) {
+  const child = spawn(narwhalBin, ["serve", "--data", dir, "--listen", listen, ...args], {
     stdio: ["ignore", "ignore", "pipe"],
     env: { ...process.env, ...env },
   });
