@@ -19,3 +19,5 @@ bench/universe_bench.sh "$rows"
 # Canvassing: walk lists with their maps beside the strike list on paper, turf downloads,
 # contacts recorded over HTTP beside strikes.
 bench/canvass_bench.sh
+# Phone banks: 7,000 paced phone bankers over HTTP beside Spoke's claim under pgbench.
+bench/calls_bench.sh "${BENCH_SECONDS:-30}"

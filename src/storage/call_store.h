@@ -98,8 +98,9 @@ class CallStore {
 
   // The person `caller` holds on the list with her lease renewed to now_ms + lease_ms, or
   // else the next one nobody holds (a lapsed lease first, then the retry due longest, then
-  // the first never called, by position), leased to her — only people whose zone is inside the list's calling hours
-  // at now_ms; nullopt when nobody can be called now. kNotFound for an unknown list.
+  // the first never called, by position), leased to her — only people whose zone is
+  // inside the list's calling hours at now_ms; nullopt when nobody can be called now.
+  // kNotFound for an unknown list.
   virtual Result<std::optional<CallClaim>> ClaimNext(int64_t list_id, int64_t caller,
                                                      int64_t now_ms, int64_t lease_ms) = 0;
 
