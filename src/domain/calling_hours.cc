@@ -327,8 +327,10 @@ bool IsGulfCounty(std::string_view state, std::string_view county, std::string_v
   return CountyKey(name) == "GULF" || CountyKey(county) == "GUL" || CountyKey(county) == "GULF";
 }
 
-// The ICU zones, made once: getOffset on a const zone is safe from any thread.
-const icu::TimeZone& IcuZone(std::string_view tz) {
+// The offset from UTC (raw + daylight, ms) of IANA zone `tz` at `at_ms`. The ICU zones are
+// made once and asked under one lock: ICU does not promise that a zone's lazily built
+// transition tables are safe to fill from two threads at once.
+int64_t OffsetMs(std::string_view tz, int64_t at_ms) {
   static std::mutex mu;
   static std::map<std::string, std::unique_ptr<icu::TimeZone>, std::less<>> zones;
   std::lock_guard lock(mu);
@@ -338,7 +340,11 @@ const icu::TimeZone& IcuZone(std::string_view tz) {
         icu::StringPiece(tz.data(), static_cast<int32_t>(tz.size())))));
     it = zones.emplace(std::string(tz), std::move(zone)).first;
   }
-  return *it->second;
+  int32_t raw = 0;
+  int32_t dst = 0;
+  UErrorCode status = U_ZERO_ERROR;
+  it->second->getOffset(static_cast<UDate>(at_ms), false, raw, dst, status);
+  return int64_t{raw} + dst;
 }
 
 }  // namespace
@@ -413,11 +419,7 @@ bool ZipDecidesZone(std::string_view state, std::string_view county, std::string
 }
 
 int LocalMinute(std::string_view tz, int64_t at_ms) {
-  int32_t raw = 0;
-  int32_t dst = 0;
-  UErrorCode status = U_ZERO_ERROR;
-  IcuZone(tz).getOffset(static_cast<UDate>(at_ms), false, raw, dst, status);
-  const int64_t local_ms = at_ms + raw + dst;
+  const int64_t local_ms = at_ms + OffsetMs(tz, at_ms);
   const int64_t day_ms = 24LL * 3600 * 1000;
   return static_cast<int>((((local_ms % day_ms) + day_ms) % day_ms) / 60000);
 }

@@ -257,12 +257,14 @@ Result<json::object> FinishCallFor(Store& store, int64_t list_id, int64_t positi
   NARWHAL_RETURN_IF_ERROR(recorded.front().status);
   json::object out{{"contact_id", recorded.front().contact_id},
                    {"outcome", recorded.front().replayed ? "replayed" : "recorded"}};
-  if (recorded.front().replayed) {
-    // A retried request: the call was finished (or refused) the first time.
-    NARWHAL_ASSIGN_OR_RETURN(CallTarget now, calls->GetCallTarget(list_id, position));
-    out["finished"] = now.done;
-    out["next_call_at"] =
-        now.done || now.holder != 0 ? json::value() : json::value(IsoOfMillis(now.not_before_ms));
+  // A retried request whose call was released the first time answers how it stands. One
+  // whose first attempt recorded the call but never released her (the server died between
+  // the two commits) releases her now: she is still this caller's, not done.
+  if (recorded.front().replayed && (target.done || target.holder != principal.user_id)) {
+    out["finished"] = target.done;
+    out["next_call_at"] = target.done || target.holder != 0
+                              ? json::value()
+                              : json::value(IsoOfMillis(target.not_before_ms));
     return out;
   }
   const std::optional<ResultMeaning> meaning = MeaningOf(book.book, item.report.result);

@@ -58,7 +58,9 @@ Result<CallResult> ParseCallResult(std::string_view content_type, std::string_vi
 // (or replayed) as a contact, then finished by the retry rules (or at the call-back time,
 // for a retry result). kInvalidArgument when the body's voter is not the person there (or
 // the field book refuses the result); kFailedPrecondition, with the contact kept, when
-// she is no longer the caller's. Answers {contact_id, outcome, finished, next_call_at}.
+// she is no longer the caller's. A retried request (its contact replayed) answers how the
+// call stands, and releases the person if the first attempt recorded the call but died
+// before releasing her. Answers {contact_id, outcome, finished, next_call_at}.
 Result<boost::json::object> FinishCallFor(Store& store, int64_t list_id, int64_t position,
                                           const CallResult& result, const Principal& principal,
                                           TimePoint at);

@@ -219,6 +219,38 @@ TEST_F(CallApiTest, ACallBackIsBookedAtTheTimeSheAskedFor) {
             400);
 }
 
+// The server died after the call was recorded and before the person was released: the
+// page's retry (the same key) finds the call replayed and releases her then.
+TEST_F(CallApiTest, ARetryReleasesAPersonWhoseCallWasRecordedButNotReleased) {
+  const int64_t list = world_.call_in();
+  const int64_t position = Claim(list, banker_).at("claim").at("position").as_int64();
+  ContactReport report;
+  report.voter_id = "NC100";
+  report.channel = ContactChannel::kPhone;
+  report.result = "NA";
+  report.idempotency_key = "call-lost-finish";
+  const std::vector<NewContact> recorded = {
+      {report, world_.user(Role::kPhoneBanker).id, world_.clock().Now(), std::nullopt}};
+  ASSERT_TRUE(world_.store().Contacts()->RecordContacts(recorded).ok());
+  HttpResponse r =
+      Result(list, position,
+             R"({"voter_id":"NC100","idempotency_key":"call-lost-finish","result":"NA"})", banker_);
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(Str(Body(r).at("outcome")), "replayed");
+  EXPECT_EQ(Str(Body(r).at("next_call_at")), "2026-11-02T18:30:00Z");
+  narwhal::Result<CallTarget> target = world_.store().Calls()->GetCallTarget(list, position);
+  ASSERT_TRUE(target.ok());
+  EXPECT_EQ(target->holder, 0) << "released";
+  EXPECT_EQ(target->attempts, 1);
+  // Once more: answered as it stands, nothing changes.
+  HttpResponse again =
+      Result(list, position,
+             R"({"voter_id":"NC100","idempotency_key":"call-lost-finish","result":"NA"})", banker_);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(Str(Body(again).at("next_call_at")), "2026-11-02T18:30:00Z");
+  EXPECT_EQ(world_.store().Calls()->GetCallTarget(list, position)->attempts, 1);
+}
+
 TEST_F(CallApiTest, CallingHoursCloseTheList) {
   // 21:00 in Raleigh: nobody is handed out.
   world_.clock().Advance(std::chrono::hours(11) + std::chrono::minutes(30));
