@@ -113,7 +113,17 @@ export class CallView implements View {
     if (id !== this.listId || !this.claim) {
       this.listId = id;
       void this.openList();
+      return;
     }
+    // Back on the page with someone still on screen: her lease is renewed again at once.
+    this.startRenewing();
+    void this.renew();
+  }
+
+  private startRenewing(): void {
+    window.clearInterval(this.renewTimer);
+    const every = Math.max(2, Math.min(60, Math.floor(this.leaseSeconds / 3)));
+    this.renewTimer = window.setInterval(() => void this.renew(), every * 1000);
   }
 
   hide(): void {
@@ -220,8 +230,7 @@ export class CallView implements View {
       this.key = newKey("call");
       this.status.textContent = "";
       this.render();
-      const every = Math.max(2, Math.min(60, Math.floor(this.leaseSeconds / 3)));
-      this.renewTimer = window.setInterval(() => void this.renew(), every * 1000);
+      this.startRenewing();
     } catch (error) {
       this.status.textContent = "";
       this.fail(error);
