@@ -343,6 +343,11 @@ export class CallView implements View {
 
   // When to call back: a time she names, in the caller's own clock.
   private askCallBack(): void {
+    const asked = this.body.querySelector<HTMLInputElement>('[data-testid="call-back-at"]');
+    if (asked) {
+      asked.focus(); // asked once already: one time box, not another
+      return;
+    }
     const input = el("input", { type: "datetime-local", "data-testid": "call-back-at", "aria-label": "Call back at" });
     const save = el("button", { type: "button", class: "button", "data-testid": "call-back-save" }, "Save call back");
     save.addEventListener("click", () => {
