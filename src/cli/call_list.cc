@@ -26,12 +26,6 @@ int64_t NowMs() {
       .count();
 }
 
-// The zone of a stored id; zone 0 (unknown) for an id this binary does not know.
-CallZone ZoneOrUnknown(int id) {
-  Result<CallZone> zone = CallZoneById(id);
-  return zone.ok() ? *zone : AllCallZones().front();
-}
-
 void PrintList(const CallList& l) {
   fmt::print("{:>4}  {:<30}  list {:<5} {}-{}  {} people, {} done, {} held, {} waiting\n", l.id,
              l.name, l.voter_list_id, FormatClockMinute(l.window.from_minute),
@@ -90,25 +84,19 @@ int RunCallListShow(const CallListArgs& args) {
   if (!zones.ok()) return CommandFailed(kCommand, zones.status());
   Result<std::vector<int64_t>> callers = o.part->CallersOf(args.list_id);
   if (!callers.ok()) return CommandFailed(kCommand, callers.status());
-  const uint64_t open = OpenZones(list->window, now);
   json::object out = CallListJson(*list);
-  json::array zone_rows;
-  for (const CallZoneCount& z : *zones) {
-    const CallZone zone = ZoneOrUnknown(z.zone);
-    const bool is_open = ((open >> z.zone) & 1) != 0;
-    zone_rows.push_back(json::object{{"zone", zone.name}, {"left", z.left}, {"open_now", is_open}});
-  }
-  out["zones"] = zone_rows;
+  out["zones"] = CallZonesJson(*zones, list->window, now);
   out["callers"] = json::array(callers->begin(), callers->end());
   if (args.json) {
     fmt::print("{}\n", json::serialize(out));
     return kExitOk;
   }
   PrintList(*list);
-  for (const CallZoneCount& z : *zones) {
-    const CallZone zone = ZoneOrUnknown(z.zone);
-    fmt::print("      {:<28} {:>7} left  {}\n", zone.label, z.left,
-               ((open >> z.zone) & 1) != 0 ? "open now" : "closed now");
+  for (const json::value& z : out["zones"].as_array()) {
+    fmt::print("      {:<28} {:>7} left  {} ({} there)\n",
+               std::string_view(z.at("label").as_string()), z.at("left").as_int64(),
+               z.at("open_now").as_bool() ? "open now" : "closed now",
+               std::string_view(z.at("local_time").as_string()));
   }
   fmt::print("      callers: {}\n",
              callers->empty() ? "none assigned" : json::serialize(out["callers"]));

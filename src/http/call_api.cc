@@ -113,9 +113,46 @@ bool IsManager(const Principal& p) {
   return p.role == Role::kAdmin || p.role == Role::kOrganizer;
 }
 
-// The people left in each zone, for the organizer: {zone, label, left, open_now}.
-json::array ZonesJson(const std::vector<CallZoneCount>& zones, const CallingWindow& window,
-                      int64_t now_ms) {
+// The call list a request names ({list_id}), once the request is found fit to work on it:
+// no query parameters, a store that keeps call lists, the id well-formed, and the caller
+// allowed on the list (CheckCallListAccess).
+struct ListRequest {
+  CallStore* calls = nullptr;
+  int64_t list_id = 0;
+};
+Result<ListRequest> OpenListRequest(Store& store, const RequestContext& c) {
+  NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
+  NARWHAL_ASSIGN_OR_RETURN(CallStore * calls, CallsOf(store));
+  NARWHAL_ASSIGN_OR_RETURN(int64_t id, ParsePositiveId("list_id", c.PathParam("list_id")));
+  NARWHAL_RETURN_IF_ERROR(CheckCallListAccess(*calls, c.principal, id));
+  return ListRequest{calls, id};
+}
+
+Result<int64_t> PositionOf(const RequestContext& c) {
+  return ParsePositiveId("position", c.PathParam("position"));
+}
+
+Result<json::object> CallListDetailJson(Store& store, CallStore& calls, int64_t list_id,
+                                        const Principal& principal, int64_t now_ms) {
+  NARWHAL_ASSIGN_OR_RETURN(CallList list, calls.GetCallList(list_id, now_ms));
+  json::object out = CallListJson(list);
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<CallZoneCount> zones, calls.CallListZones(list_id));
+  out["zones"] = CallZonesJson(zones, list.window, now_ms);
+  if (!IsManager(principal)) return out;
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<int64_t> callers, calls.CallersOf(list_id));
+  json::array named;
+  for (int64_t id : callers) {
+    Result<User> user = store.GetUser(id);
+    named.push_back(json::object{{"user_id", id}, {"name", user.ok() ? user->name : ""}});
+  }
+  out["callers"] = std::move(named);
+  return out;
+}
+
+}  // namespace
+
+json::array CallZonesJson(const std::vector<CallZoneCount>& zones, const CallingWindow& window,
+                          int64_t now_ms) {
   const uint64_t open = OpenZones(window, now_ms);
   json::array out;
   for (const CallZoneCount& z : zones) {
@@ -130,25 +167,6 @@ json::array ZonesJson(const std::vector<CallZoneCount>& zones, const CallingWind
   }
   return out;
 }
-
-Result<json::object> CallListDetailJson(Store& store, CallStore& calls, int64_t list_id,
-                                        const Principal& principal, int64_t now_ms) {
-  NARWHAL_ASSIGN_OR_RETURN(CallList list, calls.GetCallList(list_id, now_ms));
-  json::object out = CallListJson(list);
-  NARWHAL_ASSIGN_OR_RETURN(std::vector<CallZoneCount> zones, calls.CallListZones(list_id));
-  out["zones"] = ZonesJson(zones, list.window, now_ms);
-  if (!IsManager(principal)) return out;
-  NARWHAL_ASSIGN_OR_RETURN(std::vector<int64_t> callers, calls.CallersOf(list_id));
-  json::array named;
-  for (int64_t id : callers) {
-    Result<User> user = store.GetUser(id);
-    named.push_back(json::object{{"user_id", id}, {"name", user.ok() ? user->name : ""}});
-  }
-  out["callers"] = std::move(named);
-  return out;
-}
-
-}  // namespace
 
 json::object CallListJson(const CallList& l) {
   return {{"id", l.id},
@@ -285,9 +303,6 @@ void AddCallRoutes(std::vector<Route>& routes, Store& store, const Clock& clock)
   const auto kManagers = AuthRequirement::AnyRole({Role::kAdmin, Role::kOrganizer});
   const auto kCallers =
       AuthRequirement::AnyRole({Role::kAdmin, Role::kOrganizer, Role::kPhoneBanker});
-  auto list_id_of = [](const RequestContext& c) {
-    return ParsePositiveId("list_id", c.PathParam("list_id"));
-  };
 
   routes.push_back(
       {"GET", "/api/v1/call-lists", "list_call_lists", kCallers,
@@ -358,11 +373,10 @@ void AddCallRoutes(std::vector<Route>& routes, Store& store, const Clock& clock)
 
   routes.push_back(
       {"GET", "/api/v1/call-lists/{list_id}", "get_call_list", kCallers,
-       [&store, &clock, list_id_of](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
-         NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
-         NARWHAL_ASSIGN_OR_RETURN(CallStore * calls, CallsOf(store));
-         NARWHAL_ASSIGN_OR_RETURN(int64_t id, list_id_of(c));
-         NARWHAL_RETURN_IF_ERROR(CheckCallListAccess(*calls, c.principal, id));
+       [&store, &clock](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {
+         NARWHAL_ASSIGN_OR_RETURN(ListRequest list, OpenListRequest(store, c));
+         CallStore* calls = list.calls;
+         const int64_t id = list.list_id;
          NARWHAL_ASSIGN_OR_RETURN(
              json::object out,
              CallListDetailJson(store, *calls, id, c.principal, MillisOf(clock.Now())));
@@ -375,10 +389,10 @@ void AddCallRoutes(std::vector<Route>& routes, Store& store, const Clock& clock)
 
   routes.push_back(
       {"PUT", "/api/v1/call-lists/{list_id}/callers", "set_call_list_callers", kManagers,
-       [&store, list_id_of](const HttpRequest& r, RequestContext& c) -> Result<HttpResponse> {
-         NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
-         NARWHAL_ASSIGN_OR_RETURN(CallStore * calls, CallsOf(store));
-         NARWHAL_ASSIGN_OR_RETURN(int64_t id, list_id_of(c));
+       [&store](const HttpRequest& r, RequestContext& c) -> Result<HttpResponse> {
+         NARWHAL_ASSIGN_OR_RETURN(ListRequest list, OpenListRequest(store, c));
+         CallStore* calls = list.calls;
+         const int64_t id = list.list_id;
          NARWHAL_ASSIGN_OR_RETURN(
              json::object body, ParseJsonRequest(r.Header("content-type"), r.body, kCallersFields));
          std::vector<int64_t> users;
@@ -404,12 +418,10 @@ void AddCallRoutes(std::vector<Route>& routes, Store& store, const Clock& clock)
 
   routes.push_back(
       {"POST", "/api/v1/call-lists/{list_id}/claim", "claim_call", kCallers,
-       [&store, &clock, list_id_of](const HttpRequest& r,
-                                    RequestContext& c) -> Result<HttpResponse> {
-         NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
-         NARWHAL_ASSIGN_OR_RETURN(CallStore * calls, CallsOf(store));
-         NARWHAL_ASSIGN_OR_RETURN(int64_t id, list_id_of(c));
-         NARWHAL_RETURN_IF_ERROR(CheckCallListAccess(*calls, c.principal, id));
+       [&store, &clock](const HttpRequest& r, RequestContext& c) -> Result<HttpResponse> {
+         NARWHAL_ASSIGN_OR_RETURN(ListRequest list, OpenListRequest(store, c));
+         CallStore* calls = list.calls;
+         const int64_t id = list.list_id;
          NARWHAL_ASSIGN_OR_RETURN(json::object body,
                                   ParseJsonRequest(r.Header("content-type"), r.body, kLeaseFields));
          NARWHAL_ASSIGN_OR_RETURN(int64_t lease_ms, LeaseOf(body));
@@ -438,14 +450,11 @@ void AddCallRoutes(std::vector<Route>& routes, Store& store, const Clock& clock)
 
   routes.push_back(
       {"POST", "/api/v1/call-lists/{list_id}/calls/{position}/renew", "renew_call", kCallers,
-       [&store, &clock, list_id_of](const HttpRequest& r,
-                                    RequestContext& c) -> Result<HttpResponse> {
-         NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
-         NARWHAL_ASSIGN_OR_RETURN(CallStore * calls, CallsOf(store));
-         NARWHAL_ASSIGN_OR_RETURN(int64_t id, list_id_of(c));
-         NARWHAL_ASSIGN_OR_RETURN(int64_t position,
-                                  ParsePositiveId("position", c.PathParam("position")));
-         NARWHAL_RETURN_IF_ERROR(CheckCallListAccess(*calls, c.principal, id));
+       [&store, &clock](const HttpRequest& r, RequestContext& c) -> Result<HttpResponse> {
+         NARWHAL_ASSIGN_OR_RETURN(ListRequest list, OpenListRequest(store, c));
+         NARWHAL_ASSIGN_OR_RETURN(int64_t position, PositionOf(c));
+         CallStore* calls = list.calls;
+         const int64_t id = list.list_id;
          NARWHAL_ASSIGN_OR_RETURN(json::object body,
                                   ParseJsonRequest(r.Header("content-type"), r.body, kLeaseFields));
          NARWHAL_ASSIGN_OR_RETURN(int64_t lease_ms, LeaseOf(body));
@@ -464,14 +473,10 @@ void AddCallRoutes(std::vector<Route>& routes, Store& store, const Clock& clock)
 
   routes.push_back(
       {"POST", "/api/v1/call-lists/{list_id}/calls/{position}/result", "record_call", kCallers,
-       [&store, &clock, list_id_of](const HttpRequest& r,
-                                    RequestContext& c) -> Result<HttpResponse> {
-         NARWHAL_RETURN_IF_ERROR(QueryReader(c.query, {}).CheckNames());
-         NARWHAL_ASSIGN_OR_RETURN(CallStore * calls, CallsOf(store));
-         NARWHAL_ASSIGN_OR_RETURN(int64_t id, list_id_of(c));
-         NARWHAL_ASSIGN_OR_RETURN(int64_t position,
-                                  ParsePositiveId("position", c.PathParam("position")));
-         NARWHAL_RETURN_IF_ERROR(CheckCallListAccess(*calls, c.principal, id));
+       [&store, &clock](const HttpRequest& r, RequestContext& c) -> Result<HttpResponse> {
+         NARWHAL_ASSIGN_OR_RETURN(ListRequest list, OpenListRequest(store, c));
+         NARWHAL_ASSIGN_OR_RETURN(int64_t position, PositionOf(c));
+         const int64_t id = list.list_id;
          NARWHAL_ASSIGN_OR_RETURN(CallResult result,
                                   ParseCallResult(r.Header("content-type"), r.body));
          Result<json::object> out =

@@ -14,6 +14,7 @@
 #ifndef NARWHAL_HTTP_CALL_API_H_
 #define NARWHAL_HTTP_CALL_API_H_
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <optional>
 #include <string>
@@ -32,6 +33,11 @@ namespace narwhal {
 // {id, name, voter_list_id, script, call_from, call_until ("09:00"), people, done, held,
 // waiting, left, created_by, created_at}.
 boost::json::object CallListJson(const CallList& list);
+
+// The people left on a list in each zone: [{zone, label, left, open_now, local_time}],
+// whether the zone is inside `window` and its local time as of `now_ms`.
+boost::json::array CallZonesJson(const std::vector<CallZoneCount>& zones,
+                                 const CallingWindow& window, int64_t now_ms);
 
 // OK when `principal` may work on list `list_id`: admins and organizers any; a phone
 // banker the lists assigned to her; kPermissionDenied otherwise.

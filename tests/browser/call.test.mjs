@@ -10,13 +10,15 @@
 // land in build/browser/.
 
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 
 import {
+  afternoonClockEnv,
   codeOf,
+  faketimeMissing,
   assertFitsWidth,
   kDesktop,
   launchBrowser,
@@ -29,21 +31,11 @@ import {
   serverApi as api,
 } from "./support.mjs";
 
-const kFaketime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
 const kLeaseSeconds = 6;
-
-// Seconds from now to the next 15:00 UTC (0 to 24 hours ahead).
-function secondsToAfternoonUtc() {
-  const now = new Date();
-  const target = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 15));
-  if (target <= now) target.setUTCDate(target.getUTCDate() + 1);
-  return Math.ceil((target - now) / 1000);
-}
 
 function skip() {
   if (!narwhalBin) return "NARWHAL_BIN is not set (scripts/test.sh sets it)";
-  if (!existsSync(kFaketime)) return `${kFaketime} is missing (scripts/install-deps.sh installs faketime)`;
-  return false;
+  return faketimeMissing();
 }
 
 async function logIn(page, url, code, list) {
@@ -81,11 +73,7 @@ describe("two phone bankers on one call list", { skip: skip() }, () => {
     const ids = [pat, quin].map((out) => String(JSON.parse(out.split("\n")[0]).user_id));
     narwhal(dir, "call-list", "assign", String(list), ...ids);
     codes = { pat: codeOf(pat), quin: codeOf(quin), admin: codeOf(admin) };
-    server = await serve(dir, "127.0.0.1:0", {
-      LD_PRELOAD: kFaketime,
-      FAKETIME: `+${secondsToAfternoonUtc()}`,
-      ASAN_OPTIONS: [process.env.ASAN_OPTIONS, "verify_asan_link_order=0"].filter(Boolean).join(":"),
-    });
+    server = await serve(dir, "127.0.0.1:0", afternoonClockEnv());
     browser = await launchBrowser();
   });
 

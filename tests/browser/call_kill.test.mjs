@@ -10,14 +10,13 @@
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 
-import { codeOf, narwhal, narwhalBin, serve } from "./support.mjs";
+import { afternoonClockEnv, codeOf, faketimeMissing, narwhal, narwhalBin, serve } from "./support.mjs";
 
-const kFaketime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
 const kCallers = 20;
 const kCyclesEach = 30;
 const kDeadlineMs = 90000; // every caller's loop ends by then, finished or not
@@ -26,21 +25,9 @@ const kDeadlineMs = 90000; // every caller's loop ends by then, finished or not
 // twenty-one phones, not one.
 const addressOf = (i) => `10.9.0.${i + 1}`;
 
-function faketimeEnv() {
-  const now = new Date();
-  const target = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 15));
-  if (target <= now) target.setUTCDate(target.getUTCDate() + 1);
-  return {
-    LD_PRELOAD: kFaketime,
-    FAKETIME: `+${Math.ceil((target - now) / 1000)}`,
-    ASAN_OPTIONS: [process.env.ASAN_OPTIONS, "verify_asan_link_order=0"].filter(Boolean).join(":"),
-  };
-}
-
 function skip() {
   if (!narwhalBin) return "NARWHAL_BIN is not set (scripts/test.sh sets it)";
-  if (!existsSync(kFaketime)) return `${kFaketime} is missing (scripts/install-deps.sh installs faketime)`;
-  return false;
+  return faketimeMissing();
 }
 
 // One request from the phone at `address`; null when the server did not answer (killed, or
@@ -87,7 +74,7 @@ describe("phone banking through a server killed with SIGKILL", { skip: skip() },
     const ids = added.map((out) => String(JSON.parse(out.split("\n")[0]).user_id));
     narwhal(dir, "call-list", "assign", String(list), ...ids);
     const adminCode = codeOf(narwhal(dir, "users", "add", "--name", "ADA ADMIN", "--role", "admin"));
-    server = await serve(dir, "127.0.0.1:0", faketimeEnv(), ["--trust-forwarded-for"]);
+    server = await serve(dir, "127.0.0.1:0", afternoonClockEnv(), ["--trust-forwarded-for"]);
     const login = async (code, i) => {
       const answer = await call(server.url, addressOf(i), "POST", "/api/v1/sessions", "", { code });
       assert.equal(answer?.status, 201, `login ${i}: ${JSON.stringify(answer?.body)}`);
@@ -153,7 +140,7 @@ describe("phone banking through a server killed with SIGKILL", { skip: skip() },
     server.child.kill("SIGKILL");
     await new Promise((resolve) => server.child.once("exit", resolve));
     await pause(500);
-    server = await serve(dir, `127.0.0.1:${port}`, faketimeEnv(), ["--trust-forwarded-for"]);
+    server = await serve(dir, `127.0.0.1:${port}`, afternoonClockEnv(), ["--trust-forwarded-for"]);
     await Promise.all(running);
 
     assert.ok(beforeKill < kCallers * kCyclesEach, "the kill fell mid-run");

@@ -7,7 +7,7 @@
 
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -235,4 +235,25 @@ export async function serverApi(url, method, pathAndQuery, token, body) {
   const text = await response.text();
   assert.ok(response.ok, `${method} ${pathAndQuery}: ${response.status} ${text}`);
   return JSON.parse(text);
+}
+
+// The server's clock at the next 15:00 UTC (10:00 or 11:00 in the demo's North Carolina),
+// through libfaketime: inside calling hours whatever the hour a phone-bank test runs at.
+// `env` for serve(); faketimeMissing() says why a test cannot run without it.
+const kFaketime = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
+
+export function faketimeMissing() {
+  return existsSync(kFaketime) ? false : `${kFaketime} is missing (scripts/install-deps.sh installs faketime)`;
+}
+
+export function afternoonClockEnv() {
+  const now = new Date();
+  const target = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate(), 15));
+  if (target <= now) target.setUTCDate(target.getUTCDate() + 1);
+  return {
+    LD_PRELOAD: kFaketime,
+    FAKETIME: `+${Math.ceil((target - now) / 1000)}`,
+    // libfaketime is preloaded ahead of the sanitizer runtime of a sanitizer build.
+    ASAN_OPTIONS: [process.env.ASAN_OPTIONS, "verify_asan_link_order=0"].filter(Boolean).join(":"),
+  };
 }

@@ -83,5 +83,25 @@ check "every list read is audited ($reads)" test "$reads" -eq 2
 made=$(sqlite3 "$d/narwhal.db" "SELECT count(*) FROM audit_log WHERE action IN ('list.create', 'universe.save')")
 check "list makes and universe saves are audited ($made)" test "$made" -eq 5
 
+# 5. a call list of the list's members with a phone, its hours and its phone bankers
+"$bin" call-list make "cli calls" --list "$id" --from 10:00 --until 20:00 --data "$d" > "$work/calls.json" 2>/dev/null
+check "a call list is made" test "$(json_field call_from < "$work/calls.json")" = "10:00"
+calls=$(json_field id < "$work/calls.json")
+people=$(json_field people < "$work/calls.json")
+phones=$(sqlite3 "$d/narwhal.db" "SELECT count(*) FROM list_members m JOIN voters v USING (voter_id) WHERE m.list_id = $id AND v.phone <> ''")
+check "it holds the members with a phone ($people of $phones)" test "$people" -eq "$phones"
+"$bin" call-list make "too early" --list "$id" --from 07:30 --data "$d" >/dev/null 2> "$work/early.txt"
+check "calling hours before 08:00 are refused (exit 2)" test $? -eq 2
+check "and the message says why" grep -q "calls may begin from 08:00" "$work/early.txt"
+banker=$("$bin" users add --name "PAM PHONE" --role phone_banker --data "$d" 2>/dev/null | json_field user_id)
+watcher=$("$bin" users add --name "WES WATCHER" --role poll_watcher --county 92 --precinct 01-01 --data "$d" 2>/dev/null | json_field user_id)
+"$bin" call-list assign "$calls" "$watcher" --data "$d" >/dev/null 2>&1
+check "only phone bankers are assigned (exit 2)" test $? -eq 2
+"$bin" call-list assign "$calls" "$banker" --data "$d" >/dev/null 2>&1
+"$bin" call-list show "$calls" --data "$d" > "$work/calls.txt" 2>/dev/null
+check "show prints the people left per zone" grep -q "Eastern *$people left" "$work/calls.txt"
+check "and the callers" grep -q "callers: \[$banker\]" "$work/calls.txt"
+check "show --json lists it among all" test "$("$bin" call-list show --json --data "$d" | grep -c '"cli calls"')" -eq 1
+
 echo "universe cli: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]
