@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/status.h"
+#include "domain/do_not_contact.h"
 #include "storage/call_store.h"
 
 namespace narwhal::call_sql {
@@ -51,7 +52,9 @@ inline constexpr std::string_view kListColumns =
     "t.holder <> 0 AND t.lease_until_ms > $1), "
     "(SELECT count(*) FROM call_targets t WHERE t.list_id = l.id AND t.done = 0 AND "
     "t.holder = 0 AND t.not_before_ms > $1), "
-    "l.created_by, l.created_at_ms, l.call_from, l.call_until FROM call_lists l ";
+    "l.created_by, l.created_at_ms, l.call_from, l.call_until, "
+    "(SELECT count(*) FROM call_targets t WHERE t.list_id = l.id AND t.done = 2) "
+    "FROM call_lists l ";
 
 // Call list $1's calling hours: call_from, call_until.
 inline constexpr std::string_view kListKnown =
@@ -99,12 +102,20 @@ inline constexpr QueueQuery kFresh{
 std::string QueueSql(const QueueQuery& q, std::string_view lock = {});
 
 // Leases to caller $1 until $2 the person at $4 of list $3, if at $5 she is free (nobody
-// holds her and she is due), lapsed, or already the caller's: voter_id, phone, attempts.
+// holds her and she is due), lapsed, or already the caller's: voter_id, phone, attempts,
+// zone, and her street and ZIP (the do-not-contact list's address scope).
 inline constexpr std::string_view kTake =
     "UPDATE call_targets SET holder = CAST($1 AS BIGINT), lease_until_ms = CAST($2 AS BIGINT) "
     "WHERE list_id = $3 AND position = $4 AND done = 0 AND "
     "((holder = 0 AND not_before_ms <= $5) OR (holder <> 0 AND lease_until_ms <= $5) OR "
-    "holder = $1) RETURNING voter_id, phone, attempts, zone";
+    "holder = $1) RETURNING voter_id, phone, attempts, zone, "
+    "coalesce((SELECT v.res_street FROM voters v WHERE v.voter_id = call_targets.voter_id), ''), "
+    "coalesce((SELECT v.res_zip FROM voters v WHERE v.voter_id = call_targets.voter_id), '')";
+
+// Drops from list $1 the person at $2, whom the do-not-contact list holds back: done with,
+// as done = 2.
+inline constexpr std::string_view kDrop =
+    "UPDATE call_targets SET done = 2, lease_until_ms = 0 WHERE list_id = $1 AND position = $2";
 
 // Renews until $1 the person at $3 of list $2 held by $4: voter_id, phone, attempts.
 inline constexpr std::string_view kRenew =
@@ -112,7 +123,7 @@ inline constexpr std::string_view kRenew =
     "WHERE list_id = $2 AND position = $3 AND holder = $4 AND done = 0 "
     "RETURNING voter_id, phone, attempts, zone";
 
-// Finishes with: the person at $2 of list $1 held by $3.
+// Finished with (done = 1): the person at $2 of list $1 held by $3.
 inline constexpr std::string_view kDone =
     "UPDATE call_targets SET done = 1, lease_until_ms = 0, attempts = attempts + 1 "
     "WHERE list_id = $1 AND position = $2 AND holder = $3 AND done = 0 RETURNING position";
@@ -174,6 +185,9 @@ struct ZoneUpdate {
 // then in a county where the ZIP decides (ZipDecidesZone) one per ZIP that says better;
 // none for zone 0, the column's default.
 std::vector<ZoneUpdate> PlanZones(const std::vector<TargetPlace>& places);
+
+// The do-not-contact channel a claim is checked for.
+inline constexpr ChannelMask kCallChannels = ChannelBit(ContactChannel::kPhone);
 
 // A claim on the person at `position` of `list_id`, leased from `now_ms` for `lease_ms`;
 // who she is is read from the statement that took her.

@@ -11,6 +11,10 @@
 // with FOR UPDATE SKIP LOCKED in the claim's transaction, and a claim's conditions are
 // checked again as it is written.
 //
+// Do not contact: a claim checks each person it is about to hand out against the
+// do-not-contact list (suppression_store.h: her phone, herself, her door; channel phone),
+// and drops whoever it holds back from the list for good, then looks further.
+//
 // Calling hours: each person's zone (domain/calling_hours.h) is fixed when the list is made,
 // from her county and ZIP; a claim hands out only people whose zone is inside the list's
 // window at the claim's time.
@@ -51,6 +55,7 @@ struct CallList {
   int64_t done = 0;     // finished with
   int64_t held = 0;     // under a lease now (as of the read)
   int64_t waiting = 0;  // to be called again later (a retry not due yet)
+  int64_t dropped = 0;  // held back by the do-not-contact list when her turn came
   int64_t created_by = 0;
   int64_t created_at_ms = 0;
 };

@@ -38,6 +38,10 @@ CallStore* Store::Calls() {
   return nullptr;
 }
 
+SuppressionStore* Store::Suppressions() {
+  return nullptr;
+}
+
 namespace {
 thread_local ThreadReads thread_reads;
 }  // namespace

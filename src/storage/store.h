@@ -32,6 +32,7 @@
 namespace narwhal {
 
 class CallStore;
+class SuppressionStore;
 class ContactStore;
 class TurfStore;
 class HouseholdStore;
@@ -380,6 +381,10 @@ class Store {
   // Phone banks' call lists and their claims (call_store.h); null for a store without them
   // (the default).
   virtual CallStore* Calls();
+
+  // The do-not-contact list (suppression_store.h); null for a store without it (the
+  // default).
+  virtual SuppressionStore* Suppressions();
 
   // --- volunteers, credentials and access -------------------------------------------
   // kInvalidArgument for an empty name. The new user has no login code yet.

@@ -16,6 +16,7 @@
 
 #include "storage/call_store.h"
 #include "storage/store.h"
+#include "storage/suppression_store.h"
 #include "storage/universe_store.h"
 #include "store_factory.h"
 
@@ -321,6 +322,115 @@ TEST_P(CallConformanceTest, PhoneBankersAreAssignedToLists) {
   EXPECT_EQ(*calls().CallListsOf(7), (std::vector<int64_t>{}));
   EXPECT_EQ(calls().SetCallers(987654, {1}).code(), ErrorCode::kNotFound);
   EXPECT_EQ(calls().CallListZones(987654).status().code(), ErrorCode::kNotFound);
+}
+
+// The do-not-contact list: batches added, found by any key and channel, exported, undone.
+TEST_P(CallConformanceTest, DoNotContactBatchesAreAddedFoundExportedAndUndone) {
+  SuppressionStore& dnc = *store().Suppressions();
+  const ChannelMask phone = ChannelBit(ContactChannel::kPhone);
+  const ChannelMask door = ChannelBit(ContactChannel::kDoor);
+  NewSuppressions numbers{"opt-outs.csv",
+                          "texted STOP",
+                          SuppressionScope::kPhone,
+                          phone | ChannelBit(ContactChannel::kText),
+                          {"p:9195550001", "p:9195550002", "p:9195550001"},
+                          7,
+                          1000};
+  Result<SuppressionBatch> first = dnc.AddSuppressions(numbers);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->entries, 2);  // a number given twice counts once
+  EXPECT_EQ(first->source, "opt-outs.csv");
+  EXPECT_EQ(first->added_by, 7);
+  EXPECT_EQ(first->undone_at_ms, 0);
+  Result<SuppressionBatch> second = dnc.AddSuppressions(
+      {"by hand", "", SuppressionScope::kPerson, kEveryChannel, {"v:C1"}, 8, 2000});
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+
+  const std::vector<std::string> keys = {"v:C9", "p:9195550002"};
+  Result<std::optional<SuppressionEntry>> hit = dnc.FindSuppression(keys, phone);
+  ASSERT_TRUE(hit.ok() && hit->has_value());
+  EXPECT_EQ((*hit)->key, "p:9195550002");
+  EXPECT_EQ((*hit)->batch_id, first->id);
+  EXPECT_FALSE(dnc.FindSuppression(keys, door)->has_value());  // not closed to canvassers
+  EXPECT_TRUE(dnc.FindSuppression(std::vector<std::string>{"v:C1"}, door)->has_value());
+
+  std::vector<std::string> exported;
+  ASSERT_TRUE(dnc.ExportSuppressions(phone,
+                                     [&](const SuppressionEntry& e) {
+                                       exported.push_back(e.key);
+                                       return Status::Ok();
+                                     })
+                  .ok());
+  EXPECT_EQ(exported, (std::vector<std::string>{"p:9195550001", "p:9195550002", "v:C1"}));
+  Result<std::vector<SuppressionBatch>> batches = dnc.ListSuppressionBatches();
+  ASSERT_TRUE(batches.ok());
+  ASSERT_EQ(batches->size(), 2u);
+  EXPECT_EQ((*batches)[0].id, second->id);  // newest first
+
+  Result<SuppressionBatch> undone = dnc.UndoSuppressions(first->id, 9, 3000);
+  ASSERT_TRUE(undone.ok()) << undone.status().ToString();
+  EXPECT_EQ(undone->undone_by, 9);
+  EXPECT_EQ(undone->undone_at_ms, 3000);
+  EXPECT_EQ(undone->entries, 2);  // the record keeps what it had
+  EXPECT_FALSE(dnc.FindSuppression(keys, phone)->has_value());
+  EXPECT_EQ(dnc.UndoSuppressions(first->id, 9, 4000).status().code(),
+            ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(dnc.UndoSuppressions(987654, 9, 4000).status().code(), ErrorCode::kNotFound);
+  // Adding the same numbers again is a new batch, in force.
+  ASSERT_TRUE(dnc.AddSuppressions(numbers).ok());
+  EXPECT_TRUE(dnc.FindSuppression(keys, phone)->has_value());
+
+  NewSuppressions bad = numbers;
+  bad.keys.clear();
+  EXPECT_EQ(dnc.AddSuppressions(bad).status().code(), ErrorCode::kInvalidArgument);
+  bad.keys = {"v:C1"};  // a person in a batch of phone numbers
+  EXPECT_EQ(dnc.AddSuppressions(bad).status().code(), ErrorCode::kInvalidArgument);
+  bad = numbers;
+  bad.channels = 0;
+  EXPECT_EQ(dnc.AddSuppressions(bad).status().code(), ErrorCode::kInvalidArgument);
+  bad = numbers;
+  bad.source.clear();
+  EXPECT_EQ(dnc.AddSuppressions(bad).status().code(), ErrorCode::kInvalidArgument);
+}
+
+// A claim checks the person it is about to hand out against the do-not-contact list, by
+// her phone, herself and her door, for calls only; whoever it holds back is dropped from
+// the list, and undoing the batch puts her back.
+TEST_P(CallConformanceTest, ClaimsDropWhomTheDoNotContactListHoldsBack) {
+  const CallList list = Make(LoadList(4));  // C1000, C1001, C1002 with phones
+  SuppressionStore& dnc = *store().Suppressions();
+  const ChannelMask phone = ChannelBit(ContactChannel::kPhone);
+  Result<SuppressionBatch> numbers = dnc.AddSuppressions(
+      {"opt-outs", "", SuppressionScope::kPhone, phone, {"p:9195551000"}, 1, 1});
+  ASSERT_TRUE(numbers.ok()) << numbers.status().ToString();
+  ASSERT_TRUE(dnc.AddSuppressions({"no knocking",
+                                   "",
+                                   SuppressionScope::kPerson,
+                                   ChannelBit(ContactChannel::kDoor),
+                                   {"v:C1001"},
+                                   1,
+                                   1})
+                  .ok());
+  ASSERT_TRUE(
+      dnc.AddSuppressions(
+             {"moved out", "", SuppressionScope::kAddress, phone, {"a:27601|2 OAK ST|"}, 1, 1})
+          .ok());
+  std::optional<CallClaim> first = Claim(list.id, 1, kMorning);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->voter_id, "C1001");        // C1000's number is closed; C1001 only to doors
+  EXPECT_FALSE(Claim(list.id, 2, kMorning));  // C1002's address is closed to calls
+  Result<CallList> after = calls().GetCallList(list.id, kMorning);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->dropped, 2);
+  EXPECT_EQ(after->done, 0);
+
+  // The opt-out file was the wrong one: undone, C1000 is called again; C1002 is not.
+  ASSERT_TRUE(dnc.UndoSuppressions(numbers->id, 1, 2).ok());
+  std::optional<CallClaim> back = Claim(list.id, 2, kMorning + kMinute);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->voter_id, "C1000");
+  EXPECT_FALSE(Claim(list.id, 3, kMorning + kMinute));
+  EXPECT_EQ(calls().GetCallList(list.id, kMorning + kMinute)->dropped, 1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, CallConformanceTest, ::testing::ValuesIn(AllBackends()),

@@ -699,7 +699,31 @@ CREATE INDEX call_targets_holder ON call_targets(holder, list_id, position)
   WHERE done = 0 AND holder <> 0;
 )sql";
 
-constexpr std::array<Migration, 10> kMigrations = {{
+// Version 11: the do-not-contact list, as SQLite's version 15.
+constexpr std::string_view kSchemaV11 = R"sql(
+CREATE TABLE suppression_batches(
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  source text NOT NULL,
+  reason text NOT NULL,
+  scope text NOT NULL,
+  channels integer NOT NULL,
+  entries bigint NOT NULL,
+  added_by bigint NOT NULL,
+  added_at_ms bigint NOT NULL,
+  undone_by bigint NOT NULL DEFAULT 0,
+  undone_at_ms bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE suppressions(
+  key text COLLATE "C" NOT NULL,
+  batch_id bigint NOT NULL,
+  channels integer NOT NULL,
+  active integer NOT NULL,
+  PRIMARY KEY(key, batch_id)
+);
+CREATE INDEX suppressions_batch ON suppressions(batch_id);
+)sql";
+
+constexpr std::array<Migration, 11> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
@@ -710,6 +734,7 @@ constexpr std::array<Migration, 10> kMigrations = {{
     {8, kSchemaV8},
     {9, kSchemaV9},
     {10, kSchemaV10},
+    {11, kSchemaV11},
 }};
 
 // The voter indexes a bulk load into an empty store drops and builds once at its end

@@ -8,6 +8,7 @@
 
 #include "storage/call_sql.h"
 #include "storage/postgres/postgres_store_impl.h"
+#include "storage/suppression_sql.h"
 
 namespace narwhal::postgres {
 namespace {
@@ -28,6 +29,7 @@ CallList ListRow(const Rows& r, int i) {
   l.created_at_ms = r.Int64(i, 9);
   l.window.from_minute = static_cast<int>(r.Int64(i, 10));
   l.window.until_minute = static_cast<int>(r.Int64(i, 11));
+  l.dropped = r.Int64(i, 12);
   return l;
 }
 
@@ -143,26 +145,44 @@ Result<std::optional<CallClaim>> PostgresStore::ClaimNext(int64_t list_id, int64
                                           call_sql::QueueSql(call_sql::kLapsed, kSkipLocked),
                                           call_sql::QueueSql(call_sql::kDue, kSkipLocked),
                                           call_sql::QueueSql(call_sql::kFresh, kSkipLocked)};
-    for (size_t q = 0; q < std::size(queries); ++q) {
-      const Params params = q == 0 ? Params().Add(caller).Add(list_id).Add(now_ms).Add(open)
-                                   : Params().Add(list_id).Add(now_ms).Add(open);
-      NARWHAL_ASSIGN_OR_RETURN(Rows next, db.Exec(queries[q], params));
-      if (next.empty()) continue;
-      CallClaim c;
-      c.list_id = list_id;
-      c.position = next.Int64(0, 0);
-      c.lease_until_ms = now_ms + lease_ms;
-      NARWHAL_ASSIGN_OR_RETURN(
-          Rows taken,
-          db.Exec(
-              call_sql::kTake,
-              Params().Add(caller).Add(c.lease_until_ms).Add(list_id).Add(c.position).Add(now_ms)));
-      if (taken.empty()) continue;
-      ReadClaim(taken, c);
-      claim = std::move(c);
-      return Status::Ok();
+    // Each pass hands out the next person, or drops one the do-not-contact list holds
+    // back and looks again: a person is dropped once, so the passes end.
+    for (;;) {
+      std::optional<CallClaim> taken_claim;
+      std::string street, zip;
+      for (size_t q = 0; q < std::size(queries) && !taken_claim; ++q) {
+        const Params params = q == 0 ? Params().Add(caller).Add(list_id).Add(now_ms).Add(open)
+                                     : Params().Add(list_id).Add(now_ms).Add(open);
+        NARWHAL_ASSIGN_OR_RETURN(Rows next, db.Exec(queries[q], params));
+        if (next.empty()) continue;
+        CallClaim c = call_sql::NewClaim(list_id, next.Int64(0, 0), now_ms, lease_ms);
+        NARWHAL_ASSIGN_OR_RETURN(Rows taken, db.Exec(call_sql::kTake, Params()
+                                                                          .Add(caller)
+                                                                          .Add(c.lease_until_ms)
+                                                                          .Add(list_id)
+                                                                          .Add(c.position)
+                                                                          .Add(now_ms)));
+        if (taken.empty()) continue;
+        ReadClaim(taken, c);
+        street = taken.String(0, 4);
+        zip = taken.String(0, 5);
+        taken_claim = std::move(c);
+      }
+      if (!taken_claim) return Status::Ok();
+      const std::vector<std::string> keys =
+          SuppressionKeysOf(taken_claim->voter_id, taken_claim->phone, street, zip);
+      Params find;
+      for (const std::string& key : keys) find.Add(key);
+      find.Add(int64_t{call_sql::kCallChannels});
+      NARWHAL_ASSIGN_OR_RETURN(Rows held_back,
+                               db.Exec(suppression_sql::FindSql(keys.size()), find));
+      if (held_back.empty()) {
+        claim = std::move(taken_claim);
+        return Status::Ok();
+      }
+      NARWHAL_RETURN_IF_ERROR(
+          db.Exec(call_sql::kDrop, Params().Add(list_id).Add(taken_claim->position)).status());
     }
-    return Status::Ok();
   }));
   return claim;
 }

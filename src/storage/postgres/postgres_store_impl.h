@@ -28,6 +28,7 @@
 #include "storage/postgres/read_replica.h"
 #include "storage/store.h"
 #include "storage/strike_combiner.h"
+#include "storage/suppression_store.h"
 #include "storage/turf_store.h"
 #include "storage/universe_store.h"
 
@@ -43,7 +44,8 @@ class PostgresStore final : public Store,
                             public UniverseStore,
                             public ContactStore,
                             public TurfStore,
-                            public CallStore {
+                            public CallStore,
+                            public SuppressionStore {
  public:
   // One RecordStrikes call records at most this many strikes: the feed numbers the
   // events of one transaction in 16 bits.
@@ -151,6 +153,18 @@ class PostgresStore final : public Store,
   Status SetCallers(int64_t list_id, const std::vector<int64_t>& user_ids) override;
   Result<std::vector<int64_t>> CallersOf(int64_t list_id) override;
   Result<std::vector<int64_t>> CallListsOf(int64_t user_id) override;
+
+  // SuppressionStore (suppression_store.h).
+  SuppressionStore* Suppressions() override;
+  Result<SuppressionBatch> AddSuppressions(const NewSuppressions& batch) override;
+  Result<SuppressionBatch> UndoSuppressions(int64_t batch_id, int64_t user_id,
+                                            int64_t at_ms) override;
+  Result<SuppressionBatch> GetSuppressionBatch(int64_t batch_id) override;
+  Result<std::vector<SuppressionBatch>> ListSuppressionBatches() override;
+  Result<std::optional<SuppressionEntry>> FindSuppression(std::span<const std::string> keys,
+                                                          ChannelMask channels) override;
+  Status ExportSuppressions(ChannelMask channels,
+                            const std::function<Status(const SuppressionEntry&)>& row) override;
 
   // Saved turfs (postgres_store_turfs.cc).
   TurfStore* Turfs() override;

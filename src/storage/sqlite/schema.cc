@@ -528,7 +528,34 @@ CREATE INDEX call_targets_holder ON call_targets(holder, list_id, position)
   WHERE done = 0 AND holder <> 0;
 )sql";
 
-constexpr std::array<Migration, 14> kMigrations = {{
+// Version 15: the do-not-contact list (storage/suppression_store.h): batches as they were
+// added and undone, and their entries by key ("p:9195550123", domain/do_not_contact.h),
+// each with the channels it closes and whether its batch is in force. A call list's person
+// held back by it is dropped from the list (call_targets.done = 2).
+constexpr std::string_view kSchemaV15 = R"sql(
+CREATE TABLE suppression_batches(
+  id INTEGER PRIMARY KEY,
+  source TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  channels INTEGER NOT NULL,
+  entries INTEGER NOT NULL,
+  added_by INTEGER NOT NULL,
+  added_at_ms INTEGER NOT NULL,
+  undone_by INTEGER NOT NULL DEFAULT 0,
+  undone_at_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE suppressions(
+  key TEXT NOT NULL,
+  batch_id INTEGER NOT NULL,
+  channels INTEGER NOT NULL,
+  active INTEGER NOT NULL,
+  PRIMARY KEY(key, batch_id)
+) WITHOUT ROWID;
+CREATE INDEX suppressions_batch ON suppressions(batch_id);
+)sql";
+
+constexpr std::array<Migration, 15> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
@@ -543,6 +570,7 @@ constexpr std::array<Migration, 14> kMigrations = {{
     {12, kSchemaV12},
     {13, kSchemaV13},
     {14, kSchemaV14},
+    {15, kSchemaV15},
 }};
 
 // Name search walks voters_name ("first last" searches voters_first) in order; precinct lists and

@@ -6,6 +6,7 @@
 
 #include "storage/call_sql.h"
 #include "storage/sqlite/sqlite_store_impl.h"
+#include "storage/suppression_sql.h"
 
 namespace narwhal::sqlite {
 namespace {
@@ -24,6 +25,7 @@ CallList ListRow(const Statement& q) {
   l.created_at_ms = q.ColumnInt64(9);
   l.window.from_minute = static_cast<int>(q.ColumnInt64(10));
   l.window.until_minute = static_cast<int>(q.ColumnInt64(11));
+  l.dropped = q.ColumnInt64(12);
   return l;
 }
 
@@ -39,6 +41,18 @@ const std::string kHeldSql = call_sql::QueueSql(call_sql::kHeldBy);
 const std::string kLapsedSql = call_sql::QueueSql(call_sql::kLapsed);
 const std::string kDueSql = call_sql::QueueSql(call_sql::kDue);
 const std::string kFreshSql = call_sql::QueueSql(call_sql::kFresh);
+
+// True when the do-not-contact list holds back from a call the person of claim `c` who
+// lives at `street`, `zip`.
+Result<bool> HeldBack(Connection& db, const CallClaim& c, const std::string& street,
+                      const std::string& zip) {
+  const std::vector<std::string> keys = SuppressionKeysOf(c.voter_id, c.phone, street, zip);
+  NARWHAL_ASSIGN_OR_RETURN(ScopedStatement find, db.Prepare(suppression_sql::FindSql(keys.size())));
+  int n = 0;
+  for (const std::string& key : keys) find->BindText(++n, key);
+  find->BindInt64(n + 1, call_sql::kCallChannels);
+  return find->Step();
+}
 
 // Runs the statement `sql` bound by `bind`; `found` says whether it answered a row, and
 // `read` reads the row when it did.
@@ -184,43 +198,63 @@ Result<std::optional<CallClaim>> SqliteStore::ClaimNext(int64_t list_id, int64_t
     if (!found) return NotFound("no call list " + std::to_string(list_id));
     // Fewer than 63 zones: the mask binds as a positive integer.
     const auto open = static_cast<int64_t>(OpenZones(window, now_ms));
-    int64_t position = 0;
-    auto read_position = [&](const Statement& q) { position = q.ColumnInt64(0); };
-    NARWHAL_RETURN_IF_ERROR(StepOnce(
-        db, kHeldSql,
-        [&](Statement& q) {
-          q.BindInt64(1, caller);
-          q.BindInt64(2, list_id);
-          q.BindInt64(3, now_ms);
-          q.BindInt64(4, open);
-        },
-        found, read_position));
-    for (const std::string* next : {&kLapsedSql, &kDueSql, &kFreshSql}) {
-      if (found) break;
+    // Each pass hands out the next person, or drops one the do-not-contact list holds
+    // back and looks again: a person is dropped once, so the passes end.
+    for (;;) {
+      int64_t position = 0;
+      auto read_position = [&](const Statement& q) { position = q.ColumnInt64(0); };
       NARWHAL_RETURN_IF_ERROR(StepOnce(
-          db, *next,
+          db, kHeldSql,
           [&](Statement& q) {
-            q.BindInt64(1, list_id);
-            q.BindInt64(2, now_ms);
-            q.BindInt64(3, open);
+            q.BindInt64(1, caller);
+            q.BindInt64(2, list_id);
+            q.BindInt64(3, now_ms);
+            q.BindInt64(4, open);
           },
           found, read_position));
+      for (const std::string* next : {&kLapsedSql, &kDueSql, &kFreshSql}) {
+        if (found) break;
+        NARWHAL_RETURN_IF_ERROR(StepOnce(
+            db, *next,
+            [&](Statement& q) {
+              q.BindInt64(1, list_id);
+              q.BindInt64(2, now_ms);
+              q.BindInt64(3, open);
+            },
+            found, read_position));
+      }
+      if (!found) return Status::Ok();
+      CallClaim c = call_sql::NewClaim(list_id, position, now_ms, lease_ms);
+      std::string street, zip;
+      NARWHAL_RETURN_IF_ERROR(StepOnce(
+          db, call_sql::kTake,
+          [&](Statement& q) {
+            q.BindInt64(1, caller);
+            q.BindInt64(2, c.lease_until_ms);
+            q.BindInt64(3, list_id);
+            q.BindInt64(4, position);
+            q.BindInt64(5, now_ms);
+          },
+          found,
+          [&](const Statement& q) {
+            ReadClaim(q, c);
+            street = q.ColumnString(4);
+            zip = q.ColumnString(5);
+          }));
+      if (!found) return Internal("a call list's person could not be taken inside the writer");
+      NARWHAL_ASSIGN_OR_RETURN(bool held_back, HeldBack(db, c, street, zip));
+      if (!held_back) {
+        claim = std::move(c);
+        return Status::Ok();
+      }
+      NARWHAL_RETURN_IF_ERROR(StepOnce(
+          db, call_sql::kDrop,
+          [&](Statement& q) {
+            q.BindInt64(1, list_id);
+            q.BindInt64(2, position);
+          },
+          found));
     }
-    if (!found) return Status::Ok();
-    CallClaim c = call_sql::NewClaim(list_id, position, now_ms, lease_ms);
-    NARWHAL_RETURN_IF_ERROR(StepOnce(
-        db, call_sql::kTake,
-        [&](Statement& q) {
-          q.BindInt64(1, caller);
-          q.BindInt64(2, c.lease_until_ms);
-          q.BindInt64(3, list_id);
-          q.BindInt64(4, position);
-          q.BindInt64(5, now_ms);
-        },
-        found, [&](const Statement& q) { ReadClaim(q, c); }));
-    if (!found) return Internal("a call list's person could not be taken inside the writer");
-    claim = std::move(c);
-    return Status::Ok();
   });
   if (!st.ok()) return st;
   return claim;

@@ -26,6 +26,7 @@
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/sqlite/write_queue.h"
 #include "storage/store.h"
+#include "storage/suppression_store.h"
 #include "storage/turf_store.h"
 #include "storage/universe_sql.h"
 #include "storage/universe_store.h"
@@ -59,7 +60,8 @@ class SqliteStore final : public Store,
                           public UniverseStore,
                           public ContactStore,
                           public TurfStore,
-                          public CallStore {
+                          public CallStore,
+                          public SuppressionStore {
  public:
   static Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options);
   ~SqliteStore() override;
@@ -159,6 +161,18 @@ class SqliteStore final : public Store,
   Status SetCallers(int64_t list_id, const std::vector<int64_t>& user_ids) override;
   Result<std::vector<int64_t>> CallersOf(int64_t list_id) override;
   Result<std::vector<int64_t>> CallListsOf(int64_t user_id) override;
+
+  // SuppressionStore (suppression_store.h).
+  SuppressionStore* Suppressions() override;
+  Result<SuppressionBatch> AddSuppressions(const NewSuppressions& batch) override;
+  Result<SuppressionBatch> UndoSuppressions(int64_t batch_id, int64_t user_id,
+                                            int64_t at_ms) override;
+  Result<SuppressionBatch> GetSuppressionBatch(int64_t batch_id) override;
+  Result<std::vector<SuppressionBatch>> ListSuppressionBatches() override;
+  Result<std::optional<SuppressionEntry>> FindSuppression(std::span<const std::string> keys,
+                                                          ChannelMask channels) override;
+  Status ExportSuppressions(ChannelMask channels,
+                            const std::function<Status(const SuppressionEntry&)>& row) override;
 
   // Saved turfs (sqlite_store_turfs.cc).
   TurfStore* Turfs() override;
