@@ -51,6 +51,14 @@ class ManualClock final : public Clock {
   std::atomic<std::chrono::system_clock::rep> nanos_;
 };
 
+// Milliseconds since the Unix epoch, as stores keep leases and batches; and back.
+inline int64_t UnixMillis(std::chrono::system_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+}
+inline std::chrono::system_clock::time_point FromUnixMillis(int64_t ms) {
+  return std::chrono::system_clock::time_point(std::chrono::milliseconds(ms));
+}
+
 // `t` in UTC through a strftime format, e.g. "%H:%M UTC".
 std::string FormatUtc(std::chrono::system_clock::time_point t, const char* strftime_format);
 

@@ -21,9 +21,7 @@ OpenedPart<CallStore> OpenCalls(const CommonArgs& common, std::string_view comma
 }
 
 int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  return UnixMillis(std::chrono::system_clock::now());
 }
 
 void PrintList(const CallList& l) {

@@ -243,6 +243,29 @@ int RunCallListShow(const CallListArgs& args);
 // Replaces a list's phone bankers.
 int RunCallListAssign(const CallListArgs& args);
 
+// --- the do-not-contact list (docs/field.md) ---------------------------------------------
+
+struct DoNotContactArgs {
+  CommonArgs common;
+  std::string file;             // add: the entries, one per line (CSV)
+  std::string scope = "phone";  // add: phone, person or address
+  std::string channels;         // add (required), export (default all)
+  std::string source;           // add: default the file's name
+  std::string reason;           // add
+  std::string rejects;          // add: where refused lines go (default FILE.rejects.tsv)
+  int64_t batch_id = 0;         // undo
+  std::string out;              // export: a file instead of standard output
+  bool json = false;            // list
+};
+// Adds a file's entries as one batch; prints the batch and what was refused.
+int RunDoNotContactAdd(const DoNotContactArgs& args);
+// The batches, newest first.
+int RunDoNotContactList(const DoNotContactArgs& args);
+// Takes a batch out of force.
+int RunDoNotContactUndo(const DoNotContactArgs& args);
+// The entries in force for some channels, as CSV an upload takes back.
+int RunDoNotContactExport(const DoNotContactArgs& args);
+
 // --- the field book (docs/field.md) -------------------------------------------------------
 
 struct FieldBookArgs {

@@ -324,6 +324,36 @@ int Main(int argc, char** argv) {
   calls_assign->add_option("id", calls.list_id, "the call list")->required();
   calls_assign->add_option("users", calls.users, "the phone bankers' user ids")->required();
 
+  DoNotContactArgs dnc;
+  CLI::App* dnc_cmd = app.add_subcommand(
+      "dnc", "the do-not-contact list: phone numbers, people and addresses not to contact");
+  dnc_cmd->require_subcommand(1);
+  CLI::App* dnc_add = dnc_cmd->add_subcommand(
+      "add", "add a file of entries (one per line; an address: street, ZIP) as one batch");
+  AddDataOption(*dnc_add, dnc.common);
+  dnc_add->add_option("file", dnc.file, "the entries (CSV: the first column; a header is skipped)")
+      ->required();
+  dnc_add->add_option("--scope", dnc.scope, "phone, person (voter ids) or address")
+      ->check(CLI::IsMember({"phone", "person", "address"}))
+      ->capture_default_str();
+  dnc_add->add_option("--channels", dnc.channels, "phone, text, door, mail, email, or all")
+      ->required();
+  dnc_add->add_option("--source", dnc.source, "where the entries came from (default: the file)");
+  dnc_add->add_option("--reason", dnc.reason, "why, for the record");
+  dnc_add->add_option("--rejects", dnc.rejects, "refused lines (TSV; default FILE.rejects.tsv)");
+  CLI::App* dnc_list = dnc_cmd->add_subcommand("list", "the batches, newest first");
+  AddDataOption(*dnc_list, dnc.common);
+  dnc_list->add_flag("--json", dnc.json, "one JSON object");
+  CLI::App* dnc_undo = dnc_cmd->add_subcommand("undo", "take a batch out of force");
+  AddDataOption(*dnc_undo, dnc.common);
+  dnc_undo->add_option("batch", dnc.batch_id, "the batch's id (narwhal dnc list)")->required();
+  CLI::App* dnc_export =
+      dnc_cmd->add_subcommand("export", "the entries in force, as CSV an upload takes back");
+  AddDataOption(*dnc_export, dnc.common);
+  dnc_export->add_option("--channels", dnc.channels, "only entries for these channels")
+      ->default_str("all");
+  dnc_export->add_option("--out", dnc.out, "write to this file instead of standard output");
+
   DemoArgs demo;
   CLI::App* demo_cmd = app.add_subcommand("demo", "generate a synthetic NC county and import it");
   AddDataOption(*demo_cmd, demo.common);
@@ -494,6 +524,10 @@ int Main(int argc, char** argv) {
   if (*calls_make) return RunCallListMake(calls);
   if (*calls_show) return RunCallListShow(calls);
   if (*calls_assign) return RunCallListAssign(calls);
+  if (*dnc_add) return RunDoNotContactAdd(dnc);
+  if (*dnc_list) return RunDoNotContactList(dnc);
+  if (*dnc_undo) return RunDoNotContactUndo(dnc);
+  if (*dnc_export) return RunDoNotContactExport(dnc);
   if (*book_show_cmd) return RunFieldBookShow(book);
   if (*book_set_cmd) return RunFieldBookSet(book);
   if (*uni_elections) return RunUniverseElections(universe);

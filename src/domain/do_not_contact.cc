@@ -143,6 +143,15 @@ Result<std::string> SuppressionKeyOf(SuppressionScope scope, std::string_view va
   return InvalidArgument("unknown scope");
 }
 
+Result<std::string> SuppressionKeyOfEntry(SuppressionScope scope, std::string_view entry) {
+  if (scope != SuppressionScope::kAddress) return SuppressionKeyOf(scope, entry);
+  const size_t comma = entry.rfind(',');
+  if (comma == std::string_view::npos) {
+    return InvalidArgument("an address is its street line, a comma, and its ZIP");
+  }
+  return SuppressionKeyOf(scope, entry.substr(0, comma), entry.substr(comma + 1));
+}
+
 std::optional<SuppressionValue> ValueOfSuppressionKey(std::string_view key) {
   const std::string_view rest = key.size() > 2 ? key.substr(2) : std::string_view();
   if (key.starts_with(kPhoneKey))

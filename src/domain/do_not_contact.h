@@ -53,6 +53,10 @@ Result<std::string> NormalizeUsPhone(std::string_view text);
 Result<std::string> SuppressionKeyOf(SuppressionScope scope, std::string_view value,
                                      std::string_view zip = {});
 
+// The same for an entry written on one line, as export writes it: an address is its
+// street line, a comma, and its ZIP ("12 ELM ST APT 4B, 27601").
+Result<std::string> SuppressionKeyOfEntry(SuppressionScope scope, std::string_view entry);
+
 // The scope and the value as written back out (export): {kPhone, "9195550123"}.
 struct SuppressionValue {
   SuppressionScope scope = SuppressionScope::kPhone;

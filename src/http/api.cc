@@ -15,6 +15,7 @@
 #include "http/paper_api.h"
 #include "http/params.h"
 #include "http/problem.h"
+#include "http/suppression_api.h"
 #include "http/turf_api.h"
 #include "http/universe_api.h"
 #include "http/voter_api.h"
@@ -535,6 +536,7 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
   AddContactRoutes(routes, store, clock);
   AddTurfRoutes(routes, store, clock);
   AddCallRoutes(routes, store, clock);
+  AddSuppressionRoutes(routes, store, clock);
 
   // --- users, readiness, audit ---
   routes.push_back(

@@ -8,9 +8,11 @@
 
 #include "domain/call.h"
 #include "domain/calling_hours.h"
+#include "domain/do_not_contact.h"
 #include "domain/field_book.h"
 #include "http/json_body.h"
 #include "http/params.h"
+#include "storage/suppression_store.h"
 
 namespace narwhal {
 namespace {
@@ -63,11 +65,11 @@ constexpr std::string_view kLeaseBody =
     R"({"type": "object", "additionalProperties": false, "properties": {"lease_seconds": {"type": "integer", "minimum": 1, "maximum": 3600, "default": 600}}})";
 
 int64_t MillisOf(TimePoint t) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  return UnixMillis(t);
 }
 
 std::string IsoOfMillis(int64_t ms) {
-  return FormatIso8601(TimePoint(std::chrono::milliseconds(ms)));
+  return FormatIso8601(FromUnixMillis(ms));
 }
 
 int YearOfMillis(int64_t ms) {
@@ -179,7 +181,8 @@ json::object CallListJson(const CallList& l) {
           {"done", l.done},
           {"held", l.held},
           {"waiting", l.waiting},
-          {"left", l.people - l.done},
+          {"dropped", l.dropped},
+          {"left", l.people - l.done - l.dropped},
           {"created_by", l.created_by},
           {"created_at", IsoOfMillis(l.created_at_ms)}};
 }
@@ -252,6 +255,21 @@ Result<CallResult> ParseCallResult(std::string_view content_type, std::string_vi
   return out;
 }
 
+namespace {
+
+// The do-not-contact entry that closes calls to the person `target` names (her phone on
+// the list, herself, her door), or nullopt.
+Result<std::optional<SuppressionEntry>> HeldBackFromCalls(Store& store, const CallTarget& target) {
+  SuppressionStore* dnc = store.Suppressions();
+  if (dnc == nullptr) return std::optional<SuppressionEntry>();
+  NARWHAL_ASSIGN_OR_RETURN(VoterRecord voter, store.GetVoter(target.voter_id));
+  const std::vector<std::string> keys = SuppressionKeysOf(
+      target.voter_id, target.phone, voter.voter.residence.street, voter.voter.residence.zip);
+  return dnc->FindSuppression(keys, ChannelBit(ContactChannel::kPhone));
+}
+
+}  // namespace
+
 Result<json::object> FinishCallFor(Store& store, int64_t list_id, int64_t position,
                                    const CallResult& result, const Principal& principal,
                                    TimePoint at) {
@@ -292,6 +310,16 @@ Result<json::object> FinishCallFor(Store& store, int64_t list_id, int64_t positi
   if (next && result.call_back_ms) {
     // A call back at the time she asked for, within reason.
     next = std::clamp(*result.call_back_ms, now_ms, now_ms + kMaxCallBackMs);
+  }
+  // Checked again as the call ends: whoever was put on the do-not-contact list while she
+  // was on the line is not called again, whatever the result.
+  if (next) {
+    NARWHAL_ASSIGN_OR_RETURN(std::optional<SuppressionEntry> held_back,
+                             HeldBackFromCalls(store, target));
+    if (held_back) {
+      next.reset();
+      out["do_not_contact"] = json::object{{"batch_id", held_back->batch_id}};
+    }
   }
   NARWHAL_RETURN_IF_ERROR(calls->FinishCall(list_id, position, principal.user_id, next));
   out["finished"] = !next.has_value();

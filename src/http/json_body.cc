@@ -133,9 +133,9 @@ Result<json::object> ParseJsonBody(std::string_view body, std::span<const JsonFi
 }
 
 Result<json::object> ParseJsonRequest(std::string_view content_type, std::string_view body,
-                                      std::span<const JsonField> fields) {
+                                      std::span<const JsonField> fields, size_t max_bytes) {
   if (!TrimAscii(body).empty()) NARWHAL_RETURN_IF_ERROR(CheckMediaType(content_type));
-  return ParseJsonBody(body, fields);
+  return ParseJsonBody(body, fields, max_bytes);
 }
 
 Result<JsonItems> ParseItemsRequest(std::string_view content_type, std::string_view body,

@@ -47,7 +47,8 @@ Result<boost::json::object> ParseJsonBody(std::string_view body, std::span<const
 // The same for a request whose Content-Type is `content_type`: it must be
 // application/json (any parameters) when the body is not empty.
 Result<boost::json::object> ParseJsonRequest(std::string_view content_type, std::string_view body,
-                                             std::span<const JsonField> fields);
+                                             std::span<const JsonField> fields,
+                                             size_t max_bytes = kMaxJsonBodyBytes);
 
 // A body that is one item, or {"<list>": [item, ...]} with 1..max_items items, each item
 // validated against `fields` as ParseJsonBody does; the body at most `max_bytes`. Errors

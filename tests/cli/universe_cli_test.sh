@@ -103,5 +103,26 @@ check "show prints the people left per zone" grep -q "Eastern *$people left" "$w
 check "and the callers" grep -q "callers: \[$banker\]" "$work/calls.txt"
 check "show --json lists it among all" test "$("$bin" call-list show --json --data "$d" | grep -c '"cli calls"')" -eq 1
 
+# 6. the do-not-contact list: a file with a header and a bad line, export, undo
+first=$(sqlite3 "$d/narwhal.db" "SELECT phone FROM call_targets WHERE list_id = $calls ORDER BY position LIMIT 1")
+printf 'phone\n%s\n919-555-01\n(919) 555-0123\n' "$first" > "$work/optouts.csv"
+"$bin" dnc add "$work/optouts.csv" --channels phone,text --reason "texted STOP" --data "$d" > "$work/dnc.json" 2>/dev/null
+check "an opt-out file is added as one batch" test "$(json_field entries < "$work/dnc.json")" = "2"
+check "its header is skipped" grep -q '"header_skipped":true' "$work/dnc.json"
+check "and its bad line refused, with the line" grep -q "^3	phone	not ten digits" "$work/optouts.csv.rejects.tsv"
+batch=$(json_field id < "$work/dnc.json")
+"$bin" dnc add "$work/optouts.csv" --channels fax --data "$d" >/dev/null 2>&1
+check "an unknown channel is refused (exit 2)" test $? -eq 2
+"$bin" dnc export --channels text --data "$d" > "$work/dnc.csv" 2>/dev/null
+check "the export holds the numbers in force" test "$(grep -c '^phone,' "$work/dnc.csv")" -eq 2
+check "as an upload takes them back" grep -q "^phone,9195550123,\"phone,text\",$batch" "$work/dnc.csv"
+check "list shows the batch" grep -q "optouts.csv" <("$bin" dnc list --data "$d" 2>/dev/null)
+"$bin" dnc undo "$batch" --data "$d" >/dev/null 2>&1
+check "a batch is undone" test "$("$bin" dnc export --data "$d" 2>/dev/null | grep -c '^phone,')" -eq 0
+"$bin" dnc undo "$batch" --data "$d" >/dev/null 2>&1
+check "and not twice (exit 1)" test $? -eq 1
+dnc_audit=$(sqlite3 "$d/narwhal.db" "SELECT count(*) FROM audit_log WHERE action IN ('do_not_contact.add', 'do_not_contact.undo', 'do_not_contact.export')")
+check "additions, undos and exports are audited ($dnc_audit)" test "$dnc_audit" -eq 4
+
 echo "universe cli: $checks checks, $fails failed"
 [ "$fails" -eq 0 ]

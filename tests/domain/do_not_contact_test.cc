@@ -65,6 +65,7 @@ TEST(DoNotContactTest, ExportedValuesReadBackToTheSameKey) {
       again_value.resize(comma);
     }
     EXPECT_EQ(*SuppressionKeyOf(scope, again_value, again_zip), key) << out->value;
+    EXPECT_EQ(*SuppressionKeyOfEntry(scope, out->value), key) << out->value;
   }
   EXPECT_FALSE(ValueOfSuppressionKey("x:1").has_value());
 }

@@ -326,6 +326,25 @@ std::vector<RouteCase> Cases() {
        404,
        401,
        kCallerOutside},
+      // The do-not-contact list is the campaign's: managers only, not narrowed to counties.
+      {"list_do_not_contact", kManagers, {"GET", "/api/v1/do-not-contact", ""}, std::nullopt, 200},
+      {"add_do_not_contact",
+       kManagers,
+       {"POST", "/api/v1/do-not-contact",
+        R"({"scope":"phone","channels":"phone","source":"matrix","entries":["919-555-0199"]})"},
+       std::nullopt,
+       201},
+      // A batch that does not exist: the probe stops after the access check.
+      {"undo_do_not_contact",
+       kManagers,
+       {"POST", "/api/v1/do-not-contact/987654/undo", ""},
+       std::nullopt,
+       404},
+      {"export_do_not_contact",
+       kManagers,
+       {"GET", "/api/v1/do-not-contact/export?channels=phone", ""},
+       std::nullopt,
+       200},
   };
 }
 
