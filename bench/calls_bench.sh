@@ -14,6 +14,8 @@
 # The ratio printed is our claims/s over its claims/s. Spoke's query does less than ours:
 # no lease, no calling hours, no HTTP, no session check, no result.
 #
+# DNC=N loads a do-not-contact batch of N numbers first (every claim checks it).
+#
 # Calling hours depend on the hour; the server runs under libfaketime at 15:00 UTC (10:00 or
 # 11:00 in the demo's North Carolina), so the list is open whenever the benchmark runs.
 #   bench/calls_bench.sh [SECONDS]   (default 30; needs build/release, PostgreSQL 15, faketime)
@@ -77,6 +79,21 @@ data="$work/ours"
 list_id=$("$narwhal" list make calls --data "$data" "${store_args[@]}" 2>/dev/null | jq -r .id)
 call_list=$("$narwhal" call-list make "bench calls" --list "$list_id" --data "$data" "${store_args[@]}" | jq -r .id)
 people=$("$narwhal" call-list show "$call_list" --json --data "$data" "${store_args[@]}" | jq -r .people)
+# DNC=N: a do-not-contact batch of N numbers, one person in a hundred on the list among
+# them, so every claim is checked against a list that size (and some dropped).
+dnc=${DNC:-0}
+if [ "$dnc" -gt 0 ]; then
+  if [ "$backend" = postgres ]; then
+    list_phones() { psql_pg -d narwhal -At -c "SELECT phone FROM call_targets WHERE list_id = $call_list AND position % 100 = 0"; }
+  else
+    list_phones() { sqlite3 "$data/narwhal.db" "SELECT phone FROM call_targets WHERE list_id = $call_list AND position % 100 = 0"; }
+  fi
+  { list_phones
+    awk -v n="$dnc" 'BEGIN { srand(7); for (i = 0; i < n; i++)
+      printf "%03d%03d%04d\n", 201 + int(rand() * 780), 200 + int(rand() * 800), int(rand() * 10000) }'
+  } > "$work/dnc.csv"
+  "$narwhal" dnc add "$work/dnc.csv" --channels phone --data "$data" "${store_args[@]}" > "$work/dnc.json"
+fi
 bench_users "$callers" "$port" "${store_args[@]}"
 now=$(date -u +%s)
 target=$(( now / 86400 * 86400 + 15 * 3600 ))
@@ -95,8 +112,8 @@ offered=$rate
 IFS=, read -r _ elapsed claims claimed_rate p50 p99 results errors doubled \
   <<< "$(sed -n 's/^CSV //p' "$work/load.out")"
 
-printf 'machine: %s cores; %s s per run; store: %s; %s people on the list; %s sessions\n' \
-  "$(nproc)" "$secs" "$backend" "$people" "$sessions"
+printf 'machine: %s cores; %s s per run; store: %s; %s people on the list; %s sessions; do-not-contact entries: %s\n' \
+  "$(nproc)" "$secs" "$backend" "$people" "$sessions" "$( [ "$dnc" -gt 0 ] && jq -r .batch.entries "$work/dnc.json" || echo 0)"
 printf 'anchor: Spoke claim (UPDATE ... FOR UPDATE SKIP LOCKED), pgbench 64 clients: %8.0f claims/s  avg %s ms  (%s claimed)\n' \
   "$pg_tps" "$pg_avg" "$pg_claimed"
 cat "$work/load.out"

@@ -21,3 +21,5 @@ bench/universe_bench.sh "$rows"
 bench/canvass_bench.sh
 # Phone banks: 7,000 paced phone bankers over HTTP beside Spoke's claim under pgbench.
 bench/calls_bench.sh "${BENCH_SECONDS:-30}"
+# The do-not-contact list: a million opt-out numbers in one batch, beside a bare bulk load.
+bench/dnc_bench.sh
