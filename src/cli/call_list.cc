@@ -10,6 +10,7 @@
 #include "domain/calling_hours.h"
 #include "http/call_api.h"
 #include "storage/call_store.h"
+#include "storage/contact_store.h"
 
 namespace narwhal {
 namespace {
@@ -82,8 +83,17 @@ int RunCallListShow(const CallListArgs& args) {
   if (!zones.ok()) return CommandFailed(kCommand, zones.status());
   Result<std::vector<int64_t>> callers = o.part->CallersOf(args.list_id);
   if (!callers.ok()) return CommandFailed(kCommand, callers.status());
+  Result<CallActivity> activity = o.part->CallListActivity(args.list_id, now, now - 10 * 60 * 1000);
+  if (!activity.ok()) return CommandFailed(kCommand, activity.status());
+  FieldBook book;
+  if (ContactStore* log = o.store->Contacts(); log != nullptr) {
+    Result<SavedFieldBook> saved = log->CurrentFieldBook();
+    if (!saved.ok()) return CommandFailed(kCommand, saved.status());
+    book = saved->book;
+  }
   json::object out = CallListJson(*list);
   out["zones"] = CallZonesJson(*zones, list->window, now);
+  out["activity"] = CallActivityJson(*activity, book, out.at("left").as_int64());
   out["callers"] = json::array(callers->begin(), callers->end());
   if (args.json) {
     fmt::print("{}\n", json::serialize(out));
@@ -95,6 +105,15 @@ int RunCallListShow(const CallListArgs& args) {
                std::string_view(z.at("label").as_string()), z.at("left").as_int64(),
                z.at("open_now").as_bool() ? "open now" : "closed now",
                std::string_view(z.at("local_time").as_string()));
+  }
+  const json::object& a = out["activity"].as_object();
+  fmt::print(
+      "      {} callers holding someone; {} calls in the last {} minutes; {} called, {} reached\n",
+      a.at("callers_holding").as_int64(), a.at("calls_finished").as_int64(),
+      a.at("minutes").as_int64(), a.at("called").as_int64(), a.at("reached").as_int64());
+  for (const json::value& r : a.at("results").as_array()) {
+    fmt::print("      {:<4} {:<24} {:>7} people\n", std::string_view(r.at("code").as_string()),
+               std::string_view(r.at("name").as_string()), r.at("people").as_int64());
   }
   fmt::print("      callers: {}\n",
              callers->empty() ? "none assigned" : json::serialize(out["callers"]));

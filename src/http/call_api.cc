@@ -134,6 +134,9 @@ Result<int64_t> PositionOf(const RequestContext& c) {
   return ParsePositiveId("position", c.PathParam("position"));
 }
 
+// The window a list's pace is read over.
+constexpr int64_t kActivityMinutes = 10;
+
 Result<json::object> CallListDetailJson(Store& store, CallStore& calls, int64_t list_id,
                                         const Principal& principal, int64_t now_ms) {
   NARWHAL_ASSIGN_OR_RETURN(CallList list, calls.GetCallList(list_id, now_ms));
@@ -141,6 +144,15 @@ Result<json::object> CallListDetailJson(Store& store, CallStore& calls, int64_t 
   NARWHAL_ASSIGN_OR_RETURN(std::vector<CallZoneCount> zones, calls.CallListZones(list_id));
   out["zones"] = CallZonesJson(zones, list.window, now_ms);
   if (!IsManager(principal)) return out;
+  NARWHAL_ASSIGN_OR_RETURN(
+      CallActivity activity,
+      calls.CallListActivity(list_id, now_ms, now_ms - kActivityMinutes * 60 * kMsPerSecond));
+  FieldBook book;  // the core codes, when the store keeps no book
+  if (ContactStore* log = store.Contacts(); log != nullptr) {
+    NARWHAL_ASSIGN_OR_RETURN(SavedFieldBook saved, log->CurrentFieldBook());
+    book = std::move(saved.book);
+  }
+  out["activity"] = CallActivityJson(activity, book, out.at("left").as_int64());
   NARWHAL_ASSIGN_OR_RETURN(std::vector<int64_t> callers, calls.CallersOf(list_id));
   json::array named;
   for (int64_t id : callers) {
@@ -152,6 +164,35 @@ Result<json::object> CallListDetailJson(Store& store, CallStore& calls, int64_t 
 }
 
 }  // namespace
+
+json::object CallActivityJson(const CallActivity& a, const FieldBook& book, int64_t left) {
+  json::array results;
+  int64_t reached = 0;
+  for (const auto& [code, people] : a.last_results) {
+    const std::optional<ResultMeaning> meaning = MeaningOf(book, code);
+    const ResultCategory category = meaning ? meaning->category : ResultCategory::kRetry;
+    if (category == ResultCategory::kSuccess) reached += people;
+    results.push_back(json::object{{"code", code},
+                                   {"name", meaning ? meaning->name : code},
+                                   {"category", ResultCategoryName(category)},
+                                   {"people", people}});
+  }
+  const double per_minute = static_cast<double>(a.finished_since) / kActivityMinutes;
+  return {
+      {"callers_holding", a.callers_holding},
+      {"minutes", kActivityMinutes},
+      {"calls_finished", a.finished_since},
+      {"per_minute", per_minute},
+      {"called", a.called},
+      {"reached", reached},
+      {"contact_rate",
+       a.called > 0 ? json::value(static_cast<double>(reached) / static_cast<double>(a.called))
+                    : json::value()},
+      {"runs_out_in_minutes",
+       per_minute > 0 ? json::value(static_cast<int64_t>(static_cast<double>(left) / per_minute))
+                      : json::value()},
+      {"results", std::move(results)}};
+}
 
 json::array CallZonesJson(const std::vector<CallZoneCount>& zones, const CallingWindow& window,
                           int64_t now_ms) {
@@ -321,7 +362,8 @@ Result<json::object> FinishCallFor(Store& store, int64_t list_id, int64_t positi
       out["do_not_contact"] = json::object{{"batch_id", held_back->batch_id}};
     }
   }
-  NARWHAL_RETURN_IF_ERROR(calls->FinishCall(list_id, position, principal.user_id, next));
+  NARWHAL_RETURN_IF_ERROR(
+      calls->FinishCall(list_id, position, principal.user_id, next, item.report.result, now_ms));
   out["finished"] = !next.has_value();
   out["next_call_at"] = next ? json::value(IsoOfMillis(*next)) : json::value();
   return out;

@@ -23,6 +23,7 @@
 #include "base/clock.h"
 #include "base/status.h"
 #include "domain/access.h"
+#include "domain/field_book.h"
 #include "http/contact_api.h"
 #include "http/router.h"
 #include "storage/call_store.h"
@@ -38,6 +39,14 @@ boost::json::object CallListJson(const CallList& list);
 // whether the zone is inside `window` and its local time as of `now_ms`.
 boost::json::array CallZonesJson(const std::vector<CallZoneCount>& zones,
                                  const CallingWindow& window, int64_t now_ms);
+
+// How a list is being worked, for its organizer: {callers_holding (a person on screen now),
+// minutes, calls_finished (in the last `minutes`), per_minute, called (people called at
+// least once), reached (whose last result is a success), contact_rate, runs_out_in_minutes
+// (the `left` people at this pace, retries not counted; null when nobody is calling),
+// results: [{code, name, category, people}] by each person's last result}.
+boost::json::object CallActivityJson(const CallActivity& activity, const FieldBook& book,
+                                     int64_t left);
 
 // OK when `principal` may work on list `list_id`: admins and organizers any; a phone
 // banker the lists assigned to her; kPermissionDenied otherwise.

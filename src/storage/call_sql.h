@@ -123,16 +123,32 @@ inline constexpr std::string_view kRenew =
     "WHERE list_id = $2 AND position = $3 AND holder = $4 AND done = 0 "
     "RETURNING voter_id, phone, attempts, zone";
 
-// Finished with (done = 1): the person at $2 of list $1 held by $3.
+// Finished with (done = 1), her last call's result $1 at $2: the person at $4 of list $3
+// held by $5.
 inline constexpr std::string_view kDone =
-    "UPDATE call_targets SET done = 1, lease_until_ms = 0, attempts = attempts + 1 "
-    "WHERE list_id = $1 AND position = $2 AND holder = $3 AND done = 0 RETURNING position";
+    "UPDATE call_targets SET done = 1, lease_until_ms = 0, attempts = attempts + 1, "
+    "last_result = $1, last_call_ms = CAST($2 AS BIGINT) "
+    "WHERE list_id = $3 AND position = $4 AND holder = $5 AND done = 0 RETURNING position";
 
-// Back in the queue from $1: the person at $3 of list $2 held by $4.
+// Back in the queue from $1, her last call's result $2 at $3: the person at $5 of list $4
+// held by $6.
 inline constexpr std::string_view kRequeue =
     "UPDATE call_targets SET holder = 0, lease_until_ms = 0, attempts = attempts + 1, "
-    "not_before_ms = CAST($1 AS BIGINT) "
-    "WHERE list_id = $2 AND position = $3 AND holder = $4 AND done = 0 RETURNING position";
+    "not_before_ms = CAST($1 AS BIGINT), last_result = $2, last_call_ms = CAST($3 AS BIGINT) "
+    "WHERE list_id = $4 AND position = $5 AND holder = $6 AND done = 0 RETURNING position";
+
+// The callers of list $1 holding someone at $2 (a walk of call_targets_lapsing).
+inline constexpr std::string_view kHolding =
+    "SELECT count(DISTINCT holder) FROM call_targets WHERE list_id = $1 AND done = 0 AND "
+    "holder <> 0 AND lease_until_ms > $2";
+// The people of list $1 whose last call was finished at $2 or later.
+inline constexpr std::string_view kFinishedSince =
+    "SELECT count(*) FROM call_targets WHERE list_id = $1 AND last_call_ms > 0 AND "
+    "last_call_ms >= $2";
+// The people of list $1 by their last call's result, most first.
+inline constexpr std::string_view kLastResults =
+    "SELECT last_result, count(*) FROM call_targets WHERE list_id = $1 AND last_call_ms > 0 "
+    "GROUP BY last_result ORDER BY count(*) DESC, last_result";
 
 // The person at $2 of list $1: done, holder.
 inline constexpr std::string_view kTarget =

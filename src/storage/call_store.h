@@ -28,6 +28,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -90,6 +92,15 @@ struct CallZoneCount {
   int64_t left = 0;  // not finished with
 };
 
+// How a list is being worked (CallListActivity).
+struct CallActivity {
+  int64_t callers_holding = 0;  // callers with a lease running
+  int64_t finished_since = 0;   // people whose last call was finished since the time asked
+  int64_t called = 0;           // people called at least once
+  // Each person's last result, by code, most frequent first: {code, people}.
+  std::vector<std::pair<std::string, int64_t>> last_results;
+};
+
 class CallStore {
  public:
   virtual ~CallStore() = default;
@@ -119,13 +130,20 @@ class CallStore {
   // while nobody else holds her (a lapsed lease nobody took counts as hers); otherwise
   // kFailedPrecondition, and the call is still in the contact log. Finishing her again
   // once she is done with answers OK and changes nothing (a retried request).
+  // `result` (the call's code) and `at_ms` are kept as her last call, for the list's
+  // activity.
   virtual Status FinishCall(int64_t list_id, int64_t position, int64_t caller,
-                            std::optional<int64_t> next_call_ms) = 0;
+                            std::optional<int64_t> next_call_ms, std::string_view result,
+                            int64_t at_ms) = 0;
 
   // The person at `position`; kNotFound when there is none.
   virtual Result<CallTarget> GetCallTarget(int64_t list_id, int64_t position) = 0;
   // The people left on the list by zone, zones in id order. kNotFound for an unknown list.
   virtual Result<std::vector<CallZoneCount>> CallListZones(int64_t list_id) = 0;
+  // How the list is being worked as of `now_ms`: callers holding someone, calls finished
+  // since `since_ms`, each person's last result. kNotFound for an unknown list.
+  virtual Result<CallActivity> CallListActivity(int64_t list_id, int64_t now_ms,
+                                                int64_t since_ms) = 0;
 
   // The phone bankers assigned to a list: replaced whole; kNotFound for an unknown list.
   virtual Status SetCallers(int64_t list_id, const std::vector<int64_t>& user_ids) = 0;

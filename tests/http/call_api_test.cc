@@ -192,6 +192,18 @@ TEST_F(CallApiTest, APhoneBankerClaimsCallsAndRecordsTheResult) {
   HttpResponse got = world_.Send("GET", "/api/v1/call-lists/" + std::to_string(list), banker_);
   EXPECT_EQ(Body(got).at("done").as_int64(), 1);
   EXPECT_EQ(Body(got).at("left").as_int64(), 0);
+  EXPECT_FALSE(Body(got).as_object().contains("activity"));  // the organizer's view
+  // The organizer sees how the list is being worked: her last result, reached.
+  HttpResponse watched =
+      world_.Send("GET", "/api/v1/call-lists/" + std::to_string(list), organizer_);
+  const json::value activity = Body(watched).at("activity");
+  EXPECT_EQ(activity.at("called").as_int64(), 1);
+  EXPECT_EQ(activity.at("reached").as_int64(), 1);
+  EXPECT_EQ(activity.at("contact_rate").as_double(), 1.0);
+  EXPECT_EQ(activity.at("calls_finished").as_int64(), 1);
+  EXPECT_EQ(activity.at("callers_holding").as_int64(), 0);
+  EXPECT_EQ(Str(activity.at("results").at(0).at("code")), "C");
+  EXPECT_EQ(Str(activity.at("results").at(0).at("category")), "success");
 
   int claims = 0, finishes = 0;
   for (const AuditEvent& e : world_.Audit()) {

@@ -142,7 +142,7 @@ TEST_P(CallConformanceTest, ClaimsLeasesRenewalsRetriesAndFinishing) {
   EXPECT_EQ(
       calls().RenewClaim(list.id, bob->position, 2, t0 + 11 * kMinute, kMinute).status().code(),
       ErrorCode::kFailedPrecondition);
-  EXPECT_EQ(calls().FinishCall(list.id, bob->position, 2, std::nullopt).code(),
+  EXPECT_EQ(calls().FinishCall(list.id, bob->position, 2, std::nullopt, "NA", 1).code(),
             ErrorCode::kFailedPrecondition);
   // Ann renews hers, then finishes it: no answer, again in four hours.
   Result<CallClaim> renewed =
@@ -150,7 +150,7 @@ TEST_P(CallConformanceTest, ClaimsLeasesRenewalsRetriesAndFinishing) {
   ASSERT_TRUE(renewed.ok()) << renewed.status().ToString();
   EXPECT_EQ(renewed->voter_id, "C1000");
   const int64_t later = t0 + 3 * kMinute + 4 * 60 * kMinute;
-  ASSERT_TRUE(calls().FinishCall(list.id, ann->position, 1, later).ok());
+  ASSERT_TRUE(calls().FinishCall(list.id, ann->position, 1, later, "NA", 1).ok());
   EXPECT_EQ(calls().GetCallList(list.id, t0 + 3 * kMinute)->waiting, 1);
   // Her next claim is C1002; then nobody is left until C1000 is due.
   std::optional<CallClaim> next = Claim(list.id, 1, t0 + 4 * kMinute);
@@ -158,18 +158,19 @@ TEST_P(CallConformanceTest, ClaimsLeasesRenewalsRetriesAndFinishing) {
   EXPECT_EQ(next->voter_id, "C1002");
   EXPECT_FALSE(Claim(list.id, 4, t0 + 5 * kMinute));
   // Both reached; had their leases lapsed instead, they would come before C1000.
-  ASSERT_TRUE(calls().FinishCall(list.id, next->position, 1, std::nullopt).ok());
-  ASSERT_TRUE(calls().FinishCall(list.id, cy->position, 3, std::nullopt).ok());
+  ASSERT_TRUE(calls().FinishCall(list.id, next->position, 1, std::nullopt, "NA", 1).ok());
+  ASSERT_TRUE(calls().FinishCall(list.id, cy->position, 3, std::nullopt, "NA", 1).ok());
   std::optional<CallClaim> due = Claim(list.id, 4, later);
   ASSERT_TRUE(due);
   EXPECT_EQ(due->voter_id, "C1000");
   EXPECT_EQ(due->attempts, 1);
   // Finished with: done, and finishing again is harmless; another caller cannot.
-  ASSERT_TRUE(calls().FinishCall(list.id, due->position, 4, std::nullopt).ok());
-  EXPECT_TRUE(calls().FinishCall(list.id, due->position, 4, std::nullopt).ok());
-  EXPECT_EQ(calls().FinishCall(list.id, due->position, 1, std::nullopt).code(),
+  ASSERT_TRUE(calls().FinishCall(list.id, due->position, 4, std::nullopt, "NA", 1).ok());
+  EXPECT_TRUE(calls().FinishCall(list.id, due->position, 4, std::nullopt, "NA", 1).ok());
+  EXPECT_EQ(calls().FinishCall(list.id, due->position, 1, std::nullopt, "NA", 1).code(),
             ErrorCode::kFailedPrecondition);
-  EXPECT_EQ(calls().FinishCall(list.id, 99999, 1, std::nullopt).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(calls().FinishCall(list.id, 99999, 1, std::nullopt, "NA", 1).code(),
+            ErrorCode::kNotFound);
   EXPECT_EQ(calls().GetCallList(list.id, later)->done, 3);
   EXPECT_EQ(calls().ClaimNext(list.id, 1, later, 0).status().code(), ErrorCode::kInvalidArgument);
 }
@@ -207,7 +208,7 @@ TEST_P(CallConformanceTest, ManyCallersNeverShareAPersonAndLoseNobody) {
           leases[claim.position].push_back({caller, now, claim.lease_until_ms});
         }
         if ((round + caller) % 5 == 0) continue;  // abandoned
-        Status st = calls().FinishCall(list.id, claim.position, caller, std::nullopt);
+        Status st = calls().FinishCall(list.id, claim.position, caller, std::nullopt, "NA", 1);
         std::lock_guard lock(mu);
         if (st.ok()) {
           ++finished[claim.position];
@@ -278,7 +279,7 @@ TEST_P(CallConformanceTest, ClaimsKeepEachPersonsCallingHours) {
   for (int64_t caller = 1; caller <= 3; ++caller) {
     if (std::optional<CallClaim> c = Claim(list->id, caller, kMorning)) {
       early.insert(c->voter_id);
-      ASSERT_TRUE(calls().FinishCall(list->id, c->position, caller, std::nullopt).ok());
+      ASSERT_TRUE(calls().FinishCall(list->id, c->position, caller, std::nullopt, "NA", 1).ok());
     }
   }
   EXPECT_EQ(early, (std::set<std::string>{"C1001", "C1003"}));
@@ -322,6 +323,32 @@ TEST_P(CallConformanceTest, PhoneBankersAreAssignedToLists) {
   EXPECT_EQ(*calls().CallListsOf(7), (std::vector<int64_t>{}));
   EXPECT_EQ(calls().SetCallers(987654, {1}).code(), ErrorCode::kNotFound);
   EXPECT_EQ(calls().CallListZones(987654).status().code(), ErrorCode::kNotFound);
+}
+
+// How a list is being worked: callers holding someone, calls finished lately, each
+// person's last result.
+TEST_P(CallConformanceTest, TheListsActivity) {
+  const CallList list = Make(LoadList(4));  // three people
+  const int64_t t0 = kMorning;
+  std::optional<CallClaim> ann = Claim(list.id, 1, t0);
+  std::optional<CallClaim> bob = Claim(list.id, 2, t0);
+  ASSERT_TRUE(ann && bob);
+  Result<CallActivity> before = calls().CallListActivity(list.id, t0, t0 - 10 * kMinute);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  EXPECT_EQ(before->callers_holding, 2);
+  EXPECT_EQ(before->called, 0);
+  ASSERT_TRUE(calls().FinishCall(list.id, ann->position, 1, std::nullopt, "C", t0 + kMinute).ok());
+  ASSERT_TRUE(calls()
+                  .FinishCall(list.id, bob->position, 2, t0 + 300 * kMinute, "NA", t0 + 2 * kMinute)
+                  .ok());
+  Result<CallActivity> after = calls().CallListActivity(list.id, t0 + 3 * kMinute, t0 + 90 * 1000);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  EXPECT_EQ(after->callers_holding, 0);
+  EXPECT_EQ(after->finished_since, 1);  // bob's, after the time asked
+  EXPECT_EQ(after->called, 2);
+  EXPECT_EQ(after->last_results,
+            (std::vector<std::pair<std::string, int64_t>>{{"C", 1}, {"NA", 1}}));
+  EXPECT_EQ(calls().CallListActivity(987654, t0, t0).status().code(), ErrorCode::kNotFound);
 }
 
 // The do-not-contact list: batches added, found by any key and channel, exported, undone.

@@ -687,7 +687,25 @@ export interface CallList {
   done: number;
   held: number;
   waiting: number;
+  dropped: number; // held back by the do-not-contact list when their turn came
   left: number;
+}
+
+// GET /api/v1/call-lists/{id} as an organizer reads it.
+export interface CallListDetail extends CallList {
+  zones: Array<{ zone: string; label: string; left: number; open_now: boolean; local_time: string }>;
+  callers?: Array<{ user_id: number; name: string }>;
+  activity?: {
+    callers_holding: number;
+    minutes: number;
+    calls_finished: number;
+    per_minute: number;
+    called: number;
+    reached: number;
+    contact_rate: number | null;
+    runs_out_in_minutes: number | null;
+    results: Array<{ code: string; name: string; category: string; people: number }>;
+  };
 }
 
 export interface CallClaim {
@@ -735,8 +753,8 @@ export function listCallLists(signal?: AbortSignal): Promise<{ call_lists: CallL
   return request<{ call_lists: CallList[] }>("/api/v1/call-lists", { signal });
 }
 
-export function getCallList(id: number, signal?: AbortSignal): Promise<CallList> {
-  return request<CallList>(`/api/v1/call-lists/${id}`, { signal });
+export function getCallList(id: number, signal?: AbortSignal): Promise<CallListDetail> {
+  return request<CallListDetail>(`/api/v1/call-lists/${id}`, { signal });
 }
 
 export function claimCall(

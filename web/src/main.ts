@@ -15,6 +15,7 @@ import { ApiError, getMe, hasSession, logOut, setUnauthorizedHandler, type Me } 
 import { Router, searchHash, type Route } from "./router";
 import {
   calls,
+  managesCalls,
   canvasses,
   readsContacts,
   entersPaper,
@@ -34,6 +35,7 @@ import type { View } from "./views/view";
 import { VoterView } from "./views/voter";
 import { WatchView } from "./views/watch";
 import { CallView } from "./views/call";
+import { CallProgressView } from "./views/call_progress";
 import { CanvassView } from "./views/canvass";
 import { TurfsView } from "./views/turfs";
 
@@ -50,6 +52,7 @@ const routes = {
   "turfs-turf": "/turfs/:list",
   call: "/call",
   "call-list": "/call/:list",
+  "call-progress": "/call/:list/progress",
 };
 // Routes shown by another route's view (one canvassing page, with or without a turf; one
 // turfs page, with or without a turf chosen).
@@ -116,7 +119,9 @@ function createView(name: string, user: Me): View {
     case "turfs":
       return readsContacts(user) ? new TurfsView() : new NotFoundView();
     case "call":
-      return calls(user) ? new CallView() : new NotFoundView();
+      return calls(user) ? new CallView(managesCalls(user)) : new NotFoundView();
+    case "call-progress":
+      return managesCalls(user) ? new CallProgressView() : new NotFoundView();
     default:
       return new NotFoundView();
   }
@@ -147,7 +152,7 @@ function showRoute(route: Route): void {
     main.appendChild(view.element);
   }
   activate(view);
-  markCurrentNav(name);
+  markCurrentNav(name === "call-progress" ? "call" : name);
   view.show(route);
   if (view instanceof SearchView && (firstRoute || route.query.toString() === "")) view.focus();
   firstRoute = false;

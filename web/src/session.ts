@@ -81,3 +81,8 @@ export function precinctsInScope(me: Me, precincts: PrecinctSummary[]): Precinct
 export function calls(me: Me): boolean {
   return me.role === "phone_banker" || me.role === "admin" || me.role === "organizer";
 }
+
+// Who watches how a call list is being worked (#/call/:list/progress): organizers, admins.
+export function managesCalls(me: Me): boolean {
+  return me.role === "admin" || me.role === "organizer";
+}

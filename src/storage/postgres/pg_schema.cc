@@ -699,7 +699,7 @@ CREATE INDEX call_targets_holder ON call_targets(holder, list_id, position)
   WHERE done = 0 AND holder <> 0;
 )sql";
 
-// Version 11: the do-not-contact list, as SQLite's version 15.
+// Version 11: the do-not-contact list and each person's last call, as SQLite's version 15.
 constexpr std::string_view kSchemaV11 = R"sql(
 CREATE TABLE suppression_batches(
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -721,6 +721,9 @@ CREATE TABLE suppressions(
   PRIMARY KEY(key, batch_id)
 );
 CREATE INDEX suppressions_batch ON suppressions(batch_id);
+ALTER TABLE call_targets ADD COLUMN last_result text NOT NULL DEFAULT '';
+ALTER TABLE call_targets ADD COLUMN last_call_ms bigint NOT NULL DEFAULT 0;
+CREATE INDEX call_targets_called ON call_targets(list_id, last_call_ms) WHERE last_call_ms > 0;
 )sql";
 
 constexpr std::array<Migration, 11> kMigrations = {{

@@ -201,11 +201,12 @@ Result<CallClaim> PostgresStore::RenewClaim(int64_t list_id, int64_t position, i
 }
 
 Status PostgresStore::FinishCall(int64_t list_id, int64_t position, int64_t caller,
-                                 std::optional<int64_t> next_call_ms) {
+                                 std::optional<int64_t> next_call_ms, std::string_view result,
+                                 int64_t at_ms) {
   return Transact(Access::kWrite, [&](Connection& db) -> Status {
     Params params;  // kRequeue takes the time first, kDone has none
     if (next_call_ms) params.Add(*next_call_ms);
-    params.Add(list_id).Add(position).Add(caller);
+    params.Add(result).Add(at_ms).Add(list_id).Add(position).Add(caller);
     NARWHAL_ASSIGN_OR_RETURN(Rows changed,
                              db.Exec(next_call_ms ? call_sql::kRequeue : call_sql::kDone, params));
     if (!changed.empty()) return Status::Ok();
@@ -240,6 +241,25 @@ Result<std::vector<CallZoneCount>> PostgresStore::CallListZones(int64_t list_id)
   std::vector<CallZoneCount> out;
   for (int i = 0; i < r.size(); ++i) {
     out.push_back({static_cast<int>(r.Int64(i, 0)), r.Int64(i, 1)});
+  }
+  return out;
+}
+
+Result<CallActivity> PostgresStore::CallListActivity(int64_t list_id, int64_t now_ms,
+                                                     int64_t since_ms) {
+  NARWHAL_ASSIGN_OR_RETURN(Rows known, ReadStatement(call_sql::kListKnown, Params().Add(list_id)));
+  if (known.empty()) return NotFound("no call list " + std::to_string(list_id));
+  CallActivity out;
+  NARWHAL_ASSIGN_OR_RETURN(Rows holding,
+                           ReadStatement(call_sql::kHolding, Params().Add(list_id).Add(now_ms)));
+  out.callers_holding = holding.Int64(0, 0);
+  NARWHAL_ASSIGN_OR_RETURN(
+      Rows since, ReadStatement(call_sql::kFinishedSince, Params().Add(list_id).Add(since_ms)));
+  out.finished_since = since.Int64(0, 0);
+  NARWHAL_ASSIGN_OR_RETURN(Rows r, ReadStatement(call_sql::kLastResults, Params().Add(list_id)));
+  for (int i = 0; i < r.size(); ++i) {
+    out.last_results.emplace_back(r.String(i, 0), r.Int64(i, 1));
+    out.called += r.Int64(i, 1);
   }
   return out;
 }

@@ -147,7 +147,9 @@ class PostgresStore final : public Store,
   Result<CallClaim> RenewClaim(int64_t list_id, int64_t position, int64_t caller, int64_t now_ms,
                                int64_t lease_ms) override;
   Status FinishCall(int64_t list_id, int64_t position, int64_t caller,
-                    std::optional<int64_t> next_call_ms) override;
+                    std::optional<int64_t> next_call_ms, std::string_view result,
+                    int64_t at_ms) override;
+  Result<CallActivity> CallListActivity(int64_t list_id, int64_t now_ms, int64_t since_ms) override;
   Result<CallTarget> GetCallTarget(int64_t list_id, int64_t position) override;
   Result<std::vector<CallZoneCount>> CallListZones(int64_t list_id) override;
   Status SetCallers(int64_t list_id, const std::vector<int64_t>& user_ids) override;

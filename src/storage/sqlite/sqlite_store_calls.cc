@@ -2,6 +2,7 @@
 // job of the one writer: the look for the next person and her lease are one step nobody
 // can come between, so no person is ever held twice.
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "storage/call_sql.h"
@@ -282,7 +283,8 @@ Result<CallClaim> SqliteStore::RenewClaim(int64_t list_id, int64_t position, int
 }
 
 Status SqliteStore::FinishCall(int64_t list_id, int64_t position, int64_t caller,
-                               std::optional<int64_t> next_call_ms) {
+                               std::optional<int64_t> next_call_ms, std::string_view result,
+                               int64_t at_ms) {
   return writer_->Submit([&](Connection& db) -> Status {
     bool found = false;
     NARWHAL_RETURN_IF_ERROR(StepOnce(
@@ -291,9 +293,11 @@ Status SqliteStore::FinishCall(int64_t list_id, int64_t position, int64_t caller
           // kRequeue takes the time first, kDone has none.
           const int first = next_call_ms ? 2 : 1;
           if (next_call_ms) q.BindInt64(1, *next_call_ms);
-          q.BindInt64(first, list_id);
-          q.BindInt64(first + 1, position);
-          q.BindInt64(first + 2, caller);
+          q.BindText(first, result);
+          q.BindInt64(first + 1, at_ms);
+          q.BindInt64(first + 2, list_id);
+          q.BindInt64(first + 3, position);
+          q.BindInt64(first + 4, caller);
         },
         found));
     if (found) return Status::Ok();
@@ -347,6 +351,35 @@ Result<std::vector<CallZoneCount>> SqliteStore::CallListZones(int64_t list_id) {
     NARWHAL_ASSIGN_OR_RETURN(bool row, q->Step());
     if (!row) return out;
     out.push_back({static_cast<int>(q->ColumnInt64(0)), q->ColumnInt64(1)});
+  }
+}
+
+Result<CallActivity> SqliteStore::CallListActivity(int64_t list_id, int64_t now_ms,
+                                                   int64_t since_ms) {
+  ReaderPool::Lease db = readers_->Acquire();
+  bool found = false;
+  NARWHAL_RETURN_IF_ERROR(StepOnce(
+      *db, call_sql::kListKnown, [&](Statement& q) { q.BindInt64(1, list_id); }, found));
+  if (!found) return NotFound("no call list " + std::to_string(list_id));
+  CallActivity out;
+  for (auto [sql, time, into] :
+       {std::tuple{call_sql::kHolding, now_ms, &out.callers_holding},
+        std::tuple{call_sql::kFinishedSince, since_ms, &out.finished_since}}) {
+    NARWHAL_RETURN_IF_ERROR(StepOnce(
+        *db, sql,
+        [&](Statement& q) {
+          q.BindInt64(1, list_id);
+          q.BindInt64(2, time);
+        },
+        found, [into = into](const Statement& q) { *into = q.ColumnInt64(0); }));
+  }
+  NARWHAL_ASSIGN_OR_RETURN(ScopedStatement q, db->Prepare(call_sql::kLastResults));
+  q->BindInt64(1, list_id);
+  for (;;) {
+    NARWHAL_ASSIGN_OR_RETURN(bool row, q->Step());
+    if (!row) return out;
+    out.last_results.emplace_back(q->ColumnString(0), q->ColumnInt64(1));
+    out.called += q->ColumnInt64(1);
   }
 }
 

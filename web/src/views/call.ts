@@ -81,7 +81,8 @@ export class CallView implements View {
   private busy = false;
   private readonly onKey = (e: KeyboardEvent) => this.keyPressed(e);
 
-  constructor() {
+  // manages: an organizer or admin, who also watches each list's progress.
+  constructor(private readonly manages = false) {
     this.heading = el("h1", { id: "call-heading", tabindex: -1 }, "Phone bank");
     this.status = el("p", { class: "status", role: "status", "aria-live": "polite", "data-testid": "call-status" });
     this.problem = el("div", { class: "problem", role: "alert", hidden: true });
@@ -166,6 +167,16 @@ export class CallView implements View {
               l.name,
             ),
             el("span", { class: "call-list-meta" }, ` ${l.left} of ${l.people} left · calls ${l.call_from}–${l.call_until} their time`),
+            ...(this.manages
+              ? [
+                  " ",
+                  el(
+                    "a",
+                    { href: `#/call/${l.id}/progress`, class: "call-progress-link", "data-testid": "call-progress-link" },
+                    "Progress",
+                  ),
+                ]
+              : []),
           ),
         );
       }
