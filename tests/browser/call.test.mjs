@@ -70,9 +70,10 @@ describe("two phone bankers on one call list", { skip: skip() }, () => {
     const pat = narwhal(dir, "users", "add", "--name", "PAT PHONE", "--role", "phone_banker");
     const quin = narwhal(dir, "users", "add", "--name", "QUIN CALLER", "--role", "phone_banker");
     const admin = narwhal(dir, "users", "add", "--name", "ADA ADMIN", "--role", "admin");
+    const admin2 = narwhal(dir, "users", "add", "--name", "ORA OFFICE", "--role", "admin");
     const ids = [pat, quin].map((out) => String(JSON.parse(out.split("\n")[0]).user_id));
     narwhal(dir, "call-list", "assign", String(list), ...ids);
-    codes = { pat: codeOf(pat), quin: codeOf(quin), admin: codeOf(admin) };
+    codes = { pat: codeOf(pat), quin: codeOf(quin), admin: codeOf(admin), admin2: codeOf(admin2) };
     server = await serve(dir, "127.0.0.1:0", afternoonClockEnv());
     browser = await launchBrowser();
   });
@@ -149,6 +150,29 @@ describe("two phone bankers on one call list", { skip: skip() }, () => {
       const progress = await api(url, "GET", `/api/v1/call-lists/${list}`, admin.token);
       assert.equal(progress.done, 1, "the person reached is done with");
       assert.equal(progress.waiting, 4, "two no answers, a busy and a message wait for a retry");
+
+      // The organizer's view of the list: from the list of lists to its progress.
+      const office = await openPage(browser, { viewport: kDesktop });
+      try {
+        await office.page.goto(`${url}/`);
+        await office.page.getByLabel("Login code", { exact: true }).fill(codes.admin2);
+        await office.page.getByTestId("login-submit").click();
+        await office.page.getByTestId("login-view").waitFor({ state: "hidden" });
+        await office.page.goto(`${url}/#/call`);
+        await office.page.getByTestId("call-progress-link").first().click();
+        const results = office.page.getByTestId("progress-results");
+        await results.waitFor();
+        const text = await results.textContent();
+        assert.match(text, /Contacted/, "the person reached, by her result");
+        assert.match(text, /No answer/);
+        assert.match(await office.page.getByTestId("progress-calls").textContent(), /^5/, "five calls in the last minutes");
+        assert.match(await office.page.getByTestId("progress-rate").textContent(), /^20%/, "one of five reached");
+        assert.match(await office.page.getByTestId("progress-zones").textContent(), /Eastern/);
+        await screenshot(office.page, "call-progress.png");
+        assert.deepEqual(office.problems, [], "no script errors or failed requests in the office");
+      } finally {
+        await office.context.close();
+      }
 
       assert.deepEqual(phone.problems, [], "no script errors or failed requests on the phone");
       assert.deepEqual(laptop.problems, [], "no script errors or failed requests on the laptop");
