@@ -11,6 +11,7 @@
 #include "domain/do_not_contact.h"
 #include "domain/field_book.h"
 #include "http/json_body.h"
+#include "http/openapi_doc.h"
 #include "http/params.h"
 #include "storage/suppression_store.h"
 
@@ -44,23 +45,11 @@ constexpr std::string_view kPosition =
 
 std::string Doc(std::string_view summary, std::string_view description, std::string_view parameters,
                 std::string_view body, std::string_view ok) {
-  std::string out = R"({"summary": )" + json::serialize(json::string(summary)) +
-                    R"(, "description": )" + json::serialize(json::string(description)) +
-                    R"(, "tags": ["phone banks"], "parameters": [)" + std::string(parameters) + "]";
-  if (!body.empty()) {
-    out += R"(, "requestBody": {"content": {"application/json": {"schema": )" + std::string(body) +
-           "}}}";
-  }
-  out +=
-      R"(, "responses": {)" + std::string(ok) +
-      R"(, "400": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}})";
-  return out;
+  return OperationDoc("phone banks", summary, description, parameters, body, ok);
 }
 
-constexpr std::string_view kObjectOk =
-    R"("200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}})";
-constexpr std::string_view kCreatedOk =
-    R"("201": {"description": "Made", "content": {"application/json": {"schema": {"type": "object"}}}})";
+constexpr std::string_view kObjectOk = kJsonObjectOk;
+constexpr std::string_view kCreatedOk = kJsonObjectCreated;
 constexpr std::string_view kLeaseBody =
     R"({"type": "object", "additionalProperties": false, "properties": {"lease_seconds": {"type": "integer", "minimum": 1, "maximum": 3600, "default": 600}}})";
 

@@ -6,6 +6,7 @@
 
 #include "base/text.h"
 #include "http/json_body.h"
+#include "http/openapi_doc.h"
 #include "http/params.h"
 
 namespace narwhal {
@@ -35,22 +36,10 @@ constexpr std::string_view kChannelsParam =
 
 std::string Doc(std::string_view summary, std::string_view description, std::string_view parameters,
                 std::string_view body, std::string_view ok) {
-  std::string out = R"({"summary": )" + json::serialize(json::string(summary)) +
-                    R"(, "description": )" + json::serialize(json::string(description)) +
-                    R"(, "tags": ["do not contact"], "parameters": [)" + std::string(parameters) +
-                    "]";
-  if (!body.empty()) {
-    out += R"(, "requestBody": {"content": {"application/json": {"schema": )" + std::string(body) +
-           "}}}";
-  }
-  out +=
-      R"(, "responses": {)" + std::string(ok) +
-      R"(, "400": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}})";
-  return out;
+  return OperationDoc("do not contact", summary, description, parameters, body, ok);
 }
 
-constexpr std::string_view kObjectOk =
-    R"("200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}})";
+constexpr std::string_view kObjectOk = kJsonObjectOk;
 constexpr std::string_view kCreatedOk =
     R"("201": {"description": "Added", "content": {"application/json": {"schema": {"type": "object"}}}})";
 constexpr std::string_view kCsvOk =

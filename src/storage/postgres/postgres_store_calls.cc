@@ -14,6 +14,8 @@ namespace narwhal::postgres {
 namespace {
 
 constexpr std::string_view kSkipLocked = " FOR UPDATE SKIP LOCKED";
+const std::string kTakeWithAddress =
+    std::string(call_sql::kTake) + std::string(call_sql::kTakeAddress);
 
 CallList ListRow(const Rows& r, int i) {
   CallList l;
@@ -156,7 +158,7 @@ Result<std::optional<CallClaim>> PostgresStore::ClaimNext(int64_t list_id, int64
         NARWHAL_ASSIGN_OR_RETURN(Rows next, db.Exec(queries[q], params));
         if (next.empty()) continue;
         CallClaim c = call_sql::NewClaim(list_id, next.Int64(0, 0), now_ms, lease_ms);
-        NARWHAL_ASSIGN_OR_RETURN(Rows taken, db.Exec(call_sql::kTake, Params()
+        NARWHAL_ASSIGN_OR_RETURN(Rows taken, db.Exec(kTakeWithAddress, Params()
                                                                           .Add(caller)
                                                                           .Add(c.lease_until_ms)
                                                                           .Add(list_id)

@@ -237,12 +237,14 @@ Result<std::optional<CallClaim>> SqliteStore::ClaimNext(int64_t list_id, int64_t
             q.BindInt64(5, now_ms);
           },
           found,
-          [&](const Statement& q) {
-            ReadClaim(q, c);
-            street = q.ColumnString(4);
-            zip = q.ColumnString(5);
-          }));
+          [&](const Statement& q) { ReadClaim(q, c); }));
       if (!found) return Internal("a call list's person could not be taken inside the writer");
+      NARWHAL_RETURN_IF_ERROR(StepOnce(
+          db, call_sql::kVoterAddress, [&](Statement& q) { q.BindText(1, c.voter_id); }, found,
+          [&](const Statement& q) {
+            street = q.ColumnString(0);
+            zip = q.ColumnString(1);
+          }));
       NARWHAL_ASSIGN_OR_RETURN(bool held_back, HeldBack(db, c, street, zip));
       if (!held_back) {
         claim = std::move(c);
