@@ -37,6 +37,10 @@ constexpr JsonField kCallersFields[] = {
 constexpr JsonField kLeaseFields[] = {
     {.name = "lease_seconds", .kind = JsonKind::kInteger},
 };
+constexpr JsonField kClaimFields[] = {
+    {.name = "lease_seconds", .kind = JsonKind::kInteger},
+    {.name = "household", .kind = JsonKind::kBoolean},
+};
 
 constexpr std::string_view kListId =
     R"({"name": "list_id", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}})";
@@ -50,6 +54,8 @@ std::string Doc(std::string_view summary, std::string_view description, std::str
 
 constexpr std::string_view kObjectOk = kJsonObjectOk;
 constexpr std::string_view kCreatedOk = kJsonObjectCreated;
+constexpr std::string_view kClaimBody =
+    R"({"type": "object", "additionalProperties": false, "properties": {"lease_seconds": {"type": "integer", "minimum": 1, "maximum": 3600, "default": 600}, "household": {"type": "boolean", "default": false}}})";
 constexpr std::string_view kLeaseBody =
     R"({"type": "object", "additionalProperties": false, "properties": {"lease_seconds": {"type": "integer", "minimum": 1, "maximum": 3600, "default": 600}}})";
 
@@ -482,8 +488,9 @@ void AddCallRoutes(std::vector<Route>& routes, Store& store, const Clock& clock)
          CallStore* calls = list.calls;
          const int64_t id = list.list_id;
          NARWHAL_ASSIGN_OR_RETURN(json::object body,
-                                  ParseJsonRequest(r.Header("content-type"), r.body, kLeaseFields));
+                                  ParseJsonRequest(r.Header("content-type"), r.body, kClaimFields));
          NARWHAL_ASSIGN_OR_RETURN(int64_t lease_ms, LeaseOf(body));
+         const json::value* with_household = body.if_contains("household");
          const int64_t now_ms = MillisOf(clock.Now());
          NARWHAL_ASSIGN_OR_RETURN(std::optional<CallClaim> claim,
                                   calls->ClaimNext(id, c.principal.user_id, now_ms, lease_ms));
@@ -497,15 +504,34 @@ void AddCallRoutes(std::vector<Route>& routes, Store& store, const Clock& clock)
          NARWHAL_ASSIGN_OR_RETURN(VoterRecord voter, store.GetVoter(claim->voter_id));
          c.AuditRead("call.claim", claim->voter_id,
                      json::serialize(json::object{{"list_id", id}, {"position", claim->position}}));
-         return JsonResponse(
-             json::serialize(json::object{{"claim", CallClaimJson(*claim, voter, now_ms)}}));
+         json::object out = CallClaimJson(*claim, voter, now_ms);
+         if (with_household == nullptr || !with_household->as_bool()) {
+           return JsonResponse(json::serialize(json::object{{"claim", std::move(out)}}));
+         }
+         // The others of the list at her door, held by this caller too: one call.
+         NARWHAL_ASSIGN_OR_RETURN(
+             std::vector<CallClaim> household,
+             calls->ClaimHousehold(id, claim->position, c.principal.user_id, now_ms, lease_ms));
+         json::array members;
+         for (const CallClaim& member : household) {
+           NARWHAL_ASSIGN_OR_RETURN(VoterRecord record, store.GetVoter(member.voter_id));
+           c.AuditRead("call.claim", member.voter_id,
+                       json::serialize(json::object{{"list_id", id},
+                                                    {"position", member.position},
+                                                    {"household_of", claim->position}}));
+           members.push_back(CallClaimJson(member, record, now_ms));
+         }
+         out["household"] = std::move(members);
+         return JsonResponse(json::serialize(json::object{{"claim", std::move(out)}}));
        },
        Doc("Claim the next person to call",
            "The person this caller already holds on the list (her lease renewed), or the next "
            "one nobody holds whose local time is inside the calling hours, leased to her for "
-           "lease_seconds (default 600) unless her page renews it. {claim: null, reason} when "
-           "nobody can be called now.",
-           kListId, kLeaseBody, kObjectOk)});
+           "lease_seconds (default 600) unless her page renews it. With household: true, "
+           "claim.household lists the others of the list at her door, leased to her too, each "
+           "with its own position to renew and record (her next claim gives back any she did "
+           "not record). {claim: null, reason} when nobody can be called now.",
+           kListId, kClaimBody, kObjectOk)});
 
   routes.push_back(
       {"POST", "/api/v1/call-lists/{list_id}/calls/{position}/renew", "renew_call", kCallers,

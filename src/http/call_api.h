@@ -52,7 +52,8 @@ boost::json::object CallActivityJson(const CallActivity& activity, const FieldBo
 // banker the lists assigned to her; kPermissionDenied otherwise.
 Status CheckCallListAccess(CallStore& calls, const Principal& principal, int64_t list_id);
 
-// The claim as the phone-banker page takes it: {list_id, position, phone, phones: [..],
+// The claim as the phone-banker page takes it (the claim route adds household: [...], each
+// member as this): {list_id, position, phone, phones: [..],
 // phone_index, attempts, lease_until, lease_seconds, zone: {label, local_time}, voter:
 // {voter_id, name, first_name, last_name, age, gender, party, city, zip}}.
 boost::json::object CallClaimJson(const CallClaim& claim, const VoterRecord& voter, int64_t now_ms);

@@ -73,6 +73,9 @@ struct CallClaim {
   int zone = 0;                // her calling zone (CallZoneById)
 };
 
+// The most household members one claim hands out beside the person claimed.
+inline constexpr int kMaxHousehold = 12;
+
 // A person's place on a call list, as it stands.
 struct CallTarget {
   int64_t voter_list_id = 0;  // the voter list the call list was made from
@@ -119,6 +122,16 @@ class CallStore {
   // kNotFound for an unknown list.
   virtual Result<std::optional<CallClaim>> ClaimNext(int64_t list_id, int64_t caller,
                                                      int64_t now_ms, int64_t lease_ms) = 0;
+
+  // Leases to `caller` as well the people of the list at the door of the person at
+  // `position`, whom she holds, so one call reaches the household: those due and nobody
+  // else holds (or already hers), inside the calling hours at now_ms, not held back by the
+  // do-not-contact list; at most kMaxHousehold, in list order. Empty when the person has no
+  // door or nobody else on the list lives there. kFailedPrecondition when the caller does
+  // not hold the person at `position`; kNotFound when there is nobody there.
+  virtual Result<std::vector<CallClaim>> ClaimHousehold(int64_t list_id, int64_t position,
+                                                        int64_t caller, int64_t now_ms,
+                                                        int64_t lease_ms) = 0;
 
   // Extends the caller's lease on the person at `position`. kFailedPrecondition when she no
   // longer holds her (the lease lapsed and another caller has her, or the call was finished).

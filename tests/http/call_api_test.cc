@@ -28,7 +28,7 @@ class CallApiTest : public ::testing::Test {
 
   json::object Claim(int64_t list, const std::string& token, int status = 200) {
     HttpResponse r = world_.Send("POST", "/api/v1/call-lists/" + std::to_string(list) + "/claim",
-                                 token, R"({"lease_seconds":120})");
+                                 token, R"({"lease_seconds":120,"household":true})");
     EXPECT_EQ(r.status, status) << r.body;
     json::value v = Body(r);
     return v.is_object() ? v.as_object() : json::object{};
@@ -122,6 +122,7 @@ TEST_F(CallApiTest, APhoneBankerClaimsCallsAndRecordsTheResult) {
   EXPECT_EQ(claim.at("lease_seconds").as_int64(), 120);
   EXPECT_EQ(Str(claim.at("zone").at("label")), "Eastern");
   EXPECT_EQ(Str(claim.at("zone").at("local_time")), "09:30");
+  EXPECT_TRUE(claim.at("household").as_array().empty());  // nobody else at her door
   const int64_t position = claim.at("position").as_int64();
   // The organizer (also a caller) finds nobody free: NC100 is held.
   EXPECT_TRUE(Claim(list, organizer_).at("claim").is_null());

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "storage/call_store.h"
+#include "storage/household_store.h"
 #include "storage/store.h"
 #include "storage/suppression_store.h"
 #include "storage/universe_store.h"
@@ -323,6 +324,57 @@ TEST_P(CallConformanceTest, PhoneBankersAreAssignedToLists) {
   EXPECT_EQ(*calls().CallListsOf(7), (std::vector<int64_t>{}));
   EXPECT_EQ(calls().SetCallers(987654, {1}).code(), ErrorCode::kNotFound);
   EXPECT_EQ(calls().CallListZones(987654).status().code(), ErrorCode::kNotFound);
+}
+
+// A household in one call: the caller who holds a person is leased the others of the list
+// at her door too — not those another caller has or the do-not-contact list holds back.
+TEST_P(CallConformanceTest, AHouseholdIsHandledInOneCall) {
+  std::vector<Voter> all;
+  for (int i = 0; i < 5; ++i) {
+    Voter v = MakeVoter(i, i != 3);  // the fourth has no phone: not on the call list
+    if (i < 4) v.residence.street = "5 ELM ST APT 2";
+    all.push_back(v);
+  }
+  const CallList list = Make(LoadVoters(all, {"92"}));
+  ASSERT_EQ(list.people, 4);
+  std::vector<VoterResidence> residences;
+  for (const Voter& v : all) residences.push_back(ResidenceOf(v));
+  ASSERT_TRUE(store().Households()->UpsertResidences(residences).ok());
+  ASSERT_TRUE(store()
+                  .Suppressions()
+                  ->AddSuppressions({"asked",
+                                     "",
+                                     SuppressionScope::kPerson,
+                                     ChannelBit(ContactChannel::kPhone),
+                                     {"v:C1002"},
+                                     1,
+                                     1})
+                  .ok());
+
+  std::optional<CallClaim> ann = Claim(list.id, 1, kMorning);
+  ASSERT_TRUE(ann);
+  EXPECT_EQ(ann->voter_id, "C1000");
+  EXPECT_EQ(
+      calls().ClaimHousehold(list.id, ann->position, 2, kMorning, 10 * kMinute).status().code(),
+      ErrorCode::kFailedPrecondition);  // not hers
+  Result<std::vector<CallClaim>> household =
+      calls().ClaimHousehold(list.id, ann->position, 1, kMorning, 10 * kMinute);
+  ASSERT_TRUE(household.ok()) << household.status().ToString();
+  ASSERT_EQ(household->size(), 1u);  // C1002 is held back, C1003 has no phone
+  EXPECT_EQ((*household)[0].voter_id, "C1001");
+  EXPECT_EQ((*household)[0].lease_until_ms, kMorning + 10 * kMinute);
+  // Another caller gets the person elsewhere, and no household.
+  std::optional<CallClaim> bob = Claim(list.id, 2, kMorning);
+  ASSERT_TRUE(bob);
+  EXPECT_EQ(bob->voter_id, "C1004");
+  EXPECT_TRUE(calls().ClaimHousehold(list.id, bob->position, 2, kMorning, kMinute)->empty());
+  EXPECT_FALSE(Claim(list.id, 3, kMorning));  // C1001 is Ann's
+  // Ann records both; asking again gives nobody new.
+  ASSERT_TRUE(
+      calls().FinishCall(list.id, (*household)[0].position, 1, std::nullopt, "C", kMorning).ok());
+  EXPECT_TRUE(
+      calls().ClaimHousehold(list.id, ann->position, 1, kMorning + kMinute, kMinute)->empty());
+  EXPECT_EQ(calls().GetCallList(list.id, kMorning)->dropped, 1);
 }
 
 // How a list is being worked: callers holding someone, calls finished lately, each

@@ -729,6 +729,8 @@ export interface CallClaim {
     city: string;
     zip: string;
   };
+  // The others of the list at her door, leased to the same caller (a claim's only).
+  household?: CallClaim[];
 }
 
 export interface CallOutcome {
@@ -762,9 +764,10 @@ export function claimCall(
   leaseSeconds: number,
   signal?: AbortSignal,
 ): Promise<{ claim: CallClaim | null; reason?: string }> {
+  // The page handles a household in one call: the others at the door come with the claim.
   return request(`/api/v1/call-lists/${id}/claim`, {
     method: "POST",
-    body: { lease_seconds: leaseSeconds },
+    body: { lease_seconds: leaseSeconds, household: true },
     signal,
   });
 }

@@ -42,6 +42,38 @@ void ReadClaim(const Rows& r, CallClaim& c) {
   c.zone = static_cast<int>(r.Int64(0, 3));
 }
 
+// Leases the person at `position` of list `list_id` to `caller` (kTake, with her address)
+// and checks her against the do-not-contact list, dropping her if it holds her back.
+struct Take {
+  bool taken = false;    // kTake found her takeable
+  bool dropped = false;  // and the do-not-contact list held her back
+  CallClaim claim;
+};
+Result<Take> TakeChecked(Connection& db, int64_t list_id, int64_t position, int64_t caller,
+                         int64_t now_ms, int64_t lease_ms) {
+  Take t;
+  t.claim = call_sql::NewClaim(list_id, position, now_ms, lease_ms);
+  NARWHAL_ASSIGN_OR_RETURN(
+      Rows taken,
+      db.Exec(
+          kTakeWithAddress,
+          Params().Add(caller).Add(t.claim.lease_until_ms).Add(list_id).Add(position).Add(now_ms)));
+  t.taken = !taken.empty();
+  if (!t.taken) return t;
+  ReadClaim(taken, t.claim);
+  const std::vector<std::string> keys =
+      SuppressionKeysOf(t.claim.voter_id, t.claim.phone, taken.String(0, 4), taken.String(0, 5));
+  Params find;
+  for (const std::string& key : keys) find.Add(key);
+  find.Add(int64_t{call_sql::kCallChannels});
+  NARWHAL_ASSIGN_OR_RETURN(Rows held_back, db.Exec(suppression_sql::FindSql(keys.size()), find));
+  t.dropped = !held_back.empty();
+  if (t.dropped) {
+    NARWHAL_RETURN_IF_ERROR(db.Exec(call_sql::kDrop, Params().Add(list_id).Add(position)).status());
+  }
+  return t;
+}
+
 // Gives each person of list `id` her calling zone (call_sql::PlanZones).
 Status SetZones(Connection& db, int64_t id) {
   NARWHAL_ASSIGN_OR_RETURN(Rows r, db.Exec(call_sql::kTargetPlaces, Params().Add(id)));
@@ -149,44 +181,63 @@ Result<std::optional<CallClaim>> PostgresStore::ClaimNext(int64_t list_id, int64
                                           call_sql::QueueSql(call_sql::kFresh, kSkipLocked)};
     // Each pass hands out the next person, or drops one the do-not-contact list holds
     // back and looks again: a person is dropped once, so the passes end.
-    for (;;) {
-      std::optional<CallClaim> taken_claim;
-      std::string street, zip;
-      for (size_t q = 0; q < std::size(queries) && !taken_claim; ++q) {
+    for (bool dropped = true; dropped;) {
+      dropped = false;
+      for (size_t q = 0; q < std::size(queries) && !dropped; ++q) {
         const Params params = q == 0 ? Params().Add(caller).Add(list_id).Add(now_ms).Add(open)
                                      : Params().Add(list_id).Add(now_ms).Add(open);
         NARWHAL_ASSIGN_OR_RETURN(Rows next, db.Exec(queries[q], params));
         if (next.empty()) continue;
-        CallClaim c = call_sql::NewClaim(list_id, next.Int64(0, 0), now_ms, lease_ms);
-        NARWHAL_ASSIGN_OR_RETURN(Rows taken, db.Exec(kTakeWithAddress, Params()
-                                                                          .Add(caller)
-                                                                          .Add(c.lease_until_ms)
-                                                                          .Add(list_id)
-                                                                          .Add(c.position)
-                                                                          .Add(now_ms)));
-        if (taken.empty()) continue;
-        ReadClaim(taken, c);
-        street = taken.String(0, 4);
-        zip = taken.String(0, 5);
-        taken_claim = std::move(c);
+        NARWHAL_ASSIGN_OR_RETURN(
+            Take t, TakeChecked(db, list_id, next.Int64(0, 0), caller, now_ms, lease_ms));
+        if (!t.taken) continue;
+        dropped = t.dropped;
+        if (!dropped) {
+          claim = std::move(t.claim);
+          return Status::Ok();
+        }
       }
-      if (!taken_claim) return Status::Ok();
-      const std::vector<std::string> keys =
-          SuppressionKeysOf(taken_claim->voter_id, taken_claim->phone, street, zip);
-      Params find;
-      for (const std::string& key : keys) find.Add(key);
-      find.Add(int64_t{call_sql::kCallChannels});
-      NARWHAL_ASSIGN_OR_RETURN(Rows held_back,
-                               db.Exec(suppression_sql::FindSql(keys.size()), find));
-      if (held_back.empty()) {
-        claim = std::move(taken_claim);
-        return Status::Ok();
-      }
-      NARWHAL_RETURN_IF_ERROR(
-          db.Exec(call_sql::kDrop, Params().Add(list_id).Add(taken_claim->position)).status());
     }
+    return Status::Ok();
   }));
   return claim;
+}
+
+Result<std::vector<CallClaim>> PostgresStore::ClaimHousehold(int64_t list_id, int64_t position,
+                                                             int64_t caller, int64_t now_ms,
+                                                             int64_t lease_ms) {
+  NARWHAL_RETURN_IF_ERROR(call_sql::ValidateLease(lease_ms));
+  std::vector<CallClaim> out;
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
+    out.clear();
+    NARWHAL_ASSIGN_OR_RETURN(Rows known, db.Exec(call_sql::kListKnown, Params().Add(list_id)));
+    if (known.empty()) return NotFound("no call list " + std::to_string(list_id));
+    const CallingWindow window{static_cast<int>(known.Int64(0, 0)),
+                               static_cast<int>(known.Int64(0, 1))};
+    NARWHAL_ASSIGN_OR_RETURN(Rows held, db.Exec(std::string(call_sql::kHolderOf) + " FOR UPDATE",
+                                                Params().Add(list_id).Add(position)));
+    if (held.empty() || held.Int64(0, 1) != 0 || held.Int64(0, 2) != caller) {
+      return call_sql::FinishRefused(!held.empty(), false, 0, caller);
+    }
+    static const std::string household =
+        std::string(call_sql::kHousehold) + " FOR UPDATE OF t SKIP LOCKED";
+    NARWHAL_ASSIGN_OR_RETURN(
+        Rows members,
+        db.Exec(household, Params()
+                               .Add(held.String(0, 0))
+                               .Add(list_id)
+                               .Add(position)
+                               .Add(now_ms)
+                               .Add(caller)
+                               .Add(static_cast<int64_t>(OpenZones(window, now_ms)))));
+    for (int i = 0; i < members.size(); ++i) {
+      NARWHAL_ASSIGN_OR_RETURN(
+          Take t, TakeChecked(db, list_id, members.Int64(i, 0), caller, now_ms, lease_ms));
+      if (t.taken && !t.dropped) out.push_back(std::move(t.claim));
+    }
+    return Status::Ok();
+  }));
+  return out;
 }
 
 Result<CallClaim> PostgresStore::RenewClaim(int64_t list_id, int64_t position, int64_t caller,

@@ -144,6 +144,8 @@ class PostgresStore final : public Store,
   Result<std::vector<CallList>> ListCallLists(int64_t now_ms) override;
   Result<std::optional<CallClaim>> ClaimNext(int64_t list_id, int64_t caller, int64_t now_ms,
                                              int64_t lease_ms) override;
+  Result<std::vector<CallClaim>> ClaimHousehold(int64_t list_id, int64_t position, int64_t caller,
+                                                int64_t now_ms, int64_t lease_ms) override;
   Result<CallClaim> RenewClaim(int64_t list_id, int64_t position, int64_t caller, int64_t now_ms,
                                int64_t lease_ms) override;
   Status FinishCall(int64_t list_id, int64_t position, int64_t caller,

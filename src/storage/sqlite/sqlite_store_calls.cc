@@ -66,6 +66,62 @@ Status StepOnce(Connection& db, std::string_view sql, const std::function<void(S
   return Status::Ok();
 }
 
+// Leases the person at `position` of list `list_id` to `caller` (kTake) and checks her
+// against the do-not-contact list, dropping her if it holds her back.
+struct Take {
+  bool taken = false;    // kTake found her takeable
+  bool dropped = false;  // and the do-not-contact list held her back
+  CallClaim claim;
+};
+Result<Take> TakeChecked(Connection& db, int64_t list_id, int64_t position, int64_t caller,
+                         int64_t now_ms, int64_t lease_ms) {
+  Take t;
+  t.claim = call_sql::NewClaim(list_id, position, now_ms, lease_ms);
+  NARWHAL_RETURN_IF_ERROR(StepOnce(
+      db, call_sql::kTake,
+      [&](Statement& q) {
+        q.BindInt64(1, caller);
+        q.BindInt64(2, t.claim.lease_until_ms);
+        q.BindInt64(3, list_id);
+        q.BindInt64(4, position);
+        q.BindInt64(5, now_ms);
+      },
+      t.taken, [&](const Statement& q) { ReadClaim(q, t.claim); }));
+  if (!t.taken) return t;
+  std::string street, zip;
+  bool found = false;
+  NARWHAL_RETURN_IF_ERROR(StepOnce(
+      db, call_sql::kVoterAddress, [&](Statement& q) { q.BindText(1, t.claim.voter_id); }, found,
+      [&](const Statement& q) {
+        street = q.ColumnString(0);
+        zip = q.ColumnString(1);
+      }));
+  NARWHAL_ASSIGN_OR_RETURN(t.dropped, HeldBack(db, t.claim, street, zip));
+  if (!t.dropped) return t;
+  NARWHAL_RETURN_IF_ERROR(StepOnce(
+      db, call_sql::kDrop,
+      [&](Statement& q) {
+        q.BindInt64(1, list_id);
+        q.BindInt64(2, position);
+      },
+      found));
+  return t;
+}
+
+// The calling hours of list `list_id`; kNotFound for an unknown list.
+Result<CallingWindow> WindowOf(Connection& db, int64_t list_id) {
+  bool found = false;
+  CallingWindow window;
+  NARWHAL_RETURN_IF_ERROR(StepOnce(
+      db, call_sql::kListKnown, [&](Statement& q) { q.BindInt64(1, list_id); }, found,
+      [&](const Statement& q) {
+        window.from_minute = static_cast<int>(q.ColumnInt64(0));
+        window.until_minute = static_cast<int>(q.ColumnInt64(1));
+      }));
+  if (!found) return NotFound("no call list " + std::to_string(list_id));
+  return window;
+}
+
 // Gives each person of list `id` her calling zone (call_sql::PlanZones).
 Status SetZones(Connection& db, int64_t id) {
   std::vector<call_sql::TargetPlace> places;
@@ -189,14 +245,7 @@ Result<std::optional<CallClaim>> SqliteStore::ClaimNext(int64_t list_id, int64_t
   Status st = writer_->Submit([&](Connection& db) -> Status {
     claim.reset();
     bool found = false;
-    CallingWindow window;
-    NARWHAL_RETURN_IF_ERROR(StepOnce(
-        db, call_sql::kListKnown, [&](Statement& q) { q.BindInt64(1, list_id); }, found,
-        [&](const Statement& q) {
-          window.from_minute = static_cast<int>(q.ColumnInt64(0));
-          window.until_minute = static_cast<int>(q.ColumnInt64(1));
-        }));
-    if (!found) return NotFound("no call list " + std::to_string(list_id));
+    NARWHAL_ASSIGN_OR_RETURN(CallingWindow window, WindowOf(db, list_id));
     // Fewer than 63 zones: the mask binds as a positive integer.
     const auto open = static_cast<int64_t>(OpenZones(window, now_ms));
     // Each pass hands out the next person, or drops one the do-not-contact list holds
@@ -225,42 +274,65 @@ Result<std::optional<CallClaim>> SqliteStore::ClaimNext(int64_t list_id, int64_t
             found, read_position));
       }
       if (!found) return Status::Ok();
-      CallClaim c = call_sql::NewClaim(list_id, position, now_ms, lease_ms);
-      std::string street, zip;
-      NARWHAL_RETURN_IF_ERROR(StepOnce(
-          db, call_sql::kTake,
-          [&](Statement& q) {
-            q.BindInt64(1, caller);
-            q.BindInt64(2, c.lease_until_ms);
-            q.BindInt64(3, list_id);
-            q.BindInt64(4, position);
-            q.BindInt64(5, now_ms);
-          },
-          found,
-          [&](const Statement& q) { ReadClaim(q, c); }));
-      if (!found) return Internal("a call list's person could not be taken inside the writer");
-      NARWHAL_RETURN_IF_ERROR(StepOnce(
-          db, call_sql::kVoterAddress, [&](Statement& q) { q.BindText(1, c.voter_id); }, found,
-          [&](const Statement& q) {
-            street = q.ColumnString(0);
-            zip = q.ColumnString(1);
-          }));
-      NARWHAL_ASSIGN_OR_RETURN(bool held_back, HeldBack(db, c, street, zip));
-      if (!held_back) {
-        claim = std::move(c);
-        return Status::Ok();
-      }
-      NARWHAL_RETURN_IF_ERROR(StepOnce(
-          db, call_sql::kDrop,
-          [&](Statement& q) {
-            q.BindInt64(1, list_id);
-            q.BindInt64(2, position);
-          },
-          found));
+      NARWHAL_ASSIGN_OR_RETURN(Take t,
+                               TakeChecked(db, list_id, position, caller, now_ms, lease_ms));
+      if (!t.taken) return Internal("a call list's person could not be taken inside the writer");
+      if (t.dropped) continue;
+      claim = std::move(t.claim);
+      return Status::Ok();
     }
   });
   if (!st.ok()) return st;
   return claim;
+}
+
+Result<std::vector<CallClaim>> SqliteStore::ClaimHousehold(int64_t list_id, int64_t position,
+                                                           int64_t caller, int64_t now_ms,
+                                                           int64_t lease_ms) {
+  NARWHAL_RETURN_IF_ERROR(call_sql::ValidateLease(lease_ms));
+  std::vector<CallClaim> out;
+  Status st = writer_->Submit([&](Connection& db) -> Status {
+    out.clear();
+    NARWHAL_ASSIGN_OR_RETURN(CallingWindow window, WindowOf(db, list_id));
+    bool found = false, done = false;
+    int64_t holder = 0;
+    std::string voter_id;
+    NARWHAL_RETURN_IF_ERROR(StepOnce(
+        db, call_sql::kHolderOf,
+        [&](Statement& q) {
+          q.BindInt64(1, list_id);
+          q.BindInt64(2, position);
+        },
+        found,
+        [&](const Statement& q) {
+          voter_id = q.ColumnString(0);
+          done = q.ColumnInt64(1) != 0;
+          holder = q.ColumnInt64(2);
+        }));
+    if (!found || done || holder != caller) return call_sql::FinishRefused(found, false, 0, caller);
+    std::vector<int64_t> positions;
+    {
+      NARWHAL_ASSIGN_OR_RETURN(ScopedStatement q, db.Prepare(call_sql::kHousehold));
+      q->BindText(1, voter_id);
+      q->BindInt64(2, list_id);
+      q->BindInt64(3, position);
+      q->BindInt64(4, now_ms);
+      q->BindInt64(5, caller);
+      q->BindInt64(6, static_cast<int64_t>(OpenZones(window, now_ms)));
+      for (;;) {
+        NARWHAL_ASSIGN_OR_RETURN(bool row, q->Step());
+        if (!row) break;
+        positions.push_back(q->ColumnInt64(0));
+      }
+    }
+    for (int64_t p : positions) {
+      NARWHAL_ASSIGN_OR_RETURN(Take t, TakeChecked(db, list_id, p, caller, now_ms, lease_ms));
+      if (t.taken && !t.dropped) out.push_back(std::move(t.claim));
+    }
+    return Status::Ok();
+  });
+  if (!st.ok()) return st;
+  return out;
 }
 
 Result<CallClaim> SqliteStore::RenewClaim(int64_t list_id, int64_t position, int64_t caller,

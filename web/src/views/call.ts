@@ -49,6 +49,8 @@ const kCallCodes: Array<[string, string]> = [
   ["DNC", "Do not call"],
 ];
 const kCodeNames = new Map(kCallCodes);
+// The results a household member on the same call can get with one tap.
+const kHouseholdCodes = ["C", "NA", "RF", "DNC"];
 
 // "9195550100" -> "(919) 555-0100"; anything else as given.
 export function formatPhone(digits: string): string {
@@ -78,6 +80,8 @@ export class CallView implements View {
   private leaseSeconds = kDefaultLeaseSeconds;
   private renewTimer = 0;
   private retryTimer = 0;
+  // Household members recorded on this call: position -> the result's name.
+  private readonly householdDone = new Map<number, string>();
   private busy = false;
   private readonly onKey = (e: KeyboardEvent) => this.keyPressed(e);
 
@@ -238,6 +242,7 @@ export class CallView implements View {
         return;
       }
       this.claim = claim;
+      this.householdDone.clear();
       this.key = newKey("call");
       this.status.textContent = "";
       this.render();
@@ -251,6 +256,11 @@ export class CallView implements View {
   private async renew(): Promise<void> {
     const claim = this.claim;
     if (!claim) return;
+    for (const m of claim.household ?? []) {
+      if (this.householdDone.has(m.position)) continue;
+      // A member's lease lost (another caller has her) only takes her off this call.
+      renewCall(m.list_id, m.position, this.leaseSeconds).catch(() => {});
+    }
     try {
       await renewCall(claim.list_id, claim.position, this.leaseSeconds);
     } catch (error) {
@@ -289,6 +299,7 @@ export class CallView implements View {
       ),
     );
     append(this.body, person);
+    if (c.household?.length) append(this.body, this.householdPanel(c));
     if (this.talk) {
       this.renderTalk();
       return;
@@ -305,6 +316,59 @@ export class CallView implements View {
       append(codes, button);
     });
     append(this.body, el("p", { class: "script-question" }, "How did the call go?"), codes);
+  }
+
+  // The others on the list at her door, leased to this caller too: whoever comes to the
+  // phone gets a result of her own, recorded at once.
+  private householdPanel(c: CallClaim): HTMLElement {
+    const rows = (c.household ?? []).map((m) => {
+      const saved = this.householdDone.get(m.position);
+      const row = el(
+        "li",
+        { class: "call-household-member", "data-testid": "household-member", "data-voter": m.voter.voter_id },
+        el("strong", {}, m.voter.name),
+        m.voter.age !== null ? ` · age ${m.voter.age}` : "",
+        m.voter.party ? ` · ${m.voter.party}` : "",
+        m.phone !== c.phone ? el("span", {}, " · ", el("a", { href: telHref(m.phone) }, formatPhone(m.phone))) : "",
+      );
+      if (saved) {
+        append(row, el("span", { class: "call-household-saved", "data-testid": "household-saved" }, ` · saved: ${saved}`));
+        return row;
+      }
+      const codes = el("span", { class: "call-household-codes", role: "group", "aria-label": `Result for ${m.voter.name}` });
+      for (const code of kHouseholdCodes) {
+        const button = el(
+          "button",
+          { type: "button", class: "button button-small", "data-testid": `household-code-${code}` },
+          kCodeNames.get(code) ?? code,
+        );
+        button.addEventListener("click", () => void this.recordMember(m, code));
+        append(codes, button);
+      }
+      append(row, " ", codes);
+      return row;
+    });
+    return el(
+      "section",
+      { class: "call-household", "data-testid": "call-household" },
+      el("h3", {}, "Also at this address"),
+      el("ul", {}, ...rows),
+    );
+  }
+
+  private async recordMember(m: CallClaim, code: string): Promise<void> {
+    try {
+      await recordCall(m.list_id, m.position, {
+        voter_id: m.voter.voter_id,
+        idempotency_key: `${this.key}_${m.position}`,
+        result: code,
+        client_at: new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+      });
+      this.householdDone.set(m.position, kCodeNames.get(code) ?? code);
+      this.render();
+    } catch (error) {
+      this.fail(error);
+    }
   }
 
   // The script with what she answered so far, and the button that ends the call.
