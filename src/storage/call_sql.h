@@ -231,6 +231,14 @@ std::vector<ZoneUpdate> PlanZones(const std::vector<TargetPlace>& places);
 // The do-not-contact channel a claim is checked for.
 inline constexpr ChannelMask kCallChannels = ChannelBit(ContactChannel::kPhone);
 
+// One try at leasing a person to a caller (each backend's TakeChecked): kTake found her
+// takeable, then the do-not-contact list held her back or not (held back, she is dropped).
+struct Take {
+  bool taken = false;
+  bool dropped = false;
+  CallClaim claim;
+};
+
 // A claim on the person at `position` of `list_id`, leased from `now_ms` for `lease_ms`;
 // who she is is read from the statement that took her.
 CallClaim NewClaim(int64_t list_id, int64_t position, int64_t now_ms, int64_t lease_ms);

@@ -68,11 +68,7 @@ Status StepOnce(Connection& db, std::string_view sql, const std::function<void(S
 
 // Leases the person at `position` of list `list_id` to `caller` (kTake) and checks her
 // against the do-not-contact list, dropping her if it holds her back.
-struct Take {
-  bool taken = false;    // kTake found her takeable
-  bool dropped = false;  // and the do-not-contact list held her back
-  CallClaim claim;
-};
+using call_sql::Take;
 Result<Take> TakeChecked(Connection& db, int64_t list_id, int64_t position, int64_t caller,
                          int64_t now_ms, int64_t lease_ms) {
   Take t;
