@@ -508,12 +508,17 @@ void AddCallRoutes(std::vector<Route>& routes, Store& store, const Clock& clock)
          if (with_household == nullptr || !with_household->as_bool()) {
            return JsonResponse(json::serialize(json::object{{"claim", std::move(out)}}));
          }
-         // The others of the list at her door, held by this caller too: one call.
-         NARWHAL_ASSIGN_OR_RETURN(
-             std::vector<CallClaim> household,
-             calls->ClaimHousehold(id, claim->position, c.principal.user_id, now_ms, lease_ms));
+         // The others of the list at her door, held by this caller too: one call. The person
+         // is hers whatever becomes of them: a household that cannot be read is left out.
+         Result<std::vector<CallClaim>> household =
+             calls->ClaimHousehold(id, claim->position, c.principal.user_id, now_ms, lease_ms);
+         if (!household.ok()) {
+           out["household"] = json::array();
+           out["household_error"] = household.status().message();
+           return JsonResponse(json::serialize(json::object{{"claim", std::move(out)}}));
+         }
          json::array members;
-         for (const CallClaim& member : household) {
+         for (const CallClaim& member : *household) {
            NARWHAL_ASSIGN_OR_RETURN(VoterRecord record, store.GetVoter(member.voter_id));
            c.AuditRead("call.claim", member.voter_id,
                        json::serialize(json::object{{"list_id", id},

@@ -118,13 +118,17 @@ inline constexpr std::string_view kTakeAddress =
     "''), coalesce((SELECT v.res_zip FROM voters v WHERE v.voter_id = call_targets.voter_id LIMIT "
     "1), "
     "'')";
-// The people of list $2 at the door of voter $1, other than the one at position $3, whom
+// The people of list $1 at the door of voter $2, other than the one at position $3, whom
 // caller $5 may take at $4 (free and due, lapsed, or hers), in a zone of mask $6: their
-// positions, in list order (at most kMaxHousehold). PostgreSQL appends a row lock on t.
+// positions, in list order (at most kMaxHousehold). Read from the door (residences_door)
+// to each resident's place (call_targets_voter): SQLite keeps a CROSS JOIN's order, and the
+// unary + keeps it off the primary key, which would walk the whole list for each resident.
+// PostgreSQL appends a row lock on t.
 inline constexpr std::string_view kHousehold =
-    "SELECT t.position FROM call_targets t JOIN residences r ON r.voter_id = t.voter_id "
-    "WHERE r.door_key = (SELECT h.door_key FROM residences h WHERE h.voter_id = $1) AND "
-    "r.door_key <> '' AND t.list_id = $2 AND t.position <> $3 AND t.done = 0 AND "
+    "SELECT t.position FROM residences r CROSS JOIN call_targets t "
+    "WHERE t.voter_id = r.voter_id AND +t.list_id = $1 AND "
+    "r.door_key = (SELECT h.door_key FROM residences h WHERE h.voter_id = $2) AND "
+    "r.door_key <> '' AND t.position <> $3 AND t.done = 0 AND "
     "((t.holder = 0 AND t.not_before_ms <= $4) OR (t.holder <> 0 AND t.lease_until_ms <= $4) "
     "OR t.holder = $5) AND ((CAST($6 AS BIGINT) >> t.zone) & 1) = 1 "
     "ORDER BY t.position LIMIT 12";

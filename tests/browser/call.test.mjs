@@ -46,10 +46,16 @@ async function logIn(page, url, code, list) {
   await page.goto(`${url}/#/call/${list}?lease=${kLeaseSeconds}`);
 }
 
-// The voter the page shows now (waits for one).
+// The voter the page shows now (waits for one; the first claims of a fresh sanitizer build's
+// server can take a while). On a timeout, what the page shows instead goes to the log.
 async function shownVoter(page) {
   const person = page.getByTestId("call-person");
-  await person.waitFor();
+  try {
+    await person.waitFor({ timeout: 30000 });
+  } catch (error) {
+    console.log(`no person on ${page.url()}; the page shows:\n${await page.locator("main").innerText()}`);
+    throw error;
+  }
   return person.getAttribute("data-voter");
 }
 

@@ -724,6 +724,7 @@ CREATE INDEX suppressions_batch ON suppressions(batch_id);
 ALTER TABLE call_targets ADD COLUMN last_result text NOT NULL DEFAULT '';
 ALTER TABLE call_targets ADD COLUMN last_call_ms bigint NOT NULL DEFAULT 0;
 CREATE INDEX call_targets_called ON call_targets(list_id, last_call_ms) WHERE last_call_ms > 0;
+CREATE INDEX call_targets_voter ON call_targets(voter_id, list_id);
 )sql";
 
 constexpr std::array<Migration, 11> kMigrations = {{

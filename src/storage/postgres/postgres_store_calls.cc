@@ -220,8 +220,8 @@ Result<std::vector<CallClaim>> PostgresStore::ClaimHousehold(int64_t list_id, in
     NARWHAL_ASSIGN_OR_RETURN(
         Rows members,
         db.Exec(household, Params()
-                               .Add(held.String(0, 0))
                                .Add(list_id)
+                               .Add(held.String(0, 0))
                                .Add(position)
                                .Add(now_ms)
                                .Add(caller)

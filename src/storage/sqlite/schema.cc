@@ -532,7 +532,8 @@ CREATE INDEX call_targets_holder ON call_targets(holder, list_id, position)
 // added and undone, and their entries by key ("p:9195550123", domain/do_not_contact.h),
 // each with the channels it closes and whether its batch is in force. A call list's person
 // held back by it is dropped from the list (call_targets.done = 2). Each person's last call
-// (its result and time), for the list's activity.
+// (its result and time), for the list's activity; and each person's places by voter, so a
+// household's members on a list are found from their door.
 constexpr std::string_view kSchemaV15 = R"sql(
 CREATE TABLE suppression_batches(
   id INTEGER PRIMARY KEY,
@@ -557,6 +558,7 @@ CREATE INDEX suppressions_batch ON suppressions(batch_id);
 ALTER TABLE call_targets ADD COLUMN last_result TEXT NOT NULL DEFAULT '';
 ALTER TABLE call_targets ADD COLUMN last_call_ms INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX call_targets_called ON call_targets(list_id, last_call_ms) WHERE last_call_ms > 0;
+CREATE INDEX call_targets_voter ON call_targets(voter_id, list_id);
 )sql";
 
 constexpr std::array<Migration, 15> kMigrations = {{

@@ -309,8 +309,8 @@ Result<std::vector<CallClaim>> SqliteStore::ClaimHousehold(int64_t list_id, int6
     std::vector<int64_t> positions;
     {
       NARWHAL_ASSIGN_OR_RETURN(ScopedStatement q, db.Prepare(call_sql::kHousehold));
-      q->BindText(1, voter_id);
-      q->BindInt64(2, list_id);
+      q->BindInt64(1, list_id);
+      q->BindText(2, voter_id);
       q->BindInt64(3, position);
       q->BindInt64(4, now_ms);
       q->BindInt64(5, caller);
