@@ -26,6 +26,7 @@ constexpr JsonField kMixed[] = {
     {"count", JsonKind::kInteger},
     {"on", JsonKind::kBoolean},
     {"tags", JsonKind::kStringArray, false, 8, 4},
+    {"ids", JsonKind::kIntegerArray, false, 8, 4},
     {"criteria", JsonKind::kObject},
 };
 constexpr std::span<const JsonField> kLists[] = {kLogin, kMixed, {}};
@@ -92,6 +93,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case JsonKind::kStringArray:
         Check(v.is_array() && v.as_array().size() <= field->max_items);
         for (const boost::json::value& item : v.as_array()) CheckString(item, field->max_chars);
+        break;
+      case JsonKind::kIntegerArray:
+        Check(v.is_array() && v.as_array().size() <= field->max_items);
+        for (const boost::json::value& item : v.as_array())
+          Check(item.is_int64() || item.is_uint64());
         break;
     }
   }
