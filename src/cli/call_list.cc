@@ -10,7 +10,6 @@
 #include "domain/calling_hours.h"
 #include "http/call_api.h"
 #include "storage/call_store.h"
-#include "storage/contact_store.h"
 
 namespace narwhal {
 namespace {
@@ -83,17 +82,12 @@ int RunCallListShow(const CallListArgs& args) {
   if (!zones.ok()) return CommandFailed(kCommand, zones.status());
   Result<std::vector<int64_t>> callers = o.part->CallersOf(args.list_id);
   if (!callers.ok()) return CommandFailed(kCommand, callers.status());
-  Result<CallActivity> activity = o.part->CallListActivity(args.list_id, now, now - 10 * 60 * 1000);
-  if (!activity.ok()) return CommandFailed(kCommand, activity.status());
-  FieldBook book;
-  if (ContactStore* log = o.store->Contacts(); log != nullptr) {
-    Result<SavedFieldBook> saved = log->CurrentFieldBook();
-    if (!saved.ok()) return CommandFailed(kCommand, saved.status());
-    book = saved->book;
-  }
   json::object out = CallListJson(*list);
   out["zones"] = CallZonesJson(*zones, list->window, now);
-  out["activity"] = CallActivityJson(*activity, book, out.at("left").as_int64());
+  Result<json::object> activity =
+      ReadCallActivityJson(*o.store, *o.part, args.list_id, now, out.at("left").as_int64());
+  if (!activity.ok()) return CommandFailed(kCommand, activity.status());
+  out["activity"] = std::move(*activity);
   out["callers"] = json::array(callers->begin(), callers->end());
   if (args.json) {
     fmt::print("{}\n", json::serialize(out));

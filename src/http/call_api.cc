@@ -132,34 +132,6 @@ Result<int64_t> PositionOf(const RequestContext& c) {
 // The window a list's pace is read over.
 constexpr int64_t kActivityMinutes = 10;
 
-Result<json::object> CallListDetailJson(Store& store, CallStore& calls, int64_t list_id,
-                                        const Principal& principal, int64_t now_ms) {
-  NARWHAL_ASSIGN_OR_RETURN(CallList list, calls.GetCallList(list_id, now_ms));
-  json::object out = CallListJson(list);
-  NARWHAL_ASSIGN_OR_RETURN(std::vector<CallZoneCount> zones, calls.CallListZones(list_id));
-  out["zones"] = CallZonesJson(zones, list.window, now_ms);
-  if (!IsManager(principal)) return out;
-  NARWHAL_ASSIGN_OR_RETURN(
-      CallActivity activity,
-      calls.CallListActivity(list_id, now_ms, now_ms - kActivityMinutes * 60 * kMsPerSecond));
-  FieldBook book;  // the core codes, when the store keeps no book
-  if (ContactStore* log = store.Contacts(); log != nullptr) {
-    NARWHAL_ASSIGN_OR_RETURN(SavedFieldBook saved, log->CurrentFieldBook());
-    book = std::move(saved.book);
-  }
-  out["activity"] = CallActivityJson(activity, book, out.at("left").as_int64());
-  NARWHAL_ASSIGN_OR_RETURN(std::vector<int64_t> callers, calls.CallersOf(list_id));
-  json::array named;
-  for (int64_t id : callers) {
-    Result<User> user = store.GetUser(id);
-    named.push_back(json::object{{"user_id", id}, {"name", user.ok() ? user->name : ""}});
-  }
-  out["callers"] = std::move(named);
-  return out;
-}
-
-}  // namespace
-
 json::object CallActivityJson(const CallActivity& a, const FieldBook& book, int64_t left) {
   json::array results;
   int64_t reached = 0;
@@ -187,6 +159,42 @@ json::object CallActivityJson(const CallActivity& a, const FieldBook& book, int6
        per_minute > 0 ? json::value(static_cast<int64_t>(static_cast<double>(left) / per_minute))
                       : json::value()},
       {"results", std::move(results)}};
+}
+
+Result<json::object> CallListDetailJson(Store& store, CallStore& calls, int64_t list_id,
+                                        const Principal& principal, int64_t now_ms) {
+  NARWHAL_ASSIGN_OR_RETURN(CallList list, calls.GetCallList(list_id, now_ms));
+  json::object out = CallListJson(list);
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<CallZoneCount> zones, calls.CallListZones(list_id));
+  out["zones"] = CallZonesJson(zones, list.window, now_ms);
+  if (!IsManager(principal)) return out;
+  NARWHAL_ASSIGN_OR_RETURN(
+      json::object activity,
+      ReadCallActivityJson(store, calls, list_id, now_ms, out.at("left").as_int64()));
+  out["activity"] = std::move(activity);
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<int64_t> callers, calls.CallersOf(list_id));
+  json::array named;
+  for (int64_t id : callers) {
+    Result<User> user = store.GetUser(id);
+    named.push_back(json::object{{"user_id", id}, {"name", user.ok() ? user->name : ""}});
+  }
+  out["callers"] = std::move(named);
+  return out;
+}
+
+}  // namespace
+
+Result<json::object> ReadCallActivityJson(Store& store, CallStore& calls, int64_t list_id,
+                                          int64_t now_ms, int64_t left) {
+  NARWHAL_ASSIGN_OR_RETURN(
+      CallActivity activity,
+      calls.CallListActivity(list_id, now_ms, now_ms - kActivityMinutes * 60 * kMsPerSecond));
+  FieldBook book;  // the core codes, when the store keeps no book
+  if (ContactStore* log = store.Contacts(); log != nullptr) {
+    NARWHAL_ASSIGN_OR_RETURN(SavedFieldBook saved, log->CurrentFieldBook());
+    book = std::move(saved.book);
+  }
+  return CallActivityJson(activity, book, left);
 }
 
 json::array CallZonesJson(const std::vector<CallZoneCount>& zones, const CallingWindow& window,

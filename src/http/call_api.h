@@ -44,9 +44,10 @@ boost::json::array CallZonesJson(const std::vector<CallZoneCount>& zones,
 // minutes, calls_finished (in the last `minutes`), per_minute, called (people called at
 // least once), reached (whose last result is a success), contact_rate, runs_out_in_minutes
 // (the `left` people at this pace, retries not counted; null when nobody is calling),
-// results: [{code, name, category, people}] by each person's last result}.
-boost::json::object CallActivityJson(const CallActivity& activity, const FieldBook& book,
-                                     int64_t left);
+// results: [{code, name, category, people}] by each person's last result}; read as of
+// `now_ms`, the codes named from the store's field book (the core codes without one).
+Result<boost::json::object> ReadCallActivityJson(Store& store, CallStore& calls, int64_t list_id,
+                                                 int64_t now_ms, int64_t left);
 
 // OK when `principal` may work on list `list_id`: admins and organizers any; a phone
 // banker the lists assigned to her; kPermissionDenied otherwise.
