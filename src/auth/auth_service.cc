@@ -2,8 +2,11 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <atomic>
 #include <ctime>
 #include <optional>
+#include <unordered_set>
 
 namespace narwhal {
 namespace {
@@ -77,6 +80,73 @@ Result<IssuedCode> AuthService::IssueCode(int64_t user_id) {
     return IssuedCode{std::move(user), code.display, record.expires_at};
   }
   return Internal("could not find a free login-code selector after 8 tries");
+}
+
+Result<std::vector<IssuedCode>> AuthService::IssueCodes(std::span<const User> users) {
+  for (const User& u : users) {
+    if (u.disabled) {
+      return FailedPrecondition(fmt::format("user {} is disabled; enable her first", u.id));
+    }
+  }
+  const TimePoint issued_at = clock_.Now();
+  std::vector<LoginCode> codes(users.size());
+  std::vector<LoginCodeRecord> records(users.size());
+  std::vector<size_t> pending(users.size());
+  for (size_t i = 0; i < users.size(); ++i) pending[i] = i;
+  // A selector collision (31^4 selectors) is drawn again, a few times at most.
+  for (int attempt = 0; attempt < 8 && !pending.empty(); ++attempt) {
+    std::unordered_set<std::string> drawn;
+    for (size_t i = 0; i < records.size(); ++i) drawn.insert(records[i].selector);
+    for (size_t i : pending) {
+      do {
+        codes[i] = GenerateLoginCode();
+      } while (!drawn.insert(codes[i].selector).second);
+    }
+    // Argon2id is the whole cost of a code: one hashing thread per core.
+    const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1,
+                                              std::max<size_t>(pending.size(), 1));
+    std::vector<Status> failures(threads);
+    std::atomic<size_t> next{0};
+    auto hash = [&](size_t worker) {
+      for (size_t k = next++; k < pending.size(); k = next++) {
+        const size_t i = pending[k];
+        Result<std::string> h = HashCodeSecret(codes[i].secret, options_.hash_cost);
+        if (!h.ok()) {
+          failures[worker] = h.status();
+          return;
+        }
+        LoginCodeRecord& r = records[i];
+        r.selector = codes[i].selector;
+        r.user_id = users[i].id;
+        r.secret_hash = *std::move(h);
+        r.issued_at = issued_at;
+        r.expires_at = issued_at + options_.code_lifetime;
+      }
+    };
+    std::vector<std::thread> workers;
+    for (size_t w = 1; w < threads; ++w) workers.emplace_back(hash, w);
+    hash(0);
+    for (std::thread& t : workers) t.join();
+    for (const Status& f : failures) NARWHAL_RETURN_IF_ERROR(f);
+    std::vector<LoginCodeRecord> batch;
+    batch.reserve(pending.size());
+    for (size_t i : pending) batch.push_back(records[i]);
+    NARWHAL_ASSIGN_OR_RETURN(std::vector<size_t> taken, store_.PutLoginCodes(batch));
+    std::vector<size_t> again;
+    again.reserve(taken.size());
+    for (size_t k : taken) again.push_back(pending[k]);
+    for (size_t i : again) records[i].selector.clear();
+    pending = std::move(again);
+  }
+  if (!pending.empty()) {
+    return Internal("could not find free login-code selectors after 8 tries");
+  }
+  std::vector<IssuedCode> out;
+  out.reserve(users.size());
+  for (size_t i = 0; i < users.size(); ++i) {
+    out.push_back(IssuedCode{users[i], codes[i].display, records[i].expires_at});
+  }
+  return out;
 }
 
 Result<LoginResult> AuthService::Login(std::string_view typed_code, std::string_view remote_addr) {

@@ -15,6 +15,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -72,6 +73,11 @@ class AuthService {
   // Draws a fresh code for the user, replacing any earlier one (reissue). kNotFound for an
   // unknown user, kFailedPrecondition for a disabled one.
   Result<IssuedCode> IssueCode(int64_t user_id);
+  // Fresh codes for many users at once (a sign-up sheet, a credential-sheet print): the
+  // secrets are hashed on every core and the codes stored in one batch
+  // (Store::PutLoginCodes), in the order given. `users` as read from the store;
+  // kFailedPrecondition (nothing issued) when one of them is disabled.
+  Result<std::vector<IssuedCode>> IssueCodes(std::span<const User> users);
 
   // Exchanges a typed code for a session. Errors, each with a message a volunteer can act
   // on: kInvalidArgument (not shaped like a code), kUnauthenticated (unknown or wrong

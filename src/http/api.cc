@@ -18,6 +18,7 @@
 #include "http/suppression_api.h"
 #include "http/turf_api.h"
 #include "http/universe_api.h"
+#include "http/volunteer_api.h"
 #include "http/voter_api.h"
 #include "http/web_assets.h"
 
@@ -537,6 +538,7 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
   AddTurfRoutes(routes, store, clock);
   AddCallRoutes(routes, store, clock);
   AddSuppressionRoutes(routes, store, clock);
+  AddVolunteerRoutes(routes, store, auth, clock);
 
   // --- users, readiness, audit ---
   routes.push_back(

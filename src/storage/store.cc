@@ -42,6 +42,33 @@ SuppressionStore* Store::Suppressions() {
   return nullptr;
 }
 
+Result<std::vector<User>> Store::CreateUsers(std::span<const NewUser> users) {
+  std::vector<User> out;
+  out.reserve(users.size());
+  for (const NewUser& u : users) {
+    NARWHAL_ASSIGN_OR_RETURN(User created, CreateUser(u));
+    out.push_back(std::move(created));
+  }
+  return out;
+}
+
+Result<User> Store::UpdateUser(int64_t /*user_id*/, const NewUser& /*user*/) {
+  return FailedPrecondition("this store cannot change a user");
+}
+
+Result<std::vector<size_t>> Store::PutLoginCodes(std::span<const LoginCodeRecord> codes) {
+  std::vector<size_t> taken;
+  for (size_t i = 0; i < codes.size(); ++i) {
+    Status put = PutLoginCode(codes[i]);
+    if (put.code() == ErrorCode::kAlreadyExists) {
+      taken.push_back(i);
+    } else if (!put.ok()) {
+      return put;
+    }
+  }
+  return taken;
+}
+
 namespace {
 thread_local ThreadReads thread_reads;
 }  // namespace

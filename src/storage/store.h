@@ -393,11 +393,23 @@ class Store {
   virtual Result<UserPage> ListUsers(const UserFilter& filter) = 0;
   // A disabled user cannot log in, and her sessions stop working.
   virtual Status SetUserDisabled(int64_t user_id, bool disabled) = 0;
+  // Creates `users` in order, all or none (one transaction where the store has them; the
+  // default creates them one by one). kInvalidArgument names the first bad one.
+  virtual Result<std::vector<User>> CreateUsers(std::span<const NewUser> users);
+  // Replaces the name, phone, email, role, field office and scope of a user; returns her
+  // as she is now. kNotFound for an unknown user; kUnimplemented by default.
+  virtual Result<User> UpdateUser(int64_t user_id, const NewUser& user);
 
   // Stores a new code for code.user_id and marks every earlier unused code of that user
   // replaced. kAlreadyExists when the selector was ever used (the caller draws a new
   // code); kNotFound for an unknown user.
   virtual Status PutLoginCode(const LoginCodeRecord& code) = 0;
+  // PutLoginCode for many codes at once (one transaction where the store has them; the
+  // default puts them one by one): returns the indexes of the codes whose selector was
+  // already used (not stored: the caller draws again); the others are stored. Two codes
+  // of one user in one call: the later replaces the earlier. kNotFound for an unknown
+  // user (nothing stored).
+  virtual Result<std::vector<size_t>> PutLoginCodes(std::span<const LoginCodeRecord> codes);
   virtual Result<LoginCodeRecord> GetLoginCode(const std::string& selector) = 0;  // kNotFound
   // Counts a wrong secret against the code; once failed_attempts reaches max_attempts the
   // code is locked until `lock_until`. Returns the updated record.

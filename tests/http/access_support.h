@@ -180,12 +180,12 @@ class AccessWorld {
   std::string Token(Role role) { return Token(user(role).id); }
 
   HttpResponse Send(std::string method, std::string target, std::string token = "",
-                    std::string body = "") {
+                    std::string body = "", std::string content_type = "application/json") {
     HttpRequest r;
     r.method = std::move(method);
     r.target = std::move(target);
     if (!token.empty()) r.headers.emplace_back("authorization", "Bearer " + token);
-    if (!body.empty()) r.headers.emplace_back("content-type", "application/json");
+    if (!body.empty()) r.headers.emplace_back("content-type", std::move(content_type));
     r.body = std::move(body);
     r.remote_addr = "10.0.0.1";
     return router_.Handle(r);

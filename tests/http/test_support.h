@@ -210,6 +210,15 @@ class ControllableStore final : public Store {
     return inner_.SetUserDisabled(user_id, disabled);
   }
   Status PutLoginCode(const LoginCodeRecord& code) override { return inner_.PutLoginCode(code); }
+  Result<std::vector<size_t>> PutLoginCodes(std::span<const LoginCodeRecord> codes) override {
+    return inner_.PutLoginCodes(codes);
+  }
+  Result<std::vector<User>> CreateUsers(std::span<const NewUser> users) override {
+    return inner_.CreateUsers(users);
+  }
+  Result<User> UpdateUser(int64_t user_id, const NewUser& user) override {
+    return inner_.UpdateUser(user_id, user);
+  }
   Result<LoginCodeRecord> GetLoginCode(const std::string& selector) override {
     return inner_.GetLoginCode(selector);
   }

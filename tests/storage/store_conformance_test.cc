@@ -908,6 +908,65 @@ TEST_P(AccessTest, PutLoginCodeReplacesEarlierCodes) {
   EXPECT_EQ(store().GetLoginCode("ZZZZ").status().code(), ErrorCode::kNotFound);
 }
 
+TEST_P(AccessTest, UsersAndCodesInBatches) {
+  std::vector<NewUser> batch = {
+      MakeNewUser("Gil", Role::kPollWatcher, PrecinctScope("92", "01-07")),
+      MakeNewUser("Hal", Role::kPhoneBanker), MakeNewUser("Ida", Role::kCanvasser)};
+  Result<std::vector<User>> created = store().CreateUsers(batch);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  ASSERT_EQ(created->size(), 3u);
+  EXPECT_EQ(Get((*created)[0].id).scope, PrecinctScope("92", "01-07"));
+  EXPECT_EQ(Get((*created)[2].id).name, "Ida");
+  EXPECT_LT((*created)[0].id, (*created)[1].id);
+
+  // One bad user: nobody is created.
+  const size_t before = List(UserFilter{}).size();
+  batch.push_back(MakeNewUser("", Role::kAdmin));
+  EXPECT_EQ(store().CreateUsers(batch).status().code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(List(UserFilter{}).size(), before);
+
+  // Codes: a taken selector is reported by index and not stored; the rest are.
+  const int64_t gil = (*created)[0].id;
+  const int64_t hal = (*created)[1].id;
+  ASSERT_TRUE(store().PutLoginCode(MakeCode("EEEE", gil)).ok());
+  const TimePoint later = kT0 + std::chrono::hours(1);
+  std::vector<LoginCodeRecord> codes = {MakeCode("FFFF", gil, later), MakeCode("EEEE", hal, later),
+                                        MakeCode("GGGG", hal, later)};
+  Result<std::vector<size_t>> taken = store().PutLoginCodes(codes);
+  ASSERT_TRUE(taken.ok()) << taken.status().ToString();
+  EXPECT_EQ(*taken, std::vector<size_t>{1});
+  EXPECT_EQ(Code("EEEE").user_id, gil);
+  EXPECT_EQ(Code("EEEE").replaced_at, later);
+  EXPECT_FALSE(Code("FFFF").replaced_at.has_value());
+  EXPECT_EQ(Code("GGGG").user_id, hal);
+  codes = {MakeCode("HHHH", gil), MakeCode("JJJJ", gil + 1000)};
+  EXPECT_EQ(store().PutLoginCodes(codes).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store().GetLoginCode("HHHH").status().code(), ErrorCode::kNotFound)
+      << "nothing of a refused batch is stored";
+}
+
+TEST_P(AccessTest, UpdateUserReplacesFieldsAndScope) {
+  User u = Create(MakeNewUser("Jo", Role::kPollWatcher, PrecinctScope("92", "01-07"), "Raleigh"));
+  NewUser change = MakeNewUser("Jo Ann", Role::kCanvasser, Scope{{"92"}, {}, {"T-3"}}, "Cary");
+  change.phone = "919-555-0177";
+  Result<User> updated = store().UpdateUser(u.id, change);
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  User got = Get(u.id);
+  EXPECT_EQ(got.name, "Jo Ann");
+  EXPECT_EQ(got.phone, "919-555-0177");
+  EXPECT_EQ(got.role, Role::kCanvasser);
+  EXPECT_EQ(got.scope, (Scope{{"92"}, {}, {"T-3"}}));
+  EXPECT_EQ(got.field_office, "Cary");
+  EXPECT_EQ(got.created_at, u.created_at);
+  EXPECT_EQ(updated->scope, got.scope);
+  UserFilter in_92;
+  in_92.county = "92";
+  EXPECT_EQ(List(in_92), std::vector<int64_t>{u.id});
+  EXPECT_EQ(store().UpdateUser(u.id + 1000, change).status().code(), ErrorCode::kNotFound);
+  EXPECT_EQ(store().UpdateUser(u.id, MakeNewUser("", Role::kAdmin)).status().code(),
+            ErrorCode::kInvalidArgument);
+}
+
 TEST_P(AccessTest, LoginFailuresLockTheCode) {
   User u = Create(MakeNewUser("Gus", Role::kPollWatcher));
   ASSERT_TRUE(store().PutLoginCode(MakeCode("LOCK", u.id)).ok());

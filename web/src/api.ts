@@ -173,7 +173,7 @@ export function setUnauthorizedHandler(handler: (problem: Problem) => void): voi
 }
 
 interface RequestOptions {
-  method?: "GET" | "POST" | "DELETE";
+  method?: "GET" | "POST" | "PATCH" | "DELETE";
   params?: Params;
   body?: unknown;
   signal?: AbortSignal;
@@ -181,26 +181,47 @@ interface RequestOptions {
   anonymous?: boolean;
   // Logging out: a 401 means the session had ended already, which is what was wanted.
   quietUnauthorized?: boolean;
+  // A body sent as is, with its own Content-Type (a CSV sheet), instead of `body` as JSON.
+  raw?: { body: string; type: string };
+  accept?: string;
 }
 
 async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const response = await send(path, options);
+  if (response.status === 204) return undefined as T;
+  try {
+    return (await response.json()) as T;
+  } catch (error) {
+    if (isAbort(error)) throw error;
+    throw new ApiError({
+      status: response.status,
+      title: "Unexpected answer from the server",
+      detail: "The response was not valid JSON.",
+    });
+  }
+}
+
+// One call, answered: a successful Response, or an ApiError (a 401 also ends the session).
+// `raw` sends a body as is, with its own Content-Type (a CSV sheet).
+async function send(path: string, options: RequestOptions = {}): Promise<Response> {
   const url = new URL(path, window.location.origin);
   for (const [name, value] of Object.entries(options.params ?? {})) {
     if (value !== undefined && value !== null && value !== "") {
       url.searchParams.set(name, String(value));
     }
   }
-  const headers: Record<string, string> = { Accept: "application/json" };
+  const headers: Record<string, string> = { Accept: options.accept ?? "application/json" };
   const token = options.anonymous ? null : bearerToken;
   if (token) headers.Authorization = `Bearer ${token}`;
   if (options.body !== undefined) headers["Content-Type"] = "application/json";
+  if (options.raw) headers["Content-Type"] = options.raw.type;
 
   let response: Response;
   try {
     response = await fetch(url, {
       method: options.method ?? "GET",
       headers,
-      body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
+      body: options.raw ? options.raw.body : options.body !== undefined ? JSON.stringify(options.body) : undefined,
       signal: options.signal,
       credentials: "omit", // no cookies: the bearer token is the only credential
       cache: "no-store",
@@ -222,17 +243,7 @@ async function request<T>(path: string, options: RequestOptions = {}): Promise<T
     }
     throw new ApiError(problem);
   }
-  if (response.status === 204) return undefined as T;
-  try {
-    return (await response.json()) as T;
-  } catch (error) {
-    if (isAbort(error)) throw error;
-    throw new ApiError({
-      status: response.status,
-      title: "Unexpected answer from the server",
-      detail: "The response was not valid JSON.",
-    });
-  }
+  return response;
 }
 
 function getJson<T>(path: string, params: Params = {}, signal?: AbortSignal): Promise<T> {
@@ -787,5 +798,119 @@ export function recordCall(id: number, position: number, body: CallResultBody): 
   return request<CallOutcome>(`/api/v1/call-lists/${id}/calls/${position}/result`, {
     method: "POST",
     body,
+  });
+}
+
+// --- volunteers (the organizer's console) ---
+
+export interface VolunteerScope {
+  counties: string[];
+  precincts: Array<{ county: string; precinct: string }>;
+  turfs: string[];
+}
+
+export interface Volunteer {
+  id: number;
+  name: string;
+  phone: string;
+  email: string;
+  role: string;
+  scope: VolunteerScope;
+  field_office: string;
+  created_at: string | null;
+  first_login_at: string | null;
+  last_seen_at: string | null;
+  disabled: boolean;
+}
+
+export interface VolunteerFields {
+  name?: string;
+  role?: string;
+  phone?: string;
+  email?: string;
+  county?: string;
+  precinct?: string;
+  field_office?: string;
+  turfs?: string[];
+  disabled?: boolean;
+}
+
+export interface SheetReject {
+  line: number;
+  column: string;
+  reason: string;
+  record: string;
+}
+
+export interface SheetImport {
+  rows: number;
+  imported: number;
+  rejected: number;
+  rejects: SheetReject[];
+  users: Volunteer[];
+}
+
+export interface IssuedVolunteerCode {
+  user: Volunteer;
+  code: string;
+  expires_at: string;
+}
+
+export interface DownloadedFile {
+  blob: Blob;
+  fileName: string;
+}
+
+export function listVolunteers(
+  filter: { county?: string; role?: string; cursor?: string },
+  signal?: AbortSignal,
+): Promise<{ users: Volunteer[]; next_cursor: string | null }> {
+  return getJson("/api/v1/users", { ...filter, limit: 1000 }, signal);
+}
+
+export function addVolunteer(fields: VolunteerFields): Promise<IssuedVolunteerCode> {
+  return request("/api/v1/users", { method: "POST", body: fields });
+}
+
+export function changeVolunteer(id: number, fields: VolunteerFields): Promise<Volunteer> {
+  return request(`/api/v1/users/${id}`, { method: "PATCH", body: fields });
+}
+
+export function importVolunteers(sheet: string): Promise<SheetImport> {
+  return request("/api/v1/users/import", {
+    method: "POST",
+    raw: { body: sheet, type: "text/csv; charset=utf-8" },
+  });
+}
+
+export function reissueCode(id: number): Promise<{ user_id: number; code: string; expires_at: string }> {
+  return request(`/api/v1/users/${id}/login-code`, { method: "POST", body: {} });
+}
+
+export function endSessions(id: number): Promise<{ revoked: number }> {
+  return request(`/api/v1/users/${id}/sessions`, { method: "DELETE" });
+}
+
+async function download(path: string, options: RequestOptions): Promise<DownloadedFile> {
+  const response = await send(path, options);
+  const disposition = response.headers.get("Content-Disposition") ?? "";
+  const match = /filename="([^"]+)"/.exec(disposition);
+  return { blob: await response.blob(), fileName: match ? match[1] : "download" };
+}
+
+// Fresh codes for the volunteers, as a credential sheet (pdf) or CSV; earlier codes of
+// theirs stop working.
+export function printCodes(userIds: number[], format: "pdf" | "csv"): Promise<DownloadedFile> {
+  return download("/api/v1/users/credentials", {
+    method: "POST",
+    body: { user_ids: userIds, format, login_url: window.location.origin + "/" },
+    accept: format === "pdf" ? "application/pdf" : "text/csv",
+  });
+}
+
+export function exportVolunteers(filter: { county?: string; not_ready?: boolean }): Promise<DownloadedFile> {
+  return download("/api/v1/users/export", {
+    params: { county: filter.county, not_ready: filter.not_ready ? "true" : undefined },
+    accept: "text/csv",
   });
 }

@@ -38,11 +38,13 @@ import { CallView } from "./views/call";
 import { CallProgressView } from "./views/call_progress";
 import { CanvassView } from "./views/canvass";
 import { TurfsView } from "./views/turfs";
+import { VolunteersView } from "./views/volunteers";
 
 const routes = {
   search: "/",
   voter: "/voters/:id",
   readiness: "/readiness",
+  volunteers: "/volunteers",
   watch: "/watch",
   turnout: "/turnout",
   entry: "/entry",
@@ -74,6 +76,7 @@ const userName = byId<HTMLElement>("app-user-name");
 const logoutButton = byId<HTMLButtonElement>("logout");
 const nav = byId<HTMLElement>("app-nav");
 const readinessLink = byId<HTMLAnchorElement>("nav-readiness");
+const volunteersLink = byId<HTMLAnchorElement>("nav-volunteers");
 const watchLink = byId<HTMLAnchorElement>("nav-watch");
 const turnoutLink = byId<HTMLAnchorElement>("nav-turnout");
 const entryLink = byId<HTMLAnchorElement>("nav-entry");
@@ -108,6 +111,8 @@ function createView(name: string, user: Me): View {
       }, readsContacts(user));
     case "readiness":
       return new ReadinessView(router);
+    case "volunteers":
+      return seesReadiness(user) ? new VolunteersView(router, user) : new NotFoundView();
     case "watch":
       return strikes(user) ? new WatchView(user) : new NotFoundView();
     case "turnout":
@@ -164,6 +169,7 @@ function setUser(user: Me): void {
   userBox.hidden = false;
   nav.hidden = false;
   readinessLink.hidden = !seesReadiness(user);
+  volunteersLink.hidden = !seesReadiness(user);
   watchLink.hidden = !strikes(user);
   turnoutLink.hidden = !seesTurnout(user);
   entryLink.hidden = !entersPaper(user);
@@ -210,6 +216,7 @@ function signedOut(notice: string): void {
   nav.hidden = true;
   userName.textContent = "";
   readinessLink.hidden = true;
+  volunteersLink.hidden = true;
   watchLink.hidden = true;
   turnoutLink.hidden = true;
   entryLink.hidden = true;

@@ -140,65 +140,105 @@ Result<std::vector<User>> PostgresStore::LoadUsers(Connection& db,
   return out;
 }
 
-Result<User> PostgresStore::CreateUser(const NewUser& user) {
-  if (TrimAscii(user.name).empty()) return InvalidArgument("a user needs a name");
-  NARWHAL_RETURN_IF_ERROR(ValidateScope(user.scope));
+namespace {
+
+// Writes the scope rows of user `id` (in the order given).
+Status InsertScope(Connection& db, int64_t id, const Scope& scope) {
   std::vector<std::string> kinds;
   std::vector<std::string> counties;
   std::vector<std::string> codes;
-  for (const std::string& c : user.scope.counties) {
+  for (const std::string& c : scope.counties) {
     kinds.emplace_back("c");
     counties.push_back(c);
     codes.emplace_back();
   }
-  for (const PrecinctKey& p : user.scope.precincts) {
+  for (const PrecinctKey& p : scope.precincts) {
     kinds.emplace_back("p");
     counties.push_back(p.county);
     codes.push_back(p.precinct);
   }
-  for (const std::string& t : user.scope.turfs) {
+  for (const std::string& t : scope.turfs) {
     kinds.emplace_back("t");
     counties.emplace_back();
     codes.push_back(t);
   }
+  if (kinds.empty()) return Status::Ok();
+  return db
+      .Exec(
+          "INSERT INTO user_scope(user_id, ord, kind, county, code) "
+          "SELECT $1::bigint, t.ord, t.kind::\"char\", t.county, t.code "
+          "FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY "
+          "AS t(kind, county, code, ord)",
+          Params().Add(id).Add(TextArray(kinds)).Add(TextArray(counties)).Add(TextArray(codes)))
+      .status();
+}
+
+Status ValidateNewUser(const NewUser& user) {
+  if (TrimAscii(user.name).empty()) return InvalidArgument("a user needs a name");
+  return ValidateScope(user.scope);
+}
+
+}  // namespace
+
+Result<User> PostgresStore::CreateUser(const NewUser& user) {
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<User> created, CreateUsers(std::span(&user, 1)));
+  return std::move(created.front());
+}
+
+Result<std::vector<User>> PostgresStore::CreateUsers(std::span<const NewUser> users) {
+  for (const NewUser& u : users) NARWHAL_RETURN_IF_ERROR(ValidateNewUser(u));
   const std::string now = NowText();
-  User created;
+  std::vector<User> out;
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
+    out.clear();
+    out.reserve(users.size());
+    for (const NewUser& user : users) {
+      NARWHAL_ASSIGN_OR_RETURN(
+          Rows r, db.Exec("INSERT INTO users(name, phone, email, role, field_office, created_at) "
+                          "VALUES($1, $2, $3, $4, $5, $6) RETURNING id",
+                          Params()
+                              .Add(user.name)
+                              .Add(user.phone)
+                              .Add(user.email)
+                              .Add(RoleName(user.role))
+                              .Add(user.field_office)
+                              .Add(now)));
+      User created;
+      created.id = r.Int64(0, 0);
+      NARWHAL_RETURN_IF_ERROR(InsertScope(db, created.id, user.scope));
+      created.name = user.name;
+      created.phone = user.phone;
+      created.email = user.email;
+      created.role = user.role;
+      created.scope = user.scope;
+      created.field_office = user.field_office;
+      created.created_at = now;
+      out.push_back(std::move(created));
+    }
+    return Status::Ok();
+  }));
+  return out;
+}
+
+Result<User> PostgresStore::UpdateUser(int64_t user_id, const NewUser& user) {
+  NARWHAL_RETURN_IF_ERROR(ValidateNewUser(user));
   NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
     NARWHAL_ASSIGN_OR_RETURN(
-        Rows r, db.Exec("INSERT INTO users(name, phone, email, role, field_office, created_at) "
-                        "VALUES($1, $2, $3, $4, $5, $6) RETURNING id",
+        Rows r, db.Exec("UPDATE users SET name = $2, phone = $3, email = $4, role = $5, "
+                        "field_office = $6 WHERE id = $1",
                         Params()
+                            .Add(user_id)
                             .Add(user.name)
                             .Add(user.phone)
                             .Add(user.email)
                             .Add(RoleName(user.role))
-                            .Add(user.field_office)
-                            .Add(now)));
-    created = User();
-    created.id = r.Int64(0, 0);
-    if (!kinds.empty()) {
-      NARWHAL_RETURN_IF_ERROR(
-          db.Exec("INSERT INTO user_scope(user_id, ord, kind, county, code) "
-                  "SELECT $1::bigint, t.ord, t.kind::\"char\", t.county, t.code "
-                  "FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY "
-                  "AS t(kind, county, code, ord)",
-                  Params()
-                      .Add(created.id)
-                      .Add(TextArray(kinds))
-                      .Add(TextArray(counties))
-                      .Add(TextArray(codes)))
-              .status());
-    }
-    return Status::Ok();
+                            .Add(user.field_office)));
+    if (r.Affected() == 0) return NotFound("user " + std::to_string(user_id) + " does not exist");
+    NARWHAL_RETURN_IF_ERROR(
+        db.Exec("DELETE FROM user_scope WHERE user_id = $1", Params().Add(user_id)).status());
+    return InsertScope(db, user_id, user.scope);
   }));
-  created.name = user.name;
-  created.phone = user.phone;
-  created.email = user.email;
-  created.role = user.role;
-  created.scope = user.scope;
-  created.field_office = user.field_office;
-  created.created_at = now;
-  return created;
+  return GetUser(user_id);
 }
 
 Result<User> PostgresStore::GetUser(int64_t user_id) {
@@ -274,37 +314,54 @@ Status PostgresStore::SetUserDisabled(int64_t user_id, bool disabled) {
 }
 
 Status PostgresStore::PutLoginCode(const LoginCodeRecord& code) {
-  if (code.selector.empty() || code.secret_hash.empty()) {
-    return InvalidArgument("a login code needs a selector and a secret hash");
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<size_t> taken, PutLoginCodes(std::span(&code, 1)));
+  if (!taken.empty()) return Status(ErrorCode::kAlreadyExists, "selector already used");
+  return Status::Ok();
+}
+
+Result<std::vector<size_t>> PostgresStore::PutLoginCodes(std::span<const LoginCodeRecord> codes) {
+  for (const LoginCodeRecord& code : codes) {
+    if (code.selector.empty() || code.secret_hash.empty()) {
+      return InvalidArgument("a login code needs a selector and a secret hash");
+    }
   }
-  return Transact(Access::kWrite, [&](Connection& db) -> Status {
-    // Locking the user serialises two codes issued to her at once.
-    NARWHAL_ASSIGN_OR_RETURN(Rows u, db.Exec("SELECT 1 FROM users WHERE id = $1 FOR UPDATE",
-                                             Params().Add(code.user_id)));
-    if (u.empty()) return NotFound("user " + std::to_string(code.user_id) + " does not exist");
-    Params p;
-    p.Add(code.selector)
-        .Add(code.user_id)
-        .Add(code.secret_hash)
-        .Add(ToNanos(code.issued_at))
-        .Add(ToNanos(code.expires_at));
-    AddOptionalTime(p, code.used_at);
-    AddOptionalTime(p, code.replaced_at);
-    p.Add(static_cast<int64_t>(code.failed_attempts));
-    AddOptionalTime(p, code.locked_until);
-    NARWHAL_ASSIGN_OR_RETURN(Rows ins,
-                             db.Exec("INSERT INTO login_codes(" + std::string(kCodeColumns) +
-                                         ") VALUES($1, $2, $3, $4, $5, $6::bigint, $7::bigint, $8, "
-                                         "$9::bigint) ON CONFLICT (selector) DO NOTHING",
-                                     p));
-    if (ins.Affected() == 0) return Status(ErrorCode::kAlreadyExists, "selector already used");
-    return db
-        .Exec(
-            "UPDATE login_codes SET replaced_ns = $3 WHERE user_id = $1 AND selector <> $2 "
-            "AND used_ns IS NULL AND replaced_ns IS NULL",
-            Params().Add(code.user_id).Add(code.selector).Add(ToNanos(code.issued_at)))
-        .status();
-  });
+  std::vector<size_t> taken;
+  NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
+    taken.clear();
+    for (size_t i = 0; i < codes.size(); ++i) {
+      const LoginCodeRecord& code = codes[i];
+      // Locking the user serialises two codes issued to her at once.
+      NARWHAL_ASSIGN_OR_RETURN(Rows u, db.Exec("SELECT 1 FROM users WHERE id = $1 FOR UPDATE",
+                                               Params().Add(code.user_id)));
+      if (u.empty()) return NotFound("user " + std::to_string(code.user_id) + " does not exist");
+      Params p;
+      p.Add(code.selector)
+          .Add(code.user_id)
+          .Add(code.secret_hash)
+          .Add(ToNanos(code.issued_at))
+          .Add(ToNanos(code.expires_at));
+      AddOptionalTime(p, code.used_at);
+      AddOptionalTime(p, code.replaced_at);
+      p.Add(static_cast<int64_t>(code.failed_attempts));
+      AddOptionalTime(p, code.locked_until);
+      NARWHAL_ASSIGN_OR_RETURN(
+          Rows ins, db.Exec("INSERT INTO login_codes(" + std::string(kCodeColumns) +
+                                ") VALUES($1, $2, $3, $4, $5, $6::bigint, $7::bigint, $8, "
+                                "$9::bigint) ON CONFLICT (selector) DO NOTHING",
+                            p));
+      if (ins.Affected() == 0) {
+        taken.push_back(i);
+        continue;
+      }
+      NARWHAL_RETURN_IF_ERROR(
+          db.Exec("UPDATE login_codes SET replaced_ns = $3 WHERE user_id = $1 AND selector <> $2 "
+                  "AND used_ns IS NULL AND replaced_ns IS NULL",
+                  Params().Add(code.user_id).Add(code.selector).Add(ToNanos(code.issued_at)))
+              .status());
+    }
+    return Status::Ok();
+  }));
+  return taken;
 }
 
 Result<LoginCodeRecord> PostgresStore::GetLoginCode(const std::string& selector) {

@@ -76,10 +76,13 @@ class PostgresStore final : public Store,
 
   // Volunteers, credentials and access (postgres_store_access.cc).
   Result<User> CreateUser(const NewUser& user) override;
+  Result<std::vector<User>> CreateUsers(std::span<const NewUser> users) override;
+  Result<User> UpdateUser(int64_t user_id, const NewUser& user) override;
   Result<User> GetUser(int64_t user_id) override;
   Result<UserPage> ListUsers(const UserFilter& filter) override;
   Status SetUserDisabled(int64_t user_id, bool disabled) override;
   Status PutLoginCode(const LoginCodeRecord& code) override;
+  Result<std::vector<size_t>> PutLoginCodes(std::span<const LoginCodeRecord> codes) override;
   Result<LoginCodeRecord> GetLoginCode(const std::string& selector) override;
   Result<LoginCodeRecord> RecordLoginFailure(const std::string& selector, int max_attempts,
                                              TimePoint lock_until) override;

@@ -182,51 +182,51 @@ std::string ListAuditSql(const AuditQuery& q, bool has_cursor) {
 
 // --- users ------------------------------------------------------------------------------
 
-Result<User> SqliteStore::CreateUser(const NewUser& user) {
-  NARWHAL_RETURN_IF_ERROR(ValidateNewUser(user));
-  const int64_t now = ToMillis(clock_->Now());
-  const std::string_view role = RoleName(user.role);
-  int64_t id = 0;
-  Status s = writer_->Submit([&](Connection& db) -> Status {
-    NARWHAL_ASSIGN_OR_RETURN(
-        ScopedStatement insert,
-        db.Prepare("INSERT INTO users(name, phone, email, role, field_office, created_at) "
-                   "VALUES(?1, ?2, ?3, ?4, ?5, ?6)"));
-    insert->BindText(1, user.name);
-    insert->BindText(2, user.phone);
-    insert->BindText(3, user.email);
-    insert->BindText(4, role);
-    insert->BindText(5, user.field_office);
-    insert->BindInt64(6, now);
-    NARWHAL_RETURN_IF_ERROR(insert->Run());
-    id = db.LastInsertRowid();
-    NARWHAL_ASSIGN_OR_RETURN(
-        ScopedStatement scope,
-        db.Prepare("INSERT INTO user_scopes(user_id, kind, county, precinct, turf) "
-                   "VALUES(?1, ?2, ?3, ?4, ?5)"));
-    auto add = [&](std::string_view kind, std::string_view county, std::string_view precinct,
-                   std::string_view turf) -> Status {
-      scope->BindInt64(1, id);
-      scope->BindText(2, kind);
-      scope->BindText(3, county);
-      scope->BindText(4, precinct);
-      scope->BindText(5, turf);
-      Status st = scope->Run();
-      scope->Reset();
-      return st;
-    };
-    for (const std::string& c : user.scope.counties) {
-      NARWHAL_RETURN_IF_ERROR(add("county", c, "", ""));
-    }
-    for (const PrecinctKey& p : user.scope.precincts) {
-      NARWHAL_RETURN_IF_ERROR(add("precinct", p.county, p.precinct, ""));
-    }
-    for (const std::string& t : user.scope.turfs) {
-      NARWHAL_RETURN_IF_ERROR(add("turf", "", "", t));
-    }
-    return Status::Ok();
-  });
-  if (!s.ok()) return s;
+namespace {
+
+// Writes the scope rows of user `id`.
+Status InsertScope(Connection& db, int64_t id, const Scope& scope) {
+  NARWHAL_ASSIGN_OR_RETURN(
+      ScopedStatement insert,
+      db.Prepare("INSERT INTO user_scopes(user_id, kind, county, precinct, turf) "
+                 "VALUES(?1, ?2, ?3, ?4, ?5)"));
+  auto add = [&](std::string_view kind, std::string_view county, std::string_view precinct,
+                 std::string_view turf) -> Status {
+    insert->BindInt64(1, id);
+    insert->BindText(2, kind);
+    insert->BindText(3, county);
+    insert->BindText(4, precinct);
+    insert->BindText(5, turf);
+    Status st = insert->Run();
+    insert->Reset();
+    return st;
+  };
+  for (const std::string& c : scope.counties) NARWHAL_RETURN_IF_ERROR(add("county", c, "", ""));
+  for (const PrecinctKey& p : scope.precincts) {
+    NARWHAL_RETURN_IF_ERROR(add("precinct", p.county, p.precinct, ""));
+  }
+  for (const std::string& t : scope.turfs) NARWHAL_RETURN_IF_ERROR(add("turf", "", "", t));
+  return Status::Ok();
+}
+
+Result<int64_t> InsertUser(Connection& db, const NewUser& user, int64_t now) {
+  NARWHAL_ASSIGN_OR_RETURN(
+      ScopedStatement insert,
+      db.Prepare("INSERT INTO users(name, phone, email, role, field_office, created_at) "
+                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6)"));
+  insert->BindText(1, user.name);
+  insert->BindText(2, user.phone);
+  insert->BindText(3, user.email);
+  insert->BindText(4, RoleName(user.role));
+  insert->BindText(5, user.field_office);
+  insert->BindInt64(6, now);
+  NARWHAL_RETURN_IF_ERROR(insert->Run());
+  const int64_t id = db.LastInsertRowid();
+  NARWHAL_RETURN_IF_ERROR(InsertScope(db, id, user.scope));
+  return id;
+}
+
+User CreatedUser(int64_t id, const NewUser& user, int64_t now) {
   User out;
   out.id = id;
   out.name = user.name;
@@ -237,6 +237,54 @@ Result<User> SqliteStore::CreateUser(const NewUser& user) {
   out.field_office = user.field_office;
   out.created_at = FormatIso8601(FromMillis(now));
   return out;
+}
+
+}  // namespace
+
+Result<User> SqliteStore::CreateUser(const NewUser& user) {
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<User> created, CreateUsers(std::span(&user, 1)));
+  return std::move(created.front());
+}
+
+Result<std::vector<User>> SqliteStore::CreateUsers(std::span<const NewUser> users) {
+  for (const NewUser& u : users) NARWHAL_RETURN_IF_ERROR(ValidateNewUser(u));
+  const int64_t now = ToMillis(clock_->Now());
+  std::vector<User> out;
+  Status s = writer_->Submit([&](Connection& db) -> Status {
+    out.clear();
+    out.reserve(users.size());
+    for (const NewUser& u : users) {
+      NARWHAL_ASSIGN_OR_RETURN(int64_t id, InsertUser(db, u, now));
+      out.push_back(CreatedUser(id, u, now));
+    }
+    return Status::Ok();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+Result<User> SqliteStore::UpdateUser(int64_t user_id, const NewUser& user) {
+  NARWHAL_RETURN_IF_ERROR(ValidateNewUser(user));
+  NARWHAL_RETURN_IF_ERROR(writer_->Submit([&](Connection& db) -> Status {
+    NARWHAL_ASSIGN_OR_RETURN(
+        ScopedStatement update,
+        db.Prepare("UPDATE users SET name = ?2, phone = ?3, email = ?4, role = ?5, "
+                   "field_office = ?6 WHERE id = ?1"));
+    update->BindInt64(1, user_id);
+    update->BindText(2, user.name);
+    update->BindText(3, user.phone);
+    update->BindText(4, user.email);
+    update->BindText(5, RoleName(user.role));
+    update->BindText(6, user.field_office);
+    NARWHAL_RETURN_IF_ERROR(update->Run());
+    if (db.Changes() == 0) return NotFound("user " + std::to_string(user_id) + " does not exist");
+    NARWHAL_ASSIGN_OR_RETURN(ScopedStatement clear,
+                             db.Prepare("DELETE FROM user_scopes WHERE user_id = ?1"));
+    clear->BindInt64(1, user_id);
+    NARWHAL_RETURN_IF_ERROR(clear->Run());
+    return InsertScope(db, user_id, user.scope);
+  }));
+  return GetUser(user_id);
 }
 
 Result<User> SqliteStore::GetUser(int64_t user_id) {
@@ -310,47 +358,64 @@ Status SqliteStore::SetUserDisabled(int64_t user_id, bool disabled) {
 // --- login codes --------------------------------------------------------------------------
 
 Status SqliteStore::PutLoginCode(const LoginCodeRecord& code) {
-  if (code.selector.empty() || code.secret_hash.empty()) {
-    return InvalidArgument("a login code needs a selector and a secret hash");
+  NARWHAL_ASSIGN_OR_RETURN(std::vector<size_t> taken, PutLoginCodes(std::span(&code, 1)));
+  if (!taken.empty()) return Status(ErrorCode::kAlreadyExists, "login code selector already used");
+  return Status::Ok();
+}
+
+Result<std::vector<size_t>> SqliteStore::PutLoginCodes(std::span<const LoginCodeRecord> codes) {
+  for (const LoginCodeRecord& code : codes) {
+    if (code.selector.empty() || code.secret_hash.empty()) {
+      return InvalidArgument("a login code needs a selector and a secret hash");
+    }
   }
-  return writer_->Submit([&](Connection& db) -> Status {
-    {
-      NARWHAL_ASSIGN_OR_RETURN(ScopedStatement user,
-                               db.Prepare("SELECT 1 FROM users WHERE id = ?1"));
-      user->BindInt64(1, code.user_id);
-      NARWHAL_ASSIGN_OR_RETURN(bool found, user->Step());
-      if (!found) return NotFound("user " + std::to_string(code.user_id) + " does not exist");
-    }
-    {
-      NARWHAL_ASSIGN_OR_RETURN(ScopedStatement taken,
-                               db.Prepare("SELECT 1 FROM login_codes WHERE selector = ?1"));
-      taken->BindText(1, code.selector);
-      NARWHAL_ASSIGN_OR_RETURN(bool found, taken->Step());
-      if (found) return Status(ErrorCode::kAlreadyExists, "login code selector already used");
-    }
+  std::vector<size_t> taken;
+  NARWHAL_RETURN_IF_ERROR(writer_->Submit([&](Connection& db) -> Status {
+    taken.clear();
+    NARWHAL_ASSIGN_OR_RETURN(ScopedStatement user, db.Prepare("SELECT 1 FROM users WHERE id = ?1"));
+    NARWHAL_ASSIGN_OR_RETURN(ScopedStatement used,
+                             db.Prepare("SELECT 1 FROM login_codes WHERE selector = ?1"));
     NARWHAL_ASSIGN_OR_RETURN(
         ScopedStatement replace,
         db.Prepare("UPDATE login_codes SET replaced_at = ?2 "
                    "WHERE user_id = ?1 AND used_at IS NULL AND replaced_at IS NULL"));
-    replace->BindInt64(1, code.user_id);
-    replace->BindInt64(2, ToMillis(code.issued_at));
-    NARWHAL_RETURN_IF_ERROR(replace->Run());
     NARWHAL_ASSIGN_OR_RETURN(
         ScopedStatement insert,
         db.Prepare("INSERT INTO login_codes(selector, user_id, secret_hash, issued_at, "
                    "expires_at, used_at, replaced_at, failed_attempts, locked_until) "
                    "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"));
-    insert->BindText(1, code.selector);
-    insert->BindInt64(2, code.user_id);
-    insert->BindText(3, code.secret_hash);
-    insert->BindInt64(4, ToMillis(code.issued_at));
-    insert->BindInt64(5, ToMillis(code.expires_at));
-    BindTime(*insert, 6, code.used_at);
-    BindTime(*insert, 7, code.replaced_at);
-    insert->BindInt64(8, code.failed_attempts);
-    BindTime(*insert, 9, code.locked_until);
-    return insert->Run();
-  });
+    for (size_t i = 0; i < codes.size(); ++i) {
+      const LoginCodeRecord& code = codes[i];
+      user->Reset();
+      user->BindInt64(1, code.user_id);
+      NARWHAL_ASSIGN_OR_RETURN(bool found, user->Step());
+      if (!found) return NotFound("user " + std::to_string(code.user_id) + " does not exist");
+      used->Reset();
+      used->BindText(1, code.selector);
+      NARWHAL_ASSIGN_OR_RETURN(bool is_used, used->Step());
+      if (is_used) {
+        taken.push_back(i);
+        continue;
+      }
+      replace->Reset();
+      replace->BindInt64(1, code.user_id);
+      replace->BindInt64(2, ToMillis(code.issued_at));
+      NARWHAL_RETURN_IF_ERROR(replace->Run());
+      insert->Reset();
+      insert->BindText(1, code.selector);
+      insert->BindInt64(2, code.user_id);
+      insert->BindText(3, code.secret_hash);
+      insert->BindInt64(4, ToMillis(code.issued_at));
+      insert->BindInt64(5, ToMillis(code.expires_at));
+      BindTime(*insert, 6, code.used_at);
+      BindTime(*insert, 7, code.replaced_at);
+      insert->BindInt64(8, code.failed_attempts);
+      BindTime(*insert, 9, code.locked_until);
+      NARWHAL_RETURN_IF_ERROR(insert->Run());
+    }
+    return Status::Ok();
+  }));
+  return taken;
 }
 
 Result<LoginCodeRecord> SqliteStore::GetLoginCode(const std::string& selector) {
