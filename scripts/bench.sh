@@ -23,3 +23,6 @@ bench/canvass_bench.sh
 bench/calls_bench.sh "${BENCH_SECONDS:-30}"
 # The do-not-contact list: a million opt-out numbers in one batch, beside a bare bulk load.
 bench/dnc_bench.sh
+# Volunteers: 30,000 poll watchers imported with their codes and credential sheets, beside
+# the limit the Argon2id hash sets on every core.
+bench/users_bench.sh

@@ -149,7 +149,7 @@ Result<std::vector<IssuedCode>> AuthService::IssueCodes(std::span<const User> us
   return out;
 }
 
-Result<LoginResult> AuthService::Login(std::string_view typed_code, std::string_view remote_addr) {
+Result<AuthService::CheckedCode> AuthService::CheckCode(std::string_view typed_code) {
   NARWHAL_ASSIGN_OR_RETURN(LoginCode typed, ParseLoginCode(typed_code));
   const TimePoint now = clock_.Now();
   auto record = store_.GetLoginCode(typed.selector);
@@ -188,7 +188,20 @@ Result<LoginResult> AuthService::Login(std::string_view typed_code, std::string_
   }
   NARWHAL_ASSIGN_OR_RETURN(User user, store_.GetUser(record->user_id));
   if (user.disabled) return Unauthenticated("this account is disabled; talk to your organizer");
+  return CheckedCode{std::move(typed.selector), *std::move(record), std::move(user), now};
+}
 
+Result<CodeTest> AuthService::TestCode(std::string_view typed_code) {
+  NARWHAL_ASSIGN_OR_RETURN(CheckedCode checked, CheckCode(typed_code));
+  NARWHAL_RETURN_IF_ERROR(store_.RecordCodeTest(checked.user.id, checked.now));
+  checked.user.code_tested_at = FormatIso8601(checked.now);
+  return CodeTest{std::move(checked.user), checked.record.expires_at};
+}
+
+Result<LoginResult> AuthService::Login(std::string_view typed_code, std::string_view remote_addr) {
+  NARWHAL_ASSIGN_OR_RETURN(CheckedCode checked, CheckCode(typed_code));
+  const TimePoint now = checked.now;
+  const User& user = checked.user;
   std::string token = GenerateSessionToken();
   NewSession session;
   session.user_id = user.id;
@@ -196,7 +209,7 @@ Result<LoginResult> AuthService::Login(std::string_view typed_code, std::string_
   session.created_at = now;
   session.expires_at = now + options_.session_lifetime;
   session.created_from = std::string(remote_addr);
-  auto redeemed = store_.RedeemLoginCode(typed.selector, session);
+  auto redeemed = store_.RedeemLoginCode(checked.selector, session);
   if (!redeemed.ok()) {
     // Lost a race with another redemption, or the code expired in between.
     if (redeemed.status().code() == ErrorCode::kFailedPrecondition) {

@@ -56,6 +56,12 @@ struct IssuedCode {
   TimePoint expires_at;
 };
 
+// A code tested without being spent (AuthService::TestCode).
+struct CodeTest {
+  User user;             // whose code it is, as she will be logged in
+  TimePoint expires_at;  // until when the code works
+};
+
 struct LoginResult {
   std::string token;  // the bearer token: returned once, never stored
   SessionRecord session;
@@ -85,6 +91,12 @@ class AuthService {
   // after too many wrong tries; the message says until when).
   Result<LoginResult> Login(std::string_view typed_code, std::string_view remote_addr);
 
+  // Checks a typed code as Login does — the same errors, the same count of wrong tries and
+  // lockout — but does not spend it and opens no session: a volunteer tries her code days
+  // before election day, sees whose it is, and keeps it for the day. Records the test on
+  // the user (Store::RecordCodeTest), which readiness counts as ready.
+  Result<CodeTest> TestCode(std::string_view typed_code);
+
   // The principal of a bearer token ("nw_..."). kUnauthenticated when the token is
   // unknown, expired or revoked, or its user disabled.
   Result<Principal> Authenticate(std::string_view token);
@@ -100,6 +112,15 @@ class AuthService {
     TimePoint expires_at;
     std::chrono::steady_clock::time_point fetched;
   };
+  // A typed code that may log in now: parsed, unlocked, its secret right (a wrong one is
+  // counted), unused, unreplaced, unexpired, its user enabled.
+  struct CheckedCode {
+    std::string selector;
+    LoginCodeRecord record;
+    User user;
+    TimePoint now;
+  };
+  Result<CheckedCode> CheckCode(std::string_view typed_code);
   void Forget(int64_t session_id);
   void NoteActivity(int64_t user_id);
   // The activity thread: writes pending last-activity times once a second, so that

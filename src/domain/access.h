@@ -94,6 +94,7 @@ struct User {
   std::string created_at;      // ISO 8601 UTC
   std::string first_login_at;  // empty until she first logs in
   std::string last_seen_at;    // last authenticated request, to the minute; or empty
+  std::string code_tested_at;  // last time she tested a code without spending it; or empty
   bool disabled = false;
 };
 

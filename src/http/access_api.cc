@@ -56,6 +56,7 @@ json::object UserJson(const User& user) {
           {"created_at", TextOrNull(user.created_at)},
           {"first_login_at", TextOrNull(user.first_login_at)},
           {"last_seen_at", TextOrNull(user.last_seen_at)},
+          {"code_tested_at", TextOrNull(user.code_tested_at)},
           {"disabled", user.disabled}};
 }
 

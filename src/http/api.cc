@@ -121,6 +121,20 @@ constexpr std::string_view kCreateSessionDoc = R"json({
     "429": {"$ref": "#/components/responses/Problem"}}
 })json";
 
+constexpr std::string_view kTestCodeDoc = R"json({
+  "summary": "Test a login code without spending it",
+  "description": "Checks the code as a login does (the same errors; wrong codes count and lock it the same way) but opens no session and leaves the code working: a volunteer tries it days before election day and sees whose it is and where she is assigned. The test is recorded on her user; readiness counts her ready.",
+  "tags": ["sessions"],
+  "requestBody": {"required": true, "content": {"application/json": {"schema": {
+    "type": "object", "required": ["code"], "additionalProperties": false,
+    "properties": {"code": {"type": "string", "maxLength": 64}}}}}},
+  "responses": {
+    "200": {"description": "The code works: {user: {id, name, role, scope}, expires_at, tested_at}", "content": {"application/json": {"schema": {"type": "object"}}}},
+    "400": {"$ref": "#/components/responses/Problem"},
+    "401": {"$ref": "#/components/responses/Problem"},
+    "429": {"$ref": "#/components/responses/Problem"}}
+})json";
+
 constexpr std::string_view kDeleteSessionDoc = R"json({
   "summary": "Log out: end the caller's session",
   "tags": ["sessions"],
@@ -475,6 +489,36 @@ std::vector<Route> ApiRoutes(const ApiServices& services) {
          return JsonResponse(json::serialize(SessionJson(*login)), 201);
        },
        std::string(kCreateSessionDoc), Throttle::kLogin});
+  routes.push_back(
+      {"POST", "/api/v1/sessions/test", "test_login_code", AuthRequirement::Public(),
+       [&store, &auth, &clock](const HttpRequest& r, RequestContext& c) -> Result<HttpResponse> {
+         NARWHAL_RETURN_IF_ERROR(NoQuery(c));
+         NARWHAL_ASSIGN_OR_RETURN(json::object body,
+                                  ParseJsonRequest(r.Header("content-type"), r.body, kLoginFields));
+         const std::string code(body.at("code").as_string());
+         Result<CodeTest> test = auth.TestCode(code);
+         if (!test.ok()) {
+           if (test.status().code() == ErrorCode::kInvalidArgument) return test.status();
+           c.AuditChange(
+               "login_code.test_failed", CodeSelector(code),
+               json::serialize(json::object{{"reason", ErrorCodeName(test.status().code())}}));
+           if (test.status().code() == ErrorCode::kResourceExhausted) {
+             return ProblemResponse(test.status(), c.path, c.request_id,
+                                    LockedSeconds(store, clock, code));
+           }
+           return test.status();
+         }
+         c.AuditChange("login_code.test", std::to_string(test->user.id), "", test->user.id);
+         Principal who;
+         who.user_id = test->user.id;
+         who.name = test->user.name;
+         who.role = test->user.role;
+         who.scope = test->user.scope;
+         return Json(json::object{{"user", PrincipalJson(who)},
+                                  {"expires_at", FormatIso8601(test->expires_at)},
+                                  {"tested_at", test->user.code_tested_at}});
+       },
+       std::string(kTestCodeDoc), Throttle::kLogin});
   routes.push_back(
       {"DELETE", "/api/v1/sessions/current", "delete_session", AuthRequirement::Authenticated(),
        [&auth](const HttpRequest&, RequestContext& c) -> Result<HttpResponse> {

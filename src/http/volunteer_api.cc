@@ -432,22 +432,24 @@ void AddVolunteerRoutes(std::vector<Route>& routes, Store& store, AuthService& a
          filter.limit = kMaxPageLimit;
          std::string csv(kUtf8Bom);
          AppendCsvRecord({"user_id", "name", "role", "assignment", "field_office", "phone", "email",
-                          "first_login_at", "last_seen_at", "status"},
+                          "first_login_at", "last_seen_at", "code_tested_at", "status"},
                          csv);
          int64_t rows = 0;
          for (;;) {
            NARWHAL_ASSIGN_OR_RETURN(UserPage page, store.ListUsers(filter));
            for (const User& u : page.users) {
-             const bool ready = !u.first_login_at.empty();
+             // Ready: she logged in, or tested her code (POST /api/v1/sessions/test).
+             const bool ready = !u.first_login_at.empty() || !u.code_tested_at.empty();
              if (not_ready == "true" && (ready || u.disabled)) continue;
              ++rows;
-             AppendCsvRecord(
-                 {std::to_string(u.id), u.name, std::string(RoleName(u.role)), Assignment(u.scope),
-                  u.field_office, u.phone, u.email, u.first_login_at, u.last_seen_at,
-                  u.disabled ? "disabled"
-                  : ready    ? "logged in"
-                             : "not yet logged in"},
-                 csv);
+             const char* status = u.disabled                  ? "disabled"
+                                  : !u.first_login_at.empty() ? "logged in"
+                                  : ready                     ? "tested her code"
+                                                              : "not ready";
+             AppendCsvRecord({std::to_string(u.id), u.name, std::string(RoleName(u.role)),
+                              Assignment(u.scope), u.field_office, u.phone, u.email,
+                              u.first_login_at, u.last_seen_at, u.code_tested_at, status},
+                             csv);
            }
            if (page.next_cursor.empty()) break;
            filter.cursor = page.next_cursor;
@@ -461,9 +463,10 @@ void AddVolunteerRoutes(std::vector<Route>& routes, Store& store, AuthService& a
        Doc("Export volunteers with their phone and email",
            "For a reminder call or text from whatever tool the campaign uses: every volunteer "
            "the caller manages (county, role, field_office filter them; an organizer of "
-           "several counties names one), or with not_ready=true only those who have not yet "
-           "logged in and are not disabled. Columns: user_id, name, role, assignment, "
-           "field_office, phone, email, first_login_at, last_seen_at, status.",
+           "several counties names one), or with not_ready=true only those who have neither "
+           "logged in nor tested their code, and are not disabled. Columns: user_id, name, "
+           "role, assignment, field_office, phone, email, first_login_at, last_seen_at, "
+           "code_tested_at, status.",
            R"({"name": "county", "in": "query", "schema": {"type": "string"}}, {"name": "role", "in": "query", "schema": {"type": "string"}}, {"name": "field_office", "in": "query", "schema": {"type": "string"}}, {"name": "not_ready", "in": "query", "schema": {"type": "boolean"}})",
            "", kCsvOk)});
 }

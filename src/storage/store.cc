@@ -52,6 +52,10 @@ Result<std::vector<User>> Store::CreateUsers(std::span<const NewUser> users) {
   return out;
 }
 
+Status Store::RecordCodeTest(int64_t /*user_id*/, TimePoint /*at*/) {
+  return FailedPrecondition("this store cannot record a code test");
+}
+
 Result<User> Store::UpdateUser(int64_t /*user_id*/, const NewUser& /*user*/) {
   return FailedPrecondition("this store cannot change a user");
 }

@@ -393,6 +393,10 @@ class Store {
   virtual Result<UserPage> ListUsers(const UserFilter& filter) = 0;
   // A disabled user cannot log in, and her sessions stop working.
   virtual Status SetUserDisabled(int64_t user_id, bool disabled) = 0;
+  // Records that the user tested a login code (it worked and was not spent) at `at`:
+  // readiness counts her ready. kNotFound for an unknown user; kFailedPrecondition by
+  // default.
+  virtual Status RecordCodeTest(int64_t user_id, TimePoint at);
   // Creates `users` in order, all or none (one transaction where the store has them; the
   // default creates them one by one). kInvalidArgument names the first bad one.
   virtual Result<std::vector<User>> CreateUsers(std::span<const NewUser> users);

@@ -1,7 +1,8 @@
 // Browser test of the organizer's console: an organizer adds a volunteer by hand and sees
 // her code once, uploads a sign-up sheet with a bad row and sees it refused by line,
-// downloads the credential sheet of the new volunteers, and a new poll watcher logs in on
-// her phone with a code read back from that PDF (pdftotext) and lands on her precinct;
+// downloads the credential sheet of the new volunteers, and a new poll watcher tests the
+// code read back from that PDF (pdftotext) on her phone — it works and stays good, and the
+// organizer sees her ready — then logs in with it and lands on her precinct;
 // the list then shows her logged in, and the not-ready export no longer names her.
 //
 // Runs its own server (NARWHAL_BIN) on its own demo store. Screenshots and the rendered
@@ -123,7 +124,21 @@ describe("the organizer's console", { skip: narwhalBin ? false : "NARWHAL_BIN is
       assert.ok(code, `a code on her line: ${line}`);
       execFileSync("pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "1", pdfPath, path.join(screenshotDir, "credential-sheet")]);
 
-      // The watcher, on her phone, with the code from the sheet: her precinct's list.
+      // The watcher, on her phone, tests the code from the sheet days before: it works and
+      // stays good; the organizer sees her ready.
+      await phone.page.goto(`${url}/`);
+      await phone.page.getByLabel("Login code", { exact: true }).fill(code);
+      await phone.page.getByTestId("login-test").click();
+      const tested = phone.page.getByTestId("login-tested");
+      await tested.waitFor();
+      assert.match(await tested.textContent(), new RegExp(`Your code works\\. It is WENDY WATCHER's, poll watcher \\(precinct 92/${p}\\)`));
+      await assertFitsWidth(phone.page, "the tested code on a phone");
+      await screenshot(phone.page, "login-tested.png");
+      await page.reload();
+      await page.getByTestId("volunteer-row").filter({ hasText: "WENDY WATCHER" })
+        .getByTestId("volunteer-status").filter({ hasText: "tested her code" }).waitFor();
+
+      // On the day, the same code logs her in: her precinct's list.
       await logIn(phone.page, url, code);
       await phone.page.waitForURL(new RegExp(`precinct=${p}`));
       assert.match(await phone.page.locator("#app-user-name").textContent(), /WENDY WATCHER · poll watcher/);

@@ -72,6 +72,12 @@ std::vector<RouteCase> Cases() {
       {"web", {}, {"GET", "/", ""}, std::nullopt, 200, 200},
       // An unknown code: refused the same way whoever asks.
       {"create_session", {}, {"POST", "/api/v1/sessions", login_body}, std::nullopt, 401, 401},
+      {"test_login_code",
+       {},
+       {"POST", "/api/v1/sessions/test", login_body},
+       std::nullopt,
+       401,
+       401},
       {"delete_session",
        kEveryone,
        {"DELETE", "/api/v1/sessions/current", ""},

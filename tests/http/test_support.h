@@ -216,6 +216,9 @@ class ControllableStore final : public Store {
   Result<std::vector<User>> CreateUsers(std::span<const NewUser> users) override {
     return inner_.CreateUsers(users);
   }
+  Status RecordCodeTest(int64_t user_id, TimePoint at) override {
+    return inner_.RecordCodeTest(user_id, at);
+  }
   Result<User> UpdateUser(int64_t user_id, const NewUser& user) override {
     return inner_.UpdateUser(user_id, user);
   }

@@ -211,5 +211,42 @@ TEST_F(VolunteerApiTest, TheNotReadyExportListsWhoHasNotLoggedIn) {
   EXPECT_EQ(world_.Send("GET", "/api/v1/users/export?not_ready=maybe", organizer_).status, 400);
 }
 
+TEST_F(VolunteerApiTest, ACodeTestedDaysBeforeStillLogsInAndCountsAsReady) {
+  HttpResponse added = world_.Send(
+      "POST", "/api/v1/users", organizer_,
+      R"({"name":"Tess Tester","role":"poll_watcher","county":"92","precinct":"01-07"})");
+  ASSERT_EQ(added.status, 201) << added.body;
+  const std::string code = Str(Body(added).at("code"));
+
+  HttpResponse wrong = world_.Send("POST", "/api/v1/sessions/test", "",
+                                   R"({"code":")" + code.substr(0, 10) + R"(ZZZZ"})");
+  EXPECT_EQ(wrong.status, 401) << wrong.body;
+  HttpResponse test =
+      world_.Send("POST", "/api/v1/sessions/test", "", R"({"code":")" + code + R"("})");
+  ASSERT_EQ(test.status, 200) << test.body;
+  EXPECT_EQ(Str(Body(test).at("user").at("name")), "Tess Tester");
+  EXPECT_EQ(Str(Body(test).at("user").at("scope").at("precincts").at(0).at("precinct")), "01-07");
+  EXPECT_FALSE(Body(test).as_object().contains("token")) << "a test opens no session";
+
+  // Ready in readiness and out of the not-ready export, before she ever logged in.
+  HttpResponse readiness = world_.Send("GET", "/api/v1/readiness?county=92", organizer_);
+  ASSERT_EQ(readiness.status, 200) << readiness.body;
+  EXPECT_EQ(readiness.body.find("Tess Tester"), std::string::npos) << readiness.body;
+  HttpResponse csv = world_.Send("GET", "/api/v1/users/export?not_ready=true", organizer_);
+  EXPECT_EQ(csv.body.find("Tess Tester"), std::string::npos) << csv.body;
+
+  // The code still logs in, once.
+  EXPECT_EQ(Login(code).status, 201);
+  EXPECT_EQ(
+      world_.Send("POST", "/api/v1/sessions/test", "", R"({"code":")" + code + R"("})").status,
+      401);
+  AuditQuery tests;
+  tests.action = "login_code.test";
+  EXPECT_EQ(world_.Audit(tests).size(), 1u);
+  AuditQuery failed;
+  failed.action = "login_code.test_failed";
+  EXPECT_EQ(world_.Audit(failed).size(), 2u);
+}
+
 }  // namespace
 }  // namespace narwhal

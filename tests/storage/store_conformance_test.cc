@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/clock.h"
 #include "base/text.h"
 #include "domain/access.h"
 #include "storage/store.h"
@@ -1257,6 +1258,18 @@ TEST_P(AccessTest, ReadinessCountsPollWatchersPerPrecinct) {
   EXPECT_EQ((*all)[0].assigned, 1);
   ASSERT_EQ((*all)[0].not_logged_in.size(), 1u);
   EXPECT_EQ((*all)[0].not_logged_in[0].id, far.id);
+
+  // A watcher who tested her code (without spending it) is ready too.
+  const TimePoint tested = kT0 + std::chrono::hours(2);
+  ASSERT_TRUE(store().RecordCodeTest(out.id, tested).ok());
+  EXPECT_EQ(Get(out.id).code_tested_at, FormatIso8601(tested));
+  EXPECT_TRUE(Get(out.id).first_login_at.empty());
+  EXPECT_TRUE(Get(in.id).code_tested_at.empty());
+  Result<std::vector<ReadinessRow>> after = store().GetReadiness("92");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ((*after)[0].logged_in, 2);
+  EXPECT_TRUE((*after)[0].not_logged_in.empty());
+  EXPECT_EQ(store().RecordCodeTest(far.id + 1000, tested).code(), ErrorCode::kNotFound);
 }
 
 TEST_P(AccessTest, ScopeRestrictsSearch) {

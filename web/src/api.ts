@@ -308,6 +308,17 @@ export async function logIn(code: string): Promise<SessionInfo> {
 }
 
 // Ends the session on the server (best effort) and forgets the token either way.
+export interface CodeTestResult {
+  user: Me;
+  expires_at: string;
+  tested_at: string;
+}
+
+// Checks a login code without spending it (no session is opened).
+export function testCode(code: string): Promise<CodeTestResult> {
+  return request("/api/v1/sessions/test", { method: "POST", body: { code }, anonymous: true });
+}
+
 export async function logOut(): Promise<void> {
   try {
     if (bearerToken) {
@@ -820,6 +831,7 @@ export interface Volunteer {
   created_at: string | null;
   first_login_at: string | null;
   last_seen_at: string | null;
+  code_tested_at: string | null;
   disabled: boolean;
 }
 

@@ -727,7 +727,12 @@ CREATE INDEX call_targets_called ON call_targets(list_id, last_call_ms) WHERE la
 CREATE INDEX call_targets_voter ON call_targets(voter_id, list_id);
 )sql";
 
-constexpr std::array<Migration, 11> kMigrations = {{
+// Version 12: when a user last tested her login code without spending it, as SQLite's 16.
+constexpr std::string_view kSchemaV12 = R"sql(
+ALTER TABLE users ADD COLUMN code_tested_at text;
+)sql";
+
+constexpr std::array<Migration, 12> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
@@ -739,6 +744,7 @@ constexpr std::array<Migration, 11> kMigrations = {{
     {9, kSchemaV9},
     {10, kSchemaV10},
     {11, kSchemaV11},
+    {12, kSchemaV12},
 }};
 
 // The voter indexes a bulk load into an empty store drops and builds once at its end

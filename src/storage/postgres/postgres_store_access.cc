@@ -1,6 +1,7 @@
 // PostgresStore: volunteers, credentials, sessions, the audit log and readiness.
 #include <chrono>
 #include <map>
+#include <set>
 #include <string_view>
 #include <unordered_map>
 #include <utility>
@@ -94,10 +95,12 @@ Result<std::vector<User>> PostgresStore::LoadUsers(Connection& db,
   if (ids.empty()) return out;
   const std::string id_array = BigintArray(ids);
   NARWHAL_ASSIGN_OR_RETURN(
-      Rows u, db.Exec("SELECT id, name, phone, email, role, field_office, created_at, "
-                      "coalesce(first_login_at, ''), last_seen_ns, disabled FROM users "
-                      "WHERE id = ANY($1::bigint[])",
-                      Params().Add(id_array)));
+      Rows u,
+      db.Exec("SELECT id, name, phone, email, role, field_office, created_at, "
+              "coalesce(first_login_at, ''), last_seen_ns, disabled, coalesce(code_tested_at, '') "
+              "FROM users "
+              "WHERE id = ANY($1::bigint[])",
+              Params().Add(id_array)));
   std::unordered_map<int64_t, User> by_id;
   for (int i = 0; i < u.size(); ++i) {
     User user;
@@ -113,6 +116,7 @@ Result<std::vector<User>> PostgresStore::LoadUsers(Connection& db,
     user.first_login_at = u.String(i, 7);
     if (!u.IsNull(i, 8)) user.last_seen_at = FormatIso8601(FromNanos(u.Int64(i, 8)));
     user.disabled = u.Bool(i, 9);
+    user.code_tested_at = u.String(i, 10);
     by_id.emplace(user.id, std::move(user));
   }
   NARWHAL_ASSIGN_OR_RETURN(Rows s,
@@ -188,34 +192,78 @@ Result<User> PostgresStore::CreateUser(const NewUser& user) {
 Result<std::vector<User>> PostgresStore::CreateUsers(std::span<const NewUser> users) {
   for (const NewUser& u : users) NARWHAL_RETURN_IF_ERROR(ValidateNewUser(u));
   const std::string now = NowText();
+  // One INSERT for the users (ids in the order given) and one for their scopes.
+  std::vector<std::string> names, phones, emails, roles, offices;
+  for (const NewUser& u : users) {
+    names.push_back(u.name);
+    phones.push_back(u.phone);
+    emails.push_back(u.email);
+    roles.emplace_back(RoleName(u.role));
+    offices.push_back(u.field_office);
+  }
   std::vector<User> out;
   NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
     out.clear();
-    out.reserve(users.size());
-    for (const NewUser& user : users) {
-      NARWHAL_ASSIGN_OR_RETURN(
-          Rows r, db.Exec("INSERT INTO users(name, phone, email, role, field_office, created_at) "
-                          "VALUES($1, $2, $3, $4, $5, $6) RETURNING id",
-                          Params()
-                              .Add(user.name)
-                              .Add(user.phone)
-                              .Add(user.email)
-                              .Add(RoleName(user.role))
-                              .Add(user.field_office)
-                              .Add(now)));
+    if (users.empty()) return Status::Ok();
+    NARWHAL_ASSIGN_OR_RETURN(
+        Rows r,
+        db.Exec("WITH made AS (INSERT INTO users(name, phone, email, role, field_office, "
+                "created_at) SELECT t.name, t.phone, t.email, t.role, t.office, $6 "
+                "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
+                "WITH ORDINALITY AS t(name, phone, email, role, office, ord) ORDER BY t.ord "
+                "RETURNING id) SELECT id FROM made ORDER BY id",
+                Params()
+                    .Add(TextArray(names))
+                    .Add(TextArray(phones))
+                    .Add(TextArray(emails))
+                    .Add(TextArray(roles))
+                    .Add(TextArray(offices))
+                    .Add(now)));
+    if (static_cast<size_t>(r.size()) != users.size()) {
+      return Internal("created " + std::to_string(r.size()) + " users of " +
+                      std::to_string(users.size()));
+    }
+    std::vector<int64_t> owners;
+    std::vector<std::string> kinds, counties, codes;
+    std::vector<int64_t> ords;
+    for (size_t i = 0; i < users.size(); ++i) {
       User created;
-      created.id = r.Int64(0, 0);
-      NARWHAL_RETURN_IF_ERROR(InsertScope(db, created.id, user.scope));
-      created.name = user.name;
-      created.phone = user.phone;
-      created.email = user.email;
-      created.role = user.role;
-      created.scope = user.scope;
-      created.field_office = user.field_office;
+      created.id = r.Int64(static_cast<int>(i), 0);
+      const NewUser& u = users[i];
+      int64_t ord = 0;
+      auto add = [&](const char* kind, const std::string& county, const std::string& code) {
+        owners.push_back(created.id);
+        kinds.emplace_back(kind);
+        counties.push_back(county);
+        codes.push_back(code);
+        ords.push_back(++ord);
+      };
+      for (const std::string& c : u.scope.counties) add("c", c, "");
+      for (const PrecinctKey& p : u.scope.precincts) add("p", p.county, p.precinct);
+      for (const std::string& t : u.scope.turfs) add("t", "", t);
+      created.name = u.name;
+      created.phone = u.phone;
+      created.email = u.email;
+      created.role = u.role;
+      created.scope = u.scope;
+      created.field_office = u.field_office;
       created.created_at = now;
       out.push_back(std::move(created));
     }
-    return Status::Ok();
+    if (kinds.empty()) return Status::Ok();
+    return db
+        .Exec(
+            "INSERT INTO user_scope(user_id, ord, kind, county, code) "
+            "SELECT t.user_id, t.ord, t.kind::\"char\", t.county, t.code "
+            "FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[]) "
+            "AS t(user_id, ord, kind, county, code)",
+            Params()
+                .Add(BigintArray(owners))
+                .Add(BigintArray(ords))
+                .Add(TextArray(kinds))
+                .Add(TextArray(counties))
+                .Add(TextArray(codes)))
+        .status();
   }));
   return out;
 }
@@ -303,6 +351,15 @@ Result<UserPage> PostgresStore::ListUsers(const UserFilter& filter) {
   return page;
 }
 
+Status PostgresStore::RecordCodeTest(int64_t user_id, TimePoint at) {
+  return Transact(Access::kWrite, [&](Connection& db) -> Status {
+    NARWHAL_ASSIGN_OR_RETURN(Rows r, db.Exec("UPDATE users SET code_tested_at = $2 WHERE id = $1",
+                                             Params().Add(user_id).Add(FormatIso8601(at))));
+    if (r.Affected() == 0) return NotFound("user " + std::to_string(user_id) + " does not exist");
+    return Status::Ok();
+  });
+}
+
 Status PostgresStore::SetUserDisabled(int64_t user_id, bool disabled) {
   return Transact(Access::kWrite, [&](Connection& db) -> Status {
     NARWHAL_ASSIGN_OR_RETURN(Rows r,
@@ -320,12 +377,88 @@ Status PostgresStore::PutLoginCode(const LoginCodeRecord& code) {
 }
 
 Result<std::vector<size_t>> PostgresStore::PutLoginCodes(std::span<const LoginCodeRecord> codes) {
+  bool fresh = true;  // every code new: unused, unreplaced, unlocked (the batch path)
+  std::set<std::string> selectors;
   for (const LoginCodeRecord& code : codes) {
     if (code.selector.empty() || code.secret_hash.empty()) {
       return InvalidArgument("a login code needs a selector and a secret hash");
     }
+    fresh = fresh && !code.used_at && !code.replaced_at && !code.locked_until &&
+            code.failed_attempts == 0 && selectors.insert(code.selector).second;
   }
   std::vector<size_t> taken;
+  if (fresh && codes.size() > 1) {
+    // Three statements for the whole batch: lock the users, insert the codes whose
+    // selector is free, replace every other unused code of those users but the newest.
+    std::vector<int64_t> user_ids;
+    std::vector<std::string> sels, hashes;
+    std::vector<int64_t> issued, expires;
+    for (const LoginCodeRecord& c : codes) {
+      user_ids.push_back(c.user_id);
+      sels.push_back(c.selector);
+      hashes.push_back(c.secret_hash);
+      issued.push_back(ToNanos(c.issued_at));
+      expires.push_back(ToNanos(c.expires_at));
+    }
+    std::set<int64_t> distinct(user_ids.begin(), user_ids.end());
+    const std::vector<int64_t> distinct_ids(distinct.begin(), distinct.end());
+    NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
+      taken.clear();
+      NARWHAL_ASSIGN_OR_RETURN(
+          Rows u,
+          db.Exec("SELECT id FROM users WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE",
+                  Params().Add(BigintArray(distinct_ids))));
+      if (static_cast<size_t>(u.size()) != distinct_ids.size()) {
+        std::set<int64_t> found;
+        for (int i = 0; i < u.size(); ++i) found.insert(u.Int64(i, 0));
+        for (int64_t id : distinct_ids) {
+          if (!found.contains(id))
+            return NotFound("user " + std::to_string(id) + " does not exist");
+        }
+      }
+      NARWHAL_ASSIGN_OR_RETURN(
+          Rows ins,
+          db.Exec("INSERT INTO login_codes(selector, user_id, secret_hash, issued_ns, expires_ns, "
+                  "failed_attempts) SELECT t.selector, t.user_id, t.hash, t.issued, t.expires, 0 "
+                  "FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::bigint[]) "
+                  "AS t(selector, user_id, hash, issued, expires) "
+                  "ON CONFLICT (selector) DO NOTHING RETURNING selector",
+                  Params()
+                      .Add(TextArray(sels))
+                      .Add(BigintArray(user_ids))
+                      .Add(TextArray(hashes))
+                      .Add(BigintArray(issued))
+                      .Add(BigintArray(expires))));
+      std::set<std::string> stored;
+      for (int i = 0; i < ins.size(); ++i) stored.insert(ins.String(i, 0));
+      // Each user keeps her last stored code of the batch; the rest of hers are replaced.
+      std::map<int64_t, size_t> newest;
+      for (size_t i = 0; i < codes.size(); ++i) {
+        if (stored.contains(codes[i].selector)) {
+          newest[codes[i].user_id] = i;
+        } else {
+          taken.push_back(i);
+        }
+      }
+      if (newest.empty()) return Status::Ok();
+      std::vector<int64_t> keep_users, keep_at;
+      std::vector<std::string> keep;
+      for (const auto& [user, i] : newest) {
+        keep_users.push_back(user);
+        keep.push_back(codes[i].selector);
+        keep_at.push_back(ToNanos(codes[i].issued_at));
+      }
+      return db
+          .Exec(
+              "UPDATE login_codes c SET replaced_ns = k.at "
+              "FROM unnest($1::bigint[], $2::text[], $3::bigint[]) AS k(user_id, keep, at) "
+              "WHERE c.user_id = k.user_id AND c.selector <> k.keep "
+              "AND c.used_ns IS NULL AND c.replaced_ns IS NULL",
+              Params().Add(BigintArray(keep_users)).Add(TextArray(keep)).Add(BigintArray(keep_at)))
+          .status();
+    }));
+    return taken;
+  }
   NARWHAL_RETURN_IF_ERROR(Transact(Access::kWrite, [&](Connection& db) -> Status {
     taken.clear();
     for (size_t i = 0; i < codes.size(); ++i) {
@@ -599,12 +732,13 @@ Result<std::vector<ReadinessRow>> PostgresStore::GetReadiness(const std::string&
       index.emplace(row.precinct, rows.size());
       rows.push_back(std::move(row));
     }
-    NARWHAL_ASSIGN_OR_RETURN(Rows a,
-                             db.Exec("SELECT s.county, s.code, u.id, u.first_login_at IS NOT NULL "
-                                     "FROM user_scope s JOIN users u ON u.id = s.user_id "
-                                     "WHERE s.kind = 'p' AND u.role = $2 AND NOT u.disabled "
-                                     "AND ($1 = '' OR s.county = $1) ORDER BY u.id",
-                                     Params().Add(county).Add(watcher)));
+    NARWHAL_ASSIGN_OR_RETURN(
+        Rows a, db.Exec("SELECT s.county, s.code, u.id, "
+                        "(u.first_login_at IS NOT NULL OR u.code_tested_at IS NOT NULL) "
+                        "FROM user_scope s JOIN users u ON u.id = s.user_id "
+                        "WHERE s.kind = 'p' AND u.role = $2 AND NOT u.disabled "
+                        "AND ($1 = '' OR s.county = $1) ORDER BY u.id",
+                        Params().Add(county).Add(watcher)));
     std::vector<std::pair<size_t, int64_t>> waiting;  // (row, user) not logged in yet
     std::vector<int64_t> waiting_ids;
     for (int i = 0; i < a.size(); ++i) {

@@ -81,6 +81,7 @@ class PostgresStore final : public Store,
   Result<User> GetUser(int64_t user_id) override;
   Result<UserPage> ListUsers(const UserFilter& filter) override;
   Status SetUserDisabled(int64_t user_id, bool disabled) override;
+  Status RecordCodeTest(int64_t user_id, TimePoint at) override;
   Status PutLoginCode(const LoginCodeRecord& code) override;
   Result<std::vector<size_t>> PutLoginCodes(std::span<const LoginCodeRecord> codes) override;
   Result<LoginCodeRecord> GetLoginCode(const std::string& selector) override;

@@ -561,7 +561,12 @@ CREATE INDEX call_targets_called ON call_targets(list_id, last_call_ms) WHERE la
 CREATE INDEX call_targets_voter ON call_targets(voter_id, list_id);
 )sql";
 
-constexpr std::array<Migration, 15> kMigrations = {{
+// Version 16: when a user last tested her login code without spending it (readiness).
+constexpr std::string_view kSchemaV16 = R"sql(
+ALTER TABLE users ADD COLUMN code_tested_at INTEGER;
+)sql";
+
+constexpr std::array<Migration, 16> kMigrations = {{
     {1, kSchemaV1},
     {2, kSchemaV2},
     {3, kSchemaV3},
@@ -577,6 +582,7 @@ constexpr std::array<Migration, 15> kMigrations = {{
     {13, kSchemaV13},
     {14, kSchemaV14},
     {15, kSchemaV15},
+    {16, kSchemaV16},
 }};
 
 // Name search walks voters_name ("first last" searches voters_first) in order; precinct lists and

@@ -41,8 +41,10 @@ std::string ColumnIso(const Statement& s, int index) {
 
 // --- users ----------------------------------------------------------------------------
 
-#define NARWHAL_USER_COLUMNS \
-  "id, name, phone, email, role, field_office, created_at, first_login_at, last_seen_at, disabled"
+#define NARWHAL_USER_COLUMNS                                                               \
+  "id, name, phone, email, role, field_office, created_at, first_login_at, last_seen_at, " \
+  "disabled, "                                                                             \
+  "code_tested_at"
 
 Result<User> ReadUser(const Statement& s, int first_column) {
   const int c = first_column;
@@ -62,6 +64,7 @@ Result<User> ReadUser(const Statement& s, int first_column) {
   u.first_login_at = ColumnIso(s, c + 7);
   u.last_seen_at = ColumnIso(s, c + 8);
   u.disabled = s.ColumnInt64(c + 9) != 0;
+  u.code_tested_at = ColumnIso(s, c + 10);
   return u;
 }
 
@@ -341,6 +344,18 @@ Result<UserPage> SqliteStore::ListUsers(const UserFilter& filter) {
   }
   for (User& u : page.users) NARWHAL_RETURN_IF_ERROR(LoadScope(*db, u));
   return page;
+}
+
+Status SqliteStore::RecordCodeTest(int64_t user_id, TimePoint at) {
+  return writer_->Submit([&](Connection& db) -> Status {
+    NARWHAL_ASSIGN_OR_RETURN(ScopedStatement update,
+                             db.Prepare("UPDATE users SET code_tested_at = ?2 WHERE id = ?1"));
+    update->BindInt64(1, user_id);
+    update->BindInt64(2, ToMillis(at));
+    NARWHAL_RETURN_IF_ERROR(update->Run());
+    if (db.Changes() == 0) return NotFound("user " + std::to_string(user_id) + " does not exist");
+    return Status::Ok();
+  });
 }
 
 Status SqliteStore::SetUserDisabled(int64_t user_id, bool disabled) {
@@ -658,7 +673,8 @@ Result<std::vector<ReadinessRow>> SqliteStore::GetReadiness(const std::string& c
         ScopedStatement q,
         db->Prepare(std::string("SELECT p.county, p.precinct, p.precinct_name, "
                                 "u.id, u.name, u.phone, u.email, u.role, u.field_office, "
-                                "u.created_at, u.first_login_at, u.last_seen_at, u.disabled "
+                                "u.created_at, u.first_login_at, u.last_seen_at, u.disabled, "
+                                "u.code_tested_at "
                                 "FROM precincts p "
                                 "LEFT JOIN user_scopes s ON s.kind = 'precinct' "
                                 "AND s.county = p.county AND s.precinct = p.precinct "
@@ -686,7 +702,8 @@ Result<std::vector<ReadinessRow>> SqliteStore::GetReadiness(const std::string& c
       last_user = id;
       ReadinessRow& r = rows.back();
       ++r.assigned;
-      if (!q->ColumnIsNull(10)) {
+      // Ready: she logged in, or tested her code.
+      if (!q->ColumnIsNull(10) || !q->ColumnIsNull(13)) {
         ++r.logged_in;
         continue;
       }

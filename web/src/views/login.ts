@@ -2,8 +2,8 @@
 // the shell (main.ts) whenever there is no session or the server answered 401, whatever
 // the address; after a login the shell shows the page that was asked for.
 
-import { ApiError, logIn, type SessionInfo } from "../api";
-import { el } from "../dom";
+import { ApiError, logIn, testCode, type SessionInfo } from "../api";
+import { clear, el } from "../dom";
 import { showProblem } from "./problem";
 import type { View } from "./view";
 
@@ -12,6 +12,8 @@ export class LoginView implements View {
   private readonly form: HTMLFormElement;
   private readonly input: HTMLInputElement;
   private readonly submit: HTMLButtonElement;
+  private readonly test: HTMLButtonElement;
+  private readonly tested: HTMLElement;
   private readonly problem: HTMLElement;
   private readonly notice: HTMLElement;
   private readonly onLogin: (session: SessionInfo) => void;
@@ -41,6 +43,17 @@ export class LoginView implements View {
       { type: "submit", class: "button login-submit", "data-testid": "login-submit" },
       "Log in",
     );
+    this.test = el(
+      "button",
+      { type: "button", class: "button button-secondary login-test", "data-testid": "login-test" },
+      "Only test my code",
+    );
+    this.tested = el("div", {
+      class: "notice-box",
+      role: "status",
+      hidden: true,
+      "data-testid": "login-tested",
+    });
     this.problem = el("div", {
       class: "problem",
       role: "alert",
@@ -66,6 +79,13 @@ export class LoginView implements View {
           "capitals do not matter.",
       ),
       this.submit,
+      this.test,
+      el(
+        "p",
+        { class: "hint" },
+        "Before election day? Test your code: it is checked but keeps working, and your " +
+          "organizer sees that you are ready.",
+      ),
     );
     this.element = el(
       "section",
@@ -73,12 +93,14 @@ export class LoginView implements View {
       el("h1", { id: "login-heading", tabindex: -1 }, "Enter your login code"),
       this.notice,
       this.problem,
+      this.tested,
       this.form,
     );
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
       void this.logIn();
     });
+    this.test.addEventListener("click", () => void this.testCode());
   }
 
   title(): string {
@@ -95,12 +117,52 @@ export class LoginView implements View {
     this.input.value = "";
     this.problem.hidden = true;
     this.notice.hidden = true;
+    this.tested.hidden = true;
   }
 
   // A line above the form, e.g. why the volunteer is asked to log in again.
   setNotice(text: string): void {
     this.notice.textContent = text;
     this.notice.hidden = text === "";
+  }
+
+  // Checks the code without spending it, and says whose it is and where she is assigned.
+  private async testCode(): Promise<void> {
+    if (this.busy) return;
+    const code = this.input.value.trim();
+    if (code === "") {
+      showProblem(this.problem, new ApiError({ status: 400, title: "Type the code from your sheet first." }));
+      this.input.focus();
+      return;
+    }
+    this.busy = true;
+    this.test.disabled = true;
+    this.problem.hidden = true;
+    try {
+      const result = await testCode(code);
+      const where = [
+        ...(result.user.scope?.precincts ?? []).map((p) => `precinct ${p.county}/${p.precinct}`),
+        ...(result.user.scope?.counties ?? []).map((c) => `county ${c}`),
+      ].join(", ");
+      clear(this.tested);
+      this.tested.append(
+        el("strong", {}, "Your code works."),
+        ` It is ${result.user.name}'s, ${result.user.role.replace(/_/g, " ")}` +
+          (where ? ` (${where})` : "") +
+          `. It still works until ${new Date(result.expires_at).toLocaleString()}: keep your sheet and log in with it when your shift starts.`,
+      );
+      this.tested.hidden = false;
+      this.notice.hidden = true;
+      this.input.value = "";
+    } catch (error) {
+      this.tested.hidden = true;
+      showProblem(this.problem, describeLoginError(error));
+      this.input.select();
+      this.input.focus();
+    } finally {
+      this.busy = false;
+      this.test.disabled = false;
+    }
   }
 
   private async logIn(): Promise<void> {

@@ -51,9 +51,14 @@ function manageable(me: Me, v: Volunteer): boolean {
   return me.role === "admin" || kVolunteerRoles.includes(v.role);
 }
 
+function ready(v: Volunteer): boolean {
+  return !v.disabled && (!!v.first_login_at || !!v.code_tested_at);
+}
+
 function statusOf(v: Volunteer): string {
   if (v.disabled) return "disabled";
-  return v.first_login_at ? "logged in" : "not yet logged in";
+  if (v.first_login_at) return "logged in";
+  return v.code_tested_at ? "tested her code" : "not ready";
 }
 
 // Saves a downloaded file the way a browser saves a link's target.
@@ -193,7 +198,7 @@ export class VolunteersView implements View {
         { class: "search-form", "aria-label": "Filter" },
         field("volunteers-county", "County", this.county),
         field("volunteers-role", "Role", this.roleFilter),
-        el("div", { class: "field field-check" }, this.notReady, el("label", { for: "volunteers-not-ready" }, "Not yet logged in only")),
+        el("div", { class: "field field-check" }, this.notReady, el("label", { for: "volunteers-not-ready" }, "Not ready only")),
         el("button", { type: "button", class: "button button-secondary", "data-testid": "export-not-ready" }, "Export not-ready (CSV)"),
       ),
       this.status,
@@ -319,16 +324,17 @@ export class VolunteersView implements View {
   }
 
   private shown(): Volunteer[] {
-    return this.notReady.checked ? this.volunteers.filter((v) => !v.disabled && !v.first_login_at) : this.volunteers;
+    return this.notReady.checked ? this.volunteers.filter((v) => !v.disabled && !ready(v)) : this.volunteers;
   }
 
   private render(): void {
     clear(this.table);
     const shown = this.shown();
-    const ready = this.volunteers.filter((v) => !v.disabled && v.first_login_at).length;
+    const readyCount = this.volunteers.filter(ready).length;
     this.status.textContent =
       `${this.volunteers.length} ${this.volunteers.length === 1 ? "person" : "people"}, ` +
-      `${ready} logged in at least once` + (shown.length !== this.volunteers.length ? `; ${shown.length} shown` : "");
+      `${readyCount} ready (logged in or tested her code)` +
+      (shown.length !== this.volunteers.length ? `; ${shown.length} shown` : "");
     for (const v of shown) append(this.table, this.row(v));
     this.selectionBar.hidden = this.selected.size === 0;
     this.selectionCount.textContent = `${this.selected.size} selected`;
