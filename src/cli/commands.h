@@ -175,6 +175,8 @@ struct UserIdArgs {
 int RunUsersReissue(const UserIdArgs& args);
 // Ends every session of a user (a lost phone); her code, if unused, still works.
 int RunUsersRevoke(const UserIdArgs& args);
+// `users disable|enable ID`: a disabled user's sessions end at once (RevokeUser).
+int RunUsersSetDisabled(const UserIdArgs& args, bool disabled);
 
 // --- households and address points (docs/field.md) -------------------------------------
 

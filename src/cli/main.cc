@@ -428,6 +428,17 @@ int Main(int argc, char** argv) {
   AddDataOption(*revoke_cmd, users_revoke.common);
   revoke_cmd->add_option("id", users_revoke.user_id, "user id (see `users list`)")->required();
 
+  UserIdArgs users_disable;
+  CLI::App* disable_cmd = users_cmd->add_subcommand(
+      "disable", "disable a user: her sessions end at once and her codes stop working");
+  AddDataOption(*disable_cmd, users_disable.common);
+  disable_cmd->add_option("id", users_disable.user_id, "user id (see `users list`)")->required();
+  UserIdArgs users_enable;
+  CLI::App* enable_cmd = users_cmd->add_subcommand(
+      "enable", "let a disabled user back in (reissue her a code: the old ones stay dead)");
+  AddDataOption(*enable_cmd, users_enable.common);
+  enable_cmd->add_option("id", users_enable.user_id, "user id (see `users list`)")->required();
+
   CLI::App* print_cmd = app.add_subcommand("print", "printable lists: the paper fallback");
   print_cmd->require_subcommand(1);
   PrintPollBooksArgs poll_books;
@@ -543,6 +554,8 @@ int Main(int argc, char** argv) {
   if (*list_cmd) return RunUsersList(users_list);
   if (*reissue_cmd) return RunUsersReissue(users_reissue);
   if (*revoke_cmd) return RunUsersRevoke(users_revoke);
+  if (*disable_cmd) return RunUsersSetDisabled(users_disable, true);
+  if (*enable_cmd) return RunUsersSetDisabled(users_enable, false);
   if (*poll_books_cmd) return RunPrintPollBooks(poll_books);
   if (*gd_run) return RunGamedayRun(gameday);
   if (*gd_validate) return RunGamedayValidate(gameday);

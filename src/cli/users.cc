@@ -392,4 +392,42 @@ int RunUsersRevoke(const UserIdArgs& args) {
   return kExitOk;
 }
 
+int RunUsersSetDisabled(const UserIdArgs& args, bool disabled) {
+  const char* verb = disabled ? "disable" : "enable";
+  auto context = OpenContext(args.common);
+  if (!context.ok()) {
+    fmt::print(stderr, "narwhal users {}: {}\n", verb, context.status().message());
+    return kExitUnavailable;
+  }
+  UsersContext& s = **context;
+  auto user = s.store->GetUser(args.user_id);
+  if (!user.ok()) {
+    fmt::print(stderr, "narwhal users {}: {}\n", verb, user.status().message());
+    return ExitFor(user.status());
+  }
+  Status set = s.store->SetUserDisabled(args.user_id, disabled);
+  int64_t revoked = 0;
+  if (set.ok() && disabled) {
+    Result<int64_t> ended = s.auth->RevokeUser(args.user_id);
+    set = ended.status();
+    if (ended.ok()) revoked = *ended;
+  }
+  if (!set.ok()) {
+    fmt::print(stderr, "narwhal users {}: {}\n", verb, set.message());
+    return ExitFor(set);
+  }
+  Audit(*s.store, s.clock, disabled ? "user.disable" : "user.enable", std::to_string(args.user_id),
+        disabled ? fmt::format("{{\"sessions\":{}}}", revoked) : std::string());
+  if (disabled) {
+    fmt::print(stderr, "disabled user {} ({}); {} session{} ended, her codes no longer work\n",
+               args.user_id, user->name, revoked, revoked == 1 ? "" : "s");
+  } else {
+    fmt::print(stderr,
+               "enabled user {} ({}); give her a new code with `narwhal users reissue {}`\n",
+               args.user_id, user->name, args.user_id);
+  }
+  fmt::print("{{\"user_id\":{},\"disabled\":{}}}\n", args.user_id, disabled);
+  return kExitOk;
+}
+
 }  // namespace narwhal

@@ -97,6 +97,11 @@ check "reissue draws a different code" test "$(sed -n 's/.*"code":"\([^"]*\)".*/
 expect_exit 1 "users reissue of an unknown user fails" "$bin" users reissue --data "$u" 999
 expect_exit 0 "users revoke" "$bin" users revoke --data "$u" 1
 expect_out '"sessions_revoked":0' "revoke reports the sessions it ended"
+expect_exit 0 "users disable" "$bin" users disable --data "$u" 1
+expect_out '"disabled":true' "disable reports it"
+expect_exit 1 "a disabled user gets no new code" "$bin" users reissue --data "$u" 1
+expect_exit 0 "users enable" "$bin" users enable --data "$u" 1
+expect_exit 0 "an enabled user gets a new code" "$bin" users reissue --data "$u" 1
 
 cat >"$work/volunteers.csv" <<'CSV'
 name,phone,email,role,county,precinct,field_office
