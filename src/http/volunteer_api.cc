@@ -250,13 +250,13 @@ void AddVolunteerRoutes(std::vector<Route>& routes, Store& store, AuthService& a
            if (may.ok()) {
              mine.push_back(std::move(row));
            } else {
+             const bool staff = row.user.role == Role::kOrganizer ||
+                                row.user.role == Role::kAdmin || row.user.role == Role::kAnalyst;
              sheet->bad.push_back(
-                 {row.line, "county",
-                  c.principal.role == Role::kOrganizer && row.user.role != Role::kOrganizer &&
-                          row.user.role != Role::kAdmin && row.user.role != Role::kAnalyst
-                      ? "not one of your counties"
-                      : "organizers add volunteers only (poll watchers, canvassers, phone "
-                        "bankers)",
+                 {row.line, staff ? "role" : "county",
+                  staff ? "organizers add volunteers only (poll watchers, canvassers, phone "
+                          "bankers)"
+                        : "not one of your counties",
                   std::move(row.record)});
            }
          }
