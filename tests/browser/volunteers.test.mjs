@@ -158,6 +158,11 @@ describe("the organizer's console", { skip: narwhalBin ? false : "NARWHAL_BIN is
       assert.doesNotMatch(csv, /WENDY WATCHER/);
       await screenshot(page, "volunteers-list.png");
 
+      // One field office's volunteers, to select together and print that office's sheet.
+      await page.getByTestId("volunteers-office").selectOption("Raleigh");
+      await page.getByTestId("volunteers-status").filter({ hasText: /; 1 shown/ }).waitFor();
+      assert.deepEqual(await page.getByTestId("volunteer-name").allTextContents(), ["WENDY WATCHER"]);
+
       for (const { problems } of [office, phone]) assert.deepEqual(problems, []);
     } finally {
       await office.context.close();

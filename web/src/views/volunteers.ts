@@ -93,6 +93,7 @@ export class VolunteersView implements View {
   private readonly county: HTMLSelectElement;
   private readonly roleFilter: HTMLSelectElement;
   private readonly notReady: HTMLInputElement;
+  private readonly office: HTMLSelectElement;
   private readonly status: HTMLElement;
   private readonly table: HTMLTableSectionElement;
   private readonly selectionBar: HTMLElement;
@@ -120,6 +121,12 @@ export class VolunteersView implements View {
       ...[...kVolunteerRoles, ...kStaffRoles].map((r) => el("option", { value: r }, roleLabel(r))),
     );
     this.notReady = el("input", { id: "volunteers-not-ready", type: "checkbox", "data-testid": "volunteers-not-ready" });
+    // A field office's volunteers together: select them all and print that office's sheet.
+    this.office = el(
+      "select",
+      { id: "volunteers-office", "data-testid": "volunteers-office" },
+      el("option", { value: "" }, "All offices"),
+    );
     this.status = el("p", { class: "status", role: "status", "aria-live": "polite", "data-testid": "volunteers-status" });
     this.table = el("tbody", { "data-testid": "volunteers-rows" });
     this.selectionCount = el("span", { "data-testid": "selection-count" }, "");
@@ -198,6 +205,7 @@ export class VolunteersView implements View {
         { class: "search-form", "aria-label": "Filter" },
         field("volunteers-county", "County", this.county),
         field("volunteers-role", "Role", this.roleFilter),
+        field("volunteers-office", "Field office", this.office),
         el("div", { class: "field field-check" }, this.notReady, el("label", { for: "volunteers-not-ready" }, "Not ready only")),
         el("button", { type: "button", class: "button button-secondary", "data-testid": "export-not-ready" }, "Export not-ready (CSV)"),
       ),
@@ -242,6 +250,7 @@ export class VolunteersView implements View {
     });
     this.roleFilter.addEventListener("change", () => void this.load());
     this.notReady.addEventListener("change", () => this.render());
+    this.office.addEventListener("change", () => this.render());
     this.element.querySelector('[data-testid="print-pdf"]')?.addEventListener("click", () => void this.print([...this.selected], "pdf"));
     this.element.querySelector('[data-testid="print-csv"]')?.addEventListener("click", () => void this.print([...this.selected], "csv"));
     this.element.querySelector('[data-testid="export-not-ready"]')?.addEventListener("click", () => void this.exportNotReady());
@@ -311,6 +320,7 @@ export class VolunteersView implements View {
       } while (cursor);
       if (controller.signal.aborted) return;
       this.volunteers = all;
+      this.fillOffices();
       for (const id of [...this.selected]) if (!all.some((v) => v.id === id)) this.selected.delete(id);
       this.problem.hidden = true;
       this.render();
@@ -323,8 +333,21 @@ export class VolunteersView implements View {
     }
   }
 
+  // The offices of the volunteers listed, keeping the one chosen when it is still there.
+  private fillOffices(): void {
+    const chosen = this.office.value;
+    const offices = [...new Set(this.volunteers.map((v) => v.field_office).filter((o) => o !== ""))].sort();
+    clear(this.office);
+    append(this.office, el("option", { value: "" }, "All offices"));
+    for (const o of offices) append(this.office, el("option", { value: o }, o));
+    this.office.value = offices.includes(chosen) ? chosen : "";
+  }
+
   private shown(): Volunteer[] {
-    return this.notReady.checked ? this.volunteers.filter((v) => !v.disabled && !ready(v)) : this.volunteers;
+    const office = this.office.value;
+    return this.volunteers.filter(
+      (v) => (!this.notReady.checked || (!v.disabled && !ready(v))) && (office === "" || v.field_office === office),
+    );
   }
 
   private render(): void {
