@@ -260,16 +260,6 @@ Result<std::vector<GotvEntry>> ReadGotv(Store& store, const std::string& electio
   return list;
 }
 
-// A GOTV download: `body` as an attachment named `file_name` (a file-name-safe name).
-HttpResponse GotvAttachment(std::string content_type, const std::string& file_name,
-                            std::string body) {
-  HttpResponse r;
-  r.content_type = std::move(content_type);
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + file_name + "\"");
-  r.body = std::move(body);
-  return r;
-}
-
 }  // namespace
 
 Result<std::vector<StrikeRequest>> ParseStrikeBody(std::string_view content_type,
@@ -763,9 +753,9 @@ void AddElectionRoutes(std::vector<Route>& routes, Store& store, const Clock& cl
          NARWHAL_ASSIGN_OR_RETURN(PrecinctKey key, GotvPrecinct(c));
          NARWHAL_ASSIGN_OR_RETURN(std::vector<GotvEntry> list,
                                   ReadGotv(store, election, key, "csv", c));
-         return GotvAttachment("text/csv; charset=utf-8",
-                               PaperFileName(key, PaperListKind::kGotvList, "csv"),
-                               GotvListCsv(list));
+         return AttachmentResponse("text/csv; charset=utf-8",
+                                   PaperFileName(key, PaperListKind::kGotvList, "csv"),
+                                   GotvListCsv(list));
        },
        std::string(kGotvCsvDoc)});
   routes.push_back(
@@ -779,8 +769,9 @@ void AddElectionRoutes(std::vector<Route>& routes, Store& store, const Clock& cl
                                   ReadGotv(store, election, key, "pdf", c));
          GotvList gotv{key, "", "", election, std::move(list)};
          NARWHAL_ASSIGN_OR_RETURN(std::string pdf, RenderTablePdf(GotvListPdf(gotv, printed_at)));
-         return GotvAttachment("application/pdf",
-                               PaperFileName(key, PaperListKind::kGotvList, "pdf"), std::move(pdf));
+         return AttachmentResponse("application/pdf",
+                                   PaperFileName(key, PaperListKind::kGotvList, "pdf"),
+                                   std::move(pdf));
        },
        std::string(kGotvPdfDoc)});
 }

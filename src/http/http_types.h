@@ -72,6 +72,16 @@ inline HttpResponse JsonResponse(std::string body, int status = 200) {
   return r;
 }
 
+// A download: `body` as an attachment named `file_name` (a file-name-safe name).
+inline HttpResponse AttachmentResponse(std::string content_type, const std::string& file_name,
+                                       std::string body) {
+  HttpResponse r;
+  r.content_type = std::move(content_type);
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + file_name + "\"");
+  r.body = std::move(body);
+  return r;
+}
+
 }  // namespace narwhal
 
 #endif  // NARWHAL_HTTP_HTTP_TYPES_H_

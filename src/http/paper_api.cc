@@ -71,12 +71,8 @@ Handler PollBookHandler(Store& store, const Clock& clock, PaperFormat format) {
     c.AuditRead(
         "poll_book.read", target,
         json::serialize(json::object{{"format", format_name}, {"voters", download->voters}}));
-    HttpResponse r;
-    r.content_type = std::move(download->content_type);
-    r.headers.emplace_back("Content-Disposition",
-                           "attachment; filename=\"" + download->file_name + "\"");
-    r.body = std::move(download->body);
-    return r;
+    return AttachmentResponse(std::move(download->content_type), download->file_name,
+                              std::move(download->body));
   };
 }
 

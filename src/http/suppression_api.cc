@@ -225,12 +225,7 @@ void AddSuppressionRoutes(std::vector<Route>& routes, Store& store, const Clock&
          NARWHAL_ASSIGN_OR_RETURN(SuppressionStore * dnc, SuppressionsOf(store));
          NARWHAL_ASSIGN_OR_RETURN(std::string csv, SuppressionCsv(*dnc, channels));
          c.AuditRead("do_not_contact.export", ChannelNames(channels));
-         HttpResponse out;
-         out.content_type = "text/csv; charset=utf-8";
-         out.headers.emplace_back("Content-Disposition",
-                                  "attachment; filename=\"do-not-contact.csv\"");
-         out.body = std::move(csv);
-         return out;
+         return AttachmentResponse("text/csv; charset=utf-8", "do-not-contact.csv", std::move(csv));
        },
        Doc("Export the do-not-contact list in force",
            "CSV: scope, value (as an upload takes it back), channels, batch_id; one row per "

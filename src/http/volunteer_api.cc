@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <array>
 #include <boost/json.hpp>
 #include <optional>
 #include <set>
@@ -37,17 +38,15 @@ constexpr JsonField kUserFields[] = {
 };
 
 // The same fields, none required, and `disabled`: what a change may carry.
-constexpr JsonField kChangeFields[] = {
-    {.name = "name", .kind = JsonKind::kString, .max_chars = 200},
-    {.name = "role", .kind = JsonKind::kString, .max_chars = 32},
-    {.name = "phone", .kind = JsonKind::kString, .max_chars = 200},
-    {.name = "email", .kind = JsonKind::kString, .max_chars = 200},
-    {.name = "county", .kind = JsonKind::kString, .max_chars = 200},
-    {.name = "precinct", .kind = JsonKind::kString, .max_chars = 200},
-    {.name = "field_office", .kind = JsonKind::kString, .max_chars = 200},
-    {.name = "turfs", .kind = JsonKind::kStringArray, .max_chars = 20, .max_items = 50},
-    {.name = "disabled", .kind = JsonKind::kBoolean},
-};
+constexpr auto kChangeFields = [] {
+  std::array<JsonField, std::size(kUserFields) + 1> out{};
+  for (size_t i = 0; i < std::size(kUserFields); ++i) {
+    out[i] = kUserFields[i];
+    out[i].required = false;
+  }
+  out.back() = {.name = "disabled", .kind = JsonKind::kBoolean};
+  return out;
+}();
 
 constexpr JsonField kCredentialFields[] = {
     {.name = "user_ids",
@@ -127,12 +126,10 @@ VolunteerFields FieldsOf(const User& u) {
   return f;
 }
 
+// Login codes and phone numbers: a download no cache keeps.
 HttpResponse Attachment(std::string content_type, const std::string& file_name, std::string body) {
-  HttpResponse r;
-  r.content_type = std::move(content_type);
-  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + file_name + "\"");
+  HttpResponse r = AttachmentResponse(std::move(content_type), file_name, std::move(body));
   r.headers.emplace_back("Cache-Control", "no-store");
-  r.body = std::move(body);
   return r;
 }
 
